@@ -1,0 +1,311 @@
+"""RACI rules for projects and key results: who is Responsible, Accountable, Consulted, Informed.
+Pure values in, values out (no Flask, no database); the matrix page and the importer ask here.
+"""
+
+# An item's assignments are a mapping {person_id: letter}: one person holds at most one letter per
+# item. Problems are a stable code plus params; message() words them in English or Chinese.
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+LETTERS = ("R", "A", "C", "I")
+
+# Codes: one item's problems, then one person's overload.
+NO_ACCOUNTABLE = "no_accountable"
+TWO_ACCOUNTABLE = "two_accountable"
+NO_RESPONSIBLE = "no_responsible"
+NOT_MEMBER = "not_member"
+BAD_LETTER = "bad_letter"
+TOO_MANY_ACCOUNTABLE = "too_many_accountable"
+TOO_MANY_RESPONSIBLE = "too_many_responsible"
+
+Person = Hashable
+ItemId = Hashable
+
+
+class Problem(NamedTuple):
+    """One thing wrong with an item's RACI: a stable code and the values its message shows."""
+
+    code: str
+    params: Mapping[str, Any] = MappingProxyType({})
+
+
+class Counts(NamedTuple):
+    """How many items one person holds each letter on."""
+
+    A: int = 0
+    R: int = 0
+    C: int = 0
+    I: int = 0  # noqa: E741 - the RACI letter itself
+
+
+# --- one item -------------------------------------------------------------------------------
+
+
+def problems(assignments: Mapping[Person, str], *, members=None) -> list[Problem]:
+    """Everything wrong with one item's RACI; an empty list means the item is complete.
+
+    Rule: a complete item has exactly one A and at least one R; C and I are optional.
+    Reported, in this order:
+
+    - ``bad_letter`` (person, letter) for each letter not in R, A, C, I;
+    - ``not_member`` (person) for each person not in ``members`` (skipped when members is None);
+    - ``two_accountable`` (count, people) when more than one person holds A;
+    - ``no_accountable`` when nobody holds A;
+    - ``no_responsible`` when nobody holds R.
+
+    Bad letters count as no letter for the A and R checks.
+    """
+    found: list[Problem] = []
+    for person, letter in assignments.items():
+        if letter not in LETTERS:
+            found.append(Problem(BAD_LETTER, {"person": person, "letter": letter}))
+    if members is not None:
+        for person in assignments:
+            if person not in members:
+                found.append(Problem(NOT_MEMBER, {"person": person}))
+    accountable = [p for p, letter in assignments.items() if letter == "A"]
+    if len(accountable) > 1:
+        found.append(
+            Problem(TWO_ACCOUNTABLE, {"count": len(accountable), "people": tuple(accountable)})
+        )
+    elif not accountable:
+        found.append(Problem(NO_ACCOUNTABLE, {}))
+    if not any(letter == "R" for letter in assignments.values()):
+        found.append(Problem(NO_RESPONSIBLE, {}))
+    return found
+
+
+def is_complete(assignments: Mapping[Person, str]) -> bool:
+    """True when the item has exactly one A and at least one R (bad letters aside)."""
+    letters = list(assignments.values())
+    return letters.count("A") == 1 and "R" in letters
+
+
+def apply(assignments: Mapping[Person, str], person: Person, letter: str | None) -> dict:
+    """The item's new mapping after giving ``person`` the ``letter`` (None removes theirs).
+
+    Rule: one person holds one letter per item, so a new letter replaces the old one. The input
+    is not changed. A letter outside R, A, C, I raises ValueError.
+    """
+    if letter is not None and letter not in LETTERS:
+        raise ValueError(f"not a RACI letter: {letter!r}")
+    new = dict(assignments)
+    if letter is None:
+        new.pop(person, None)
+    else:
+        new[person] = letter
+    return new
+
+
+_CYCLE = (None, "R", "A", "C", "I")
+
+
+def next_letter(current: str | None) -> str | None:
+    """The letter a click on a matrix cell moves to: none → R → A → C → I → none.
+
+    R comes first because it is the letter most often given; five clicks bring a cell back to
+    where it started. An unknown letter raises ValueError.
+    """
+    try:
+        index = _CYCLE.index(current)
+    except ValueError:
+        raise ValueError(f"not a RACI letter: {current!r}") from None
+    return _CYCLE[(index + 1) % len(_CYCLE)]
+
+
+def check_change(
+    assignments: Mapping[Person, str],
+    person: Person,
+    letter: str | None,
+    *,
+    draft: bool = False,
+    members=None,
+) -> list[Problem]:
+    """What saving ``person → letter`` on this item would break; an empty list allows the save.
+
+    Rule:
+
+    - a letter outside R, A, C, I is refused (``bad_letter``);
+    - a person outside ``members`` (when given) may not receive a letter (``not_member``);
+    - a change that gives the item a second A is always refused, drafts included
+      (``two_accountable``): move the A by first giving it up, or by giving the current A
+      holder another letter;
+    - an item that was complete (one A, at least one R) must stay complete: removing or
+      changing its only A or its only R is refused (``no_accountable`` / ``no_responsible``);
+    - an incomplete item (a new one, or any item when ``draft`` is true) may be saved while
+      it still shows its gaps; :func:`problems` lists them for display.
+    """
+    if letter is not None and letter not in LETTERS:
+        return [Problem(BAD_LETTER, {"person": person, "letter": letter})]
+    refused: list[Problem] = []
+    if letter is not None and members is not None and person not in members:
+        refused.append(Problem(NOT_MEMBER, {"person": person}))
+    new = apply(assignments, person, letter)
+    old_a = sum(1 for v in assignments.values() if v == "A")
+    new_a = sum(1 for v in new.values() if v == "A")
+    if new_a > 1 and new_a > old_a:
+        holders = tuple(p for p, v in new.items() if v == "A")
+        refused.append(Problem(TWO_ACCOUNTABLE, {"count": new_a, "people": holders}))
+    if not draft and is_complete(assignments):
+        if new_a == 0:
+            refused.append(Problem(NO_ACCOUNTABLE, {}))
+        if "R" not in new.values():
+            refused.append(Problem(NO_RESPONSIBLE, {}))
+    return refused
+
+
+# --- many items -----------------------------------------------------------------------------
+
+
+def load(items: Iterable[tuple[ItemId, Mapping[Person, str]]]) -> dict[Person, Counts]:
+    """Per person, on how many of the given items they hold A, R, C and I.
+
+    Pass live items only (archived and dropped items carry no load). Letters outside R, A, C, I
+    are not counted.
+    """
+    tally: dict[Person, dict[str, int]] = {}
+    for _item, assignments in items:
+        for person, letter in assignments.items():
+            if letter in LETTERS:
+                per = tally.setdefault(person, dict.fromkeys(LETTERS, 0))
+                per[letter] += 1
+    return {person: Counts(**per) for person, per in tally.items()}
+
+
+def overloaded(
+    load: Mapping[Person, Counts], *, max_a: int = 5, max_r: int = 8
+) -> dict[Person, list[str]]:
+    """People who carry too much, with why: ``too_many_accountable``, ``too_many_responsible``.
+
+    Rule: Accountable on more than ``max_a`` live items, or Responsible on more than ``max_r``
+    (the limits themselves are fine). People within both limits are left out.
+    """
+    result: dict[Person, list[str]] = {}
+    for person, counts in load.items():
+        codes = []
+        if counts.A > max_a:
+            codes.append(TOO_MANY_ACCOUNTABLE)
+        if counts.R > max_r:
+            codes.append(TOO_MANY_RESPONSIBLE)
+        if codes:
+            result[person] = codes
+    return result
+
+
+def gaps(items: Iterable[tuple[ItemId, Mapping[Person, str]]]) -> list[tuple[ItemId, list[str]]]:
+    """Items with no A or no R, in the order given, each with ``no_accountable`` and/or
+    ``no_responsible``. Complete items (and items whose only fault is a second A) are left out.
+    """
+    result = []
+    for item, assignments in items:
+        letters = set(assignments.values())
+        codes = []
+        if "A" not in letters:
+            codes.append(NO_ACCOUNTABLE)
+        if "R" not in letters:
+            codes.append(NO_RESPONSIBLE)
+        if codes:
+            result.append((item, codes))
+    return result
+
+
+def losses_if_archived(
+    person: Person, items: Iterable[tuple[ItemId, Mapping[Person, str]]]
+) -> list[tuple[ItemId, str]]:
+    """Items that would lose their A (``no_accountable``) or their only R (``no_responsible``)
+    if ``person`` were archived, in the order given.
+
+    Rule: an item is listed when it has an A (or an R) now and would have none without this
+    person; items that already lack it, or keep another holder, are not.
+    """
+    result = []
+    for item, assignments in items:
+        letter = assignments.get(person)
+        if letter not in ("A", "R"):
+            continue
+        others = [v for p, v in assignments.items() if p != person]
+        if letter not in others:
+            result.append((item, NO_ACCOUNTABLE if letter == "A" else NO_RESPONSIBLE))
+    return result
+
+
+# --- export ---------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A CSV cell that a spreadsheet will show as text, never run as a formula.
+
+    Rule: a value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading apostrophe (OWASP's advice on CSV injection); anything else is returned unchanged.
+    Pass text only: a number written as text with a minus sign is escaped too.
+    """
+    if value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# --- words ----------------------------------------------------------------------------------
+
+LETTER_NAMES = {
+    "en": {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"},
+    "zh": {"R": "负责执行", "A": "最终负责", "C": "咨询", "I": "知会"},
+}
+
+MESSAGES = {
+    "en": {
+        NO_ACCOUNTABLE: "No one is Accountable: give exactly one person the A.",
+        TWO_ACCOUNTABLE: "{count} people are Accountable: keep exactly one A.",
+        NO_RESPONSIBLE: "No one is Responsible: give at least one person an R.",
+        NOT_MEMBER: "This person is not a member of the team.",
+        BAD_LETTER: "“{letter}” is not a RACI letter: use R, A, C or I.",
+        TOO_MANY_ACCOUNTABLE: "Accountable for {count} live items (more than {limit}).",
+        TOO_MANY_RESPONSIBLE: "Responsible for {count} live items (more than {limit}).",
+    },
+    "zh": {
+        NO_ACCOUNTABLE: "没有最终负责人（A）：请指定且只指定一人。",
+        TWO_ACCOUNTABLE: "有 {count} 人为最终负责人（A）：只能保留一人。",
+        NO_RESPONSIBLE: "没有执行负责人（R）：请至少指定一人。",
+        NOT_MEMBER: "此人不是该团队的成员。",
+        BAD_LETTER: "“{letter}”不是 RACI 字母：请用 R、A、C 或 I。",
+        TOO_MANY_ACCOUNTABLE: "最终负责 {count} 个进行中的事项（超过 {limit} 个）。",
+        TOO_MANY_RESPONSIBLE: "执行负责 {count} 个进行中的事项（超过 {limit} 个）。",
+    },
+}
+
+# The params each message shows; a caller must pass at least these.
+PARAMS = {
+    NO_ACCOUNTABLE: (),
+    TWO_ACCOUNTABLE: ("count",),
+    NO_RESPONSIBLE: (),
+    NOT_MEMBER: (),
+    BAD_LETTER: ("letter",),
+    TOO_MANY_ACCOUNTABLE: ("count", "limit"),
+    TOO_MANY_RESPONSIBLE: ("count", "limit"),
+}
+
+
+def _locale(locale: str) -> str:
+    tag = locale.replace("_", "-").lower()
+    for known in ("en", "zh"):
+        if tag == known or tag.startswith(known + "-"):
+            return known
+    raise ValueError(f"unsupported locale: {locale!r}")
+
+
+def letter_name(letter: str, locale: str = "en") -> str:
+    """The word for a RACI letter: ``letter_name("A", "zh") == "最终负责"``."""
+    return LETTER_NAMES[_locale(locale)][letter]
+
+
+def message(code: str, locale: str = "en", **params: Any) -> str:
+    """The text for a problem code in English (``en``) or Simplified Chinese (``zh``, ``zh-CN``).
+
+    Extra params are ignored; an unknown code raises KeyError, an unknown locale ValueError.
+    """
+    return MESSAGES[_locale(locale)][code].format(**params)

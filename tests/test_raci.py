@@ -1,0 +1,363 @@
+"""Tables and properties for okr.raci: one A and at least one R per item, load, gaps, messages.
+Each case's id says the rule it checks; the properties cover the click cycle and apply()."""
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okr import raci
+from okr.raci import Counts, Problem
+
+codes = lambda found: [p.code for p in found]  # noqa: E731
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "assignments, members, expected",
+    [
+        pytest.param({"li": "A", "wang": "R"}, None, [], id="one A + one R: complete"),
+        pytest.param({"li": "A", "wang": "R", "zhao": "R", "chen": "C", "sun": "I"}, None, [],
+                     id="one A + two R + C + I: complete"),
+        pytest.param({}, None, ["no_accountable", "no_responsible"], id="empty: no A, no R"),
+        pytest.param({"li": "R"}, None, ["no_accountable"], id="R only: no A"),
+        pytest.param({"li": "A"}, None, ["no_responsible"], id="A only: no R"),
+        pytest.param({"li": "C", "wang": "I"}, None, ["no_accountable", "no_responsible"],
+                     id="C + I only: no A, no R"),
+        pytest.param({"li": "A", "wang": "A", "zhao": "R"}, None, ["two_accountable"],
+                     id="two A: two_accountable"),
+        pytest.param({"li": "A", "wang": "A"}, None, ["two_accountable", "no_responsible"],
+                     id="two A, no R: both reported"),
+        pytest.param({"li": "A", "wang": "R", "x": "Q"}, None, ["bad_letter"],
+                     id="Q is not a letter: bad_letter"),
+        pytest.param({"li": "a", "wang": "R"}, None, ["bad_letter", "no_accountable"],
+                     id="lower-case a is not A: bad_letter + no A"),
+        pytest.param({"li": "A", "wang": "R"}, {"li"}, ["not_member"],
+                     id="wang outside members: not_member"),
+        pytest.param({"li": "A", "wang": "R"}, {"li", "wang"}, [],
+                     id="all inside members: complete"),
+        pytest.param({"li": "A", "wang": "R"}, set(), ["not_member", "not_member"],
+                     id="empty members: every person not_member"),
+    ],
+)
+def test_problems(assignments, members, expected):
+    assert codes(raci.problems(assignments, members=members)) == expected
+
+
+def test_problems_params_name_who_and_what():
+    found = raci.problems({"li": "A", "wang": "A", "zhao": "X", "sun": "R"}, members={"li"})
+    assert Problem("bad_letter", {"person": "zhao", "letter": "X"}) in found
+    assert Problem("not_member", {"person": "wang"}) in found
+    two = next(p for p in found if p.code == "two_accountable")
+    assert two.params == {"count": 2, "people": ("li", "wang")}
+
+
+# --- apply and next_letter ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "before, person, letter, after",
+    [
+        pytest.param({}, "li", "A", {"li": "A"}, id="add A to an empty item"),
+        pytest.param({"li": "R"}, "li", "A", {"li": "A"}, id="R → A replaces, never both"),
+        pytest.param({"li": "R", "wang": "A"}, "li", None, {"wang": "A"}, id="None removes R"),
+        pytest.param({"wang": "A"}, "li", None, {"wang": "A"}, id="None on no letter: unchanged"),
+        pytest.param({"li": "C"}, "wang", "I", {"li": "C", "wang": "I"}, id="others kept"),
+    ],
+)
+def test_apply(before, person, letter, after):
+    snapshot = dict(before)
+    assert raci.apply(before, person, letter) == after
+    assert before == snapshot  # the input is not changed
+
+
+def test_apply_refuses_a_bad_letter():
+    with pytest.raises(ValueError):
+        raci.apply({}, "li", "X")
+
+
+@pytest.mark.parametrize(
+    "current, expected",
+    [
+        pytest.param(None, "R", id="none → R"),
+        pytest.param("R", "A", id="R → A"),
+        pytest.param("A", "C", id="A → C"),
+        pytest.param("C", "I", id="C → I"),
+        pytest.param("I", None, id="I → none"),
+    ],
+)
+def test_next_letter(current, expected):
+    assert raci.next_letter(current) == expected
+
+
+def test_next_letter_refuses_an_unknown_letter():
+    with pytest.raises(ValueError):
+        raci.next_letter("X")
+
+
+# --- check_change ---------------------------------------------------------------------------
+
+COMPLETE = {"li": "A", "wang": "R"}
+
+
+@pytest.mark.parametrize(
+    "before, person, letter, draft, expected",
+    [
+        pytest.param(COMPLETE, "zhao", "R", False, [], id="complete + second R: allowed"),
+        pytest.param(COMPLETE, "zhao", "C", False, [], id="complete + C: allowed"),
+        pytest.param(COMPLETE, "zhao", "A", False, ["two_accountable"],
+                     id="complete + second A: refused"),
+        pytest.param(COMPLETE, "zhao", "A", True, ["two_accountable"],
+                     id="draft + second A: still refused"),
+        pytest.param({"li": "A"}, "zhao", "A", False, ["two_accountable"],
+                     id="incomplete + second A: refused"),
+        pytest.param(COMPLETE, "li", None, False, ["no_accountable"],
+                     id="complete, remove only A: refused"),
+        pytest.param(COMPLETE, "li", "R", False, ["no_accountable"],
+                     id="complete, only A → R: refused (no A left)"),
+        pytest.param(COMPLETE, "wang", None, False, ["no_responsible"],
+                     id="complete, remove only R: refused"),
+        pytest.param(COMPLETE, "wang", "A", False, ["two_accountable", "no_responsible"],
+                     id="complete, only R → A: second A and no R"),
+        pytest.param({"li": "A", "wang": "R", "zhao": "R"}, "wang", None, False, [],
+                     id="complete, remove one of two R: allowed"),
+        pytest.param(COMPLETE, "li", None, True, [],
+                     id="draft, remove only A: allowed (shows its gap)"),
+        pytest.param({}, "li", "C", False, [], id="new item, first letter C: allowed"),
+        pytest.param({"li": "A"}, "li", None, False, [],
+                     id="incomplete (no R), remove A: allowed"),
+        pytest.param({"li": "R"}, "wang", "A", False, [], id="incomplete + first A: allowed"),
+        pytest.param({"li": "A", "wang": "A", "zhao": "R"}, "wang", "C", False, [],
+                     id="two A, demote one to C: allowed (fixes it)"),
+        pytest.param({"li": "A", "wang": "A", "zhao": "R"}, "sun", "I", False, [],
+                     id="two A already, unrelated I: allowed (no new A)"),
+        pytest.param({"li": "A", "wang": "R"}, "li", "A", False, [],
+                     id="A → A again: no change, allowed"),
+        pytest.param(COMPLETE, "zhao", "X", False, ["bad_letter"], id="X: bad_letter"),
+    ],
+)
+def test_check_change(before, person, letter, draft, expected):
+    assert codes(raci.check_change(before, person, letter, draft=draft)) == expected
+
+
+@pytest.mark.parametrize(
+    "letter, expected",
+    [
+        pytest.param("R", ["not_member"], id="outsider given R: not_member"),
+        pytest.param(None, [], id="outsider's letter removed: allowed"),
+    ],
+)
+def test_check_change_members(letter, expected):
+    before = {"li": "A", "wang": "R", "ghost": "R"}
+    found = raci.check_change(before, "ghost", letter, members={"li", "wang"})
+    assert codes(found) == expected
+
+
+# --- load, overloaded, gaps, losses ---------------------------------------------------------
+
+ITEMS = [
+    ("kr1", {"li": "A", "wang": "R"}),
+    ("kr2", {"li": "A", "wang": "R", "zhao": "R"}),
+    ("p1", {"zhao": "A", "li": "C", "wang": "I"}),
+    ("p2", {"wang": "R"}),
+    ("p3", {"li": "A", "chen": "Q"}),
+]
+
+
+def test_load_counts_each_letter_per_person():
+    assert raci.load(ITEMS) == {
+        "li": Counts(A=3, R=0, C=1, I=0),
+        "wang": Counts(A=0, R=3, C=0, I=1),
+        "zhao": Counts(A=1, R=1, C=0, I=0),
+    }  # chen holds only a bad letter and carries no load
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        pytest.param(Counts(A=5, R=8), [], id="A 5 of 5, R 8 of 8: at the limits, fine"),
+        pytest.param(Counts(A=6), ["too_many_accountable"], id="A 6 > 5: overloaded"),
+        pytest.param(Counts(R=9), ["too_many_responsible"], id="R 9 > 8: overloaded"),
+        pytest.param(Counts(A=6, R=9), ["too_many_accountable", "too_many_responsible"],
+                     id="A 6 and R 9: both"),
+        pytest.param(Counts(C=40, I=40), [], id="C and I never overload"),
+    ],
+)
+def test_overloaded_default_limits(counts, expected):
+    result = raci.overloaded({"li": counts})
+    assert result.get("li", []) == expected
+
+
+def test_overloaded_custom_limits():
+    load = raci.load(ITEMS)
+    assert raci.overloaded(load, max_a=2, max_r=2) == {
+        "li": ["too_many_accountable"],
+        "wang": ["too_many_responsible"],
+    }
+
+
+def test_gaps_lists_items_without_a_or_r_in_order():
+    items = ITEMS + [("p4", {}), ("p5", {"li": "A", "wang": "A", "zhao": "R"})]
+    assert raci.gaps(items) == [
+        ("p1", ["no_responsible"]),
+        ("p2", ["no_accountable"]),
+        ("p3", ["no_responsible"]),
+        ("p4", ["no_accountable", "no_responsible"]),
+    ]  # p5 has two A, which is not a gap
+
+
+@pytest.mark.parametrize(
+    "person, expected",
+    [
+        pytest.param("li", [("kr1", "no_accountable"), ("kr2", "no_accountable"),
+                            ("p3", "no_accountable")], id="li: A of kr1, kr2, p3"),
+        pytest.param("wang", [("kr1", "no_responsible"), ("p2", "no_responsible")],
+                     id="wang: only R of kr1 and p2; kr2 keeps zhao's R"),
+        pytest.param("zhao", [("p1", "no_accountable")], id="zhao: A of p1; kr2 keeps wang's R"),
+        pytest.param("chen", [], id="chen: a bad letter loses nothing"),
+        pytest.param("nobody", [], id="a person on no item loses nothing"),
+    ],
+)
+def test_losses_if_archived(person, expected):
+    assert raci.losses_if_archived(person, ITEMS) == expected
+
+
+def test_losses_if_archived_one_of_two_a_loses_nothing():
+    assert raci.losses_if_archived("li", [("x", {"li": "A", "wang": "A", "zhao": "R"})]) == []
+
+
+# --- csv_safe -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        pytest.param("=SUM(A1:A9)", "'=SUM(A1:A9)", id="= formula: escaped"),
+        pytest.param("+1+1", "'+1+1", id="+ start: escaped"),
+        pytest.param("-2+3", "'-2+3", id="- start: escaped"),
+        pytest.param("@cmd", "'@cmd", id="@ start: escaped"),
+        pytest.param("\t=1", "'\t=1", id="tab start: escaped"),
+        pytest.param("\r=1", "'\r=1", id="carriage return start: escaped"),
+        pytest.param("李娜", "李娜", id="Chinese name: unchanged"),
+        pytest.param("a=b", "a=b", id="= inside: unchanged"),
+        pytest.param("", "", id="empty: unchanged"),
+        pytest.param(" =1", " =1", id="space first: unchanged"),
+    ],
+)
+def test_csv_safe(value, expected):
+    assert raci.csv_safe(value) == expected
+
+
+# --- messages -------------------------------------------------------------------------------
+
+ALL_CODES = ["no_accountable", "two_accountable", "no_responsible", "not_member", "bad_letter",
+             "too_many_accountable", "too_many_responsible"]
+SAMPLE = {"count": 2, "limit": 5, "letter": "X", "person": "li", "people": ("li", "wang")}
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_every_code_has_a_message_in_both_locales(code, locale):
+    needed = {k: SAMPLE[k] for k in raci.PARAMS[code]}
+    text = raci.message(code, locale, **needed)
+    assert text and "{" not in text
+    for value in needed.values():
+        assert str(value) in text
+
+
+def test_message_tables_cover_the_same_codes():
+    assert set(raci.MESSAGES["en"]) == set(raci.MESSAGES["zh"]) == set(raci.PARAMS) == set(
+        ALL_CODES
+    )
+
+
+@pytest.mark.parametrize(
+    "locale, expected",
+    [
+        pytest.param("en", "Responsible", id="en"),
+        pytest.param("zh", "负责执行", id="zh"),
+        pytest.param("zh-CN", "负责执行", id="zh-CN → zh"),
+        pytest.param("zh_Hans", "负责执行", id="zh_Hans → zh"),
+        pytest.param("en-GB", "Responsible", id="en-GB → en"),
+    ],
+)
+def test_locales(locale, expected):
+    assert raci.letter_name("R", locale) == expected
+    assert raci.message("no_responsible", locale) == raci.message("no_responsible", locale[:2])
+
+
+def test_message_is_chinese_in_zh():
+    assert "最终负责人" in raci.message("no_accountable", "zh")
+
+
+def test_unknown_locale_and_code_are_errors():
+    with pytest.raises(ValueError):
+        raci.message("no_accountable", "fr")
+    with pytest.raises(KeyError):
+        raci.message("no_such_code")
+
+
+# --- properties -----------------------------------------------------------------------------
+
+people = st.sampled_from(["li", "wang", "zhao", "chen", "sun"])
+letters = st.sampled_from(raci.LETTERS)
+maybe_letters = st.one_of(st.none(), letters)
+assignment_maps = st.dictionaries(people, letters, max_size=5)
+
+
+@settings(deadline=None)
+@given(assignment_maps, st.lists(st.tuples(people, maybe_letters), max_size=20))
+def test_apply_keeps_one_letter_per_person(start, changes):
+    current = start
+    for person, letter in changes:
+        current = raci.apply(current, person, letter)
+        assert current.get(person) == letter
+        assert all(v in raci.LETTERS for v in current.values())
+    # a mapping cannot hold two letters for one person, and problems never claims it does
+    found = raci.problems(current)
+    assert all(p.code != "bad_letter" for p in found)
+    assert sum(p.code == "two_accountable" for p in found) <= 1
+    two = [p for p in found if p.code == "two_accountable"]
+    if two:
+        assert len(set(two[0].params["people"])) == len(two[0].params["people"])
+
+
+@given(maybe_letters)
+def test_next_letter_cycles_back_after_five_steps(letter):
+    seen = [letter]
+    for _ in range(5):
+        seen.append(raci.next_letter(seen[-1]))
+    assert seen[-1] == letter
+    assert len(set(seen[:5])) == 5  # every state visited once on the way
+
+
+@settings(deadline=None)
+@given(assignment_maps, people, maybe_letters, st.booleans())
+def test_allowed_change_never_breaks_a_complete_item_or_adds_an_a(before, person, letter, draft):
+    refused = raci.check_change(before, person, letter, draft=draft)
+    after = raci.apply(before, person, letter)
+    old_a = list(before.values()).count("A")
+    new_a = list(after.values()).count("A")
+    if not refused:
+        assert new_a <= max(old_a, 1)
+        if raci.is_complete(before) and not draft:
+            assert raci.is_complete(after)
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), assignment_maps), max_size=12))
+def test_gaps_are_exactly_the_items_with_no_a_or_no_r(items):
+    found = raci.gaps(items)
+    expected = [i for i, a in items if "A" not in a.values() or "R" not in a.values()]
+    assert [item for item, _codes in found] == expected
+    assert all(codes_ for _item, codes_ in found)
+
+
+@given(st.text(alphabet=string.printable + "李娜＝", max_size=20))
+def test_csv_safe_output_never_starts_a_formula(value):
+    out = raci.csv_safe(value)
+    assert not out.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert out in (value, "'" + value)
