@@ -1,0 +1,121 @@
+"""The application factory: the one place that wires settings, extensions, blueprints, error
+handlers and the CLI together, in named steps.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from htmx_flask import Htmx
+
+from okr import db, i18n, settings
+
+PACKAGE_DIR = Path(__file__).parent
+csrf = CSRFProtect()
+login_manager = LoginManager()
+htmx = Htmx()
+
+
+def _resource_dir(name: str) -> str:
+    """templates/ and static/ sit at the repository's top in a checkout and inside the package
+    (okr/templates, okr/static) in a wheel; use whichever exists."""
+    inside = PACKAGE_DIR / name
+    if inside.is_dir():
+        return str(inside)
+    return str(PACKAGE_DIR.parent / name)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    import os
+
+    app = Flask(
+        "okr",
+        instance_path=os.environ.get("OKR_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=_resource_dir("templates"),
+        static_folder=_resource_dir("static"),
+    )
+    settings.load(app, test_config)
+    _configure_logging(app)
+    db.init_app(app)
+    i18n.init_app(app)
+    _init_security(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    from okr import cli
+
+    cli.register(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        app.logger.setLevel(logging.INFO)
+
+
+def _init_security(app: Flask) -> None:
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from flask import session
+
+        from okr.db import get_session
+        from okr.models import User
+
+        try:
+            uid = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = get_session().get(User, uid)
+        if user is None or user.is_archived:
+            return None
+        # A password change or "sign out everywhere" raises session_version: older sessions end.
+        if session.get("sv") != user.session_version:
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, request, url_for
+
+        from okr.web import json_error, wants_json
+
+        if wants_json() or request.path.startswith("/api/"):
+            return json_error(str(lazy_gettext("Sign in first.")), 401)
+        if request.headers.get("HX-Request") == "true":
+            resp = app.response_class("", 401)
+            resp.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path.rstrip("?"))
+            return resp
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    from okr.web import security
+
+    security.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from okr.web import BLUEPRINTS
+
+    for bp in BLUEPRINTS():
+        app.register_blueprint(bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from okr.web import template_helpers
+
+    template_helpers.init_app(app)

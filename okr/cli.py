@@ -1,0 +1,217 @@
+"""The `okr` command: init, demo, run, create-user (and the commands other modules add).
+
+Commands reuse the same operations as the pages (okr.planning, okr.plandoc) and commit once.
+A bad setting stops any command with a one-line message naming it.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+from okr.settings import SettingsError
+
+COMMANDS: list[click.Command] = []
+
+
+def command(*args, **kwargs):
+    """Register a command on the `okr` group (used by feature modules too)."""
+
+    def deco(fn):
+        cmd = click.command(*args, **kwargs)(with_appcontext(fn))
+        COMMANDS.append(cmd)
+        return cmd
+
+    return deco
+
+
+def register(app) -> None:
+    for cmd in COMMANDS:
+        if cmd.name not in app.cli.commands:
+            app.cli.add_command(cmd)
+
+
+def _session():
+    from sqlmodel import Session
+
+    from okr.db import get_engine
+
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def _schema_state() -> tuple[str | None, str]:
+    from okr import migrate
+    from okr.db import get_engine
+
+    return migrate.current_revision(get_engine()), migrate.head_revision()
+
+
+def _database_label() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(current_app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+
+
+@command("init")
+def init_command():
+    """Create the database or upgrade it to the latest schema."""
+    from okr import migrate
+    from okr.db import get_engine
+
+    before, head = _schema_state()
+    migrate.upgrade(get_engine())
+    if before == head:
+        click.echo(f"Database {_database_label()} is up to date (schema {head}).")
+    else:
+        click.echo(f"Database {_database_label()} upgraded from {before or 'empty'} to schema {head}.")
+
+
+def _require_current_schema() -> None:
+    current, head = _schema_state()
+    if current != head:
+        raise click.ClickException(
+            f"the database schema is {current or 'empty'} but this version needs {head}: run `okr init` first"
+        )
+
+
+@command("demo")
+def demo_command():
+    """Seed the demo organisation (does nothing if it exists) and print its logins."""
+    from okr import demo
+
+    _require_current_schema()
+    with _session() as session:
+        result = demo.seed_demo(session=session, today=date.today(), fiscal_start=current_app.config["FISCAL_YEAR_START"])
+        session.commit()
+    click.echo(result.summary() if hasattr(result, "summary") else "Demo organisation ready.")
+    _print_logins()
+
+
+def _print_logins() -> None:
+    from okr import demo
+
+    click.echo(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
+    for email, role in demo.DEMO_LOGINS:
+        click.echo(f"  {email:<28} {role}")
+
+
+@command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name as shown in the app.")
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--admin", is_flag=True, help="Make the person an organisation admin.")
+@click.option("--team", "team_slug", default=None, help="Slug of a team to join.")
+@click.option("--role", default="member", type=click.Choice(["admin", "manager", "member", "viewer"]))
+@click.option("--org", "org_slug", default=None, help="Organisation slug (default: the only one, or a new one).")
+def create_user_command(email, name, password, admin, team_slug, role, org_slug):
+    """Create a person who can sign in."""
+    from sqlmodel import func, select
+
+    from okr import models as m
+    from okr.passwords import hash_password
+
+    _require_current_schema()
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter("not an email address", param_hint="EMAIL")
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    with _session() as session:
+        if session.exec(select(m.User).where(func.lower(m.User.email) == email)).first():
+            raise click.ClickException(f"{email} already exists")
+        if org_slug:
+            org = session.exec(select(m.Organisation).where(m.Organisation.slug == org_slug)).first()
+            if org is None:
+                raise click.ClickException(f"no organisation {org_slug!r}")
+        else:
+            orgs = session.exec(select(m.Organisation)).all()
+            if len(orgs) > 1:
+                raise click.ClickException("several organisations exist: name one with --org")
+            org = orgs[0] if orgs else None
+            if org is None:
+                org = m.Organisation(slug="main", name="Organisation")
+                session.add(org)
+                session.flush()
+        team = None
+        if team_slug:
+            team = session.exec(select(m.Team).where(m.Team.org_id == org.id, m.Team.slug == team_slug)).first()
+            if team is None:
+                raise click.ClickException(f"no team {team_slug!r} in {org.slug}")
+        user = m.User(org_id=org.id, email=email, name=name.strip()[:120], password_hash=hash_password(password), is_admin=admin)
+        session.add(user)
+        session.flush()
+        if team is not None:
+            session.add(m.Membership(user_id=user.id, team_id=team.id, role=role))
+        session.commit()
+    click.echo(f"Created {email}{' (admin)' if admin else ''}{f' in {team_slug} as {role}' if team else ''}.")
+
+
+@command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers")
+@click.option("--dev", is_flag=True, help="Use Flask's development server even if gunicorn is installed.")
+def run_command(host, port, workers, dev):
+    """Serve the app: gunicorn when installed, else Flask's development server."""
+    _require_current_schema()
+    app = current_app._get_current_object()
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    click.echo(f"OKR planner on http://{shown_host}:{port}/  (database: {_database_label()})")
+    try:
+        from sqlmodel import select
+
+        from okr import models as m
+
+        with _session() as session:
+            has_demo = session.exec(select(m.Organisation).where(m.Organisation.slug == "demo")).first() is not None
+        if has_demo:
+            _print_logins()
+    except Exception:  # the logins are a courtesy; never stop serving for them
+        pass
+    sys.stdout.flush()
+    gunicorn = None
+    if not dev:
+        try:
+            from gunicorn.app.base import BaseApplication as gunicorn
+        except ImportError:
+            gunicorn = None
+    if gunicorn is None:
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+        return
+
+    class Server(gunicorn):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            if "control_socket_disable" in self.cfg.settings:  # no control socket in sandboxes
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self):
+            return app
+
+    Server().run()
+
+
+def _create_app():
+    from okr.app import create_app
+
+    try:
+        return create_app()
+    except SettingsError as e:
+        click.echo(f"okr: {e}", err=True)
+        sys.exit(2)
+
+
+def main() -> None:
+    group = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                       load_dotenv=False, help="Operations planning and OKR tracker.")
+    group.add_command(routes_command)
+    group.add_command(shell_command)
+    # Load the app up front so a bad setting is one clear line, not a traceback.
+    _create_app()
+    group.main(prog_name="okr")

@@ -1,0 +1,72 @@
+"""Database engines and the one session per request.
+
+SQLite gets its pragmas (WAL, foreign keys, busy timeout) from a listener on our own engine;
+PostgreSQL gets a pool sized for a gunicorn worker. Nothing here knows about tables.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, g
+from sqlmodel import Session
+
+_engines: dict[str, sa.Engine] = {}
+
+
+def make_engine(url: str) -> sa.Engine:
+    """A new engine for ``url``, with SQLite's pragmas switched on for every connection."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            pool_pre_ping=False,
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            # Foreign keys are off by default in SQLite and must be switched on per connection.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=15000")
+            if ":memory:" not in url and "mode=memory" not in url:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def get_engine(url: str | None = None) -> sa.Engine:
+    """The process-wide engine for ``url`` (the app's database by default)."""
+    if url is None:
+        url = current_app.config["DATABASE_URL"]
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _engines[url] = make_engine(url)
+    return engine
+
+
+def dispose_engine(url: str) -> None:
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use and closed when the request ends."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def close_session(exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        if exc is not None:
+            session.rollback()
+        session.close()
+
+
+def init_app(app) -> None:
+    app.teardown_appcontext(close_session)

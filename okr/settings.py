@@ -1,0 +1,99 @@
+"""Settings: defaults, then the instance file `okr.cfg`, then `OKR_*` variables, then test config.
+
+Every setting is checked once at start-up; a bad one stops the app with a one-line message
+naming it (SettingsError), so a typo never surfaces later as a 500.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+LOCALES = ("en", "zh")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and says what is expected."""
+
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "SECRET_KEY": None,  # default: generated once into the instance folder
+    "FISCAL_YEAR_START": 1,
+    "DEFAULT_LOCALE": "en",
+    "REDIS_URL": None,
+    "LOGIN_LIMIT": "10 per 15 minutes",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "okr_session",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
+    "JSON_SORT_KEYS": False,
+}
+
+
+def load(app, test_config: dict | None = None) -> None:
+    """Fill ``app.config`` in the documented order and check every value."""
+    app.config.from_mapping(DEFAULTS)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("okr.cfg", silent=True)
+    app.config.from_prefixed_env("OKR")
+    if test_config:
+        app.config.from_mapping(test_config)
+    check(app)
+
+
+def check(app) -> None:
+    cfg = app.config
+    instance = Path(app.instance_path)
+
+    url = cfg.get("DATABASE_URL")
+    if not url:
+        cfg["DATABASE_URL"] = f"sqlite:///{instance / 'okr.sqlite'}"
+    elif not isinstance(url, str) or not url.startswith(("sqlite", "postgresql")):
+        raise SettingsError(
+            f"OKR_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, got {str(url)[:60]!r}"
+        )
+    elif url.startswith("postgresql://"):
+        cfg["DATABASE_URL"] = "postgresql+psycopg://" + url[len("postgresql://"):]
+
+    fys = cfg.get("FISCAL_YEAR_START")
+    if isinstance(fys, str) and fys.strip().isdigit():
+        fys = int(fys)
+    if isinstance(fys, bool) or not isinstance(fys, int) or not 1 <= fys <= 12:
+        raise SettingsError(f"OKR_FISCAL_YEAR_START must be a month number from 1 to 12, got {fys!r}")
+    cfg["FISCAL_YEAR_START"] = fys
+
+    loc = str(cfg.get("DEFAULT_LOCALE") or "").strip().lower().replace("_", "-")
+    if loc in ("zh-hans", "zh-cn"):
+        loc = "zh"
+    if loc not in LOCALES:
+        raise SettingsError(f"OKR_DEFAULT_LOCALE must be 'en' or 'zh', got {cfg.get('DEFAULT_LOCALE')!r}")
+    cfg["DEFAULT_LOCALE"] = loc
+
+    redis_url = cfg.get("REDIS_URL")
+    if redis_url and not str(redis_url).startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"OKR_REDIS_URL must be a redis:// URL, got {str(redis_url)[:60]!r}")
+
+    key = cfg.get("SECRET_KEY")
+    if not key:
+        cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    elif not isinstance(key, str) or len(key) < 16:
+        raise SettingsError("OKR_SECRET_KEY must be a string of at least 16 characters")
+
+
+def _instance_secret(path: Path) -> str:
+    """The instance's secret key, generated on first start and kept private (mode 0600)."""
+    if path.exists():
+        key = path.read_text().strip()
+        if len(key) >= 16:
+            return key
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key

@@ -1,0 +1,85 @@
+// The app's own script: CSRF for htmx, visible errors for failed requests, nothing else global.
+// Loaded as a file because the Content-Security-Policy allows no inline script.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function setCsrfToken(token) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) meta.setAttribute("content", token);
+    document.querySelectorAll('input[name="csrf_token"]').forEach(function (input) { input.value = token; });
+  }
+
+  function errorBox() { return document.getElementById("request-error"); }
+
+  function showError(text, retry) {
+    var box = errorBox();
+    if (!box) { window.alert(text); return; }
+    box.textContent = text;
+    if (retry) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "primary";
+      button.textContent = document.documentElement.lang.indexOf("zh") === 0 ? "重试" : "Try again";
+      button.addEventListener("click", function () { box.hidden = true; retry(); });
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(button);
+    }
+    box.hidden = false;
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  function messageFrom(xhr) {
+    try {
+      var data = JSON.parse(xhr.responseText);
+      if (data && data.error) return data.error;
+    } catch (e) { /* not JSON: an HTML error fragment */ }
+    var tmp = document.createElement("div");
+    tmp.innerHTML = xhr.responseText || "";
+    var found = tmp.querySelector(".error-message p, .flash-error, p");
+    return (found && found.textContent.trim()) || ("HTTP " + xhr.status);
+  }
+
+  document.addEventListener("htmx:configRequest", function (evt) {
+    evt.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = errorBox();
+    if (box) box.hidden = true;
+  });
+
+  // htmx ignores 4xx/5xx by default: say what happened, keep what was typed, offer a retry.
+  document.addEventListener("htmx:responseError", function (evt) {
+    var xhr = evt.detail.xhr;
+    var elt = evt.detail.elt;
+    var retry = function () { htmx.trigger(elt, elt.getAttribute("hx-trigger") ? elt.getAttribute("hx-trigger").split(/[ ,]/)[0] : (elt.tagName === "FORM" ? "submit" : "click")); };
+    if (xhr.status === 400 && /token/i.test(xhr.responseText)) {
+      // The CSRF token expired (a new session, a sign-in elsewhere): fetch a fresh one first.
+      fetch("/csrf-token", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          setCsrfToken(data.csrf_token);
+          showError(messageFrom(xhr), retry);
+        })
+        .catch(function () { showError(messageFrom(xhr), null); });
+      return;
+    }
+    if (xhr.status === 401) { window.location.reload(); return; }
+    showError(messageFrom(xhr), xhr.status >= 500 || xhr.status === 429 ? retry : null);
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showError(document.documentElement.lang.indexOf("zh") === 0 ? "无法连接服务器，请检查网络后重试。" : "The server could not be reached. Check the connection and try again.", null);
+  });
+
+  // Forms that ask for confirmation carry data-confirm (no inline onclick under the CSP).
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) evt.preventDefault();
+  }, true);
+})();

@@ -1,0 +1,346 @@
+"""Fixtures: a real database (SQLite always; PostgreSQL when OKR_TEST_DATABASE_URL is set), the
+app and a client on it, factories that build their parents, and a signed-in client per role.
+
+Each test starts from an empty, migrated database: SQLite copies a migrated template file;
+PostgreSQL gets a fresh database per test run (so runs never collide) and truncates per test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+PG_URL = os.environ.get("OKR_TEST_DATABASE_URL")
+BACKEND = "postgresql" if PG_URL else "sqlite"
+
+
+def pytest_report_header(config):
+    return f"database: {BACKEND}" + (f" ({PG_URL})" if PG_URL else "")
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database to start each test from: a file (SQLite) or a URL (PostgreSQL)."""
+    from okr import migrate
+    from okr.db import make_engine
+
+    if not PG_URL:
+        path = tmp_path_factory.mktemp("template") / "okr.sqlite"
+        engine = make_engine(f"sqlite:///{path}")
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield {"kind": "sqlite", "path": path}
+        return
+    base = sa.engine.make_url(PG_URL)
+    if base.drivername == "postgresql":
+        base = base.set(drivername="postgresql+psycopg")
+    name = f"okr_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield {"kind": "postgresql", "url": url}
+    from okr.db import dispose_engine
+
+    dispose_engine(url)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    """An empty, migrated database for this test."""
+    if database_template["kind"] == "sqlite":
+        path = tmp_path / "okr.sqlite"
+        shutil.copy(database_template["path"], path)
+        url = f"sqlite:///{path}"
+        yield url
+        from okr.db import dispose_engine
+
+        dispose_engine(url)
+        return
+    url = database_template["url"]
+    from okr.db import get_engine
+
+    engine = get_engine(url)
+    tables = [t.name for t in SQLModel.metadata.sorted_tables]
+    with engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    yield url
+
+
+@pytest.fixture
+def app_config(database_url):
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "FISCAL_YEAR_START": 1,
+        "DEFAULT_LOCALE": "en",
+    }
+
+
+@pytest.fixture
+def app(app_config, tmp_path, monkeypatch):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "instance"))
+    for key in list(os.environ):
+        if key.startswith("OKR_") and key not in ("OKR_INSTANCE_PATH", "OKR_TEST_DATABASE_URL"):
+            monkeypatch.delenv(key)
+    return create_app(app_config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    """A session on the test's database for arranging rows and re-reading them after a request."""
+    from okr.db import get_engine
+
+    with Session(get_engine(app.config["DATABASE_URL"]), expire_on_commit=False) as s:
+        yield s
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+
+class Factory:
+    """Builds rows with their parents, committing each so requests see them."""
+
+    def __init__(self, session: Session):
+        self.s = session
+        self.n = 0
+
+    def _next(self) -> int:
+        self.n += 1
+        return self.n
+
+    def _save(self, row):
+        self.s.add(row)
+        self.s.commit()
+        self.s.refresh(row)
+        return row
+
+    def org(self, slug=None, name="Acme"):
+        from okr import models as m
+
+        return self._save(m.Organisation(slug=slug or f"org{self._next()}", name=name))
+
+    def team(self, org=None, parent=None, slug=None, name=None, kind="team"):
+        from okr import models as m
+
+        org = org or self.org()
+        n = self._next()
+        return self._save(m.Team(org_id=org.id, parent_id=parent.id if parent else None, slug=slug or f"team{n}", name=name or f"Team {n}", kind=kind))
+
+    def user(self, team=None, role="member", org=None, email=None, name=None, password="correct horse battery", is_admin=False):
+        from okr import models as m
+        from okr.passwords import hash_password
+
+        org_id = team.org_id if team is not None else (org or self.org()).id
+        n = self._next()
+        user = self._save(m.User(org_id=org_id, email=email or f"user{n}@example.com", name=name or f"User {n}",
+                                 password_hash=hash_password(password), is_admin=is_admin))
+        if team is not None and role:
+            self._save(m.Membership(user_id=user.id, team_id=team.id, role=role))
+        return user
+
+    def goal(self, team=None, year=2026, title="Grow the creator community", weight=1, **kw):
+        from okr import models as m
+
+        team = team or self.team()
+        return self._save(m.AnnualGoal(team_id=team.id, year=year, title=title, weight=Decimal(str(weight)), **kw))
+
+    def objective(self, team=None, goal=None, quarter="2026-Q2", title="Make creators more active", kind="aspirational", weight=1, **kw):
+        from okr import models as m
+
+        if team is None:
+            team = self.s.get(m.Team, goal.team_id) if goal is not None else self.team()
+        return self._save(m.Objective(team_id=team.id, goal_id=goal.id if goal else None, quarter=quarter, title=title, kind=kind, weight=Decimal(str(weight)), **kw))
+
+    def kr(self, objective=None, title="Daily posts from 1000 to 1300", kind="metric", start=1000, target=1300, current=None, weight=1, unit="", **kw):
+        from okr import models as m
+
+        objective = objective or self.objective()
+        start_d, target_d = Decimal(str(start)), Decimal(str(target))
+        return self._save(m.KeyResult(objective_id=objective.id, title=title, kind=kind, start=start_d, target=target_d,
+                                      current=Decimal(str(current)) if current is not None else start_d,
+                                      weight=Decimal(str(weight)), unit=unit, **kw))
+
+    def project(self, team=None, kr=None, month="2026-04", title="Creator incentive programme", **kw):
+        from okr import models as m
+
+        if team is None:
+            if kr is not None:
+                obj = self.s.get(m.Objective, kr.objective_id)
+                team = self.s.get(m.Team, obj.team_id)
+            else:
+                team = self.team()
+        return self._save(m.Project(team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw))
+
+    def task(self, team=None, assignee=None, project=None, week="2026-W16", title="Write the brief", important=True, urgent=False, status="todo", **kw):
+        from okr import models as m
+
+        if team is None:
+            team = self.s.get(m.Team, project.team_id) if project is not None else self.team()
+        return self._save(m.Task(team_id=team.id, week=week, project_id=project.id if project else None, title=title,
+                                 assignee_id=assignee.id if assignee else None, important=important, urgent=urgent, status=status, **kw))
+
+    def raci(self, user, letter, kr=None, project=None):
+        from okr import models as m
+
+        return self._save(m.RaciAssignment(user_id=user.id, letter=letter, key_result_id=kr.id if kr else None, project_id=project.id if project else None))
+
+
+@pytest.fixture
+def make(session):
+    return Factory(session)
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    found = META_CSRF.search(html)
+    assert found, "page has no csrf-token meta tag"
+    return found.group(1)
+
+
+class Browser:
+    """A test client that signs in like a person and sends the CSRF token like htmx does."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def refresh_token(self, path="/login"):
+        self.token = csrf_from(self.client.get(path).get_data(as_text=True))
+        return self.token
+
+    def login(self, email, password="correct horse battery"):
+        self.refresh_token("/login")
+        resp = self.client.post("/login", data={"email": email, "password": password, "csrf_token": self.token})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        self.refresh_token("/teams")
+        return resp
+
+    def get(self, path, **kw):
+        return self.client.get(path, **kw)
+
+    def post(self, path, data=None, htmx=False, json=None, headers=None, **kw):
+        headers = dict(headers or {})
+        if self.token:
+            headers.setdefault("X-CSRFToken", self.token)
+        if htmx:
+            headers["HX-Request"] = "true"
+        if json is not None:
+            return self.client.post(path, json=json, headers=headers, **kw)
+        return self.client.post(path, data=data or {}, headers=headers, **kw)
+
+    def request(self, method, path, **kw):
+        headers = dict(kw.pop("headers", {}) or {})
+        if self.token:
+            headers.setdefault("X-CSRFToken", self.token)
+        return self.client.open(path, method=method, headers=headers, **kw)
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def as_user(app):
+    """as_user(user) → a Browser signed in as that user (a fresh client each time)."""
+
+    def sign_in(user, password="correct horse battery"):
+        b = Browser(app.test_client())
+        b.login(user.email, password)
+        return b
+
+    return sign_in
+
+
+@pytest.fixture
+def demo(app, session):
+    """The demo organisation, seeded as `okr demo` does."""
+    from okr.demo import seed_demo
+
+    result = seed_demo(session=session, today=date.today(), fiscal_start=app.config["FISCAL_YEAR_START"])
+    session.commit()
+    return result
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium, or a skip (locally) / a failure (under CI=true, where a skipped
+    journey proves nothing)."""
+    path = os.environ.get("OKR_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is not installed at {path}: browser journeys cannot be skipped in CI")
+        pytest.skip(f"Chromium not found at {path} (apt-get install -y chromium); browser tests skipped")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("playwright is not installed: install the test extras")
+        pytest.skip("playwright is not installed; browser tests skipped")
+    return path
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a loopback port, in a thread, for the browser."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()

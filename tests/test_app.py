@@ -1,0 +1,189 @@
+"""The foundation seen through HTTP: settings, health, sign-in, CSRF, languages, layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from okr.settings import SettingsError
+
+
+@pytest.mark.parametrize(
+    "key, value, named",
+    [
+        ("FISCAL_YEAR_START", 13, "OKR_FISCAL_YEAR_START"),
+        ("FISCAL_YEAR_START", "July", "OKR_FISCAL_YEAR_START"),
+        ("DEFAULT_LOCALE", "fr", "OKR_DEFAULT_LOCALE"),
+        ("DATABASE_URL", "mysql://x", "OKR_DATABASE_URL"),
+        ("SECRET_KEY", "short", "OKR_SECRET_KEY"),
+        ("REDIS_URL", "http://x", "OKR_REDIS_URL"),
+    ],
+)
+def test_bad_setting_stops_start_up_naming_it(app_config, tmp_path, monkeypatch, key, value, named):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    with pytest.raises(SettingsError) as err:
+        create_app({**app_config, key: value})
+    assert named in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_env_settings_are_read_with_prefix(app_config, tmp_path, monkeypatch):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.setenv("OKR_FISCAL_YEAR_START", "7")
+    monkeypatch.setenv("OKR_DEFAULT_LOCALE", "zh")
+    cfg = {k: v for k, v in app_config.items() if k not in ("FISCAL_YEAR_START", "DEFAULT_LOCALE")}
+    app = create_app(cfg)
+    assert app.config["FISCAL_YEAR_START"] == 7
+    assert app.config["DEFAULT_LOCALE"] == "zh"
+
+
+def test_secret_key_generated_once_into_instance_folder(app_config, tmp_path, monkeypatch):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    cfg = {k: v for k, v in app_config.items() if k != "SECRET_KEY"}
+    first = create_app(cfg).config["SECRET_KEY"]
+    second = create_app(cfg).config["SECRET_KEY"]
+    key_file = tmp_path / "inst" / "secret_key"
+    assert first == second and len(first) >= 32
+    assert key_file.read_text().strip() == first
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_default_database_is_sqlite_in_instance_folder(app_config, tmp_path, monkeypatch):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    cfg = {k: v for k, v in app_config.items() if k != "DATABASE_URL"}
+    app = create_app(cfg)
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'inst' / 'okr.sqlite'}"
+
+
+def test_healthz_reports_database_and_schema(client):
+    from okr.migrate import head_revision
+
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert resp.json["status"] == "ok"
+    assert resp.json["database"] == "ok"
+    assert resp.json["schema"] == head_revision()
+
+
+def test_healthz_is_503_when_database_is_unreachable(app_config, tmp_path, monkeypatch):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    app = create_app({**app_config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"})
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503
+    assert resp.json["database"] == "error"
+    assert "Traceback" not in resp.get_data(as_text=True)
+
+
+def test_pages_redirect_anonymous_to_login(client):
+    resp = client.get("/teams")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].startswith("/login")
+
+
+def test_login_with_right_password_then_logout(make, browser):
+    team = make.team()
+    user = make.user(team=team, role="member")
+    browser.login(user.email)
+    page = browser.get("/teams")
+    assert page.status_code == 200
+    assert team.name in page.get_data(as_text=True)
+    out = browser.post("/logout")
+    assert out.status_code == 302 and out.headers["Location"].startswith("/login")
+    assert browser.get("/teams").status_code == 302
+
+
+def test_wrong_password_gets_generic_message(make, browser):
+    user = make.user(team=make.team())
+    browser.refresh_token()
+    wrong = browser.post("/login", data={"email": user.email, "password": "nope", "csrf_token": browser.token})
+    unknown = browser.post("/login", data={"email": "nobody@example.com", "password": "nope", "csrf_token": browser.token})
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Email or password is not right." in wrong.get_data(as_text=True)
+    assert "Email or password is not right." in unknown.get_data(as_text=True)
+
+
+def test_archived_user_cannot_sign_in(make, browser, session):
+    user = make.user(team=make.team())
+    user.is_archived = True
+    session.add(user)
+    session.commit()
+    browser.refresh_token()
+    resp = browser.post("/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token})
+    assert resp.status_code == 401
+
+
+def test_form_without_csrf_token_is_refused_and_changes_nothing(make, client, session):
+    from okr import models as m
+
+    user = make.user(team=make.team())
+    resp = client.post("/login", data={"email": user.email, "password": "correct horse battery"})
+    assert resp.status_code == 400
+    assert "security token" in resp.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(m.User, user.id).last_login_at is None
+
+
+def test_htmx_post_without_token_is_400_with_header_passes(make, as_user):
+    user = make.user(team=make.team())
+    b = as_user(user)
+    no_token = b.client.post("/language", data={"lang": "zh"}, headers={"HX-Request": "true"})
+    assert no_token.status_code == 400
+    with_token = b.post("/language", data={"lang": "zh"}, htmx=True)
+    assert with_token.status_code == 302
+
+
+def test_open_redirect_after_login_is_refused(make, browser):
+    user = make.user(team=make.team())
+    browser.refresh_token()
+    resp = browser.post("/login", data={"email": user.email, "password": "correct horse battery", "next": "//evil.example/x", "csrf_token": browser.token})
+    assert resp.status_code == 302
+    assert "evil" not in resp.headers["Location"]
+
+
+def test_language_from_accept_language_and_switch(make, client, as_user):
+    page = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert "登录" in page.get_data(as_text=True)
+    user = make.user(team=make.team())
+    b = as_user(user)
+    assert "Sign in" not in b.get("/teams").get_data(as_text=True)
+    b.post("/language", data={"lang": "zh"})
+    text = b.get("/teams").get_data(as_text=True)
+    assert "团队" in text and 'lang="zh-Hans"' in text
+
+
+def test_layout_has_navigation_csrf_meta_and_vendored_htmx(make, as_user):
+    b = as_user(make.user(team=make.team()))
+    html = b.get("/teams").get_data(as_text=True)
+    assert '<meta name="csrf-token"' in html
+    assert "/static/vendor/htmx/htmx.min.js" in html
+    assert "Plans" in html
+    assert "unpkg" not in html and "cdn" not in html.lower()
+    js = b.get("/static/vendor/htmx/htmx.min.js")
+    assert js.status_code == 200 and b"htmx" in js.data
+    js.close()
+
+
+def test_unknown_page_is_404_in_layout(make, as_user):
+    b = as_user(make.user(team=make.team()))
+    resp = b.get("/no/such/page")
+    assert resp.status_code == 404
+    assert "There is nothing here." in resp.get_data(as_text=True)
+
+
+def test_security_headers(client):
+    resp = client.get("/login")
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Cache-Control"] == "no-store"
+    cookie = resp.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
