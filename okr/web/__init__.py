@@ -158,3 +158,17 @@ def BLUEPRINTS():
         if bp is not None:
             found.append(bp)
     return found
+
+
+def accepts(form_class=None, *, json_fields: dict | None = None):
+    """Mark a write view with what it reads: a WTForms class and/or JSON fields {name: kind}.
+
+    The hostile-input sweep (tests/test_hostile_input.py) reads ``view.accepts`` to know which
+    fields to attack on every write endpoint, so a new write view is swept the day it lands.
+    """
+
+    def deco(view):
+        view.accepts = {"form": form_class, "json": dict(json_fields or {})}
+        return view
+
+    return deco
