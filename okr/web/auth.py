@@ -1,4 +1,8 @@
-"""Signing in and out, and the language switch."""
+"""Signing in and out, the password change and the language switch.
+
+Failure messages are generic (the same whether the account exists or not); a password change
+raises the person's session version, which ends every other session of theirs.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from okr import models as m
 from okr.forms import LoginForm
 from okr.passwords import check_password
 from okr.settings import LOCALES
-from okr.web import db, render
+from okr.forms.admin import PasswordChangeForm
+from okr.passwords import hash_password
+from okr.web import accepts, db, render
 
 bp = Blueprint("auth", __name__)
 
@@ -36,6 +42,7 @@ def login():
 
 
 @bp.post("/login")
+@accepts(LoginForm, json_fields={"next": "str"})
 def login_post():
     form = LoginForm()
     nxt = request.form.get("next", "")
@@ -64,6 +71,7 @@ def login_post():
 
 @bp.post("/logout")
 @login_required
+@accepts()
 def logout():
     logout_user()
     session.clear()
@@ -72,9 +80,10 @@ def logout():
 
 
 @bp.post("/language")
+@accepts(json_fields={"lang": "enum", "next": "str"})
 def set_language():
     lang = request.form.get("lang", "")
-    if lang in LOCALES:
+    if lang in LOCALES and "\x00" not in lang:
         session["locale"] = lang
         if current_user.is_authenticated:
             user = db().get(m.User, current_user.id)
@@ -99,3 +108,28 @@ def logout_confirm():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render("auth/logout.html")
+
+
+@bp.get("/me/password")
+def password():
+    return render("auth/password.html", form=PasswordChangeForm())
+
+
+@bp.post("/me/password")
+@accepts(PasswordChangeForm)
+def password_post():
+    """Change one's own password: every other session of this person ends, this one stays."""
+    form = PasswordChangeForm()
+    if not form.validate():
+        return render("auth/password.html", form=form, status=422)
+    user = db().get(m.User, current_user.id)
+    if not check_password(user.password_hash, form.current.data):
+        form.current.errors.append(_("This is not your current password."))
+        return render("auth/password.html", form=form, status=422)
+    user.password_hash = hash_password(form.new.data)
+    user.session_version = (user.session_version or 1) + 1
+    db().add(user)
+    db().commit()
+    session["sv"] = user.session_version
+    flash(_("Your password is changed. Other sessions are signed out."), "success")
+    return redirect(url_for("auth.password"))

@@ -1,14 +1,18 @@
-"""Security headers, request ids and the CSRF refusal, applied to every response.
+"""Default deny, security headers, request ids and cookie flags, applied to every request.
 
-Content-Security-Policy allows no inline script: htmx is configured through a meta tag and the
-app's own script file, so an injected <script> never runs.
+Every endpoint needs a signed-in person unless okr/web/public.py lists it; `admin.*` needs an
+organisation admin. Content-Security-Policy allows no inline script: htmx is configured through
+a meta tag and the app's own script file, so an injected <script> never runs.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from flask import g, request
+from flask import current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
+
+from okr.web.public import is_public
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,12 +21,60 @@ CSP = (
 )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when OKR_SESSION_COOKIE_SECURE says so or the request came
+    over HTTPS (behind a proxy that sets X-Forwarded-Proto and ProxyFix)."""
+
+    def get_cookie_secure(self, app) -> bool:
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        try:
+            return bool(request.is_secure)
+        except RuntimeError:  # outside a request
+            return False
+
+
+def _request_id() -> None:
+    rid = request.headers.get("X-Request-Id", "")[:64].strip()
+    if not rid or not all(c.isalnum() or c in "-_" for c in rid):
+        rid = secrets.token_hex(8)
+    g.request_id = rid
+
+
+def _default_deny():
+    """Anonymous → the login page (401 JSON for the API, HX-Redirect for htmx); admin pages
+    → organisation admins only. Runs before CSRF, so an anonymous POST learns nothing more."""
+    from flask import abort
+    from flask_login import current_user
+
+    endpoint = request.endpoint
+    if endpoint is None:  # no such page: the 404 (or 405) handler answers
+        return None
+    if is_public(endpoint):
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if endpoint.startswith("admin."):
+        from okr.permissions import can_admin
+        from okr.web import actor
+
+        if not can_admin(actor()):
+            abort(403)
+    return None
+
+
 def init_app(app) -> None:
-    @app.before_request
-    def _request_id():
-        g.request_id = request.headers.get("X-Request-Id", "")[:64].strip() or secrets.token_hex(8)
-        if not all(c.isalnum() or c in "-_" for c in g.request_id):
-            g.request_id = secrets.token_hex(8)
+    app.session_interface = SessionInterface()
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    # Ahead of every other before_request (CSRF included): the request id first, then the door.
+    funcs = app.before_request_funcs.setdefault(None, [])
+    funcs.insert(0, _default_deny)
+    funcs.insert(0, _request_id)
+
+    from okr.web import ratelimit
+
+    ratelimit.init_app(app)
 
     @app.after_request
     def _headers(resp):
