@@ -1,0 +1,308 @@
+"""Read helpers for RACI: a team's matrix for a period, the letters on a set of items, who is
+Accountable, a person's letters and load. Set-based queries only (a few per page, never one per row).
+"""
+
+# Items are keyed ("key_result", id) or ("project", id) everywhere here, so one mapping holds both
+# kinds. "Live" means not archived (and, for a project, not dropped); objectives must be live too.
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from okr import models as m
+from okr import periods
+from okr import raci
+
+KR = "key_result"
+PROJECT = "project"
+ITEM_TYPES = (KR, PROJECT)
+
+ItemKey = tuple[str, int]
+
+
+class Person(NamedTuple):
+    id: int
+    name: str
+    email: str
+
+
+class Accountables(NamedTuple):
+    """Who holds the A: ``key_results`` and ``projects`` map an item id to a :class:`Person`."""
+
+    key_results: dict[int, Person]
+    projects: dict[int, Person]
+
+
+@dataclass
+class Row:
+    """One line of the matrix: a key result or a project, with its letters."""
+
+    type: str  # KR or PROJECT
+    item: object  # m.KeyResult | m.Project
+    objective: m.Objective | None
+    letters: dict[int, str] = field(default_factory=dict)  # user id -> letter
+    parent_kr_id: int | None = None  # a project listed under its key result
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.type, self.item.id)
+
+    @property
+    def dom_id(self) -> str:
+        return f"raci-{'kr' if self.type == KR else 'p'}-{self.item.id}"
+
+    @property
+    def problems(self) -> list[raci.Problem]:
+        return raci.problems(self.letters)
+
+    @property
+    def state(self) -> str:
+        return row_state(self.letters)
+
+
+@dataclass
+class Group:
+    objective: m.Objective | None
+    rows: list[Row]
+
+
+@dataclass
+class Matrix:
+    team: m.Team
+    period: periods.Period
+    quarter: periods.Quarter
+    groups: list[Group]
+    people: list[Person]  # columns: team members first, then outsiders holding a letter
+    member_ids: set[int]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [r for g in self.groups for r in g.rows]
+
+
+def row_state(letters: dict[int, str]) -> str:
+    """The letters of a row as a short stable text ("3:A,7:R"): what a cell edit says it saw,
+    so two people editing the same row never silently overwrite each other."""
+    return ",".join(f"{uid}:{letters[uid]}" for uid in sorted(letters))
+
+
+def quarter_for(period: periods.Period, fiscal_start: int) -> periods.Quarter:
+    if isinstance(period, periods.Quarter):
+        return period
+    return period.fiscal_quarter(fiscal_start)
+
+
+def _live_project():
+    return sa.and_(m.Project.is_archived == False, m.Project.status != "dropped")  # noqa: E712
+
+
+def letters_for(session, keys: Iterable[ItemKey]) -> dict[ItemKey, dict[int, str]]:
+    """{item key: {user id: letter}} for the given items, in one query (two at most)."""
+    keys = list(keys)
+    kr_ids = [i for t, i in keys if t == KR]
+    project_ids = [i for t, i in keys if t == PROJECT]
+    out: dict[ItemKey, dict[int, str]] = {k: {} for k in keys}
+    conds = []
+    if kr_ids:
+        conds.append(m.RaciAssignment.key_result_id.in_(kr_ids))
+    if project_ids:
+        conds.append(m.RaciAssignment.project_id.in_(project_ids))
+    if not conds:
+        return out
+    rows = session.exec(
+        select(m.RaciAssignment).where(sa.or_(*conds)).order_by(m.RaciAssignment.id)
+    ).all()
+    for a in rows:
+        key = (KR, a.key_result_id) if a.key_result_id is not None else (PROJECT, a.project_id)
+        out.setdefault(key, {})[a.user_id] = a.letter
+    return out
+
+
+def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[int]) -> Accountables:
+    """Who is Accountable for each given key result and project, in one query.
+
+    Rule: the owner a rollup or plan page names is the item's A. An item with no A is absent
+    from the result; an item that (against the rule, e.g. from old data) has two names the
+    one given first.
+    """
+    kr_ids, project_ids = list(kr_ids), list(project_ids)
+    result = Accountables({}, {})
+    conds = []
+    if kr_ids:
+        conds.append(m.RaciAssignment.key_result_id.in_(kr_ids))
+    if project_ids:
+        conds.append(m.RaciAssignment.project_id.in_(project_ids))
+    if not conds:
+        return result
+    rows = session.exec(
+        select(m.RaciAssignment.key_result_id, m.RaciAssignment.project_id, m.User.id, m.User.name, m.User.email)
+        .join(m.User, m.User.id == m.RaciAssignment.user_id)
+        .where(m.RaciAssignment.letter == "A", sa.or_(*conds))
+        .order_by(m.RaciAssignment.id)
+    ).all()
+    for kr_id, project_id, uid, name, email in rows:
+        target = result.key_results if kr_id is not None else result.projects
+        target.setdefault(kr_id if kr_id is not None else project_id, Person(uid, name, email))
+    return result
+
+
+def org_people(session, org_id: int) -> dict[int, Person]:
+    """Every live person of the organisation: the only people who may hold a letter."""
+    rows = session.exec(
+        select(m.User.id, m.User.name, m.User.email)
+        .where(m.User.org_id == org_id, m.User.is_archived == False)  # noqa: E712
+        .order_by(m.User.name, m.User.id)
+    ).all()
+    return {uid: Person(uid, name, email) for uid, name, email in rows}
+
+
+def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: int = 1,
+                extra_people: Iterable[int] = ()) -> Matrix:
+    """The team's live key results and projects for a quarter or a month, grouped by objective.
+
+    A quarter shows the quarter's objectives with their key results and the projects of its
+    three months; a month shows the objectives of its fiscal quarter and that month's projects.
+    A project is listed under its key result when that key result is on the page, otherwise in
+    a last group of its own. Columns are the team's members and anyone else holding a letter.
+    """
+    quarter = quarter_for(period, fiscal_start)
+    months = [str(mo) for mo in (quarter.months() if isinstance(period, periods.Quarter) else (period,))]
+    objectives = session.exec(
+        select(m.Objective)
+        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
+               m.Objective.is_archived == False)  # noqa: E712
+        .order_by(m.Objective.position, m.Objective.id)
+    ).all()
+    obj_by_id = {o.id: o for o in objectives}
+    krs = session.exec(
+        select(m.KeyResult)
+        .where(m.KeyResult.objective_id.in_(list(obj_by_id) or [-1]),
+               m.KeyResult.is_archived == False)  # noqa: E712
+        .order_by(m.KeyResult.position, m.KeyResult.id)
+    ).all() if obj_by_id else []
+    projects = session.exec(
+        select(m.Project)
+        .where(m.Project.team_id == team.id, m.Project.month.in_(months), _live_project())
+        .order_by(m.Project.month, m.Project.position, m.Project.id)
+    ).all()
+    kr_by_id = {k.id: k for k in krs}
+    projects_of: dict[int | None, list[m.Project]] = {}
+    for p in projects:
+        projects_of.setdefault(p.key_result_id if p.key_result_id in kr_by_id else None, []).append(p)
+
+    groups: list[Group] = []
+    for o in objectives:
+        rows: list[Row] = []
+        for k in (k for k in krs if k.objective_id == o.id):
+            rows.append(Row(KR, k, o))
+            rows.extend(Row(PROJECT, p, o, parent_kr_id=k.id) for p in projects_of.get(k.id, []))
+        if rows:
+            groups.append(Group(o, rows))
+    loose = [Row(PROJECT, p, None) for p in projects_of.get(None, [])]
+    if loose:
+        groups.append(Group(None, loose))
+
+    all_rows = [r for g in groups for r in g.rows]
+    letters = letters_for(session, [r.key for r in all_rows])
+    for r in all_rows:
+        r.letters = letters.get(r.key, {})
+
+    member_rows = session.exec(
+        select(m.User.id, m.User.name, m.User.email)
+        .join(m.Membership, m.Membership.user_id == m.User.id)
+        .where(m.Membership.team_id == team.id, m.User.is_archived == False)  # noqa: E712
+        .order_by(m.User.name, m.User.id)
+    ).all()
+    members = [Person(*row) for row in member_rows]
+    member_ids = {p.id for p in members}
+    wanted = {uid for r in all_rows for uid in r.letters} | set(extra_people)
+    wanted -= member_ids
+    outsiders: list[Person] = []
+    if wanted:
+        outsiders = [Person(*row) for row in session.exec(
+            select(m.User.id, m.User.name, m.User.email)
+            .where(m.User.id.in_(list(wanted)), m.User.org_id == team.org_id)
+            .order_by(m.User.name, m.User.id)
+        ).all()]
+    return Matrix(team, period, quarter, groups, members + outsiders, member_ids)
+
+
+def quarter_items(session, org_id: int, quarter: periods.Quarter, *, user_id: int | None = None):
+    """Every live key result and project of the organisation in ``quarter`` with its letters:
+    a list of (key, title, team, objective title, letters). With ``user_id``, only the items on
+    which that person holds a letter (still with every letter of the item)."""
+    q = str(quarter)
+    months = [str(mo) for mo in quarter.months()]
+    kr_q = (
+        select(m.KeyResult, m.Objective, m.Team)
+        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+        .join(m.Team, m.Team.id == m.Objective.team_id)
+        .where(m.Team.org_id == org_id, m.Objective.quarter == q,
+               m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
+    )
+    p_q = (
+        select(m.Project, m.Team)
+        .join(m.Team, m.Team.id == m.Project.team_id)
+        .where(m.Team.org_id == org_id, m.Project.month.in_(months), _live_project())
+    )
+    if user_id is not None:
+        kr_q = kr_q.where(m.KeyResult.id.in_(
+            select(m.RaciAssignment.key_result_id).where(m.RaciAssignment.user_id == user_id)))
+        p_q = p_q.where(m.Project.id.in_(
+            select(m.RaciAssignment.project_id).where(m.RaciAssignment.user_id == user_id)))
+    kr_rows = session.exec(kr_q.order_by(m.Team.name, m.Objective.position, m.KeyResult.position, m.KeyResult.id)).all()
+    p_rows = session.exec(p_q.order_by(m.Team.name, m.Project.month, m.Project.position, m.Project.id)).all()
+    keys = [(KR, k.id) for k, _o, _t in kr_rows] + [(PROJECT, p.id) for p, _t in p_rows]
+    letters = letters_for(session, keys)
+    items = [QuarterItem((KR, k.id), k, t, o, letters[(KR, k.id)]) for k, o, t in kr_rows]
+    items += [QuarterItem((PROJECT, p.id), p, t, None, letters[(PROJECT, p.id)]) for p, t in p_rows]
+    return items
+
+
+class QuarterItem(NamedTuple):
+    key: ItemKey
+    item: object
+    team: m.Team
+    objective: m.Objective | None
+    letters: dict[int, str]
+
+
+def quarter_load(session, org_id: int, quarter: periods.Quarter) -> dict[int, raci.Counts]:
+    """Per person, on how many live items of the organisation's quarter they hold each letter."""
+    return raci.load((i.key, i.letters) for i in quarter_items(session, org_id, quarter))
+
+
+def live_items_of(session, user_id: int):
+    """Every live item (any period) on which the person holds A or R, with all its letters:
+    [(key, item, letters)] in a few queries, for "what would archiving this person leave open"."""
+    krs = session.exec(
+        select(m.KeyResult)
+        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+        .join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id)
+        .where(m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("A", "R")),
+               m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
+        .order_by(m.KeyResult.id)
+    ).all()
+    projects = session.exec(
+        select(m.Project)
+        .join(m.RaciAssignment, m.RaciAssignment.project_id == m.Project.id)
+        .where(m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("A", "R")), _live_project())
+        .order_by(m.Project.id)
+    ).all()
+    keyed = [((KR, k.id), k) for k in krs] + [((PROJECT, p.id), p) for p in projects]
+    letters = letters_for(session, [k for k, _ in keyed])
+    return [(key, item, letters[key]) for key, item in keyed]
+
+
+def losses_if_archived(session, user_id: int) -> list[tuple[ItemKey, object, str]]:
+    """Live items that would lose their A or their only R if this person were archived:
+    [(key, item, "no_accountable" | "no_responsible")], for the admin's archive confirmation."""
+    rows = live_items_of(session, user_id)
+    by_key = {key: item for key, item, _ in rows}
+    return [(key, by_key[key], code)
+            for key, code in raci.losses_if_archived(user_id, [(key, letters) for key, _i, letters in rows])]
