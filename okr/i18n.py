@@ -45,7 +45,7 @@ def compile_catalogues(target: Path) -> Path:
         else:
             for msg in cat:
                 if msg.id and msg.string:
-                    langs[lang][msg.id] = msg.string
+                    langs[lang].add(msg.id, msg.string, flags=msg.flags)
     tmp = target / (out.name + ".tmp")
     for lang, cat in langs.items():
         dest = tmp / lang / "LC_MESSAGES"
