@@ -304,3 +304,207 @@ def kr_letter(session: Session, kr_id: int, user_id: int) -> str | None:
     return session.exec(
         select(m.RaciAssignment.letter).where(m.RaciAssignment.key_result_id == kr_id, m.RaciAssignment.user_id == user_id)
     ).first()
+
+
+# ============================================================================================
+# Rollups (company and team rollup pages, their JSON twin, the explain fragments)
+# ============================================================================================
+# A fixed number of set-based queries whatever the size of the plan: goals, objectives, key
+# results, projects, task counts per project (GROUP BY), check-ins of the period, the
+# Accountable of each key result, and the effort split of the period's tasks (GROUP BY).
+
+
+@dataclass
+class RollupData:
+    """Rows of one team subtree × period, grouped for building okr.rollup inputs."""
+
+    root: m.Team
+    period: object  # periods.Year | periods.Quarter
+    teams: dict[int, m.Team]
+    children: dict[int | None, list[int]]  # team id -> sub-team ids, in order
+    goals: dict[int, list[m.AnnualGoal]]  # team id -> goals of the year
+    aligned: dict[int, list[m.Objective]]  # goal id -> aligned objectives of the period
+    unaligned: list[m.Objective]  # the subtree's objectives aligned to no goal
+    elsewhere: list[m.Objective]  # the subtree's objectives aligned to goals outside it
+    krs: dict[int, list[m.KeyResult]]  # objective id -> key results
+    projects: dict[int, list[m.Project]]  # key result id -> live projects
+    counts: dict[int, tuple[int, int, int, object, object, bool]]  # project id -> counts
+    points: dict[int, list[tuple[object, object]]]  # kr id -> (date, value) in the period
+    before: dict[int, object]  # kr id -> value carried into the period (latest before it)
+    accountable: dict[int, list[str]]  # kr id -> names of its A
+    names: dict[int, str]  # owner id -> name
+    effort: list[tuple[bool, bool, bool, str, int]]  # (important, urgent, linked, status, n)
+
+
+def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[int | None, list[int]]]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for t in sorted(teams.values(), key=lambda t: (t.position, t.name, t.id)):
+        children[t.parent_id].append(t.id)
+    order, stack = [], [root_id]
+    while stack:
+        tid = stack.pop()
+        if tid in order:
+            continue
+        order.append(tid)
+        stack.extend(reversed(children.get(tid, [])))
+    return order, children
+
+
+def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
+    """Everything a rollup of ``root`` and the teams under it needs for a year or a quarter.
+
+    Ten queries, none per row: teams; goals of the year; objectives of the period (those of
+    the subtree's teams and those of any team aligned to the subtree's goals); key results;
+    live projects of those key results; task counts per project (GROUP BY project); check-ins
+    of the period up to today; the latest check-in before the period per key result (GROUP
+    BY); the Accountable of each key result; the period's tasks of the subtree split by
+    quadrant, link and status (GROUP BY).
+    """
+    import sqlalchemy as sa
+
+    live = lambda model: model.is_archived == False  # noqa: E712
+    teams = {
+        t.id: t
+        for t in session.exec(select(m.Team).where(m.Team.org_id == root.org_id, live(m.Team))).all()
+    }
+    teams.setdefault(root.id, root)
+    subtree, children = _subtree(teams, root.id)
+    if isinstance(period, periods.Year):
+        year, quarters = period.year, [str(q) for q in period.quarters()]
+    else:
+        year, quarters = period.fiscal_year().year, [str(period)]
+
+    goal_rows = session.exec(
+        select(m.AnnualGoal)
+        .where(m.AnnualGoal.team_id.in_(subtree), m.AnnualGoal.year == year, live(m.AnnualGoal))
+        .order_by(m.AnnualGoal.position, m.AnnualGoal.id)
+    ).all()
+    goals: dict[int, list[m.AnnualGoal]] = defaultdict(list)
+    for g in goal_rows:
+        goals[g.team_id].append(g)
+    goal_ids = select(m.AnnualGoal.id).where(
+        m.AnnualGoal.team_id.in_(subtree), m.AnnualGoal.year == year, live(m.AnnualGoal)
+    )
+    obj_where = (
+        m.Objective.quarter.in_(quarters),
+        live(m.Objective),
+        sa.or_(m.Objective.goal_id.in_(goal_ids), m.Objective.team_id.in_(subtree)),
+    )
+    obj_ids = select(m.Objective.id).where(*obj_where)
+    owner = sa.orm.aliased(m.User)
+    obj_rows = session.exec(
+        select(m.Objective, owner.name)
+        .outerjoin(owner, owner.id == m.Objective.owner_id)
+        .where(*obj_where)
+        .order_by(m.Objective.quarter, m.Objective.position, m.Objective.id)
+    ).all()
+    names: dict[int, str] = {}
+    known_goals = {g.id for g in goal_rows}
+    aligned: dict[int, list[m.Objective]] = defaultdict(list)
+    unaligned, elsewhere = [], []
+    for o, name in obj_rows:
+        if o.owner_id is not None and name is not None:
+            names[o.owner_id] = name
+        if o.goal_id in known_goals:
+            aligned[o.goal_id].append(o)
+        elif o.goal_id is None:
+            unaligned.append(o)
+        else:
+            elsewhere.append(o)
+
+    kr_where = (m.KeyResult.objective_id.in_(obj_ids), live(m.KeyResult))
+    kr_ids = select(m.KeyResult.id).where(*kr_where)
+    kr_rows = session.exec(
+        select(m.KeyResult, owner.name)
+        .outerjoin(owner, owner.id == m.KeyResult.owner_id)
+        .where(*kr_where)
+        .order_by(m.KeyResult.position, m.KeyResult.id)
+    ).all()
+    krs: dict[int, list[m.KeyResult]] = defaultdict(list)
+    for kr, name in kr_rows:
+        krs[kr.objective_id].append(kr)
+        if kr.owner_id is not None and name is not None:
+            names[kr.owner_id] = name
+
+    pr_where = (
+        m.Project.key_result_id.in_(kr_ids),
+        live(m.Project),
+        m.Project.status != "dropped",
+    )
+    projects: dict[int, list[m.Project]] = defaultdict(list)
+    for p in session.exec(
+        select(m.Project).where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)
+    ).all():
+        projects[p.key_result_id].append(p)
+
+    T = m.Task
+    is_live = T.status != "dropped"
+    counts = {}
+    for pid, live_n, done_n, dropped_n, est_n, live_est, done_est in session.exec(
+        select(
+            T.project_id,
+            sa.func.sum(sa.case((is_live, 1), else_=0)),
+            sa.func.sum(sa.case((T.status == "done", 1), else_=0)),
+            sa.func.sum(sa.case((is_live, 0), else_=1)),
+            sa.func.sum(sa.case((sa.and_(is_live, T.estimate.is_not(None)), 1), else_=0)),
+            sa.func.sum(sa.case((is_live, T.estimate), else_=None)),
+            sa.func.sum(sa.case((T.status == "done", T.estimate), else_=None)),
+        )
+        .where(T.project_id.in_(select(m.Project.id).where(*pr_where)), live(T))
+        .group_by(T.project_id)
+    ).all():
+        live_n, done_n, dropped_n, est_n = int(live_n or 0), int(done_n or 0), int(dropped_n or 0), int(est_n or 0)
+        counts[pid] = (done_n, live_n, dropped_n, done_est, live_est, live_n > 0 and est_n == live_n)
+
+    end = min(period.end, today)
+    points: dict[int, list] = defaultdict(list)
+    C = m.CheckIn
+    for kr_id, day, value in session.exec(
+        select(C.key_result_id, C.checked_on, C.value)
+        .where(C.key_result_id.in_(kr_ids), live(C), C.checked_on >= period.start, C.checked_on <= end)
+        .order_by(C.key_result_id, C.checked_on, C.id)
+    ).all():
+        points[kr_id].append((day, value))
+    # The value each KR carried into the period: its latest check-in before the period.
+    last = (
+        select(C.key_result_id, sa.func.max(C.checked_on).label("day"))
+        .where(C.key_result_id.in_(kr_ids), live(C), C.checked_on < period.start)
+        .group_by(C.key_result_id)
+        .subquery()
+    )
+    before = {}
+    for kr_id, value in session.exec(
+        select(C.key_result_id, C.value)
+        .join(last, sa.and_(last.c.key_result_id == C.key_result_id, last.c.day == C.checked_on))
+        .where(live(C))
+        .order_by(C.id)
+    ).all():
+        before[kr_id] = value
+
+    accountable: dict[int, list[str]] = defaultdict(list)
+    R = m.RaciAssignment
+    for kr_id, name in session.exec(
+        select(R.key_result_id, m.User.name)
+        .join(m.User, m.User.id == R.user_id)
+        .where(R.key_result_id.in_(kr_ids), R.letter == "A")
+        .order_by(m.User.name)
+    ).all():
+        accountable[kr_id].append(name)
+
+    linked = sa.case((m.Project.key_result_id.is_not(None), True), else_=False)
+    effort = [
+        (bool(imp), bool(urg), bool(lk), st, int(n))
+        for imp, urg, lk, st, n in session.exec(
+            select(T.important, T.urgent, linked, T.status, sa.func.count())
+            .select_from(T)
+            .outerjoin(m.Project, m.Project.id == T.project_id)
+            .where(T.team_id.in_(subtree), T.week.in_([str(w) for w in period.weeks()]), live(T))
+            .group_by(T.important, T.urgent, linked, T.status)
+        ).all()
+    ]
+    return RollupData(
+        root=root, period=period, teams=teams, children=dict(children),
+        goals=dict(goals), aligned=dict(aligned), unaligned=unaligned, elsewhere=elsewhere,
+        krs=dict(krs), projects=dict(projects), counts=counts, points=dict(points),
+        before=before, accountable=dict(accountable), names=names, effort=effort,
+    )

@@ -76,10 +76,12 @@ __all__ = [
     "ON_TRACK_MARGIN",
     "ObjectiveIn",
     "PROGRESS_FROM",
+    "SILENT_DAYS",
     "ProjectIn",
     "TASK_STATUSES",
     "TeamIn",
     "evaluate",
+    "is_silent",
     "kr_progress",
     "kr_progress_from_projects",
     "kr_score",
@@ -87,8 +89,10 @@ __all__ = [
     "objective_score",
     "project_progress",
     "project_progress_from_tasks",
+    "progress_series",
     "score_band",
     "status",
+    "trend",
     "weighted_mean",
 ]
 
@@ -858,3 +862,89 @@ def _eval_team(team: TeamIn, e, by_estimate: bool, seen: set) -> tuple[Node, _Ac
     n = Node("team", team.id, team.name, acc.result(), acc.w, formula, children=children)
     _judge(n, e)
     return n, acc
+
+
+# --- trend and silence: what the rollup pages draw and flag ---------------------------------
+
+#: A key result measured by check-ins with no check-in for this many days is "silent".
+SILENT_DAYS = 14
+
+
+def is_silent(last_check_in: Any, period_start: Any, today: Any, days: int = SILENT_DAYS) -> bool:
+    """Whether a key result has gone without a check-in for ``days`` days.
+
+    Counted from its latest check-in, or from the start of the period when it has none; judged
+    at ``today`` (a date). A period that has not started yet is never silent. So with a quarter
+    starting 2026-04-01 and no check-in, the KR is silent from 2026-04-15 on.
+    """
+    since = period_start if last_check_in is None else max(last_check_in, period_start)
+    return (today - since).days >= days
+
+
+def progress_series(
+    start: Any,
+    target: Any,
+    points: Iterable[tuple[Any, Any]],
+    samples: Iterable[Any],
+    *,
+    kind: str = "metric",
+    before: Any = None,
+) -> list[float]:
+    """A key result's progress at each sample date, for a trend line (floats, 0…1).
+
+    At each sample the value is the latest check-in on or before it (``points`` are
+    ``(date, value)`` pairs in date order), else ``before`` (the value carried into the period),
+    else the start: the same rule as :func:`kr_progress`, only drawn over time. Milestones are
+    not dated by check-ins here; callers draw them flat at their progress.
+    """
+    pts = list(points)
+    out: list[float] = []
+    i = 0
+    value = before
+    for day in samples:
+        while i < len(pts) and pts[i][0] <= day:
+            value = pts[i][1]
+            i += 1
+        out.append(float(kr_progress(start, target, value, kind=kind)))
+    return out
+
+
+def trend(root: Node, kr_series: dict[Any, list[float]], n: int) -> dict[tuple[str, Any], list[float]]:
+    """The trend of every node of an evaluated tree, ``n`` points each, keyed by (kind, id).
+
+    A key result's trend is ``kr_series[id]`` when given, its last point replaced by its
+    figure (so a trend drawn up to today ends where the figure stands), else flat at its
+    progress (a KR measured by projects, a milestone). Every other node's point is the weighted mean of its
+    *counted* children's points with the same weights as its figure (so the last point of a
+    trend drawn up to today is the figure); a node with a figure of its own (a goal's own
+    measure) is drawn flat. Floats: this is for drawing, not for the figures.
+    """
+    out: dict[tuple[str, Any], list[float]] = {}
+
+    def visit(node: Node) -> list[float] | None:
+        child_series = [(c, visit(c)) for c in node.children]
+        if node.kind == "key_result":
+            s = kr_series.get(node.id)
+            if node.progress is None:
+                s = None
+            elif s is None:
+                s = [float(node.progress)] * n
+            elif n:
+                s = [*s[:-1], float(node.progress)]  # today's point is the figure itself
+        elif node.kind == "project":
+            s = None if node.progress is None else [float(node.progress)] * n
+        else:
+            counted = [(float(c.weight), cs) for c, cs in child_series if c.counted and cs is not None]
+            total = sum(w for w, _ in counted)
+            if counted and total > 0:
+                s = [sum(w * cs[k] for w, cs in counted) / total for k in range(n)]
+            elif node.progress is not None:
+                s = [float(node.progress)] * n
+            else:
+                s = None
+        if s is not None:
+            out[(node.kind, node.id)] = s
+        return s
+
+    visit(root)
+    return out

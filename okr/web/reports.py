@@ -1,0 +1,681 @@
+"""Rollup pages for leadership: company and team rollups against pace, what needs attention,
+every figure's explanation, the quarter review, and the JSON twin of the rollups.
+
+The figures come from okr.rollup (pure); rows come from okr.queries.load_rollup in a fixed
+number of set-based queries. This module only turns rows into rollup inputs and pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from okr import eisenhower, periods, planning, queries, rollup
+from okr import models as m
+from okr.forms.reports import KRScoreForm, ObjectiveReviewForm
+from okr.permissions import can_plan
+from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, team_or_404, wants_json
+
+bp = Blueprint("reports", __name__)
+
+STATUS_LABELS = {
+    rollup.ON_TRACK: _l("on track"),
+    rollup.AT_RISK: _l("at risk"),
+    rollup.OFF_TRACK: _l("off track"),
+    rollup.NO_DATA: _l("no data"),
+}
+BAND_LABELS = {"green": _l("green"), "yellow": _l("yellow"), "red": _l("red")}
+KIND_LABELS = {
+    "team": _l("team"),
+    "goal": _l("goal"),
+    "objective": _l("objective"),
+    "key_result": _l("key result"),
+    "project": _l("project"),
+}
+QUADRANT_LABELS = {
+    eisenhower.Quadrant.DO: _l("Do"),
+    eisenhower.Quadrant.SCHEDULE: _l("Schedule"),
+    eisenhower.Quadrant.DELEGATE: _l("Delegate"),
+    eisenhower.Quadrant.ELIMINATE: _l("Eliminate"),
+}
+EXPLAIN_KINDS = {
+    "team": m.Team,
+    "goal": m.AnnualGoal,
+    "objective": m.Objective,
+    "key_result": m.KeyResult,
+    "project": m.Project,
+}
+
+
+# --- building a rollup ------------------------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    kind: str
+    id: int
+    title: str
+    team: m.Team | None
+    reasons: list[str]
+    severity: int
+
+
+@dataclass
+class Rollup:
+    """One evaluated rollup: the tree, the groups outside it, and what the page adds."""
+
+    team: m.Team
+    period: Any
+    today: date
+    expected: Decimal
+    root: rollup.Node
+    unaligned: list[rollup.Node]
+    elsewhere: list[rollup.Node]
+    meta: dict[tuple[str, Any], dict]
+    trends: dict[tuple[str, Any], list[float]]
+    attention: list[Attention]
+    effort: eisenhower.Share
+    teams: dict[int, m.Team]
+    index: dict[tuple[str, Any], rollup.Node] = field(default_factory=dict)
+
+    def node(self, kind: str, item_id: Any) -> rollup.Node | None:
+        return self.index.get((kind, item_id))
+
+
+def _fiscal_start() -> int:
+    return current_app.config["FISCAL_YEAR_START"]
+
+
+def _period_or_404(text: str):
+    try:
+        period = periods.parse(text, _fiscal_start())
+    except (periods.PeriodError, TypeError):
+        abort(404)
+    if not isinstance(period, (periods.Year, periods.Quarter)):
+        abort(404)
+    return period
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _samples(period, today: date) -> list[date]:
+    """Trend points: each week's Sunday (a quarter) or each month's end (a year) up to today,
+    and today itself."""
+    end = min(period.end, today)
+    if today < period.start:
+        return []
+    if isinstance(period, periods.Year):
+        days = [mo.end for mo in period.months()]
+    else:
+        days = [w.end for w in period.weeks()]
+    out = [d for d in days if d < end]
+    out.append(end)
+    return out
+
+
+def _kr_in(kr: m.KeyResult, data: queries.RollupData) -> rollup.KRIn:
+    projects = []
+    for p in data.projects.get(kr.id, ()):
+        done, live, _dropped, done_est, live_est, all_est = data.counts.get(p.id, (0, 0, 0, None, None, False))
+        projects.append(
+            rollup.ProjectIn(p.id, p.title, done, live, done_estimate=done_est if all_est else None,
+                             live_estimate=live_est if all_est else None)
+        )
+    return rollup.KRIn(
+        kr.id, kr.title, kr.kind, kr.start, kr.target,
+        None if kr.last_check_in_on is None else kr.current,
+        done=kr.is_done, weight=kr.weight, progress_from=kr.progress_from,
+        confidence=kr.confidence, projects=tuple(projects), score_override=kr.score_override,
+    )
+
+
+def _objective_in(o: m.Objective, data: queries.RollupData) -> rollup.ObjectiveIn:
+    return rollup.ObjectiveIn(
+        o.id, o.title, kind=o.kind, weight=o.weight,
+        key_results=tuple(_kr_in(kr, data) for kr in data.krs.get(o.id, ())),
+    )
+
+
+def _goal_in(g: m.AnnualGoal, data: queries.RollupData) -> rollup.GoalIn:
+    measure = None
+    if g.measure_start is not None and g.measure_target is not None:
+        measure = (g.measure_start, g.measure_target, g.measure_current)
+    return rollup.GoalIn(
+        g.id, g.title, weight=g.weight, measure=measure,
+        objectives=tuple(_objective_in(o, data) for o in data.aligned.get(g.id, ())),
+    )
+
+
+def _team_in(tid: int, data: queries.RollupData) -> rollup.TeamIn:
+    team = data.teams[tid]
+    return rollup.TeamIn(
+        tid, team.name,
+        goals=tuple(_goal_in(g, data) for g in data.goals.get(tid, ())),
+        children=tuple(_team_in(c, data) for c in data.children.get(tid, ()) if c in data.teams and c != tid),
+    )
+
+
+def _effort(rows) -> eisenhower.Share:
+    """eisenhower.Share from grouped counts (the same rule as effort_share: dropped tasks are
+    not counted; each fraction is over the live total)."""
+    counts = dict.fromkeys(eisenhower.ORDER, 0)
+    linked = dict.fromkeys(eisenhower.ORDER, 0)
+    for important, urgent, is_linked, status, n in rows:
+        if status == eisenhower.DROPPED:
+            continue
+        q = eisenhower.quadrant(important, urgent)
+        counts[q] += n
+        if is_linked:
+            linked[q] += n
+    total = sum(counts.values())
+    n_linked = sum(linked.values())
+    frac = lambda part: Decimal(0) if total == 0 else Decimal(part) / Decimal(total)  # noqa: E731
+    return eisenhower.Share(
+        total=total,
+        counts=MappingProxyType(counts),
+        linked_counts=MappingProxyType(linked),
+        linked=n_linked,
+        unlinked=total - n_linked,
+        fractions=MappingProxyType({q: frac(n) for q, n in counts.items()}),
+        linked_fraction=frac(n_linked),
+        unlinked_fraction=frac(total - n_linked),
+    )
+
+
+def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
+    """Load, evaluate and annotate the rollup of ``team`` (and every team under it)."""
+    today = today or _today()
+    data = queries.load_rollup(db(), team, period, today=today)
+    expected = period.elapsed(today)
+    root = rollup.evaluate(_team_in(team.id, data), expected=expected)
+    unaligned = [rollup.evaluate(_objective_in(o, data), expected=expected) for o in data.unaligned]
+    elsewhere = [rollup.evaluate(_objective_in(o, data), expected=expected) for o in data.elsewhere]
+
+    meta: dict[tuple[str, Any], dict] = {}
+    for tid, t in data.teams.items():
+        meta[("team", tid)] = {"team": t}
+    for tid, goals in data.goals.items():
+        for g in goals:
+            meta[("goal", g.id)] = {"team": data.teams.get(tid), "row": g}
+    objectives = [o for objs in data.aligned.values() for o in objs] + data.unaligned + data.elsewhere
+    silent_from = today if today <= period.end else period.end
+    for o in objectives:
+        meta[("objective", o.id)] = {"team": data.teams.get(o.team_id), "row": o,
+                                     "owner": data.names.get(o.owner_id)}
+        for kr in data.krs.get(o.id, ()):
+            meta[("key_result", kr.id)] = {
+                "team": data.teams.get(o.team_id), "row": kr, "owner": data.names.get(kr.owner_id),
+                "accountable": data.accountable.get(kr.id, []),
+                "silent": kr.progress_from == "checkins" and today >= period.start
+                and rollup.is_silent(kr.last_check_in_on, period.start, silent_from),
+            }
+            for p in data.projects.get(kr.id, ()):
+                done, live, dropped, *_ = data.counts.get(p.id, (0, 0, 0, None, None, False))
+                meta[("project", p.id)] = {"team": data.teams.get(p.team_id), "row": p,
+                                           "done": done, "live": live, "dropped": dropped}
+
+    samples = _samples(period, today)
+    trends: dict[tuple[str, Any], list[float]] = {}
+    if len(samples) > 1:
+        kr_series = {}
+        for o in objectives:
+            for kr in data.krs.get(o.id, ()):
+                if kr.progress_from == "checkins" and kr.kind != "milestone":
+                    kr_series[kr.id] = rollup.progress_series(
+                        kr.start, kr.target, data.points.get(kr.id, ()), samples,
+                        kind=kr.kind, before=data.before.get(kr.id),
+                    )
+        for tree in [root, *unaligned, *elsewhere]:
+            trends.update(rollup.trend(tree, kr_series, len(samples)))
+
+    result = Rollup(team, period, today, expected, root, unaligned, elsewhere, meta, trends, [],
+                    _effort(data.effort), data.teams)
+    for tree in [root, *unaligned, *elsewhere]:
+        for n in tree.walk():
+            result.index.setdefault((n.kind, n.id), n)
+    result.attention = _attention(result, {o.id for o in data.unaligned})
+    return result
+
+
+def _attention(r: Rollup, unaligned_ids: set[int]) -> list[Attention]:
+    """What needs leadership's attention: items behind pace (off track first), silent key
+    results, objectives with no owner, key results with no Accountable, unaligned objectives."""
+    found: dict[tuple[str, Any], Attention] = {}
+
+    def flag(n: rollup.Node, reason: str, severity: int):
+        info = r.meta.get((n.kind, n.id), {})
+        a = found.get((n.kind, n.id))
+        if a is None:
+            a = found[(n.kind, n.id)] = Attention(n.kind, n.id, n.title, info.get("team"), [], severity)
+        a.reasons.append(reason)
+        a.severity = min(a.severity, severity)
+
+    for tree in [r.root, *r.unaligned, *r.elsewhere]:
+        for n in tree.walk():
+            if n.kind == "project":
+                continue
+            if n.status == rollup.OFF_TRACK:
+                flag(n, _("off track: %(reason)s", reason=n.status_reason), 0)
+            elif n.status == rollup.AT_RISK:
+                flag(n, _("at risk: %(reason)s", reason=n.status_reason), 1)
+            info = r.meta.get((n.kind, n.id), {})
+            if n.kind == "key_result":
+                if info.get("silent"):
+                    last = info["row"].last_check_in_on
+                    flag(n, _("no check-in for %(days)s days (last: %(last)s)", days=rollup.SILENT_DAYS,
+                              last=last.isoformat() if last else _("never")), 2)
+                if not info.get("accountable"):
+                    flag(n, _("no Accountable (A) in its RACI"), 3)
+            if n.kind == "objective":
+                if info.get("row") is not None and info["row"].owner_id is None:
+                    flag(n, _("objective has no owner"), 4)
+                if n.id in unaligned_ids:
+                    flag(n, _("aligned to no annual goal"), 5)
+    return sorted(found.values(), key=lambda a: (a.severity, a.kind != "team", a.title))
+
+
+# --- presenting -------------------------------------------------------------------------------
+
+
+def pct(value) -> str:
+    """A progress as a percentage with one decimal (0.6667 → 66.7%), "–" for none."""
+    if value is None:
+        return "–"
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'))}%"
+
+
+def qty(value) -> str:
+    """A stored quantity as people write it: 1000, 6.2 (no trailing zeros)."""
+    if value is None:
+        return ""
+    d = Decimal(value).normalize()
+    return format(d, "f")
+
+
+def num4(value) -> str:
+    if value is None:
+        return ""
+    return format(Decimal(value).quantize(Decimal("0.0001")), "f")
+
+
+def width_class(value) -> int:
+    if value is None:
+        return 0
+    return max(0, min(100, int((Decimal(value) * 100).to_integral_value())))
+
+
+def sparkline(series: list[float] | None, width: int = 80, height: int = 18) -> str:
+    """SVG polyline points for a trend (y = 0 at the bottom, 1 at the top)."""
+    if not series or len(series) < 2:
+        return ""
+    step = width / (len(series) - 1)
+    pts = []
+    for i, v in enumerate(series):
+        v = min(1.0, max(0.0, v))
+        pts.append(f"{i * step:.1f},{(1 - v) * (height - 2) + 1:.1f}")
+    return " ".join(pts)
+
+
+def node_json(n: rollup.Node, r: Rollup) -> dict:
+    d = {
+        "kind": n.kind,
+        "id": n.id,
+        ("name" if n.kind == "team" else "title"): n.title,
+        "progress": _round(n.progress),
+        "expected": _round(n.expected),
+        "status": n.status,
+        "weight": _round(n.weight),
+        "counted": n.counted,
+        "formula": n.formula,
+    }
+    if n.kind == "team":
+        d["slug"] = r.meta.get(("team", n.id), {}).get("team").slug if ("team", n.id) in r.meta else None
+    if n.status_reason:
+        d["status_reason"] = n.status_reason
+    if n.score is not None or n.kind in ("objective", "key_result"):
+        d["score"] = _round(n.score)
+        d["band"] = n.band
+    if n.kind == "project":
+        info = r.meta.get(("project", n.id), {})
+        d.update(done=info.get("done"), live=info.get("live"), dropped=info.get("dropped"))
+    trend = r.trends.get((n.kind, n.id))
+    if trend is not None:
+        d["trend"] = [round(v, 4) for v in trend]
+    d["children"] = [node_json(c, r) for c in n.children]
+    return d
+
+
+def _round(value) -> float | None:
+    if value is None:
+        return None
+    return float(Decimal(value).quantize(Decimal("0.0001")))
+
+
+def rollup_json(r: Rollup) -> dict:
+    out = node_json(r.root, r)
+    e = r.effort
+    out.update(
+        period=str(r.period),
+        today=r.today.isoformat(),
+        unaligned=[node_json(n, r) for n in r.unaligned],
+        elsewhere=[node_json(n, r) for n in r.elsewhere],
+        attention=[
+            {"kind": a.kind, "id": a.id, "title": a.title, "team": a.team.slug if a.team else None,
+             "reasons": a.reasons}
+            for a in r.attention
+        ],
+        effort={
+            "total": e.total,
+            "linked": e.linked,
+            "unlinked": e.unlinked,
+            "linked_share": _round(e.linked_fraction),
+            "quadrants": {
+                str(q): {"tasks": e.counts[q], "linked": e.linked_counts[q], "share": _round(e.fractions[q])}
+                for q in eisenhower.ORDER
+            },
+        },
+    )
+    return out
+
+
+def _context(r: Rollup, **extra) -> dict:
+    prev_p, next_p = r.period.prev(), r.period.next()
+    if isinstance(r.period, periods.Quarter):
+        other = r.period.fiscal_year()
+    else:
+        other = periods.quarter_of(min(max(r.today, r.period.start), r.period.end), _fiscal_start())
+    return dict(
+        r=r, period=str(r.period), prev_period=str(prev_p), next_period=str(next_p), other_period=str(other),
+        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline,
+        status_labels=STATUS_LABELS, band_labels=BAND_LABELS, kind_labels=KIND_LABELS,
+        quadrant_labels=QUADRANT_LABELS, quadrants=eisenhower.ORDER, is_company=r.team.parent_id is None,
+        **extra,
+    )
+
+
+def _root_team() -> m.Team:
+    from sqlmodel import select
+
+    team = db().exec(
+        select(m.Team)
+        .where(m.Team.org_id == actor().org_id, m.Team.parent_id == None, m.Team.is_archived == False)  # noqa: E711,E712
+        .order_by(m.Team.position, m.Team.id)
+    ).first()
+    if team is None:
+        abort(404)
+    return team
+
+
+def _team_by_slug(slug: str) -> m.Team:
+    if slug == "company":
+        from sqlmodel import select
+
+        found = db().exec(
+            select(m.Team).where(m.Team.org_id == actor().org_id, m.Team.slug == "company")
+        ).first()
+        return found or _root_team()
+    return team_or_404(slug)
+
+
+def _page(team: m.Team, period_text: str):
+    period = _period_or_404(period_text)
+    r = build_rollup(team, period)
+    if wants_json():
+        return jsonify(rollup_json(r))
+    return render("reports/rollup.html", block=request.args.get("block") or None, **_context(r))
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@bp.get("/rollup")
+@login_required
+def company_now():
+    return redirect(url_for("reports.company", period=str(periods.quarter_of(_today(), _fiscal_start()))))
+
+
+@bp.get("/rollup/<period>")
+@login_required
+def company(period):
+    return _page(_root_team(), period)
+
+
+@bp.get("/teams/<slug>/rollup/<period>")
+@login_required
+def team(slug, period):
+    return _page(team_or_404(slug), period)
+
+
+@bp.get("/api/v1/rollup/<slug>/<period>")
+@login_required
+def api_rollup(slug, period):
+    team = _team_by_slug(slug)
+    r = build_rollup(team, _period_or_404(period))
+    return jsonify(rollup_json(r))
+
+
+def _top_of(team_id: int) -> int:
+    chain = actor().ancestors_and_self(team_id)
+    return chain[-1]
+
+
+@bp.get("/rollup/explain/<kind>/<int:item_id>/<period>")
+@login_required
+def explain(kind, item_id, period):
+    """What a figure was made from: its formula, its children with their weights, the pace."""
+    model = EXPLAIN_KINDS.get(kind)
+    if model is None:
+        abort(404)
+    p = _period_or_404(period)
+    item, team = item_or_404(model, item_id)
+    if kind == "team":
+        top = item
+    else:
+        top = db().get(m.Team, _top_of(team.id)) or team
+    r = build_rollup(top, p)
+    node = r.node(kind, item.id)
+    if node is None:
+        abort(404)
+    if wants_json():
+        return jsonify(node_json(node, r))
+    return render("reports/explain.html", block="explain", **_context(r, node=node, info=r.meta.get((kind, node.id), {})))
+
+
+# --- quarter review ---------------------------------------------------------------------------
+
+
+def _quarter_or_404(text: str) -> periods.Quarter:
+    p = _period_or_404(text)
+    if not isinstance(p, periods.Quarter):
+        abort(404)
+    return p
+
+
+def _review_context(team: m.Team, quarter: periods.Quarter, **extra) -> dict:
+    r = build_rollup(team, quarter)
+    objectives = []
+    for tree in [r.root, *r.unaligned, *r.elsewhere]:
+        for n in tree.walk():
+            if n.kind != "objective":
+                continue
+            row = r.meta[("objective", n.id)]["row"]
+            if row.team_id == team.id and all(o.id != n.id for o, _ in objectives):
+                objectives.append((row, n))
+    may_edit = can_plan(actor(), team)
+    return _context(r, objectives=objectives, may_edit=may_edit, quarter=str(quarter), team=team,
+                    kr_forms=extra.pop("kr_forms", {}), obj_forms=extra.pop("obj_forms", {}),
+                    conflicts=extra.pop("conflicts", {}), **extra)
+
+
+def review_markdown(ctx: dict) -> str:
+    team, quarter = ctx["team"], ctx["quarter"]
+    lines = [f"# {_('Quarter review')}: {team.name} · {quarter}", ""]
+    for row, n in ctx["objectives"]:
+        score = "–" if n.score is None else num4(n.score)
+        band = BAND_LABELS.get(n.band, "") if n.band else ""
+        kind = _("committed") if row.kind == "committed" else _("aspirational")
+        lines.append(f"## {row.title}")
+        lines.append("")
+        lines.append(f"- {_('Kind')}: {kind}")
+        lines.append(f"- {_('Score')}: {score}" + (f" ({band})" if band else ""))
+        lines.append(f"- {_('Carry into next quarter')}: {_('yes') if row.carry_over else _('no')}")
+        lines.append("")
+        lines.append(f"| {_('Key result')} | {_('Progress')} | {_('Score')} | {_('Band')} | {_('Reflection')} |")
+        lines.append("|---|---|---|---|---|")
+        for kr in n.children:
+            kr_row = ctx["r"].meta[("key_result", kr.id)]["row"]
+            refl = (kr_row.reflection or "").replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| {kr.title.replace('|', chr(92) + '|')} | {num4(kr.progress) or '–'} | {num4(kr.score)} "
+                         f"| {BAND_LABELS.get(kr.band, '')} | {refl} |")
+        if row.reflection:
+            lines += ["", f"### {_('Reflection')}", "", row.reflection]
+        lines.append("")
+    return "\n".join(lines)
+
+
+@bp.get("/teams/<slug>/review/<quarter>")
+@login_required
+def review(slug, quarter):
+    team = team_or_404(slug)
+    q = _quarter_or_404(quarter)
+    ctx = _review_context(team, q)
+    if request.args.get("format") == "md":
+        resp = make_response(review_markdown(ctx))
+        resp.headers["Content-Type"] = "text/markdown; charset=utf-8"
+        resp.headers["Content-Disposition"] = f'inline; filename="review-{team.slug}-{q}.md"'
+        return resp
+    if wants_json():
+        return jsonify({
+            "team": team.slug, "quarter": str(q),
+            "objectives": [
+                {**node_json(n, ctx["r"]), "reflection": row.reflection, "carry_over": row.carry_over,
+                 "committed": row.kind == "committed"}
+                for row, n in ctx["objectives"]
+            ],
+        })
+    return render("reports/review.html", **ctx)
+
+
+def _review_item(model, slug, quarter, item_id):
+    team = team_or_404(slug)
+    q = _quarter_or_404(quarter)
+    item, item_team = item_or_404(model, item_id)
+    obj = item if model is m.Objective else db().get(m.Objective, item.objective_id)
+    if item_team.id != team.id or obj is None or obj.quarter != str(q):
+        abort(404)
+    if not can_plan(actor(), team):
+        abort(403)
+    return team, q, item
+
+
+def _review_response(team, q, objective_id: int, status: int = 200, **extra):
+    """The review page, or for htmx only the one objective's section (root id objective-<id>)."""
+    ctx = _review_context(team, q, **extra)
+    if is_htmx():
+        found = [(row, n) for row, n in ctx["objectives"] if row.id == objective_id]
+        if not found:
+            abort(404)
+        resp = make_response(render_template("reports/_review_objective.html", row=found[0][0], n=found[0][1], **ctx), status)
+        resp.headers["Vary"] = "HX-Request"
+        return resp
+    return render("reports/review.html", status=status, **ctx)
+
+
+def _form_errors(form) -> dict:
+    return {k: v for k, v in form.errors.items() if k != "csrf_token"}
+
+
+@bp.post("/teams/<slug>/review/<quarter>/kr/<int:kr_id>")
+@login_required
+@accepts(KRScoreForm, json_fields={"score_override": "quantity", "reflection": "text", "version": "int"})
+def kr_score_update(slug, quarter, kr_id):
+    team, q, kr = _review_item(m.KeyResult, slug, quarter, kr_id)
+    if request.is_json:
+        form = KRScoreForm(formdata=_json_form_data(request.get_json(silent=True)), meta={"csrf": False})
+    else:
+        form = KRScoreForm()
+    obj = db().get(m.Objective, kr.objective_id)
+    if not form.validate():
+        if wants_json() or request.is_json:
+            return json_error(_("Some values need fixing."), 422, _form_errors(form))
+        return _review_response(team, q, obj.id, 422, kr_forms={kr.id: form})
+    a = actor()
+    try:
+        planning.update(session=db(), actor_id=a.user_id, org_id=a.org_id, item=kr,
+                        expected_version=form.version.data, score_override=form.score_override.data,
+                        reflection=form.reflection.data or "")
+        db().commit()
+    except planning.StaleEdit:
+        db().rollback()
+        db().refresh(kr)
+        if wants_json() or request.is_json:
+            return json_error(_("Someone else changed this in the meantime."), 409)
+        return _review_response(team, q, obj.id, 409, kr_forms={kr.id: form},
+                                conflicts={("key_result", kr.id): kr})
+    if is_htmx():
+        return _review_response(team, q, obj.id)
+    if request.is_json:
+        return jsonify({"id": kr.id, "version": kr.version, "score_override": _round(kr.score_override),
+                        "reflection": kr.reflection})
+    return redirect(url_for("reports.review", slug=team.slug, quarter=str(q)) + f"#objective-{obj.id}", 303)
+
+
+@bp.post("/teams/<slug>/review/<quarter>/objective/<int:objective_id>")
+@login_required
+@accepts(ObjectiveReviewForm, json_fields={"reflection": "text", "carry_over": "bool", "version": "int"})
+def objective_review_update(slug, quarter, objective_id):
+    team, q, obj = _review_item(m.Objective, slug, quarter, objective_id)
+    if request.is_json:
+        form = ObjectiveReviewForm(formdata=_json_form_data(request.get_json(silent=True)), meta={"csrf": False})
+    else:
+        form = ObjectiveReviewForm()
+    if not form.validate():
+        if request.is_json:
+            return json_error(_("Some values need fixing."), 422, _form_errors(form))
+        return _review_response(team, q, obj.id, 422, obj_forms={obj.id: form})
+    a = actor()
+    try:
+        planning.update(session=db(), actor_id=a.user_id, org_id=a.org_id, item=obj,
+                        expected_version=form.version.data, reflection=form.reflection.data or "",
+                        carry_over=bool(form.carry_over.data))
+        db().commit()
+    except planning.StaleEdit:
+        db().rollback()
+        db().refresh(obj)
+        if request.is_json:
+            return json_error(_("Someone else changed this in the meantime."), 409)
+        return _review_response(team, q, obj.id, 409, obj_forms={obj.id: form},
+                                conflicts={("objective", obj.id): obj})
+    if is_htmx():
+        return _review_response(team, q, obj.id)
+    if request.is_json:
+        return jsonify({"id": obj.id, "version": obj.version, "reflection": obj.reflection,
+                        "carry_over": obj.carry_over})
+    return redirect(url_for("reports.review", slug=team.slug, quarter=str(q)) + f"#objective-{obj.id}", 303)
+
+
+def _json_form_data(body):
+    """A JSON body as form data, so JSON and forms pass the same validators."""
+    from werkzeug.datastructures import MultiDict
+
+    out = MultiDict()
+    if not isinstance(body, dict):
+        return out
+    for key in ("score_override", "reflection", "version"):
+        value = body.get(key)
+        if value is None or isinstance(value, (dict, list)):
+            continue
+        out[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    if body.get("carry_over") is True:
+        out["carry_over"] = "y"
+    return out
