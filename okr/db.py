@@ -7,7 +7,7 @@ PostgreSQL gets a pool sized for a gunicorn worker. Nothing here knows about tab
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from sqlmodel import Session
 
 _engines: dict[str, sa.Engine] = {}
@@ -15,6 +15,19 @@ _engines: dict[str, sa.Engine] = {}
 
 def make_engine(url: str) -> sa.Engine:
     """A new engine for ``url``, with SQLite's pragmas switched on for every connection."""
+    engine = _make_engine(url)
+    sa.event.listen(engine, "before_cursor_execute", _count_query)
+    return engine
+
+
+def _count_query(*_args) -> None:
+    """Count statements per request: the benchmark reads them from the X-Query-Count header
+    (OKR_QUERY_COUNT_HEADER=true) to show that a page's query count does not grow with data."""
+    if has_request_context():
+        g.query_count = g.get("query_count", 0) + 1
+
+
+def _make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url,
@@ -70,3 +83,9 @@ def close_session(exc: BaseException | None = None) -> None:
 
 def init_app(app) -> None:
     app.teardown_appcontext(close_session)
+    if app.config.get("QUERY_COUNT_HEADER"):
+
+        @app.after_request
+        def _query_count(resp):
+            resp.headers["X-Query-Count"] = str(g.get("query_count", 0))
+            return resp
