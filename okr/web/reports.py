@@ -270,7 +270,7 @@ def _attention(r: Rollup, unaligned_ids: set[int]) -> list[Attention]:
                 flag(n, _("at risk: %(reason)s", reason=n.status_reason), 1)
             info = r.meta.get((n.kind, n.id), {})
             if n.kind == "key_result":
-                if info.get("silent"):
+                if info.get("silent") and (n.progress is None or n.progress < 1):  # done: nothing to report
                     last = info["row"].last_check_in_on
                     flag(n, _("no check-in for %(days)s days (last: %(last)s)", days=rollup.SILENT_DAYS,
                               last=last.isoformat() if last else _("never")), 2)
