@@ -30,6 +30,15 @@ def command(*args, **kwargs):
 
 
 def register(app) -> None:
+    # Feature modules named okr/cli_*.py add their commands with @command when imported.
+    import importlib
+    import pkgutil
+
+    import okr
+
+    for info in pkgutil.iter_modules(okr.__path__):
+        if info.name.startswith("cli_"):
+            importlib.import_module(f"okr.{info.name}")
     for cmd in COMMANDS:
         if cmd.name not in app.cli.commands:
             app.cli.add_command(cmd)
