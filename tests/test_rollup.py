@@ -601,3 +601,79 @@ def test_property_tree_figures_stay_in_unit_interval(children, expected):
     kr = evaluate(KRIn(1, "K", "metric", 0, 1, 0, progress_from="projects", projects=projects))
     for node in (*root.walk(), *kr.walk()):
         assert node.progress is None or D(0) <= node.progress <= D(1)
+
+
+# --- weeks that span two months ---------------------------------------------------------------
+
+
+def test_a_week_spanning_two_months_counts_in_the_month_of_its_thursday():
+    from okr import periods
+
+    # 2026-W14 runs Monday 30 March to Sunday 5 April; its Thursday is 2 April, so its tasks
+    # belong to April's project and to Q2, not to March or Q1.
+    w14 = periods.parse("2026-W14")
+    assert (w14.start.isoformat(), w14.end.isoformat()) == ("2026-03-30", "2026-04-05")
+    april, march = periods.parse("2026-04"), periods.parse("2026-03")
+    assert april.contains(w14) and not march.contains(w14)
+    assert w14 in periods.parse("2026-Q2").weeks() and w14 not in periods.parse("2026-Q1").weeks()
+    # April's project: W14 done, W15 done, W16 todo, W17 dropped -> 2 done / 3 live = 0.6667
+    tasks = [(w, s) for w, s in (("2026-W14", "done"), ("2026-W15", "done"), ("2026-W16", "todo"),
+                                 ("2026-W17", "dropped"), ("2026-W13", "done"))]
+    in_april = [(s, None) for w, s in tasks if april.contains(periods.parse(w))]
+    assert len(in_april) == 4  # W13 (Thursday 26 March) is March's
+    assert project_progress_from_tasks(in_april) == D(2) / D(3)
+
+
+# --- silence, trend -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("last", "today", "silent"),
+    [
+        pytest.param(None, "2026-04-14", False, id="no check-in, 13 days into the quarter"),
+        pytest.param(None, "2026-04-15", True, id="no check-in, 14 days into the quarter"),
+        pytest.param("2026-05-01", "2026-05-15", True, id="last check-in 14 days ago"),
+        pytest.param("2026-05-10", "2026-05-16", False, id="last check-in 6 days ago"),
+        pytest.param("2026-03-20", "2026-04-10", False, id="checked in before the quarter: counted from its start"),
+        pytest.param(None, "2026-03-01", False, id="quarter not started"),
+    ],
+)
+def test_is_silent(last, today, silent):
+    from datetime import date
+
+    d = date.fromisoformat
+    assert rollup.is_silent(None if last is None else d(last), d("2026-04-01"), d(today)) is silent
+
+
+def test_progress_series_takes_the_latest_check_in_at_each_sample():
+    from datetime import date
+
+    d = date.fromisoformat
+    points = [(d("2026-04-15"), D(1080)), (d("2026-05-10"), D(1150))]
+    samples = [d("2026-04-05"), d("2026-04-15"), d("2026-05-01"), d("2026-05-16")]
+    # before any check-in: the start (0); then (1080-1000)/300 = 0.2667; then 150/300 = 0.5
+    got = rollup.progress_series(1000, 1300, points, samples)
+    assert [round(x, 4) for x in got] == [0.0, 0.2667, 0.2667, 0.5]
+    # a value carried into the period counts until the first check-in: (1030-1000)/300 = 0.1
+    got = rollup.progress_series(1000, 1300, points, samples, before=D(1030))
+    assert round(got[0], 4) == 0.1
+    # decreasing churn 8 -> 5: 6.2 gives 0.6
+    assert rollup.progress_series(8, 5, [(d("2026-05-01"), D("6.2"))], [d("2026-05-02")]) == [0.6]
+
+
+def test_trend_uses_the_figures_weights_and_ends_at_the_figure():
+    obj = ObjectiveIn("o", "O", key_results=(
+        _kr("a", current=5, weight=1),  # 0.5
+        _kr("b", current=8, weight=2),  # 0.8
+        _kr("c", current=9, weight=0),  # left out
+    ))
+    root = evaluate(TeamIn("t", "T", goals=(GoalIn("g", "G", objectives=(obj,)),)))
+    series = {"a": [0.0, 0.25, 0.4], "b": [0.1, 0.4, 0.7], "c": [1.0, 1.0, 1.0]}
+    got = rollup.trend(root, series, 3)
+    # the last point is each KR's figure: a 0.5, b 0.8; the objective (0.5×1 + 0.8×2)/3 = 0.7
+    assert got[("key_result", "a")] == [0.0, 0.25, 0.5]
+    assert got[("objective", "o")] == pytest.approx([(0 + 0.2) / 3, (0.25 + 0.8) / 3, 0.7])
+    assert got[("objective", "o")][-1] == pytest.approx(float(root.children[0].children[0].progress))
+    assert got[("team", "t")] == got[("goal", "g")] == got[("objective", "o")]
+    # a KR without a series (from projects, a milestone) is drawn flat at its figure
+    assert rollup.trend(evaluate(_kr("m", kind="milestone", done=True)), {}, 2)[("key_result", "m")] == [1.0, 1.0]
