@@ -65,6 +65,8 @@ def import_command(path, dry_run, org_slug):
         else:
             session.commit()
             click.echo(f"Imported {summary}.")
+            for email, password in (getattr(result, "passwords", {}) or {}).items():
+                click.echo(f"  new login {email}: {password} (shown once)")
 
 
 @command("export")
@@ -79,7 +81,7 @@ def export_command(team_slug, year, output, org_slug):
     _require_current_schema()
     with _session() as session:
         org_id = _org_id(session, org_slug)
-        doc = plandoc.export_plan(session=session, org_id=org_id, team_slugs=[team_slug], year=year,
+        doc = plandoc.export_plan(session=session, org_id=org_id, team_slug=team_slug, year=year,
                                   fiscal_start=current_app.config["FISCAL_YEAR_START"])
         session.rollback()
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"

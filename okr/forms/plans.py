@@ -43,7 +43,7 @@ def parse_confidence(text: str | None) -> Decimal | None:
     from okr.numbers import parse_quantity
 
     value = parse_quantity(raw)
-    if raw.rstrip().endswith(("%", "％")) or value > 1:
+    if raw.rstrip().endswith(("%", "％")):
         value = value / 100
     if not Decimal(0) <= value <= Decimal(1):
         raise ValueError("out of range")

@@ -674,7 +674,7 @@ def check_in(kr_id):
         return render("plans/kr.html", status=422, **_kr_context(item, team, form=form))
     planning.check_in(
         session=session, actor_id=me.user_id, org_id=me.org_id, kr=item, value=form.value.data,
-        confidence=form.confidence_value, note=form.note.data or "", checked_on=form.checked_on.data,
+        confidence=form.confidence_value, note=form.note.data or "", checked_on=form.checked_on.data or date.today(),
     )
     if item.kind == "milestone" and item.is_done != bool(form.done.data):
         planning.update(session=session, actor_id=me.user_id, org_id=me.org_id, item=item,
@@ -803,7 +803,7 @@ def export(slug, period):
     from okr import plandoc
 
     year = p.year if p.kind == "year" else (p.fiscal_year().year if p.kind == "quarter" else p.fiscal_year(_fys()).year)
-    doc = plandoc.export_plan(session=db(), org_id=actor().org_id, team_slugs=[team.slug], year=year,
+    doc = plandoc.export_plan(session=db(), org_id=actor().org_id, team_slug=team.slug, year=year,
                               fiscal_start=_fys())
     body = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
     resp = make_response(body, 200)
