@@ -140,3 +140,23 @@ def test_viewer_sees_no_edit_controls(plan, make, as_user):
     assert "Add an objective" not in html and ">Edit<" not in html
     html = as_user(viewer).get(f"/key-results/{plan['kr'].id}").get_data(as_text=True)
     assert f'id="check-in-{plan["kr"].id}"' not in html
+
+
+def test_demo_plans_render_for_the_demo_manager(demo, as_user, session):
+    from datetime import date
+
+    from okr import periods
+    from okr.demo import DEMO_PASSWORD
+
+    from sqlmodel import select
+
+    from okr import models as m
+
+    li = session.exec(select(m.User).where(m.User.email == "li@example.com")).one()
+    b = as_user(li, password=DEMO_PASSWORD)
+    today = date.today()
+    for period in (periods.year_of(today), periods.quarter_of(today), periods.month_of(today)):
+        resp = b.get(f"/teams/content/plan/{period}")
+        assert resp.status_code == 200, (period, resp.get_data(as_text=True)[:500])
+    html = b.get(f"/teams/content/plan/{periods.quarter_of(today)}").get_data(as_text=True)
+    assert 'class="kr' in html and "Add a key result" in html
