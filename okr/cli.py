@@ -11,7 +11,7 @@ from datetime import date
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from flask.cli import FlaskGroup, pass_script_info, routes_command, shell_command, with_appcontext
 
 from okr.settings import SettingsError
 
@@ -159,29 +159,36 @@ def create_user_command(email, name, password, admin, team_slug, role, org_slug)
     click.echo(f"Created {email}{' (admin)' if admin else ''}{f' in {team_slug} as {role}' if team else ''}.")
 
 
-@command("run")
+@click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers")
 @click.option("--dev", is_flag=True, help="Use Flask's development server even if gunicorn is installed.")
-def run_command(host, port, workers, dev):
+@pass_script_info
+def run_command(info, host, port, workers, dev):
     """Serve the app: gunicorn when installed, else Flask's development server."""
-    _require_current_schema()
-    app = current_app._get_current_object()
-    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    click.echo(f"OKR planner on http://{shown_host}:{port}/  (database: {_database_label()})")
-    try:
-        from sqlmodel import select
+    app = info.load_app()
+    # The checks run in an app context of their own; the server must run outside any, or every
+    # request would share one `g` (and one signed-in user) with the others.
+    with app.app_context():
+        _require_current_schema()
+        shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+        click.echo(f"OKR planner on http://{shown_host}:{port}/  (database: {_database_label()})")
+        try:
+            from sqlmodel import select
 
-        from okr import models as m
+            from okr import models as m
 
-        with _session() as session:
-            has_demo = session.exec(select(m.Organisation).where(m.Organisation.slug == "demo")).first() is not None
-        if has_demo:
-            _print_logins()
-    except Exception:  # the logins are a courtesy; never stop serving for them
-        pass
+            with _session() as session:
+                has_demo = session.exec(select(m.Organisation).where(m.Organisation.slug == "demo")).first() is not None
+            if has_demo:
+                _print_logins()
+        except Exception:  # the logins are a courtesy; never stop serving for them
+            pass
     sys.stdout.flush()
+    from okr.db import dispose_all
+
+    dispose_all()  # the checks above opened connections: the workers must not inherit them
     gunicorn = None
     if not dev:
         try:
@@ -199,11 +206,15 @@ def run_command(host, port, workers, dev):
             self.cfg.set("accesslog", "-")
             if "control_socket_disable" in self.cfg.settings:  # no control socket in sandboxes
                 self.cfg.set("control_socket_disable", True)
+            self.cfg.set("post_fork", lambda _server, _worker: dispose_all())
 
         def load(self):
             return app
 
     Server().run()
+
+
+COMMANDS.append(run_command)
 
 
 def _create_app():

@@ -66,6 +66,13 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+def dispose_all() -> None:
+    """Close every pooled connection. A forking server calls this before its workers start: a
+    connection opened in the parent must never be shared by two processes."""
+    for url in list(_engines):
+        dispose_engine(url)
+
+
 def get_session() -> Session:
     """The request's session, opened on first use and closed when the request ends."""
     if "db_session" not in g:
