@@ -214,9 +214,6 @@ def run_command(info, host, port, workers, dev):
     Server().run()
 
 
-COMMANDS.append(run_command)
-
-
 def _create_app():
     from okr.app import create_app
 
@@ -230,6 +227,9 @@ def _create_app():
 def main() -> None:
     group = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
                        load_dotenv=False, help="Operations planning and OKR tracker.")
+    # `run` belongs to the group, not the app: app commands get an app context pushed around
+    # them, and a server started inside one would share `g` across all its requests.
+    group.add_command(run_command)
     group.add_command(routes_command)
     group.add_command(shell_command)
     # Load the app up front so a bad setting is one clear line, not a traceback.
