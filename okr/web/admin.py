@@ -305,7 +305,9 @@ def team_archive(team_id: int):
     team = _team_or_404(team_id)
     form = VersionForm()
     if not form.validate():
-        return _invalid("admin/teams.html", form, **{k: v for k, v in _teams_context().items() if k != "form"})
+        if wants_json():
+            return json_error(_("Some values need fixing."), 422, form.errors)
+        return render("admin/teams.html", status=422, **_teams_context())
     me = actor()
     try:
         planning.archive(session=db(), actor_id=me.user_id, org_id=me.org_id, item=team, expected_version=int(form.version.data))

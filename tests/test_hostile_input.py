@@ -1,0 +1,168 @@
+"""Bad input never hurts: every write endpoint of the url_map, every field it declares through
+``okr.web.accepts``, at least 150 hostile values per field, sent as form posts, htmx posts and
+JSON bodies by an organisation admin (so permission checks do not hide the validation).
+
+Asserted: no 5xx, and a rejected request (4xx) leaves every table exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from test_security_world import WRITE_METHODS, build_world, diff, dump, fill, plausible_body, routes
+
+from okr.web.public import PUBLIC
+
+SKIP = {"auth.logout"}  # ends the sweep's own session; carries no fields
+VALUES_PER_FIELD = 150
+
+
+def curated(world) -> list:
+    other = world.teams["X"]
+    b = world.teams["B"]
+    values = [
+        "", " ", "\t\n", "x" * (1024 * 1024), "\x00", "a\x00b", "\ud800", "x\udfffy", "NaN", "nan", "Infinity",
+        "-Infinity", "inf", "1e308", "-1e308", "1e309", "-1", "-0", "0", "-999999999999999999999",
+        "99999999999999999999999999", "9" * 400, "0.0000000001", "1,5", "１２３", "1.5万", "3.", ".", "+",
+        "2026-02-30", "2026-13-01", "0000-00-00", "2026-Q5", "2026-Q0", "2026-W54", "2026-W00", "2026-00",
+        "9999-12-31", "-2026", "2026-W5X", "Q2", "yesterday",
+        "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "javascript:alert(1)",
+        "=HYPERLINK(\"http://evil.example\",\"x\")", "=1+1", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3",
+        "\u202eevil\u202c", "\u200f\u200e", "\ufeff", "😀" * 50, "内容" * 200, "' OR 1=1 --", "'; DROP TABLE task; --",
+        "{{7*7}}", "${7*7}", "%s%s%n", "../../etc/passwd", "\\\\server\\share", "\r\nX-Injected: 1",
+        "true", "false", "null", "None", "[]", "{}", "[1,2]", "unknown", "DO", "delete", "ZZZ", "A,B",
+        str(other.goal.id), str(other.kr.id), str(other.task.id), str(other.project.id), str(other.team.id),
+        str(other.member.id), str(b.goal.id), str(b.kr.id), str(b.task.id), str(b.team.id), str(b.member.id),
+        str(2**63), str(2**31), "-2147483649", "0x10", "1e3", "01", "1_000",
+    ]
+    json_only = [None, True, False, 0, -1, 1e308, -1e308, 2**64, -(2**63) - 1, [], {}, [None], {"a": 1},
+                 ["<script>"], 0.1, float(2**53 + 1), other.kr.id, other.team.id, b.kr.id]
+    return values, json_only
+
+
+def generated():
+    text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40)
+    return st.one_of(text, st.integers().map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                     st.dates().map(lambda d: d.isoformat()), st.binary(max_size=20).map(lambda b: b.decode("latin-1")))
+
+
+def fields_of(app, endpoint) -> dict[str, str]:
+    from wtforms.fields.core import UnboundField
+
+    acc = getattr(app.view_functions[endpoint], "accepts", None)
+    if acc is None:
+        return None
+    names = dict(acc.get("json") or {})
+    form = acc.get("form")
+    if form is not None:
+        for name in dir(form):
+            f = getattr(form, name, None)
+            if isinstance(f, UnboundField):
+                names.setdefault(name, f.field_class.__name__)
+    return names
+
+
+def _json_safe(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    return v
+
+
+def test_every_write_endpoint_declares_what_it_accepts(app):
+    missing = sorted({r.endpoint for r, m in routes(app) if m in WRITE_METHODS and fields_of(app, r.endpoint) is None})
+    assert not missing, "write views without @accepts(FormClass, json_fields=...): " + ", ".join(missing)
+
+
+def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
+    from okr.db import get_engine
+    from okr.web import auth
+
+    # The sweep posts to the sign-in form too: a fast stand-in for scrypt keeps it within minutes.
+    app.config["LOGIN_RATE_LIMIT"] = False
+    world = build_world(make, session)
+    engine = get_engine(app.config["DATABASE_URL"])
+    b = as_user(world.users["admin"])
+    monkeypatch.setattr(auth, "check_password", lambda h, p: False)
+    texts, json_only = curated(world)
+    problems, counts = [], {"requests": 0, "rejected": 0, "accepted": 0, "5xx": 0, "partial": 0, "values": {}}
+    started = time.monotonic()
+    from flask import url_for
+
+    for rule, method in routes(app):
+        if method not in WRITE_METHODS or rule.endpoint in SKIP:
+            continue
+        fields = fields_of(app, rule.endpoint)
+        if fields is None:
+            problems.append(f"{rule.endpoint} declares no fields (@accepts)")
+            continue
+        target = world.teams["A"]
+        values = fill(rule, target)
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **values)
+        base = plausible_body(app, rule.endpoint, target)
+        names = sorted(fields) or ["unexpected"]
+        state = {"dump": dump(engine)}
+
+        def send(hostile: dict, mode: str):
+            """One request with a hostile value in every declared field (each field is swept
+            through the whole list across the rounds, with a different neighbour each time)."""
+            body = {**base, **hostile}
+            headers = {"X-CSRFToken": b.token}
+            if mode == "json":
+                raw = json.dumps({k: _json_safe(v) for k, v in body.items()})  # \\ud800 escapes survive
+                resp = b.client.open(path, method=method, data=raw, content_type="application/json",
+                                     headers={**headers, "Accept": "application/json"})
+            else:
+                if mode == "htmx":
+                    headers["HX-Request"] = "true"
+                # Bytes as an attacker sends them: lone surrogates as their (invalid) UTF-8 bytes.
+                raw = urlencode({k: ("" if v is None else str(v)).encode("utf-8", "surrogatepass") for k, v in body.items()})
+                resp = b.client.open(path, method=method, data=raw, content_type="application/x-www-form-urlencoded", headers=headers)
+            counts["requests"] += 1
+            for field in hostile:
+                key = f"{rule.endpoint}.{field}"
+                counts["values"][key] = counts["values"].get(key, 0) + 1
+            after = dump(engine)
+            shown = ", ".join(f"{k}={str(v)[:40]!r}" for k, v in hostile.items())
+            if resp.status_code >= 500:
+                counts["5xx"] += 1
+                problems.append(f"{method} {rule.rule} {shown} ({mode}) → {resp.status_code}")
+            elif resp.status_code >= 400:
+                counts["rejected"] += 1
+                changed = diff(state["dump"], after)
+                if changed:
+                    counts["partial"] += 1
+                    problems.append(f"{method} {rule.rule} {shown} ({mode}) → {resp.status_code} but changed {changed[0][0]} {changed[0][1]}")
+            else:
+                counts["accepted"] += 1
+            state["dump"] = after  # an accepted request is the new baseline
+            resp.close()
+
+        modes = ("form", "htmx", "json")
+        pool = texts + json_only
+        for i in range(len(pool)):
+            hostile = {f: pool[(i + 7 * j) % len(pool)] for j, f in enumerate(names)}
+            mode = modes[i % 3]
+            if mode != "json":
+                hostile = {f: (v if isinstance(v, str) else json.dumps(v)) for f, v in hostile.items()}
+            send(hostile, mode)
+
+        @settings(max_examples=max(VALUES_PER_FIELD - len(pool), 0) + 10, deadline=None, database=None,
+                  derandomize=True, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+        @given(hostile=st.fixed_dictionaries({f: generated() for f in names}), mode=st.sampled_from(modes))
+        def sweep(hostile, mode):
+            send(hostile, mode)
+
+        sweep()
+    per_field = counts["values"]
+    low = {k: n for k, n in per_field.items() if n < VALUES_PER_FIELD}
+    print(f"\nhostile input [{app.config['DATABASE_URL'].split(':')[0]}]: {len(per_field)} fields, "
+          f"{counts['requests']} requests, {counts['rejected']} rejected, {counts['accepted']} accepted, "
+          f"{counts['5xx']} responses 5xx, {counts['partial']} partial writes, {time.monotonic() - started:.0f}s")
+    assert not low, f"fields swept with fewer than {VALUES_PER_FIELD} values: {low}"
+    assert not problems, "\n".join(problems[:80]) + (f"\n… and {len(problems) - 80} more" if len(problems) > 80 else "")
