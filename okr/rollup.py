@@ -894,9 +894,22 @@ def progress_series(
 
     At each sample the value is the latest check-in on or before it (``points`` are
     ``(date, value)`` pairs in date order), else ``before`` (the value carried into the period),
-    else the start: the same rule as :func:`kr_progress`, only drawn over time. Milestones are
-    not dated by check-ins here; callers draw them flat at their progress.
+    else the start: the rule of :func:`kr_progress` (clamped; target = start gives 1 at the
+    target, else 0), drawn over time. Floats, because this only draws; the figures stay
+    Decimal. Milestones are not dated by check-ins; callers draw them flat at their progress.
     """
+    if kind not in KR_KINDS or kind == "milestone":
+        raise ValueError(f"a trend is drawn for metric and percent key results, not {kind!r}")
+    s = float(_dec(start, "start"))
+    span = float(_CTX.subtract(_dec(target, "target"), _dec(start, "start")))
+    t = s + span
+
+    def progress(value) -> float:
+        c = s if value is None else float(value)
+        if span == 0:
+            return 1.0 if c == t else 0.0
+        return min(1.0, max(0.0, (c - s) / span))
+
     pts = list(points)
     out: list[float] = []
     i = 0
@@ -905,7 +918,7 @@ def progress_series(
         while i < len(pts) and pts[i][0] <= day:
             value = pts[i][1]
             i += 1
-        out.append(float(kr_progress(start, target, value, kind=kind)))
+        out.append(progress(value))
     return out
 
 

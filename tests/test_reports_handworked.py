@@ -159,6 +159,12 @@ def test_page_shows_the_same_numbers_as_the_json(viewer):
     shown = {(k, int(i)): p for k, i, p in re.findall(
         r'class="figure"[^>]*data-kind="(\w+)" data-id="(\d+)" data-progress="([\d.]*)"', html)}
     nodes = _by_title(data)
+    # projects open under their key result: their figures come with the KR's fragment
+    kr2a = nodes[("key_result", "KR2a pipeline projects delivered")]
+    frag = viewer.get(f"/rollup/explain/key_result/{kr2a['id']}/2026-Q2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    for kind, item_id, progress in re.findall(r'href="/rollup/explain/(project)/(\d+)/2026-Q2"[^>]*>[^<]*</a></td>\s*<td class="num" data-progress="([\d.]*)"', frag):
+        shown[(kind, int(item_id))] = progress
+    assert 'data-done="2" data-live="3" data-dropped="1"' in frag and 'data-done="1" data-live="1" data-dropped="2"' in frag
     for key, want in QUARTER.items():
         n = nodes[key]
         page = shown[(n["kind"], n["id"])]

@@ -153,13 +153,19 @@ def test_company_page_shows_bars_pace_status_text_trend_and_explainable_figures(
     assert 'style=' not in html and "onclick" not in html
     # every figure links to its explanation and carries the formula for hover
     figures = re.findall(r'<a class="figure" href="([^"]+)"\s+hx-get="([^"]+)"[^>]*title="([^"]+)"', html)
-    assert len(figures) > 50
+    # 7 teams, each with 1 goal, 1 objective of the quarter and 3 KRs, and the summary figure
+    assert len(figures) == 7 * (1 + 1 + 1 + 3) + 1
     for href, hx, title in figures:
         assert href == hx and href.startswith("/rollup/explain/") and title
-    # drill-down: company → department → team → goal → objective → KR → project, with team links
-    for kind in ("team", "goal", "objective", "key_result", "project"):
+    # drill-down: company → department → team → goal → objective → KR, with team links; a KR's
+    # projects and their tasks open on demand (htmx on opening, a plain link without script)
+    for kind in ("team", "goal", "objective", "key_result"):
         assert f'class="node node-{kind}' in html
     assert '/teams/dep0/rollup/2026-Q2' in html and '/teams/team11/rollup/2026-Q2' in html
+    lazy = re.findall(r'<div class="lazy" hx-get="([^"]+)" hx-trigger="toggle once from:closest details"[^>]*><a href="\1">', html)
+    assert len(lazy) == 7 * 3
+    frag = b.get(lazy[0], headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in frag and 'class="project-tasks" data-done=' in frag
     assert "What needs leadership" in html and "Effort alignment" in html
 
 

@@ -326,6 +326,113 @@ def sparkline(series: list[float] | None, width: int = 80, height: int = 18) -> 
     return " ".join(pts)
 
 
+def url_bases(r: Rollup) -> tuple[str, str]:
+    """``str.format`` patterns of the explain and team rollup URLs of this period, built once by
+    url_for: a page links thousands of figures, and building each URL alone costs more than
+    the rollup itself."""
+    period = str(r.period)
+    explain = url_for("reports.explain", kind="KIND", item_id=1, period=period)
+    team = url_for("reports.team", slug="SLUG", period=period)
+    return explain.replace("/KIND/1/", "/{}/{}/"), team.replace("/SLUG/", "/{}/")
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of the drill-down, every string ready (the page has thousands of them, so the
+    template only places them: no macro calls, translations or URL building per row)."""
+
+    node: rollup.Node
+    depth: int
+    open: bool
+    title_url: str | None
+    team_name: str | None
+    team_url: str | None
+    explain_url: str
+    figure: str
+    data_progress: str
+    width: int
+    status_label: str
+    weight_text: str
+    score_text: str
+    band_label: str
+    spark: str
+    facts: str
+    lazy_url: str | None = None  # a key result: its projects and tasks come on opening
+    close: int = 0  # how many <details> to close after this row
+
+
+def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]:
+    """The drill-down in document order: team → goal → objective → key result; projects and
+    their tasks open on demand (htmx) or on the key result's explain page (without script)."""
+    explain_base, team_base = url_bases(r)
+    labels = {k: str(v) for k, v in STATUS_LABELS.items()}
+    bands = {k: str(v) for k, v in BAND_LABELS.items()}
+    weight_fmt, not_counted = _("weight %(w)s"), _("not counted")
+    score_fmt = _("score %(s)s")
+    words = {
+        "milestone": _("milestone"), "done": _("done"), "not done": _("not done"), "now": _("now"),
+        "last": _("last check-in"), "never": _("never"), "nobody": _("nobody"), "owner": _("owner"),
+        "from_projects": _("progress from its projects"), "committed": _("committed"),
+        "aspirational": _("aspirational"),
+    }
+    tasks_fmt = _("%(done)s done of %(live)s live tasks, %(dropped)s dropped (not counted)")
+    rows: list[Row] = []
+
+    def facts(n: rollup.Node, info: dict) -> str:
+        row = info.get("row")
+        if row is None:
+            return ""
+        if n.kind == "key_result":
+            if row.kind == "milestone":
+                text = f"{words['milestone']}: {words['done'] if row.is_done else words['not done']}"
+            else:
+                text = f"{qty(row.start)} → {qty(row.target)} {row.unit}, {words['now']} {qty(row.current)}"
+            text += f" · {words['last']}: {row.last_check_in_on or words['never']}"
+            text += f" · A: {', '.join(info.get('accountable') or []) or words['nobody']}"
+            if row.progress_from == "projects":
+                text += f" · {words['from_projects']}"
+            return text
+        if n.kind == "objective":
+            return f"{row.quarter} · {words[row.kind] if row.kind in words else row.kind} · {words['owner']}: {info.get('owner') or words['nobody']}"
+        if n.kind == "project":
+            return f"{row.month} · " + tasks_fmt % {"done": info["done"], "live": info["live"], "dropped": info["dropped"]}
+        return ""
+
+    def visit(n: rollup.Node, depth: int, opened: bool) -> None:
+        info = r.meta.get((n.kind, n.id), {})
+        team = info.get("team")
+        weight = weight_fmt % {"w": qty(n.weight)}
+        if not n.counted:
+            weight += f" · {not_counted}"
+        row = Row(
+            node=n, depth=depth, open=opened,
+            title_url=team_base.format(team.slug) if n.kind == "team" and team else None,
+            team_name=team.name if team and n.kind != "team" else None,
+            team_url=team_base.format(team.slug) if team and n.kind != "team" else None,
+            explain_url=explain_base.format(n.kind, n.id),
+            figure=pct(n.progress), data_progress=num4(n.progress), width=width_class(n.progress),
+            status_label=labels.get(n.status, "") if n.status else "",
+            weight_text=weight,
+            score_text=score_fmt % {"s": num4(n.score)} if n.score is not None else "",
+            band_label=bands.get(n.band, "") if n.band else "",
+            spark=sparkline(r.trends.get((n.kind, n.id))) if n.kind != "project" else "",
+            facts=facts(n, info),
+        )
+        rows.append(row)
+        if n.kind == "key_result":
+            if n.children:
+                row.lazy_url = row.explain_url
+            row.close = 1
+            return
+        for c in n.children:
+            visit(c, depth + 1, n.kind == "team" and depth == depth0)
+        rows[-1].close += 1
+
+    for root in roots:
+        visit(root, depth0, depth0 == 0)
+    return rows
+
+
 def node_json(n: rollup.Node, r: Rollup) -> dict:
     d = {
         "kind": n.kind,
@@ -396,7 +503,8 @@ def _context(r: Rollup, **extra) -> dict:
         other = periods.quarter_of(min(max(r.today, r.period.start), r.period.end), _fiscal_start())
     return dict(
         r=r, period=str(r.period), prev_period=str(prev_p), next_period=str(next_p), other_period=str(other),
-        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline,
+        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline, tree_rows=tree_rows,
+        pace_class=width_class(r.expected), explain_base=url_bases(r)[0], team_base=url_bases(r)[1],
         status_labels=STATUS_LABELS, band_labels=BAND_LABELS, kind_labels=KIND_LABELS,
         quadrant_labels=QUADRANT_LABELS, quadrants=eisenhower.ORDER, is_company=r.team.parent_id is None,
         **extra,
