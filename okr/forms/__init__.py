@@ -14,6 +14,59 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
+UNREADABLE = _l("This value cannot be read.")
+
+
+class Form(FlaskForm):
+    """The base of every form in the product.
+
+    A value no validator was written for — a number too large for a float, a list or an object
+    where text belongs (a JSON body), an integer past the database's range — becomes a message
+    on its field instead of an exception, so bad input is never a 500.
+    """
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(v) for name, v in (extra_validators or {}).items()}
+        for name in self._fields:
+            inline = getattr(self.__class__, f"validate_{name}", None)
+            if inline is not None:
+                extra.setdefault(name, []).append(inline)
+        self._errors = None
+        success = True
+        for name, field in self._fields.items():
+            try:
+                if not field.validate(self, extra.get(name, ())):
+                    success = False
+            except (ArithmeticError, AttributeError, TypeError, ValueError):
+                field.errors = [*field.errors, UNREADABLE]
+                success = False
+        return success
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        # JSON bodies arrive as numbers, booleans, lists and objects; fields read text.
+        if formdata is not None and hasattr(formdata, "getlist"):
+            formdata = _as_text(formdata)
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+
+
+def _as_text(formdata):
+    from werkzeug.datastructures import MultiDict
+
+    if all(isinstance(v, str) or hasattr(v, "stream") for _k, v in formdata.items(multi=True)):
+        return formdata
+    out = MultiDict()
+    for key, value in formdata.items(multi=True):
+        if isinstance(value, str) or hasattr(value, "stream"):
+            out.add(key, value)
+        elif isinstance(value, bool):
+            out.add(key, "y" if value else "")
+        elif isinstance(value, (int, float)):
+            out.add(key, repr(value))
+        else:  # a list or an object where one value belongs: keep it unreadable, not a crash
+            out.add(key, "\x00")
+    return out
+
+
 def clean_text(value: str | None) -> str:
     """Strip surrounding space and refuse characters no person types: NUL and lone surrogates."""
     if value is None:
@@ -56,6 +109,6 @@ class QuantityField(StringField):
         return "" if self.data is None else format(Decimal(self.data).normalize(), "f")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
