@@ -624,3 +624,118 @@ def add_member(
     )
     session.flush()
     return membership
+
+
+# --- tasks on the weekly board (appended by the week feature) -----------------------------------
+
+
+class NotUnfinished(PlanningError):
+    """Only unfinished tasks (todo or doing) can be carried over."""
+
+
+def move_task(
+    *,
+    session: Session,
+    actor_id: int | None,
+    org_id: int,
+    task: Task,
+    important: bool,
+    urgent: bool,
+    index: int | None,
+    expected_version: int | None,
+) -> Task:
+    """Put a task into the quadrant ``(important, urgent)`` at place ``index`` (None: last) and
+    renumber that quadrant of the assignee's week 0..n-1 (``eisenhower.positions_after_move``).
+
+    Raises :class:`StaleEdit` when the task moved on since ``expected_version``; only rows whose
+    place changes are written (each audited). One indexed query finds the quadrant's cards.
+    """
+    from okr import eisenhower, weekly
+
+    _ensure_version(task, expected_version)
+    siblings = session.exec(
+        select(Task.id, Task.position).where(
+            Task.assignee_id == task.assignee_id, Task.week == task.week, Task.important == important,
+            Task.urgent == urgent, Task.is_archived == sa.false())
+        .order_by(Task.position, Task.id)
+    ).all()
+    ids = [sid for sid, _pos in siblings]
+    ordered = eisenhower.positions_after_move(ids, task.id, len(ids) if index is None else index)
+    current = {sid: pos for sid, pos in siblings}
+    if (task.important, task.urgent) != (important, urgent):
+        current.pop(task.id, None)
+    changes = weekly.renumber(ordered, current)
+    update(session=session, actor_id=actor_id, org_id=org_id, item=task, expected_version=expected_version,
+           important=important, urgent=urgent, position=changes.get(task.id, task.position))
+    others = [tid for tid in changes if tid != task.id]
+    if others:
+        for sibling in session.exec(select(Task).where(Task.id.in_(others))).all():
+            update(session=session, actor_id=actor_id, org_id=org_id, item=sibling, expected_version=None,
+                   position=changes[sibling.id])
+    return task
+
+
+def set_task_status(
+    *,
+    session: Session,
+    actor_id: int | None,
+    org_id: int,
+    task: Task,
+    status: str,
+    expected_version: int | None,
+) -> Task:
+    """Finish (done), drop (dropped) or reopen (todo, doing) a task; ``done_at`` is set when it
+    is finished and cleared otherwise."""
+    if status not in models.TASK_STATUSES:
+        raise PlanningError(f"not a task status: {status!r}")
+    done_at = (task.done_at or utcnow()) if status == "done" else None
+    return update(session=session, actor_id=actor_id, org_id=org_id, item=task,
+                  expected_version=expected_version, status=status, done_at=done_at)
+
+
+def delegate_task(
+    *,
+    session: Session,
+    actor_id: int,
+    org_id: int,
+    task: Task,
+    assignee_id: int,
+    expected_version: int | None,
+) -> Task:
+    """Hand a task to ``assignee_id``: it moves to their board, marked as delegated by the
+    actor, and shows on the actor's board as "waiting on others"."""
+    return update(session=session, actor_id=actor_id, org_id=org_id, item=task,
+                  expected_version=expected_version, assignee_id=assignee_id, delegated_by_id=actor_id)
+
+
+def carry_over_task(
+    *,
+    session: Session,
+    actor_id: int | None,
+    org_id: int,
+    task: Task,
+    expected_version: int | None,
+) -> Task:
+    """Carry an unfinished task into the next ISO week (2026-W53 → 2027-W01): a new task with
+    the same quadrant, title, description, project, assignee, delegator, status, estimate and due
+    date, linked back (``carried_from_id``), its ``carry_count`` one higher. The original is
+    dropped, so project progress counts the work once. Raises :class:`NotUnfinished` for a task
+    that is done or dropped (which also stops a second carry of the same task)."""
+    from okr import eisenhower, periods
+
+    _ensure_version(task, expected_version)
+    if not eisenhower.is_unfinished(task.status):
+        raise NotUnfinished(f"task {task.id} is {task.status}: only unfinished tasks carry over")
+    week = periods.parse(task.week)
+    if not isinstance(week, periods.Week):
+        raise PlanningError(f"task {task.id} has no ISO week: {task.week!r}")
+    copy = create(
+        session=session, actor_id=actor_id, org_id=org_id, model=Task, team_id=task.team_id,
+        week=str(week.next()), project_id=task.project_id, title=task.title, description=task.description,
+        assignee_id=task.assignee_id, delegated_by_id=task.delegated_by_id, important=task.important,
+        urgent=task.urgent, status=task.status, position=task.position, estimate=task.estimate,
+        due_on=task.due_on, carried_from_id=task.id, carry_count=eisenhower.carry_count(task.carry_count),
+    )
+    update(session=session, actor_id=actor_id, org_id=org_id, item=task, expected_version=task.version,
+           status="dropped")
+    return copy
