@@ -28,6 +28,17 @@ def _quadrant_choices():
     return choices((q, q) for q in QUADRANTS)
 
 
+class SmallIntegerField(IntegerField):
+    """A whole number that fits a database integer; anything longer is a message, not a crash
+    (WTForms' NumberRange cannot compare an int too large for a float)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not -(2**31) < self.data < 2**31:
+            self.data = None
+            raise ValueError(_l("Enter a smaller whole number."))
+
+
 def _optional_int(value):
     if value in (None, "", "None"):
         return None
@@ -37,14 +48,14 @@ def _optional_int(value):
 class VersionForm(FlaskForm):
     """Finish, drop or carry over one task: only the version the person saw."""
 
-    version = IntegerField(_l("Version"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    version = SmallIntegerField(_l("Version"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class MoveForm(VersionForm):
     """Put a task into a quadrant at a place (0 = first); no place puts it last."""
 
     quadrant = SelectField(_l("Quadrant"), choices=_quadrant_choices(), validators=[InputRequired()])
-    index = IntegerField(_l("Place"), validators=[Optional(), NumberRange(min=0, max=100_000)])
+    index = SmallIntegerField(_l("Place"), validators=[Optional(), NumberRange(min=0, max=100_000)])
 
 
 class DelegateForm(VersionForm):

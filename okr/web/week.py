@@ -276,62 +276,8 @@ def _task_json(task: m.Task, projects: dict | None = None) -> dict:
     }
 
 
-# --- task operations (through okr.planning) -------------------------------------------------
-
-
-def _op(task_team, me):
-    return {"session": db(), "actor_id": me.user_id, "org_id": task_team.org_id}
-
-
-def move_task(task: m.Task, team: m.Team, me, quadrant: str, index: int | None, version: int) -> None:
-    """Put ``task`` into ``quadrant`` at ``index`` (None: last) and renumber that quadrant of
-    the assignee's week 0..n-1; only rows whose place changes are written."""
-    important, urgent = eisenhower.flags(quadrant)
-    if task.version != version:
-        raise planning.StaleEdit(task, version, task.version)
-    siblings = db().exec(
-        select(m.Task.id, m.Task.position).where(
-            m.Task.assignee_id == task.assignee_id, m.Task.week == task.week, m.Task.important == important,
-            m.Task.urgent == urgent, m.Task.is_archived == FALSE)
-        .order_by(m.Task.position, m.Task.id)
-    ).all()
-    ids = [sid for sid, _pos in siblings]
-    ordered = eisenhower.positions_after_move(ids, task.id, len(ids) if index is None else index)
-    current = {sid: pos for sid, pos in siblings}
-    if (task.important, task.urgent) != (important, urgent):
-        current.pop(task.id, None)
-    changes = weekly.renumber(ordered, current)
-    planning.update(**_op(team, me), item=task, expected_version=version, important=important, urgent=urgent,
-                    position=changes.get(task.id, task.position))
-    others = [tid for tid in changes if tid != task.id]
-    if others:
-        for sibling in db().exec(select(m.Task).where(m.Task.id.in_(others))).all():
-            planning.update(**_op(team, me), item=sibling, expected_version=None, position=changes[sibling.id])
-
-
-def set_status(task: m.Task, team: m.Team, me, status: str, version: int) -> None:
-    planning.update(**_op(team, me), item=task, expected_version=version, status=status,
-                    done_at=m.utcnow() if status == weekly.DONE else None)
-
-
-def carry_over(task: m.Task, team: m.Team, me, version: int | None) -> m.Task:
-    """Carry an unfinished task into next week: a copy in the same quadrant, with the same
-    title, project and assignee, linked back, its carry count one higher; the original is
-    dropped so project progress counts the work once."""
-    if version is not None and task.version != version:
-        raise planning.StaleEdit(task, version, task.version)
-    if not eisenhower.is_unfinished(task.status):
-        raise planning.PlanningError(_("Only unfinished tasks can be carried over."))
-    nxt = str(periods.parse(task.week).next())
-    copy = planning.create(
-        **_op(team, me), model=m.Task, team_id=task.team_id, week=nxt, project_id=task.project_id,
-        title=task.title, description=task.description, assignee_id=task.assignee_id,
-        delegated_by_id=task.delegated_by_id, important=task.important, urgent=task.urgent,
-        status=task.status, position=task.position, estimate=task.estimate, due_on=task.due_on,
-        carried_from_id=task.id, carry_count=eisenhower.carry_count(task.carry_count),
-    )
-    planning.update(**_op(team, me), item=task, expected_version=task.version, status=weekly.DROPPED)
-    return copy
+def _op(team: m.Team, me) -> dict:
+    return {"session": db(), "actor_id": me.user_id, "org_id": team.org_id}
 
 
 # --- writing: shared plumbing -------------------------------------------------------------------
@@ -479,7 +425,9 @@ def task_move(task_id):
         return _invalid(form, task, periods.parse(task.week))
     quadrant = eisenhower.Quadrant(form.quadrant.data)
     try:
-        move_task(task, team, actor(), quadrant.value, form.index.data, form.version.data)
+        important, urgent = eisenhower.flags(quadrant)
+        planning.move_task(**_op(team, actor()), task=task, important=important, urgent=urgent,
+                           index=form.index.data, expected_version=form.version.data)
     except planning.StaleEdit as error:
         return _stale(error, task_id, _("move to %(quadrant)s", quadrant=eisenhower.label(quadrant, _lang())))
     return _done(task, eisenhower.message(eisenhower.MOVED, _lang(), quadrant=quadrant))
@@ -491,7 +439,7 @@ def _status_view(task_id, status: str, message):
     if not form.validate():
         return _invalid(form, task, periods.parse(task.week))
     try:
-        set_status(task, team, actor(), status, form.version.data)
+        planning.set_task_status(**_op(team, actor()), task=task, status=status, expected_version=form.version.data)
     except planning.StaleEdit as error:
         return _stale(error, task_id, status)
     db().flush()
@@ -532,8 +480,8 @@ def task_delegate(task_id):
     if not form.validate():
         return _invalid(form, task, periods.parse(task.week))
     try:
-        planning.update(**_op(team, me), item=task, expected_version=form.version.data,
-                        assignee_id=form.assignee_id.data, delegated_by_id=me.user_id)
+        planning.delegate_task(**_op(team, me), task=task, assignee_id=form.assignee_id.data,
+                               expected_version=form.version.data)
     except planning.StaleEdit as error:
         return _stale(error, task_id, _("delegate"))
     name = dict(mates).get(form.assignee_id.data, "")
@@ -549,12 +497,12 @@ def task_carry(task_id):
     if not form.validate():
         return _invalid(form, task, periods.parse(task.week))
     try:
-        copy = carry_over(task, team, actor(), form.version.data)
+        copy = planning.carry_over_task(**_op(team, actor()), task=task, expected_version=form.version.data)
     except planning.StaleEdit as error:
         return _stale(error, task_id, _("carry over"))
-    except planning.PlanningError as error:
+    except planning.NotUnfinished:
         db().rollback()
-        return _conflict(str(error))
+        return _conflict(_("Only unfinished tasks can be carried over."))
     resp = _done(task, _("Carried “%(title)s” into %(week)s.", title=task.title, week=copy.week) + " "
                  + eisenhower.message(eisenhower.CARRIED, _lang(), count=copy.carry_count))
     if wants_json() or request.is_json:
@@ -586,7 +534,7 @@ def carry_all(period):
     if tasks and not movable:
         abort(403)
     for task in sorted(movable, key=weekly.sort_key):
-        carry_over(task, teams[task.team_id], me, None)
+        planning.carry_over_task(**_op(teams[task.team_id], me), task=task, expected_version=None)
     db().commit()
     message = _("Carried %(count)s unfinished tasks into %(week)s.", count=len(movable), week=str(week.next()))
     if wants_json() or request.is_json:

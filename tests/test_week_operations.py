@@ -1,0 +1,67 @@
+"""The board's task operations in okr.planning: move, status, delegate, carry over (flush only,
+audited, version-checked)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from okr import models as m
+from okr import planning
+
+
+@pytest.fixture
+def board(make):
+    team = make.team()
+    me = make.user(team=team, role="member")
+    mate = make.user(team=team, role="member")
+    tasks = [make.task(team=team, assignee=me, week="2026-W53", title=f"T{i}", important=True, urgent=True, position=i)
+             for i in range(3)]
+    return {"team": team, "me": me, "mate": mate, "tasks": tasks}
+
+
+def ops(session, board):
+    return {"session": session, "actor_id": board["me"].id, "org_id": board["team"].org_id}
+
+
+def test_move_within_a_quadrant_renumbers_only_what_changes(board, session):
+    t0, t1, t2 = board["tasks"]
+    planning.move_task(**ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version)
+    session.commit()
+    assert [(t.title, t.position) for t in sorted(board["tasks"], key=lambda t: t.position)] == [("T2", 0), ("T0", 1), ("T1", 2)]
+    events = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "task")).all()
+    assert len(events) == 3
+
+
+def test_move_to_another_quadrant_goes_last_and_is_version_checked(board, make, session):
+    t0 = board["tasks"][0]
+    other = make.task(team=board["team"], assignee=board["me"], week="2026-W53", important=False, urgent=False, position=0)
+    planning.move_task(**ops(session, board), task=t0, important=False, urgent=False, index=None, expected_version=t0.version)
+    session.commit()
+    assert (t0.important, t0.urgent, t0.position, other.position) == (False, False, 1, 0)
+    with pytest.raises(planning.StaleEdit):
+        planning.move_task(**ops(session, board), task=t0, important=True, urgent=True, index=0, expected_version=1)
+
+
+def test_status_and_delegate(board, session):
+    t = board["tasks"][0]
+    planning.set_task_status(**ops(session, board), task=t, status="done", expected_version=t.version)
+    assert t.done_at is not None
+    planning.set_task_status(**ops(session, board), task=t, status="todo", expected_version=t.version)
+    assert t.done_at is None
+    with pytest.raises(planning.PlanningError):
+        planning.set_task_status(**ops(session, board), task=t, status="later", expected_version=None)
+    planning.delegate_task(**ops(session, board), task=t, assignee_id=board["mate"].id, expected_version=t.version)
+    assert (t.assignee_id, t.delegated_by_id) == (board["mate"].id, board["me"].id)
+
+
+def test_carry_over_across_the_year_boundary(board, session):
+    t = board["tasks"][1]
+    copy = planning.carry_over_task(**ops(session, board), task=t, expected_version=t.version)
+    session.commit()
+    assert (copy.week, copy.carried_from_id, copy.carry_count, copy.title, copy.important, copy.urgent) == ("2027-W01", t.id, 1, "T1", True, True)
+    assert t.status == "dropped"
+    with pytest.raises(planning.NotUnfinished):
+        planning.carry_over_task(**ops(session, board), task=t, expected_version=None)
+    again = planning.carry_over_task(**ops(session, board), task=copy, expected_version=copy.version)
+    assert (again.week, again.carry_count) == ("2027-W02", 2)
