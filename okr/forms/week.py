@@ -7,13 +7,12 @@ teammates are set by the view from what the person may see before it validates.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from okr.eisenhower import ORDER
-from okr.forms import CleanStringField
+from okr.forms import CleanStringField, Form
 from okr.models import TITLE_MAX
 
 QUADRANTS = [q.value for q in ORDER]
@@ -45,7 +44,7 @@ def _optional_int(value):
     return int(value)
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """Finish, drop or carry over one task: only the version the person saw."""
 
     version = SmallIntegerField(_l("Version"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
@@ -62,7 +61,7 @@ class DelegateForm(VersionForm):
     assignee_id = SelectField(_l("Delegate to"), coerce=_optional_int, choices=[], validators=[InputRequired()])
 
 
-class AddTaskForm(FlaskForm):
+class AddTaskForm(Form):
     """Quick add in a quadrant: a title, and optionally a project (which sets the key result)."""
 
     title = CleanStringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
