@@ -81,6 +81,15 @@ def _formdata():
     return request.form
 
 
+def _id(value) -> int | None:
+    """A row id from a form field, or None: never an integer the database cannot hold."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return None
+    return n if 0 < n < 2**63 else None
+
+
 def _require_plan(team):
     if not can_plan(actor(), team):
         abort(403)
@@ -158,7 +167,8 @@ def _nav(team, period):
 
 def _goal_lookup(team):
     def lookup(goal_id):
-        goal = db().get(m.AnnualGoal, goal_id)
+        goal_id = _id(goal_id)
+        goal = db().get(m.AnnualGoal, goal_id) if goal_id else None
         if goal is None:
             return None
         owner = db().get(m.Team, goal.team_id)
@@ -377,7 +387,7 @@ def item_new(slug, period, kind):
     team = team_or_404(slug)
     _require_plan(team)
     p = _period(period)
-    parent = request.args.get("parent", type=int)
+    parent = _id(request.args.get("parent"))
     data = {}
     if kind == "kr":
         data["objective_id"] = parent
@@ -409,7 +419,7 @@ def item_create(slug, period, kind):
             abort(404)
         extra = {"team_id": team.id, "quarter": str(p)}
     elif kind == "kr":
-        parent = _formdata().get("parent", type=int)
+        parent = _id(_formdata().get("parent"))
         obj = session.get(m.Objective, parent) if parent else None
         if obj is None or obj.team_id != team.id:
             abort(404)
@@ -418,7 +428,7 @@ def item_create(slug, period, kind):
     else:
         if p.kind == "year":
             abort(404)
-        parent = _formdata().get("parent", type=int) if p.kind == "quarter" else None
+        parent = _id(_formdata().get("parent")) if p.kind == "quarter" else None
         extra = {"team_id": team.id}
     members = queries.team_members(session, team)
     form = _make_form(kind, team, p, members, formdata=_formdata())
@@ -830,10 +840,10 @@ def import_post(slug, period):
     team = team_or_404(slug)
     _require_plan(team)
     p = _period(period)
-    form = forms.ImportForm()
+    form = forms.ImportForm(formdata=_formdata()) if request.is_json else forms.ImportForm()
     if not form.validate():
         return render("plans/import.html", block="import_panel", status=422, team=team, period=p, form=form, result=None)
-    text = form.payload.data or ""
+    text = form.payload.data if isinstance(form.payload.data, str) else ""
     upload = request.files.get("document")
     if upload is not None and upload.filename:
         raw = upload.read(5 * 1024 * 1024 + 1)
