@@ -96,6 +96,8 @@
       list._sortable = window.Sortable.create(list, {
         group: "week-board",
         animation: 120,
+        delay: 200,
+        delayOnTouchOnly: true, // on a phone a short press scrolls, a long press drags
         draggable: "li[data-editable]",
         filter: "button, select, input, summary, label, .menu-body",
         preventOnFilter: false,
