@@ -48,6 +48,19 @@ JSON_FIELDS = {
 # --- helpers --------------------------------------------------------------------------------
 
 
+@bp.app_template_filter("qty")
+def qty_filter(value) -> str:
+    """A stored quantity as people write it: 30, 1300, 0.45 (never 3E+1)."""
+    if value is None:
+        return ""
+    try:
+        d = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+    text = format(d.normalize(), "f")
+    return text
+
+
 def _fys() -> int:
     return current_app.config["FISCAL_YEAR_START"]
 
