@@ -10,11 +10,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from okr.raci_queries import ITEM_TYPES
 
 MAX_ID = 2**63 - 1
+
+
+class IdField(IntegerField):
+    """A row id: a whole number from 1 to 2**63 - 1, anything else refused at parse time (WTForms'
+    NumberRange turns a huge number into a float and overflows)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not 0 < self.data <= MAX_ID:
+            self.data = None
+            raise ValueError(_l("Not a valid id."))
 
 
 def _choices(*values: str) -> list[SelectChoice]:
@@ -26,8 +37,8 @@ class RaciCellForm(FlaskForm):
     ``letter`` (empty removes it). ``state`` is the row's letters as the page showed them."""
 
     item_type = SelectField(_l("Item"), choices=_choices(*ITEM_TYPES), validators=[DataRequired()])
-    item_id = IntegerField(_l("Item"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
-    user_id = IntegerField(_l("Person"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    item_id = IdField(_l("Item"), validators=[InputRequired()])
+    user_id = IdField(_l("Person"), validators=[InputRequired()])
     op = SelectField(_l("Change"), choices=_choices("cycle", "set"), default="cycle")
     letter = SelectField(
         _l("Letter"),

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, make_response, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
+from werkzeug.datastructures import MultiDict
 from sqlmodel import select
 
 from okr import models as m
@@ -215,13 +216,16 @@ def cell_update(slug):
     team = team_or_404(slug)
     if not can_plan(actor(), team):
         abort(403)
-    form = RaciCellForm()
+    data, unreadable = _posted()
+    form = RaciCellForm(formdata=data)
     period = _form_period(form)
-    extra = _extra_people(request.form.getlist("with"))
-    if not form.validate() or not form.state.raw_data:
+    extra = _extra_people(data.getlist("with"))
+    if unreadable or not form.validate() or not form.state.raw_data:
         if not form.state.raw_data and "state" not in form.errors:
             form.state.errors = [*form.state.errors, _("Reload the page: this edit did not say which letters it saw.")]
         fields = {name: errs for name, errs in form.errors.items()}
+        for name in unreadable:
+            fields[name] = [_("Some values need fixing.")]
         if not form.state.raw_data:
             fields["state"] = form.state.errors
         message = _("Some values need fixing.")
@@ -274,6 +278,28 @@ def cell_update(slug):
     if is_htmx():
         return _show_with(team, period, extra, {}, 200)
     return redirect(_page_url(team, period, extra) + f"#{_dom_id(key)}")
+
+
+def _posted():
+    """The posted fields as text: a form as sent, or a JSON object whose scalars become text (a
+    list or an object where one value belongs is named as unreadable, never guessed at)."""
+    if not request.is_json:
+        return request.form, []
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return MultiDict(), ["body"]
+    data, unreadable = MultiDict(), []
+    for name, value in body.items():
+        if name == "with" and isinstance(value, list):
+            for v in value:
+                data.add(name, str(v))
+        elif isinstance(value, bool):
+            data.add(name, "y" if value else "")
+        elif isinstance(value, (str, int, float)):
+            data.add(name, str(value))
+        elif value is not None:
+            unreadable.append(str(name)[:40])
+    return data, unreadable
 
 
 def _cycle(current, uid, *, draft, members):
