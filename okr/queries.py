@@ -329,11 +329,19 @@ class RollupData:
     krs: dict[int, list[m.KeyResult]]  # objective id -> key results
     projects: dict[int, list[m.Project]]  # key result id -> live projects
     counts: dict[int, tuple[int, int, int, object, object, bool]]  # project id -> counts
-    points: dict[int, list[tuple[object, object]]]  # kr id -> (date, value) in the period
-    before: dict[int, object]  # kr id -> value carried into the period (latest before it)
+    points: dict[int, list[tuple[object, float]]]  # kr id -> (date, value) in the period
+    before: dict[int, float]  # kr id -> value carried into the period (latest before it)
     accountable: dict[int, list[str]]  # kr id -> names of its A
     names: dict[int, str]  # owner id -> name
     effort: list[tuple[bool, bool, bool, str, int]]  # (important, urgent, linked, status, n)
+
+
+def _nodesc(model):
+    """Leave the (possibly kilobytes long) description out of a rollup's rows; reading it
+    would raise rather than quietly issue one query per row."""
+    from sqlalchemy.orm import defer
+
+    return defer(model.description, raiseload=True)
 
 
 def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[int | None, list[int]]]:
@@ -376,6 +384,7 @@ def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
 
     goal_rows = session.exec(
         select(m.AnnualGoal)
+        .options(_nodesc(m.AnnualGoal))
         .where(m.AnnualGoal.team_id.in_(subtree), m.AnnualGoal.year == year, live(m.AnnualGoal))
         .order_by(m.AnnualGoal.position, m.AnnualGoal.id)
     ).all()
@@ -394,6 +403,7 @@ def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
     owner = sa.orm.aliased(m.User)
     obj_rows = session.exec(
         select(m.Objective, owner.name)
+        .options(_nodesc(m.Objective))
         .outerjoin(owner, owner.id == m.Objective.owner_id)
         .where(*obj_where)
         .order_by(m.Objective.quarter, m.Objective.position, m.Objective.id)
@@ -416,6 +426,7 @@ def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
     kr_ids = select(m.KeyResult.id).where(*kr_where)
     kr_rows = session.exec(
         select(m.KeyResult, owner.name)
+        .options(_nodesc(m.KeyResult))
         .outerjoin(owner, owner.id == m.KeyResult.owner_id)
         .where(*kr_where)
         .order_by(m.KeyResult.position, m.KeyResult.id)
@@ -433,7 +444,7 @@ def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
     )
     projects: dict[int, list[m.Project]] = defaultdict(list)
     for p in session.exec(
-        select(m.Project).where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)
+        select(m.Project).options(_nodesc(m.Project)).where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)
     ).all():
         projects[p.key_result_id].append(p)
 
@@ -459,8 +470,11 @@ def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
     end = min(period.end, today)
     points: dict[int, list] = defaultdict(list)
     C = m.CheckIn
+    # Values as floats: they only draw trend lines (the figures use key_result.current), and
+    # skipping the Decimal conversion of tens of thousands of check-ins halves a year's load.
+    as_float = sa.cast(C.value, sa.Float)
     for kr_id, day, value in session.exec(
-        select(C.key_result_id, C.checked_on, C.value)
+        select(C.key_result_id, C.checked_on, as_float)
         .where(C.key_result_id.in_(kr_ids), live(C), C.checked_on >= period.start, C.checked_on <= end)
         .order_by(C.key_result_id, C.checked_on, C.id)
     ).all():
@@ -474,7 +488,7 @@ def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
     )
     before = {}
     for kr_id, value in session.exec(
-        select(C.key_result_id, C.value)
+        select(C.key_result_id, as_float)
         .join(last, sa.and_(last.c.key_result_id == C.key_result_id, last.c.day == C.checked_on))
         .where(live(C))
         .order_by(C.id)

@@ -385,3 +385,29 @@ def test_review_json_write_and_permissions(review, as_user, session):
     session.expire_all()
     assert session.get(m.Objective, obj.id).reflection == ""
     assert b.get("/teams/content/review/2026").status_code == 404  # a review is of a quarter
+
+
+def test_a_large_tree_opens_key_results_on_demand(plan, make, as_user, monkeypatch):
+    from okr.web import reports
+
+    org, co, _ = plan
+    monkeypatch.setattr(reports, "INLINE_KEY_RESULTS", 5)  # the plan has 21 key results this quarter
+    b = as_user(make.user(team=co, role="viewer"))
+    html = b.get(f"/rollup/{Q}").get_data(as_text=True)
+    assert 'class="node node-objective' in html and 'class="node node-key_result' not in html
+    lazy = re.findall(r'<div class="lazy" hx-get="(/rollup/explain/objective/\d+/2026-Q2)"', html)
+    assert len(lazy) == 7
+    frag = b.get(lazy[0], headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in frag and frag.count('href="/rollup/explain/key_result/') == 3
+
+
+def test_a_long_attention_list_shows_the_worst_first_then_all(plan, make, as_user, monkeypatch):
+    from okr.web import reports
+
+    org, co, _ = plan
+    monkeypatch.setattr(reports, "ATTENTION_SHOWN", 3)
+    b = as_user(make.user(team=co, role="viewer"))
+    total = len(b.get(f"/api/v1/rollup/company/{Q}").get_json()["attention"])
+    html = b.get(f"/rollup/{Q}").get_data(as_text=True)
+    assert html.count('class="attention-item') == 3 and f"Show all {total} items" in html
+    assert b.get(f"/rollup/{Q}?all=1").get_data(as_text=True).count('class="attention-item') == total

@@ -361,9 +361,19 @@ class Row:
     close: int = 0  # how many <details> to close after this row
 
 
+#: The attention list shows this many items first (worst first); "show all" lists every one.
+ATTENTION_SHOWN = 60
+
+#: Up to this many key results a rollup page shows them inline; a larger tree (a company's year)
+#: shows objectives and opens their key results on demand, so the page stays small and fast.
+INLINE_KEY_RESULTS = 300
+
+
 def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]:
     """The drill-down in document order: team → goal → objective → key result; projects and
-    their tasks open on demand (htmx) or on the key result's explain page (without script)."""
+    their tasks open on demand (htmx) or on the key result's explain page (without script).
+    Past INLINE_KEY_RESULTS key results, objectives open theirs on demand the same way."""
+    inline_krs = sum(1 for k in r.index if k[0] == "key_result") <= INLINE_KEY_RESULTS
     explain_base, team_base = url_bases(r)
     labels = {k: str(v) for k, v in STATUS_LABELS.items()}
     bands = {k: str(v) for k, v in BAND_LABELS.items()}
@@ -419,7 +429,7 @@ def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]
             facts=facts(n, info),
         )
         rows.append(row)
-        if n.kind == "key_result":
+        if n.kind == "key_result" or (n.kind == "objective" and not inline_krs):
             if n.children:
                 row.lazy_url = row.explain_url
             row.close = 1
@@ -504,7 +514,7 @@ def _context(r: Rollup, **extra) -> dict:
     return dict(
         r=r, period=str(r.period), prev_period=str(prev_p), next_period=str(next_p), other_period=str(other),
         pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline, tree_rows=tree_rows,
-        pace_class=width_class(r.expected), explain_base=url_bases(r)[0], team_base=url_bases(r)[1],
+        lazy_label=_("What it is made of"), pace_class=width_class(r.expected), explain_base=url_bases(r)[0], team_base=url_bases(r)[1],
         status_labels=STATUS_LABELS, band_labels=BAND_LABELS, kind_labels=KIND_LABELS,
         quadrant_labels=QUADRANT_LABELS, quadrants=eisenhower.ORDER, is_company=r.team.parent_id is None,
         **extra,
@@ -540,7 +550,8 @@ def _page(team: m.Team, period_text: str):
     r = build_rollup(team, period)
     if wants_json():
         return jsonify(rollup_json(r))
-    return render("reports/rollup.html", block=request.args.get("block") or None, **_context(r))
+    limit = len(r.attention) if request.args.get("all") else ATTENTION_SHOWN
+    return render("reports/rollup.html", attention_limit=limit, **_context(r))
 
 
 # --- pages ------------------------------------------------------------------------------------
