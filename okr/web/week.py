@@ -20,7 +20,7 @@ from sqlmodel import select
 from okr import eisenhower, periods, planning, rollup, weekly
 from okr import models as m
 from okr.forms.week import AddTaskForm, DelegateForm, MoveForm, VersionForm, choices
-from okr.permissions import WRITE_ROLES, can_add_task, can_edit_task, can_read_team
+from okr.permissions import WRITE_ROLES, can_add_task, can_edit_task, can_read_team, can_write_anything
 from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, org_teams, render, team_or_404, wants_json
 
 bp = Blueprint("week", __name__)
@@ -141,9 +141,10 @@ def _carried_to(user_id: int, week: periods.Week, tasks) -> dict[int, str]:
     if not ids:
         return {}
     nxt = str(week.next())
+    # By assignee and week (an index), never by carried_from_id alone (no index: a full scan).
     return dict(db().exec(
         select(m.Task.carried_from_id, m.Task.week)
-        .where(m.Task.week == nxt, m.Task.carried_from_id.in_(ids))
+        .where(m.Task.assignee_id == user_id, m.Task.week == nxt, m.Task.carried_from_id.in_(ids))
     ).all())
 
 
@@ -254,13 +255,16 @@ def _board_context(week: periods.Week, *, full: bool, message: str | None = None
 @bp.get("/week")
 @login_required
 def board():
-    return render("week/board.html", block="board", **_board_context(periods.week_of(_today()), full=not is_htmx()))
+    return _board_page(periods.week_of(_today()))
 
 
 @bp.get("/week/<period>")
 @login_required
 def board_for(period):
-    week = _week_or_404(period)
+    return _board_page(_week_or_404(period))
+
+
+def _board_page(week: periods.Week):
     if wants_json():
         ctx = _board_context(week, full=False)
         return jsonify({
@@ -540,6 +544,8 @@ def carry_all(period):
     """Carry every unfinished task of mine in this week into next week, in one transaction."""
     week = _week_or_404(period)
     me = actor()
+    if not can_write_anything(me):
+        abort(403)
     tasks = [t for t in _my_tasks(me.user_id, str(week)) if eisenhower.is_unfinished(t.status)]
     teams = _teams(t.team_id for t in tasks)
     movable = [t for t in tasks if can_edit_task(me, t, teams[t.team_id])]
