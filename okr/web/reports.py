@@ -322,7 +322,7 @@ def sparkline(series: list[float] | None, width: int = 80, height: int = 18) -> 
     pts = []
     for i, v in enumerate(series):
         v = min(1.0, max(0.0, v))
-        pts.append(f"{i * step:.1f},{(1 - v) * (height - 2) + 1:.1f}")
+        pts.append(f"{i * step:.0f},{(1 - v) * (height - 2) + 1:.1f}")
     return " ".join(pts)
 
 
@@ -408,17 +408,18 @@ def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]
             return f"{row.month} · " + tasks_fmt % {"done": info["done"], "live": info["live"], "dropped": info["dropped"]}
         return ""
 
-    def visit(n: rollup.Node, depth: int, opened: bool) -> None:
+    def visit(n: rollup.Node, depth: int, opened: bool, parent_team=None) -> None:
         info = r.meta.get((n.kind, n.id), {})
         team = info.get("team")
+        shown_team = team if team is not parent_team or n.kind == "team" else None  # only where it changes
         weight = weight_fmt % {"w": qty(n.weight)}
         if not n.counted:
             weight += f" · {not_counted}"
         row = Row(
             node=n, depth=depth, open=opened,
             title_url=team_base.format(team.slug) if n.kind == "team" and team else None,
-            team_name=team.name if team and n.kind != "team" else None,
-            team_url=team_base.format(team.slug) if team and n.kind != "team" else None,
+            team_name=shown_team.name if shown_team and n.kind != "team" else None,
+            team_url=team_base.format(shown_team.slug) if shown_team and n.kind != "team" else None,
             explain_url=explain_base.format(n.kind, n.id),
             figure=pct(n.progress), data_progress=num4(n.progress), width=width_class(n.progress),
             status_label=labels.get(n.status, "") if n.status else "",
@@ -435,7 +436,7 @@ def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]
             row.close = 1
             return
         for c in n.children:
-            visit(c, depth + 1, n.kind == "team" and depth == depth0)
+            visit(c, depth + 1, n.kind == "team" and depth == depth0, team)
         rows[-1].close += 1
 
     for root in roots:
