@@ -53,6 +53,16 @@
     if (box) box.hidden = true;
   });
 
+  // A 409 that names its own target (HX-Retarget) carries the edit form again with both
+  // versions and the person's typed text: swap it in place instead of only showing a message.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    if (xhr.status === 409 && xhr.getResponseHeader("HX-Retarget")) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+
   // htmx ignores 4xx/5xx by default: say what happened, keep what was typed, offer a retry.
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail.xhr;
