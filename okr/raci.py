@@ -158,6 +158,29 @@ def check_change(
     return refused
 
 
+def next_allowed(
+    assignments: Mapping[Person, str],
+    person: Person,
+    *,
+    draft: bool = False,
+    members=None,
+) -> tuple[str | None, list[Problem]]:
+    """Where a click on ``person``'s cell goes: the first letter after theirs in the click cycle
+    (none → R → A → C → I → none) that :func:`check_change` allows, and no problems.
+
+    Rule: a letter the rules refuse is skipped (so a click never offers a second A); when every
+    other state is refused, the letter stays and the problems are those of the very next one.
+    """
+    current = assignments.get(person)
+    first = next_letter(current)
+    candidate = first
+    while candidate != current:
+        if not check_change(assignments, person, candidate, draft=draft, members=members):
+            return candidate, []
+        candidate = next_letter(candidate)
+    return first, check_change(assignments, person, first, draft=draft, members=members)
+
+
 # --- many items -----------------------------------------------------------------------------
 
 

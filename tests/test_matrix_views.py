@@ -391,3 +391,21 @@ def test_page_and_csv_agree_on_every_cell(plan, as_user):
     people = [p["email"] for p in data["people"]]
     for item, row in zip(data["items"], rows[1:], strict=True):
         assert [item["raci"].get(e, "") for e in people] == row[4:-1]
+
+
+def test_htmx_refresh_of_the_matrix_gets_the_fragment_other_htmx_gets_the_page(plan, as_user):
+    b = as_user(plan.li)
+    resp = b.get(plan.url, headers={"HX-Request": "true", "HX-Target": "matrix_body"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'id="matrix_body"' in html and "<html" not in html
+    assert resp.headers["Vary"] == "HX-Request"
+    html = b.get(plan.url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" in html
+
+
+def test_json_twin_lists_items_with_letters_and_problems(plan, as_user):
+    data = as_user(plan.zhao).get(plan.url + "?format=json").get_json()
+    by_title = {i["title"]: i for i in data["items"]}
+    assert by_title["Daily posts 1000 → 1300"]["raci"] == {"li@example.com": "A", "wang@example.com": "R"}
+    assert by_title["Creator incentives"]["problems"] == ["no_responsible"]
+    assert {g["id"] for g in data["gaps"]} == {plan.kr2.id, plan.project.id}

@@ -156,6 +156,35 @@ def test_check_change_members(letter, expected):
     assert codes(found) == expected
 
 
+@pytest.mark.parametrize(
+    "before, person, draft, expected, refused",
+    [
+        pytest.param({}, "li", False, "R", [], id="empty cell: none → R"),
+        pytest.param({"li": "R"}, "li", False, "A", [], id="R → A when nobody holds A"),
+        pytest.param(COMPLETE, "zhao", False, "R", [], id="complete row, new person: none → R"),
+        pytest.param({"li": "A", "wang": "R", "zhao": "R"}, "zhao", False, "C", [],
+                     id="R → A skipped (li holds A) → C"),
+        pytest.param(COMPLETE, "li", False, "A", ["no_accountable"],
+                     id="only A of a complete row: every move refused, A stays"),
+        pytest.param(COMPLETE, "wang", False, "A", ["two_accountable", "no_responsible"],
+                     id="only R of a complete row: refused with the next letter's reasons"),
+        pytest.param(COMPLETE, "wang", True, "C", [], id="draft: only R → C (A skipped)"),
+        pytest.param({"li": "I"}, "li", False, None, [], id="I → none"),
+    ],
+)
+def test_next_allowed(before, person, draft, expected, refused):
+    letter, found = raci.next_allowed(before, person, draft=draft)
+    if refused:
+        assert codes(found) == refused
+    else:
+        assert (letter, found) == (expected, [])
+
+
+def test_next_allowed_outsider_may_not_get_a_letter():
+    letter, found = raci.next_allowed({"li": "A"}, "ghost", members={"li"})
+    assert codes(found) == ["not_member"]
+
+
 # --- load, overloaded, gaps, losses ---------------------------------------------------------
 
 ITEMS = [

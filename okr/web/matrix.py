@@ -157,7 +157,9 @@ def _show(team: m.Team, period: periods.Period):
         return _csv(ctx)
     if fmt == "json" or wants_json():
         return jsonify(_as_json(ctx))
-    return render("matrix/team.html", block="matrix_body", **ctx)
+    # Only the matrix's own refresh gets the fragment; any other htmx GET gets the whole page.
+    block = "matrix_body" if request.headers.get("HX-Target") == "matrix_body" else None
+    return render("matrix/team.html", block=block, **ctx)
 
 
 def _as_json(ctx) -> dict:
@@ -258,7 +260,7 @@ def cell_update(slug):
     members = set(rq.org_people(session, team.org_id))
     draft = bool(form.draft.data)
     if form.op.data == "cycle":
-        letter, refused = _cycle(current, uid, draft=draft, members=members)
+        letter, refused = raci.next_allowed(current, uid, draft=draft, members=members)
     else:
         letter = form.letter.data or None
         refused = raci.check_change(current, uid, letter, draft=draft, members=members)
@@ -300,19 +302,6 @@ def _posted():
         elif value is not None:
             unreadable.append(str(name)[:40])
     return data, unreadable
-
-
-def _cycle(current, uid, *, draft, members):
-    """The next letter in the click cycle (none → R → A → C → I → none) that the rules allow;
-    when none is allowed, the refusal of the very next one."""
-    letter = current.get(uid)
-    first = raci.next_letter(letter)
-    candidate = first
-    while candidate != letter:
-        if not raci.check_change(current, uid, candidate, draft=draft, members=members):
-            return candidate, []
-        candidate = raci.next_letter(candidate)
-    return first, raci.check_change(current, uid, first, draft=draft, members=members)
 
 
 def _conflict(team, period, extra, key, form, current, locale):
