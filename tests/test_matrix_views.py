@@ -398,7 +398,7 @@ def test_htmx_refresh_of_the_matrix_gets_the_fragment_other_htmx_gets_the_page(p
     resp = b.get(plan.url, headers={"HX-Request": "true", "HX-Target": "matrix_body"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and 'id="matrix_body"' in html and "<html" not in html
-    assert resp.headers["Vary"] == "HX-Request"
+    assert "HX-Request" in resp.headers["Vary"]
     html = b.get(plan.url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" in html
 
