@@ -409,3 +409,13 @@ def test_json_twin_lists_items_with_letters_and_problems(plan, as_user):
     assert by_title["Daily posts 1000 → 1300"]["raci"] == {"li@example.com": "A", "wang@example.com": "R"}
     assert by_title["Creator incentives"]["problems"] == ["no_responsible"]
     assert {g["id"] for g in data["gaps"]} == {plan.kr2.id, plan.project.id}
+
+
+def test_chinese_reader_gets_the_matrix_and_my_raci_in_chinese(plan, as_user, session):
+    session.get(m.User, plan.wang.id).locale = "zh"
+    session.commit()
+    b = as_user(plan.wang)
+    html = b.get(plan.url).get_data(as_text=True)
+    assert "RACI 矩阵" in html and "没有最终负责人" in html and "缺口" in html
+    html = b.get(f"/people/{plan.wang.id}/raci?period=2026-Q2").get_data(as_text=True)
+    assert "我的 RACI" in html and "我执行负责的事项" in html
