@@ -358,15 +358,15 @@ def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[in
     return order, children
 
 
-def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
+def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=None) -> RollupData:
     """Everything a rollup of ``root`` and the teams under it needs for a year or a quarter.
 
     Ten queries, none per row: teams; goals of the year; objectives of the period (those of
     the subtree's teams and those of any team aligned to the subtree's goals); key results;
     live projects of those key results; task counts per project (GROUP BY project); check-ins
     of the period up to today; the latest check-in before the period per key result (GROUP
-    BY); the Accountable of each key result; the period's tasks of the subtree split by
-    quadrant, link and status (GROUP BY).
+    BY); the Accountable of each key result; the tasks of ``effort_period`` (default: the
+    period) of the subtree split by quadrant, link and status (GROUP BY).
     """
     import sqlalchemy as sa
 
@@ -512,7 +512,7 @@ def load_rollup(session: Session, root: m.Team, period, *, today) -> RollupData:
             select(T.important, T.urgent, linked, T.status, sa.func.count())
             .select_from(T)
             .outerjoin(m.Project, m.Project.id == T.project_id)
-            .where(T.team_id.in_(subtree), T.week.in_([str(w) for w in period.weeks()]), live(T))
+            .where(T.team_id.in_(subtree), T.week.in_([str(w) for w in (effort_period or period).weeks()]), live(T))
             .group_by(T.important, T.urgent, linked, T.status)
         ).all()
     ]

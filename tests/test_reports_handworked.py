@@ -184,6 +184,8 @@ def test_year_rollup_by_hand(viewer):
     assert data["progress"] == pytest.approx(743 / 1200, abs=5e-4)
     html = viewer.get("/rollup/2026").get_data(as_text=True)
     assert ">61.9%<" in html
+    # effort alignment is about a quarter's tasks: for the year, the quarter holding today
+    assert data["effort"]["quarter"] == "2026-Q2" and (data["effort"]["total"], data["effort"]["linked"]) == (5, 4)
 
 
 def test_attention_names_what_is_behind_or_silent(viewer):

@@ -411,3 +411,27 @@ def test_a_long_attention_list_shows_the_worst_first_then_all(plan, make, as_use
     html = b.get(f"/rollup/{Q}").get_data(as_text=True)
     assert html.count('class="attention-item') == 3 and f"Show all {total} items" in html
     assert b.get(f"/rollup/{Q}?all=1").get_data(as_text=True).count('class="attention-item') == total
+
+
+def test_the_demo_and_a_plan_ten_times_larger_cost_the_same_statements(app, demo, make, session, as_user):
+    from sqlmodel import select
+
+    from okr import periods as p
+
+    today = date.today()
+    quarter, year = str(p.quarter_of(today)), str(p.year_of(today))
+    demo_co = session.exec(select(m.Team).where(m.Team.org_id == demo.org_id, m.Team.parent_id == None)).one()  # noqa: E711
+    big_co, _ = _plan(session, make.org(slug="bigger"), 10)
+
+    def counts(team):
+        b = as_user(make.user(team=team, role="viewer"))
+        out = {}
+        for url in (f"/rollup/{quarter}", f"/rollup/{year}", f"/api/v1/rollup/company/{quarter}",
+                    f"/teams/{team.slug}/rollup/{quarter}"):
+            b.get(url)
+            with count_statements(app) as seen:
+                assert b.get(url).status_code == 200
+            out[url.replace(team.slug, "<slug>")] = len(seen)
+        return out
+
+    assert counts(demo_co) == counts(big_co)

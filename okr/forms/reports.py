@@ -6,11 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from okr.forms import QuantityField, clean_text
+from okr.forms import Form, QuantityField, clean_text
 
 REFLECTION_MAX = 20_000
 
@@ -24,7 +23,7 @@ class _CleanTextArea(TextAreaField):
                 self.errors.append(str(e.args[0]))
 
 
-class KRScoreForm(FlaskForm):
+class KRScoreForm(Form):
     """Override a key result's quarter score (empty: the score is its progress)."""
 
     score_override = QuantityField(_l("Score (0 to 1, empty = progress)"), validators=[Optional()])
@@ -42,7 +41,7 @@ class KRScoreForm(FlaskForm):
         field.data = value
 
 
-class ObjectiveReviewForm(FlaskForm):
+class ObjectiveReviewForm(Form):
     """What went well, what did not, what we learned; and whether it carries over."""
 
     reflection = _CleanTextArea(_l("Reflection"), validators=[Optional(), Length(max=REFLECTION_MAX)])

@@ -85,6 +85,7 @@ class Rollup:
     effort: eisenhower.Share
     teams: dict[int, m.Team]
     index: dict[tuple[str, Any], rollup.Node] = field(default_factory=dict)
+    effort_period: Any = None
 
     def node(self, kind: str, item_id: Any) -> rollup.Node | None:
         return self.index.get((kind, item_id))
@@ -192,10 +193,20 @@ def _effort(rows) -> eisenhower.Share:
     )
 
 
+def effort_quarter(period, today: date):
+    """Effort alignment is about a quarter's tasks: the quarter viewed, or for a year its
+    quarter holding today (the first or last one when today lies outside the year)."""
+    if isinstance(period, periods.Quarter):
+        return period
+    day = min(max(today, period.start), period.end)
+    return periods.quarter_of(day, period.fiscal_start)
+
+
 def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
     """Load, evaluate and annotate the rollup of ``team`` (and every team under it)."""
     today = today or _today()
-    data = queries.load_rollup(db(), team, period, today=today)
+    effort_period = effort_quarter(period, today)
+    data = queries.load_rollup(db(), team, period, today=today, effort_period=effort_period)
     expected = period.elapsed(today)
     root = rollup.evaluate(_team_in(team.id, data), expected=expected)
     unaligned = [rollup.evaluate(_objective_in(o, data), expected=expected) for o in data.unaligned]
@@ -239,7 +250,7 @@ def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
             trends.update(rollup.trend(tree, kr_series, len(samples)))
 
     result = Rollup(team, period, today, expected, root, unaligned, elsewhere, meta, trends, [],
-                    _effort(data.effort), data.teams)
+                    _effort(data.effort), data.teams, effort_period=effort_period)
     for tree in [root, *unaligned, *elsewhere]:
         for n in tree.walk():
             result.index.setdefault((n.kind, n.id), n)
@@ -493,6 +504,7 @@ def rollup_json(r: Rollup) -> dict:
             for a in r.attention
         ],
         effort={
+            "quarter": str(r.effort_period),
             "total": e.total,
             "linked": e.linked,
             "unlinked": e.unlinked,
