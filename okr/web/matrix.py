@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import date
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -246,8 +247,7 @@ def cell_update(slug):
     if item_team.id != team.id or not _is_live(item):
         abort(404)
     session = db()
-    # Take the row: on PostgreSQL a second editor of the same item waits here, then sees our letters.
-    session.exec(select(model.id).where(model.id == item.id).with_for_update()).first()
+    _lock(session, model, item.id)
     kw = {"key_result": item} if model is m.KeyResult else {"project": item}
     current = planning.get_raci(session=session, **kw)
     key = (form.item_type.data, item.id)
@@ -302,6 +302,20 @@ def _posted():
         elif value is not None:
             unreadable.append(str(name)[:40])
     return data, unreadable
+
+
+def _lock(session, model, item_id: int) -> None:
+    """Serialise cell edits of one item, so two editors never both pass the check on the same
+    letters: a second editor waits here, then reads the first one's letters (and gets a 409).
+
+    PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite has no row locks: a no-op UPDATE
+    takes the database's write lock before the letters are read.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        table = model.__table__
+        session.execute(sa.update(table).where(table.c.id == item_id).values(version=table.c.version))
+    else:
+        session.exec(select(model.id).where(model.id == item_id).with_for_update()).first()
 
 
 def _conflict(team, period, extra, key, form, current, locale):
