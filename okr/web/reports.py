@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
+from urllib.parse import quote
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
@@ -344,7 +345,8 @@ def url_bases(r: Rollup) -> tuple[str, str]:
     period = str(r.period)
     explain = url_for("reports.explain", kind="KIND", item_id=1, period=period)
     team = url_for("reports.team", slug="SLUG", period=period)
-    return explain.replace("/KIND/1/", "/{}/{}/"), team.replace("/SLUG/", "/{}/")
+    brace = lambda u: u.replace("{", "{{").replace("}", "}}")  # noqa: E731
+    return brace(explain).replace("/KIND/1/", "/{}/{}/"), brace(team).replace("/SLUG/", "/{}/")
 
 
 @dataclass(slots=True)
@@ -428,9 +430,9 @@ def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]
             weight += f" · {not_counted}"
         row = Row(
             node=n, depth=depth, open=opened,
-            title_url=team_base.format(team.slug) if n.kind == "team" and team else None,
+            title_url=team_base.format(quote(team.slug, safe="")) if n.kind == "team" and team else None,
             team_name=shown_team.name if shown_team and n.kind != "team" else None,
-            team_url=team_base.format(shown_team.slug) if shown_team and n.kind != "team" else None,
+            team_url=team_base.format(quote(shown_team.slug, safe="")) if shown_team and n.kind != "team" else None,
             explain_url=explain_base.format(n.kind, n.id),
             figure=pct(n.progress), data_progress=num4(n.progress), width=width_class(n.progress),
             status_label=labels.get(n.status, "") if n.status else "",
