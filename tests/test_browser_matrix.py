@@ -76,3 +76,23 @@ def test_fill_a_row_with_mouse_and_keyboard(page, live_server, matrix, session):
     assert letters(session, kr) == {li.id: "A", wang.id: "R"}
     assert page.evaluate("window.__same_page") is True  # never reloaded
     assert problems == []  # no script error, no CSP violation
+
+
+def test_a_row_someone_else_changed_shows_their_letters_and_says_so(page, live_server, matrix, make, session):
+    li, wang, kr = matrix["li"], matrix["wang"], matrix["kr"]
+    sign_in(page, live_server, "li@example.com")
+    page.goto(live_server + "/teams/content/raci/2026-Q2")
+    row = f"#raci-kr-{kr.id}"
+    make.raci(wang, "R", kr=kr)  # another manager saves while this page is open
+    page.focus(f'{row} button[data-cell="raci-kr-{kr.id}:{li.id}"]')
+    page.keyboard.press("a")
+    page.wait_for_selector(f"{row} .raci-note-conflict")
+    page.wait_for_selector("#request-error:not([hidden])")
+    assert "Someone else changed this row" in page.inner_text("#request-error")
+    assert page.get_attribute(f'{row} button[data-cell="raci-kr-{kr.id}:{wang.id}"]', "data-letter") == "R"
+    assert letters(session, kr) == {wang.id: "R"}
+    # the row now carries the new letters: the same key press goes through
+    page.focus(f'{row} button[data-cell="raci-kr-{kr.id}:{li.id}"]')
+    page.keyboard.press("a")
+    page.wait_for_selector(f'{row} button[data-cell="raci-kr-{kr.id}:{li.id}"][data-letter="A"]')
+    assert letters(session, kr) == {wang.id: "R", li.id: "A"}

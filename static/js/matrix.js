@@ -138,13 +138,27 @@
   });
 
   // A 409 (someone else saved the row first) still swaps: the row shows their letters and why
-  // ours was not saved; app.js shows the message as for any failed request.
+  // ours was not saved, and the page's error box says it too (the cell that sent the request is
+  // replaced by the swap, so the usual error event would never reach the page).
+  var conflictMessage = null;
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var target = evt.detail.target;
-    if (evt.detail.xhr.status === 409 && target && target.id === "matrix_body") evt.detail.shouldSwap = true;
+    if (evt.detail.xhr.status === 409 && target && target.id === "matrix_body") {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+      var tmp = document.createElement("template");
+      tmp.innerHTML = evt.detail.xhr.responseText || "";
+      var note = tmp.content.querySelector(".raci-note-conflict p");
+      conflictMessage = note ? note.textContent.trim() : "HTTP 409";
+    }
   });
 
   document.addEventListener("htmx:afterSettle", function () {
+    if (conflictMessage) {
+      var box = document.getElementById("request-error");
+      if (box) { box.textContent = conflictMessage; box.hidden = false; }
+      conflictMessage = null;
+    }
     if (!pendingFocus) return;
     var found = cells().filter(function (c) { return c.dataset.cell === pendingFocus; })[0];
     pendingFocus = null;
