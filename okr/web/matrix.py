@@ -81,6 +81,7 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
     matrix = rq.team_matrix(session, team, period, fiscal_start=_fiscal_start(), extra_people=extra)
     load = rq.quarter_load(session, team.org_id, matrix.quarter)
     over = raci.overloaded(load, max_a=org.raci_max_accountable, max_r=org.raci_max_responsible)
+    here_load = raci.load((r.key, r.letters) for r in matrix.rows)
     load_rows = []
     for person in matrix.people:
         counts = load.get(person.id, raci.Counts())
@@ -88,7 +89,7 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
         for code in over.get(person.id, []):
             n, limit = (counts.A, org.raci_max_accountable) if code == raci.TOO_MANY_ACCOUNTABLE else (counts.R, org.raci_max_responsible)
             reasons.append(raci.message(code, locale, count=n, limit=limit))
-        here = raci.load((r.key, r.letters) for r in matrix.rows).get(person.id, raci.Counts())
+        here = here_load.get(person.id, raci.Counts())
         load_rows.append({"person": person, "counts": counts, "here": here, "reasons": reasons})
     row_by_key = {r.key: r for r in matrix.rows}
     gap_rows = [
@@ -96,13 +97,12 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
         for key, codes in raci.gaps((r.key, r.letters) for r in matrix.rows)
     ]
     column_ids = {p.id for p in matrix.people}
-    shown = [p for p in matrix.people]
     period_text = str(period)
     quarter = matrix.quarter
     return {
         "team": team,
         "matrix": matrix,
-        "people": shown,
+        "people": matrix.people,
         "period": period,
         "period_text": period_text,
         "quarter": quarter,
