@@ -273,6 +273,10 @@ class Task(Editable, table=True):
         sa.Index("ix_task_assignee_week", "assignee_id", "week"),
         sa.Index("ix_task_team_week", "team_id", "week"),
         sa.Index("ix_task_project_status", "project_id", "status"),
+        # Covering indexes for the rollups' GROUP BY over tasks: per-project counts and the
+        # quarter's split by quadrant and link read the index alone, never the table.
+        sa.Index("ix_task_project_rollup", "project_id", "is_archived", "status", "estimate"),
+        sa.Index("ix_task_team_week_rollup", "team_id", "week", "is_archived", "project_id", "important", "urgent", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -321,7 +325,11 @@ class AuditEvent(SQLModel, table=True):
     """Who changed what and when, with the values before and after (JSON text)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_item", "item_type", "item_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_item", "item_type", "item_id"),
+        # The newest event of an organisation is its data version (okr.web.reports caches on it).
+        sa.Index("ix_audit_event_org_latest", "org_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)

@@ -90,6 +90,9 @@ def app_config(database_url):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "FISCAL_YEAR_START": 1,
         "DEFAULT_LOCALE": "en",
+        # Tests write rows with factories, outside okr.planning, so the cache would not see
+        # them; tests/test_rollup_cache.py switches it on and checks it through okr.planning.
+        "ROLLUP_CACHE": False,
     }
 
 

@@ -7,6 +7,7 @@ number of set-based queries. This module only turns rows into rollup inputs and 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,10 +15,12 @@ from types import MappingProxyType
 from urllib.parse import quote
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from sqlmodel import select
 
 from okr import eisenhower, periods, planning, queries, rollup
 from okr import models as m
@@ -204,8 +207,35 @@ def effort_quarter(period, today: date):
 
 
 def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
-    """Load, evaluate and annotate the rollup of ``team`` (and every team under it)."""
+    """The rollup of ``team`` (and every team under it), from the cache while nothing changed.
+
+    Every change to a plan goes through okr.planning, which writes an audit event; the newest
+    event id of the organisation is therefore its data version. A rollup is kept per worker
+    under (version, team, period, day) and rebuilt after any write, so figures are right
+    straight after a change and the heavy loading runs once per change, not once per view.
+    """
     today = today or _today()
+    if not current_app.config.get("ROLLUP_CACHE", True):
+        return _build_rollup(team, period, today)
+    version = db().exec(select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == team.org_id)).one()
+    key = (team.id, str(period), today, version)
+    cache = current_app.extensions.setdefault("okr_rollup_cache", OrderedDict())
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
+    built = _build_rollup(team, period, today)
+    cache[key] = built
+    while len(cache) > ROLLUP_CACHE_SIZE:
+        cache.popitem(last=False)
+    return built
+
+
+ROLLUP_CACHE_SIZE = 64
+
+
+def _build_rollup(team: m.Team, period, today: date) -> Rollup:
+    """Load, evaluate and annotate the rollup of ``team`` (and every team under it)."""
     effort_period = effort_quarter(period, today)
     data = queries.load_rollup(db(), team, period, today=today, effort_period=effort_period)
     expected = period.elapsed(today)
