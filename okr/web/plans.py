@@ -100,7 +100,7 @@ def _id(value) -> int | None:
         n = int(value)
     except (TypeError, ValueError):
         return None
-    return n if 0 < n < 2**63 else None
+    return n if 0 < n < 2**31 else None  # ids are INTEGER: PostgreSQL refuses more
 
 
 def _require_plan(team):
