@@ -184,6 +184,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{word}” is an activity, not a result: say what will exist when it is done.",
         "zh": "“{word}”是过程，不是结果：写明完成时会交付什么。",
     },
+    "M.how_many": {
+        "en": "“{what}” does not say how many: put the number in the title (Hire 3 engineers) or set a start and a target.",
+        "zh": "“{what}”没有写数量：请在标题中写明数量（如“招聘3名工程师”），或填写起始值和目标值。",
+    },
     "M.milestone_none": {
         "en": "A milestone needs a clear done condition: a verb and a deliverable that anyone can check.",
         "zh": "里程碑需要明确的完成标准：一个动词加一个人人可核验的交付物。",
@@ -594,6 +598,18 @@ _DONE_EN = _en(
     generally\s+available ga certified go[-\s]live delivered migrated deployed in\s+place
     up\s+and\s+running operational rolled\s+out""".split()
 )
+# Deliverables that come in numbers: hiring, signing, onboarding people or partners. Without
+# a count ("Hire engineers", "签约渠道伙伴") nobody can tell when it is done.
+_COUNTED_EN = re.compile(
+    r"(?<![A-Za-z0-9])(?:hire|recruit|sign(?:\s+up)?|onboard|close|win|acquire)\s+"
+    r"(?!(?:a|an|the|one|our|my|its|their|first|each|every|all|this|that)(?![A-Za-z]))"
+    r"(?:[a-z][a-z-]*\s+){0,2}[a-z]*[^\Ws]s(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_COUNTED_ZH = re.compile(
+    r"(?:招聘|招募|签约|签下|拓展|发展|引入|新增)(?!\d|[一二两三四五六七八九十百千万几]|首)[\u4e00-\u9fff]{0,6}?"
+    r"(?:伙伴|客户|商家|工程师|人才|员工|会员|用户|渠道|代理商|经销商|供应商|门店|合作方|创作者|主播)"
+)
 # Activities: work that may never end in a result.
 _ACTIVITY_EN = _en(
     r"""research\w* explor\w* investigat\w* stud(?:y|ies|ying) look\s+into evaluat\w*
@@ -690,7 +706,7 @@ _DATE_PATTERNS = [
     rf"(?:business\s+|working\s+)?(?:days?|weeks?|months?|quarters?|years?|sprints?){_E})",
     rf"(?i:{_B}(?:by|before|until|till|on|due|next)\s+(?:next\s+)?(?:monday|tuesday|wednesday|thursday"
     rf"|friday|saturday|sunday|tomorrow|tonight|today|the\s+end){_E})",
-    rf"(?i:{_B}(?:by|before|until|till|in|during|through|for|end\s+of|due)\s+(?:19|20)\d\d{_E})",
+    rf"(?i:{_B}(?:by|before|until|till|in|during|through|for|end\s+of|due)\s+(?:19|20)\d\d{_E}(?!\s?[%％]))",
     rf"(?i:{_B}by\s+the\s+(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th){_E})",
     rf"(?i:{_B}(?:today|tomorrow|tonight){_E})",
     # Chinese: 2026年6月30日, 6月底, 6月30日前, 六月底, 第二季度, 二季度, 本月, 本季度, 年底,
@@ -704,7 +720,8 @@ _DATE_PATTERNS = [
     r"(?:本|这|下|上)周[一二三四五六日天]",
     r"(?:本|这个|这|下个?|下一个?|当|今|明|次)(?:月|季度|季|周|星期|年度|年|财年|半年)",
     r"年底|年末|年中|年初|年内|年前|年终|月底|月末|月中|月初|月内|季度末|季末|季度内|季度底|季度初|周末|周内|当周|当月|当季|年度内",
-    rf"{_CN_COUNT}\s*个?\s*(?:天|日|周|星期|月|季度|年|工作日|小时)\s*(?:内|以内|之内)",
+    # (not after 到/至/为/于/控制在: 缩短到2小时以内 is a target duration, not a deadline)
+    rf"(?<![到至为于])(?<!控制在){_CN_COUNT}\s*个?\s*(?:天|日|周|星期|月|季度|年|工作日|小时)\s*(?:内|以内|之内)",
     r"(?:春节|国庆|元旦|中秋|五一|端午|双十一|双11|双12|618|清明)(?:节)?\s*(?:前|之前|以前|期间|档期)",
     r"(?:截止|截至|截止到|截止于|deadline)\s*[:：]?(?=\s*\d)",
 ]
@@ -979,7 +996,8 @@ def _specific(item: SmartItem, title: _Read, desc: _Read, has_fields: bool, lang
         if has_fields or desc.strong:
             return Letter("warn", _say("S.vague_fields", lang, words=words), _suggest("S", lang))
         return Letter("fail", _say("S.vague", lang, words=words), _suggest("S", lang))
-    if title.size <= 2 and not title.strong:
+    if title.size <= 2 and not (title.measured or title.named or (title.metric and title.audience)):
+        # "Write documentation", "Hire engineers": a deliverable, but which one, for whom?
         return Letter("warn", _say("S.short", lang, title=shown), _suggest("S", lang))
     direction = _all(_DIRECTION_EN, title.text) + _all(_DIRECTION_ZH, title.text)
     if direction and not title.strong and not title.weak:
@@ -988,6 +1006,13 @@ def _specific(item: SmartItem, title: _Read, desc: _Read, has_fields: bool, lang
         size = _size_text(lang, title.words, title.chars)
         return Letter("warn", _say("S.too_long", lang, size=size), None)
     return Letter("pass", _say("S.pass", lang))
+
+
+def _counted(text: str) -> str | None:
+    """The words of a countable deliverable written without its count (Hire engineers,
+    签约渠道伙伴), or None."""
+    match = _COUNTED_EN.search(text) or _COUNTED_ZH.search(text)
+    return _quote(match.group()) if match else None
 
 
 def _measurable(item: SmartItem, title: _Read, desc: _Read, start, target, lang: str) -> Letter:
@@ -1022,6 +1047,9 @@ def _measurable(item: SmartItem, title: _Read, desc: _Read, start, target, lang:
             missing = {"en": "start" if start is None else "target", "zh": "起始值" if start is None else "目标值"}[lang]
             return Letter("warn", _say("M.half", lang, missing=missing), _suggest("M.kr", lang))
         if title.deliverable and item.kr_kind in (None, "milestone"):
+            counted = _counted(title.text)
+            if counted:
+                return Letter("warn", _say("M.how_many", lang, what=counted), _suggest("M.kr", lang))
             return Letter("pass", _say("M.deliverable", lang, what=title.deliverable))
         if desc.measured:
             return Letter("warn", _say("M.desc_only", lang), _suggest("M.kr", lang))
@@ -1037,6 +1065,9 @@ def _measurable(item: SmartItem, title: _Read, desc: _Read, start, target, lang:
         if title.measured:
             return Letter("pass", _say("M.number", lang, number=number))
         if title.deliverable:
+            counted = _counted(title.text)
+            if counted:
+                return Letter("warn", _say("M.how_many", lang, what=counted), _suggest("M.goal", lang))
             return Letter("pass", _say("M.deliverable", lang, what=title.deliverable))
         if desc.measured:
             return Letter("pass", _say("M.number", lang, number=_quote(desc.measure_text)))
