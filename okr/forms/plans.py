@@ -84,11 +84,27 @@ class PlanItemForm(FlaskForm):
     description = _description()
     owner_id = SelectField(_l("Owner"), coerce=_optional_int, validate_choice=False)
     version = HiddenField()
+    # Which SMART item this form saves (goal, objective, kr): the organisation's blocking letters
+    # (and M for a key result) are checked on save by okr.smart_rules, with the live panel's
+    # messages, shown by the title. None for items the SMART coach does not judge.
+    smart_kind: str | None = None
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._member_ids = {p.id for p in members}
         self.owner_id.choices = [C("", _l("— nobody yet —"))] + [C(str(p.id), p.name) for p in members]
+
+    def validate(self, extra_validators=None):
+        success = super().validate(extra_validators)
+        if self.smart_kind and not self.title.errors:
+            from okr.web.smart import blocking_for_form
+
+            problems = blocking_for_form(self, self.smart_kind)
+            if problems:
+                self.title.errors = [*self.title.errors, *problems.values()]
+                self._errors = None
+                success = False
+        return success
 
     def validate_description(self, field):
         field.data = clean_text(field.data)
@@ -114,6 +130,7 @@ class PlanItemForm(FlaskForm):
 
 
 class GoalForm(PlanItemForm):
+    smart_kind = "goal"
     weight = _weight()
     parent_goal_id = SelectField(_l("Supports"), coerce=_optional_int, validate_choice=False)
 
@@ -134,6 +151,7 @@ class GoalForm(PlanItemForm):
 
 
 class ObjectiveForm(PlanItemForm):
+    smart_kind = "objective"
     kind = SelectField(
         _l("Kind"),
         choices=[C("committed", _l("committed")), C("aspirational", _l("aspirational"))],
@@ -170,6 +188,7 @@ class ObjectiveForm(PlanItemForm):
 
 
 class KeyResultForm(PlanItemForm):
+    smart_kind = "kr"
     kind = SelectField(
         _l("Kind"),
         choices=[C("metric", _l("metric")), C("percent", _l("percent")), C("milestone", _l("milestone"))],
