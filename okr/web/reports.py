@@ -231,7 +231,7 @@ def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
     return built
 
 
-ROLLUP_CACHE_SIZE = 64
+ROLLUP_CACHE_SIZE = 8  # a company year rollup holds every row it was made from: keep few
 
 
 def _build_rollup(team: m.Team, period, today: date) -> Rollup:
