@@ -273,8 +273,33 @@ class QuarterItem(NamedTuple):
 
 
 def quarter_load(session, org_id: int, quarter: periods.Quarter) -> dict[int, raci.Counts]:
-    """Per person, on how many live items of the organisation's quarter they hold each letter."""
-    return raci.load((i.key, i.letters) for i in quarter_items(session, org_id, quarter))
+    """Per person, on how many live items of the organisation's quarter they hold each letter.
+
+    Counted in SQL (one GROUP BY for key results, one for projects): the same numbers as
+    ``raci.load`` over ``quarter_items``, without loading every item of the organisation.
+    """
+    kr_counts = session.exec(
+        select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
+        .join(m.KeyResult, m.KeyResult.id == m.RaciAssignment.key_result_id)
+        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+        .join(m.Team, m.Team.id == m.Objective.team_id)
+        .where(m.Team.org_id == org_id, m.Objective.quarter == str(quarter),
+               m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
+        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)
+    ).all()
+    project_counts = session.exec(
+        select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
+        .join(m.Project, m.Project.id == m.RaciAssignment.project_id)
+        .join(m.Team, m.Team.id == m.Project.team_id)
+        .where(m.Team.org_id == org_id, m.Project.month.in_([str(mo) for mo in quarter.months()]), _live_project())
+        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)
+    ).all()
+    tally: dict[int, dict[str, int]] = {}
+    for user_id, letter, n in [*kr_counts, *project_counts]:
+        person = tally.setdefault(user_id, dict.fromkeys(raci.LETTERS, 0))
+        if letter in person:
+            person[letter] += n
+    return {uid: raci.Counts(**c) for uid, c in tally.items()}
 
 
 def live_items_of(session, user_id: int):

@@ -1,0 +1,18 @@
+"""The RACI load counted in SQL equals the rule module's count over the same items."""
+
+from datetime import date
+
+from okr import periods, raci
+from okr import raci_queries as rq
+
+
+def test_quarter_load_in_sql_matches_raci_load(app, demo, session):
+    from okr import models as m
+    from sqlmodel import select
+
+    org = session.exec(select(m.Organisation).where(m.Organisation.slug == "demo")).one()
+    for quarter in (periods.quarter_of(date.today()), periods.quarter_of(date.today()).prev()):
+        items = rq.quarter_items(session, org.id, quarter)
+        expected = {p: c for p, c in raci.load((i.key, i.letters) for i in items).items() if any(c)}
+        assert items, "the demo has RACI letters this quarter and last"
+        assert rq.quarter_load(session, org.id, quarter) == expected
