@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import Babel
 
 from okr.settings import LOCALES
@@ -75,8 +75,29 @@ def select_locale() -> str:
     return current_app.config["DEFAULT_LOCALE"]
 
 
+def _translations():
+    """The request's catalogue, looked up once per request (Flask-Babel looks it up per call,
+    which costs more than the rest of a row on a page with a thousand translated strings)."""
+    found = g.get("_okr_translations")
+    if found is None:
+        from flask_babel import get_translations
+
+        found = g._okr_translations = get_translations()
+    return found
+
+
+def _template_gettext(string):
+    return _translations().ugettext(string)
+
+
+def _template_ngettext(singular, plural, n):
+    return _translations().ungettext(singular, plural, n)
+
+
 def init_app(app) -> None:
     compiled = compile_catalogues(Path(app.instance_path) / "i18n")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     Babel(app, locale_selector=select_locale)
+    # Templates use newstyle gettext: Jinja formats the variables and escapes them itself.
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
