@@ -6,7 +6,7 @@ dataclasses of model rows, grouped by parent id, ready for a template.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -336,12 +336,29 @@ class RollupData:
     effort: list[tuple[bool, bool, bool, str, int]]  # (important, urgent, linked, status, n)
 
 
-def _nodesc(model):
-    """Leave the (possibly kilobytes long) description out of a rollup's rows; reading it
-    would raise rather than quietly issue one query per row."""
-    from sqlalchemy.orm import defer
+_RECORD_TYPES: dict = {}
 
-    return defer(model.description, raiseload=True)
+
+def _record_type(model):
+    """A named tuple with the model's columns but its description: rollups read thousands of
+    rows and only display them, so plain tuples (no ORM identity, no attribute tracking) do."""
+    found = _RECORD_TYPES.get(model)
+    if found is None:
+        names = [c.key for c in model.__table__.columns if c.key != "description"]
+        found = _RECORD_TYPES[model] = namedtuple(f"{model.__name__}Row", names)
+    return found
+
+
+def _records(session, model, build, *extra):
+    """Rows of ``model`` as read-only named tuples: ``build`` adds the WHERE and ORDER BY to
+    the select; with ``extra`` columns, each item is (record, *extra values)."""
+    rtype = _record_type(model)
+    stmt = build(select(*[model.__table__.c[n] for n in rtype._fields], *extra))
+    rows = session.exec(stmt).all()
+    n = len(rtype._fields)
+    if not extra:
+        return [rtype._make(r) for r in rows]
+    return [(rtype._make(r[:n]), *r[n:]) for r in rows]
 
 
 def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[int | None, list[int]]]:
@@ -382,12 +399,9 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     else:
         year, quarters = period.fiscal_year().year, [str(period)]
 
-    goal_rows = session.exec(
-        select(m.AnnualGoal)
-        .options(_nodesc(m.AnnualGoal))
+    goal_rows = _records(session, m.AnnualGoal, lambda q: q
         .where(m.AnnualGoal.team_id.in_(subtree), m.AnnualGoal.year == year, live(m.AnnualGoal))
-        .order_by(m.AnnualGoal.position, m.AnnualGoal.id)
-    ).all()
+        .order_by(m.AnnualGoal.position, m.AnnualGoal.id))
     goals: dict[int, list[m.AnnualGoal]] = defaultdict(list)
     for g in goal_rows:
         goals[g.team_id].append(g)
@@ -401,13 +415,10 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     )
     obj_ids = select(m.Objective.id).where(*obj_where)
     owner = sa.orm.aliased(m.User)
-    obj_rows = session.exec(
-        select(m.Objective, owner.name)
-        .options(_nodesc(m.Objective))
+    obj_rows = _records(session, m.Objective, lambda q: q
         .outerjoin(owner, owner.id == m.Objective.owner_id)
         .where(*obj_where)
-        .order_by(m.Objective.quarter, m.Objective.position, m.Objective.id)
-    ).all()
+        .order_by(m.Objective.quarter, m.Objective.position, m.Objective.id), owner.name)
     names: dict[int, str] = {}
     known_goals = {g.id for g in goal_rows}
     aligned: dict[int, list[m.Objective]] = defaultdict(list)
@@ -424,13 +435,10 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
 
     kr_where = (m.KeyResult.objective_id.in_(obj_ids), live(m.KeyResult))
     kr_ids = select(m.KeyResult.id).where(*kr_where)
-    kr_rows = session.exec(
-        select(m.KeyResult, owner.name)
-        .options(_nodesc(m.KeyResult))
+    kr_rows = _records(session, m.KeyResult, lambda q: q
         .outerjoin(owner, owner.id == m.KeyResult.owner_id)
         .where(*kr_where)
-        .order_by(m.KeyResult.position, m.KeyResult.id)
-    ).all()
+        .order_by(m.KeyResult.position, m.KeyResult.id), owner.name)
     krs: dict[int, list[m.KeyResult]] = defaultdict(list)
     for kr, name in kr_rows:
         krs[kr.objective_id].append(kr)
@@ -443,9 +451,7 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
         m.Project.status != "dropped",
     )
     projects: dict[int, list[m.Project]] = defaultdict(list)
-    for p in session.exec(
-        select(m.Project).options(_nodesc(m.Project)).where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)
-    ).all():
+    for p in _records(session, m.Project, lambda q: q.where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)):
         projects[p.key_result_id].append(p)
 
     T = m.Task
