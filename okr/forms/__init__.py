@@ -14,7 +14,24 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
+# Row ids are INTEGER columns: PostgreSQL's four-byte integer refuses anything larger (a 500
+# rather than a 404 if it reached a query), so every id read from a request is checked first.
+MAX_ID = 2**31 - 1
+
 UNREADABLE = _l("This value cannot be read.")
+UNSTORABLE = _l("This contains characters that cannot be stored.")
+
+
+def _bad_text(value: str) -> bool:
+    return "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+
+
+def _unstorable(data) -> bool:
+    if isinstance(data, str):
+        return _bad_text(data)
+    if isinstance(data, (list, tuple)):
+        return any(isinstance(v, str) and _bad_text(v) for v in data)
+    return False
 
 
 class Form(FlaskForm):
@@ -39,6 +56,12 @@ class Form(FlaskForm):
                     success = False
             except (ArithmeticError, AttributeError, TypeError, ValueError):
                 field.errors = [*field.errors, UNREADABLE]
+                success = False
+                continue
+            # No database stores NUL in text (PostgreSQL refuses it outright) and no person
+            # types a lone surrogate: whatever the field's kind, such text is a message here.
+            if not field.errors and _unstorable(field.data):
+                field.errors = [*field.errors, UNSTORABLE]
                 success = False
         return success
 
@@ -67,12 +90,21 @@ def _as_text(formdata):
     return out
 
 
+def row_id(value) -> int | None:
+    """A row id read from a request, or None when it is not one the database can hold."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return n if 0 < n <= MAX_ID else None
+
+
 def clean_text(value: str | None) -> str:
     """Strip surrounding space and refuse characters no person types: NUL and lone surrogates."""
     if value is None:
         return ""
-    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise ValidationError(_l("This contains characters that cannot be stored."))
+    if _bad_text(value):
+        raise ValidationError(UNSTORABLE)
     return value.strip()
 
 

@@ -7,12 +7,11 @@ Each form is the validation boundary of one write view; choices that depend on t
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
-from okr.forms import CleanStringField
+from okr.forms import CleanStringField, Form
 from okr.models import ROLES, TEAM_KINDS
 
 MIN_PASSWORD = 10
@@ -31,7 +30,7 @@ def _kind_choices():
     return choices([("company", _l("Company")), ("department", _l("Department")), ("team", _l("Team"))])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))])
     confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))])
@@ -41,7 +40,7 @@ class PasswordChangeForm(FlaskForm):
             raise ValidationError(_l("This contains characters that cannot be stored."))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message=_l("Enter an email address."))])
     name = CleanStringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))])
@@ -54,12 +53,12 @@ class PersonForm(FlaskForm):
             raise ValidationError(_l("This contains characters that cannot be stored."))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     team_id = SelectField(_l("Team"), coerce=int, validate_choice=True)
     role = SelectField(_l("Role"), choices=lambda: choices([("", _l("No role"))] + [(r, r) for r in ROLES]), validate_choice=True)
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = CleanStringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     slug = CleanStringField(_l("Short name in addresses"), validators=[
         DataRequired(), Length(max=64),
@@ -68,23 +67,23 @@ class TeamForm(FlaskForm):
     parent_id = SelectField(_l("Parent team"), coerce=int, validators=[Optional()], validate_choice=True)
 
 
-class TeamEditForm(FlaskForm):
+class TeamEditForm(Form):
     version = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}\Z")])
     name = CleanStringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Parent team"), coerce=int, validators=[Optional()], validate_choice=True)
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """A change that carries only the row's version (archive, restore)."""
 
     version = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}\Z")])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A change with nothing to type (sign out everywhere, archive a person)."""
 
 
-class OrgSettingsForm(FlaskForm):
+class OrgSettingsForm(Form):
     smart_blocking = CleanStringField(_l("SMART letters that block a save"), validators=[
         Optional(), Length(max=5), Regexp(r"^[SMART]*\Z", message=_l("Use only the letters S, M, A, R and T."))])
     raci_max_accountable = IntegerField(_l("Most items one person is Accountable for"), validators=[DataRequired(), NumberRange(min=1, max=1000)])

@@ -7,19 +7,17 @@ okr.raci's, applied by the view to the row as it stands in the database.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from okr.forms import MAX_ID, Form
 from okr.raci_queries import ITEM_TYPES
-
-MAX_ID = 2**63 - 1
 
 
 class IdField(IntegerField):
-    """A row id: a whole number from 1 to 2**63 - 1, anything else refused at parse time (WTForms'
-    NumberRange turns a huge number into a float and overflows)."""
+    """A row id: a whole number from 1 to MAX_ID (the database's INTEGER), anything else refused
+    at parse time (WTForms' NumberRange turns a huge number into a float and overflows)."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -32,7 +30,7 @@ def _choices(*values: str) -> list[SelectChoice]:
     return [SelectChoice(v, v or "—") for v in values]
 
 
-class RaciCellForm(FlaskForm):
+class RaciCellForm(Form):
     """One cell: ``op=cycle`` moves the letter on (none → R → A → C → I), ``op=set`` gives
     ``letter`` (empty removes it). ``state`` is the row's letters as the page showed them."""
 

@@ -12,13 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms.fields.choices import SelectChoice as C
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from okr.forms import CleanStringField, QuantityField, clean_text
+from okr.forms import CleanStringField, Form, QuantityField, clean_text
 from okr.models import TITLE_MAX
 
 DESCRIPTION_MAX = 20_000
@@ -77,7 +76,7 @@ def _weight():
     return QuantityField(_l("Weight"), default=Decimal(1))
 
 
-class PlanItemForm(FlaskForm):
+class PlanItemForm(Form):
     """Shared by every plan item: title, description, owner, the row's version."""
 
     title = _title()
@@ -283,7 +282,7 @@ class ProjectForm(PlanItemForm):
             raise ValidationError(_l("The due date cannot be before the start."))
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     value = QuantityField(_l("Value"))
     done = BooleanField(_l("Done"))
     confidence = CleanStringField(_l("Confidence"))
@@ -327,7 +326,7 @@ class CheckInForm(FlaskForm):
             return None
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = SelectField(choices=[C("up"), C("down")], validate_choice=False)
     version = HiddenField()
 
@@ -336,11 +335,11 @@ class MoveForm(FlaskForm):
             raise ValidationError(_l("Choose up or down."))
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     version = HiddenField()
 
 
-class CopyForwardForm(FlaskForm):
+class CopyForwardForm(Form):
     ids = SelectMultipleField(_l("Items to copy"), coerce=int, validate_choice=False)
 
     def __init__(self, *args, allowed=(), **kwargs):
@@ -355,7 +354,7 @@ class CopyForwardForm(FlaskForm):
             raise ValidationError(_l("Choose among the listed items."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     document = FileField(_l("Plan document (JSON)"))
     confirm = BooleanField(_l("Import it"))
     payload = HiddenField()

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from okr import alignment, models as m, planning, raci
 from okr import cli_admin  # noqa: F401  (registers `okr backup` and `okr restore`)
+from okr.forms import row_id
 from okr.forms.admin import ConfirmForm, choices, OrgSettingsForm, PersonForm, RoleForm, TeamEditForm, TeamForm, VersionForm
 from okr.web import accepts, actor, db, is_htmx, json_error, org_teams, render, wants_json
 
@@ -29,14 +30,14 @@ def _team_choices(blank: bool):
 
 
 def _person_or_404(user_id: int) -> m.User:
-    user = db().get(m.User, user_id) if 0 < user_id < 2**63 else None
+    user = db().get(m.User, user_id) if row_id(user_id) else None
     if user is None or user.org_id != actor().org_id:
         abort(404)
     return user
 
 
 def _team_or_404(team_id: int) -> m.Team:
-    team = db().get(m.Team, team_id) if 0 < team_id < 2**63 else None
+    team = db().get(m.Team, team_id) if row_id(team_id) else None
     if team is None or team.org_id != actor().org_id:
         abort(404)
     return team
