@@ -1,7 +1,7 @@
 """Default deny, security headers, request ids and cookie flags, applied to every request.
 
 Every endpoint needs a signed-in person unless okr/web/public.py lists it; `admin.*` needs an
-organisation admin. Content-Security-Policy allows no inline script: htmx is configured through
+organisation admin; an id in the address that no row can have is a 404 before any view runs. Content-Security-Policy allows no inline script: htmx is configured through
 a meta tag and the app's own script file, so an injected <script> never runs.
 """
 
@@ -63,12 +63,29 @@ def _default_deny():
     return None
 
 
+def _ids_in_range():
+    """An id in the address that no row can have (0, negative, past the INTEGER columns' range)
+    is a 404 before any view runs: PostgreSQL would refuse the query with an error, not None."""
+    from flask import abort
+
+    from okr.forms import row_id
+
+    for name, value in (request.view_args or {}).items():
+        if name != "id" and not name.endswith("_id"):
+            continue
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("+-").isdigit()):
+            if row_id(value) is None:
+                abort(404)
+    return None
+
+
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
     # Ahead of every other before_request (CSRF included): the request id first, then the door.
     funcs = app.before_request_funcs.setdefault(None, [])
+    funcs.insert(0, _ids_in_range)
     funcs.insert(0, _default_deny)
     funcs.insert(0, _request_id)
 
