@@ -46,8 +46,14 @@ def error_response(status: int, message: str | None = None):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(e):
+    """A 400 that says where a fresh token is (static/js/app.js fetches it and offers a retry
+    that keeps what was typed), whatever language the message is in."""
+    from flask import make_response, url_for
+
     _rollback()
-    return error_response(400, _("Your form expired or lacked its security token. Reload the page and try again; what you typed is kept."))
+    resp = make_response(error_response(400, _("Your form expired or lacked its security token. Reload the page and try again; what you typed is kept.")))
+    resp.headers["X-CSRF-Refresh"] = url_for("auth.csrf_token")
+    return resp
 
 
 @bp.app_errorhandler(HTTPException)

@@ -68,10 +68,12 @@
     var xhr = evt.detail.xhr;
     var elt = evt.detail.elt;
     var retry = function () { htmx.trigger(elt, elt.getAttribute("hx-trigger") ? elt.getAttribute("hx-trigger").split(/[ ,]/)[0] : (elt.tagName === "FORM" ? "submit" : "click")); };
-    if (xhr.status === 400 && /token/i.test(xhr.responseText)) {
-      // The CSRF token expired (a new session, a sign-in elsewhere): fetch a fresh one first.
-      fetch("/csrf-token", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (r) { return r.json(); })
+    var refresh = xhr.status === 400 && xhr.getResponseHeader("X-CSRF-Refresh");
+    if (refresh) {
+      // The CSRF token expired or went missing (a new session, a page left open): the refusal
+      // names where a fresh one is; fetch it first, then offer the retry with the typed values.
+      fetch(refresh, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
         .then(function (data) {
           setCsrfToken(data.csrf_token);
           showError(messageFrom(xhr), retry);
