@@ -237,6 +237,45 @@ def dump(engine) -> dict[str, dict]:
     return out
 
 
+def _tracked():
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in UNTRACKED_TABLES:
+            continue
+        skip = UNTRACKED_COLUMNS.get(table.name, set())
+        yield table, [c for c in table.columns if c.name not in skip], list(table.primary_key.columns)
+
+
+def _fingerprint_sql(dialect: str) -> str:
+    """One statement: per tracked table its name, row count and every row as text in key order."""
+    q = dialect == "postgresql"
+    parts = []
+    for table, cols, pk in _tracked():
+        name = f'"{table.name}"'
+        order = ", ".join(f'"{c.name}"' for c in pk)
+        if q:
+            row = "CAST(ROW(" + ", ".join(f'"{c.name}"' for c in cols) + ") AS text)"
+            body = f"(SELECT string_agg({row}, '|' ORDER BY {order}) FROM {name})"
+        else:
+            row = " || ',' || ".join(f'quote("{c.name}")' for c in cols)
+            body = f"(SELECT group_concat(r, '|') FROM (SELECT {row} AS r FROM {name} ORDER BY {order}))"
+        parts.append(f"SELECT '{table.name}' AS t, (SELECT count(*) FROM {name}) AS n, {body} AS rows")
+    return " UNION ALL ".join(parts)
+
+
+_FINGERPRINT_SQL: dict[str, str] = {}
+
+
+def fingerprint(engine) -> dict[str, tuple[int, str]]:
+    """{table: (row count, hash of its rows)} in one round trip: cheap enough to take around
+    every request of a sweep; ``dump`` gives the rows themselves when a fingerprint moved."""
+    import hashlib
+
+    sql = _FINGERPRINT_SQL.get(engine.dialect.name) or _FINGERPRINT_SQL.setdefault(engine.dialect.name, _fingerprint_sql(engine.dialect.name))
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(sql)).all()
+    return {t: (n, hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()) for t, n, text in rows}
+
+
 def diff(before: dict, after: dict) -> list[tuple[str, tuple, dict | None, dict | None]]:
     """(table, pk, row before, row after) for every row added, removed or changed."""
     changes = []
@@ -254,6 +293,22 @@ def test_world_builds_and_dumps(world, session, app):
     d = dump(get_engine(app.config["DATABASE_URL"]))
     assert len(d["team"]) == 5 and len(d["task"]) == 5 and len(d["check_in"]) == 5
     assert diff(d, d) == []
+
+
+def test_fingerprint_moves_with_any_tracked_change_and_only_then(world, session, app):
+    from okr.db import get_engine
+
+    engine = get_engine(app.config["DATABASE_URL"])
+    before = fingerprint(engine)
+    assert set(before) == set(dump(engine)) and before["task"][0] == 5
+    assert fingerprint(engine) == before
+    with engine.begin() as conn:  # a login time is not data
+        conn.execute(sa.text("UPDATE app_user SET last_login_at = CURRENT_TIMESTAMP"))
+    assert fingerprint(engine) == before
+    with engine.begin() as conn:  # one character of one row is
+        conn.execute(sa.text("UPDATE task SET title = title || 'x' WHERE id = :id"), {"id": world.teams["B"].task.id})
+    after = fingerprint(engine)
+    assert [t for t in after if after[t] != before[t]] == ["task"] and after["task"][0] == 5
 
 
 def test_public_list_names_real_endpoints_with_a_reason(app):
