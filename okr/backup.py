@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump and pg_restore are run with argument lists, no shell
+import subprocess  # nosec B404  # pg_dump and pg_restore are run with argument lists, no shell
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -88,7 +88,7 @@ def is_empty(url: str) -> bool:
         with engine.connect() as conn:
             names = set(sa.inspect(conn).get_table_names())
             for table in ("organisation", "app_user", "team"):
-                if table in names and conn.execute(sa.text(f'SELECT 1 FROM "{table}" LIMIT 1')).first():  # nosec B608: fixed names
+                if table in names and conn.execute(sa.text(f'SELECT 1 FROM "{table}" LIMIT 1')).first():  # nosec B608  # fixed names
                     return False
         return True
     finally:
