@@ -64,7 +64,7 @@ def _id(value) -> int | None:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**63 else None
+    return number if 0 < number < 2**31 else None  # ids are INTEGER: PostgreSQL refuses more
 
 
 def _quantity(value) -> Decimal | None:
