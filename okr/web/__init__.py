@@ -132,7 +132,9 @@ def item_or_404(model, item_id) -> tuple:
         item_id = int(item_id)
     except (TypeError, ValueError):
         abort(404)
-    if not 0 < item_id < 2**63:
+    from okr.forms import MAX_ID
+
+    if not 0 < item_id <= MAX_ID:
         abort(404)
     item = db().get(model, item_id)
     if item is None:
