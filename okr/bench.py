@@ -109,7 +109,7 @@ def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float 
         _insert(conn, T["member"], members)
         people_of = {**team_people, **{t: [heads[t]] for t in heads}}
         res.logins = {
-            "admin": f"p0@bench.example",
+            "admin": "p0@bench.example",
             "manager": f"p{user_ids.index(team_people[leaf_ids[1 % len(leaf_ids)]][0])}@bench.example",
             "member": f"p{user_ids.index(team_people[leaf_ids[1 % len(leaf_ids)]][-1])}@bench.example",
         }

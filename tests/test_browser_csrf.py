@@ -2,13 +2,13 @@
 why and a "Try again" button, what they typed stays in the field, and the retry (with a fresh
 token fetched from /csrf-token) saves it once."""
 
-import re
 import time
 
 import pytest
 from sqlmodel import select
 
 from okr import models as m
+from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +19,6 @@ WEEK = "2026-W21"
 def member(make):
     team = make.team(slug="content", name="Content")
     return make.user(team=team, role="member", name="Wang Qiang", email="wang@example.com")
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(re.compile(r".*/(week|teams).*"))
 
 
 def titles(session, user):

@@ -1,12 +1,12 @@
 """A manager fills in a RACI matrix in a real browser: with the mouse (cell → letter menu) and
 with the keyboard (type a letter, arrows to move), without a page reload; a second A is refused."""
 
-import re
 
 import pytest
 from sqlmodel import select
 
 from okr import models as m
+from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +20,6 @@ def matrix(make):
     obj = make.objective(team=team, quarter="2026-Q2", title="Make creators more active")
     kr = make.kr(objective=obj, title="Daily posts 1000 → 1300")
     return {"li": li, "wang": wang, "kr": kr}
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(re.compile(r".*/(week|teams).*"))
 
 
 def letters(session, kr):

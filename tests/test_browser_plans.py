@@ -8,15 +8,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from okr import models as m
-
-
-def sign_in(page, base, email):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("button[type=submit]:not(.link)")
-    page.wait_for_url(lambda url: "/login" not in url)
+from browser_helpers import sign_in
 
 
 def test_manager_plans_a_quarter_and_member_checks_in_without_reload(make, session, live_server, page):

@@ -7,15 +7,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from okr import models as m
-
-
-def sign_in(page, base, email):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("button[type=submit]:not(.link)")
-    page.wait_for_url(lambda url: "/login" not in url)
+from browser_helpers import sign_in
 
 
 def test_typing_a_kr_title_updates_the_smart_panel_without_reload(make, session, live_server, page):

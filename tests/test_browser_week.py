@@ -2,12 +2,12 @@
 moves one with the keyboard only, finishes one and sees the project's progress; a failed save
 puts the card back and says why."""
 
-import re
 
 import pytest
 from sqlmodel import select
 
 from okr import models as m
+from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,6 @@ def week(make):
         "call": make.task(team=team, assignee=wang, week=WEEK, title="Call the printer", important=True, urgent=True, position=0),
     }
     return {"wang": wang, "project": project, "tasks": tasks}
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(re.compile(r".*/(week|teams).*"))
 
 
 def reread(session, task):

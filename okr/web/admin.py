@@ -7,12 +7,11 @@ lose their Accountable or only Responsible person). Teams: add, rename, move (no
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
 from okr import alignment, models as m, planning, raci
-from okr import cli_admin  # noqa: F401  (registers `okr backup` and `okr restore`)
 from okr.forms import row_id
 from okr.forms.admin import ConfirmForm, choices, OrgSettingsForm, PersonForm, RoleForm, TeamEditForm, TeamForm, VersionForm
 from okr.web import accepts, actor, db, is_htmx, json_error, org_teams, render, wants_json

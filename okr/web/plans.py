@@ -26,7 +26,6 @@ from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, org_te
 
 bp = Blueprint("plans", __name__)
 
-import okr.cli_plans  # noqa: E402,F401  registers `okr import` and `okr export` with the app
 
 KINDS = ("goal", "objective", "kr", "project")
 MODELS = {"goal": m.AnnualGoal, "objective": m.Objective, "kr": m.KeyResult, "project": m.Project}
