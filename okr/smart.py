@@ -229,6 +229,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "{number}× in one period is more than 10×: check the number, or make it aspirational.",
         "zh": "一个周期内{number}倍超过了10倍：请核对数字，或设为挑战型目标。",
     },
+    "A.cut": {
+        "en": "Going from {start} to {target} cuts it to 1/{ratio} of the start: more than 10× in one period is rarely achievable. Check the baseline or split it into steps.",
+        "zh": "从{start}降到{target}，只剩起始值的1/{ratio}：一个周期内降幅超过10倍很难实现。请核对基线，或拆成几步。",
+    },
     "A.to_zero": {
         "en": "Going from {start} to zero is rarely achievable: set a reduction you can reach, such as halving it.",
         "zh": "从{start}降到零很难实现：请设定能达到的降幅，例如减半。",
@@ -460,6 +464,7 @@ _VAGUE_EN = _en(
     sufficient(?:ly)? further etc stuff things try\s+to strive\w*
     endeavou?r\w* aim\s+to seek\s+to hopefully somewhat a\s+bit drive excellent
     amazing awesome outstanding happ(?:y|ier|iness) lead(?:s|ing)?\s+(?:the\s+)?(?:market|industry|field|space)
+    (?:hit|hitting|meet|meeting|achiev\w*|reach\w*|exceed\w*)\s+(?:all\s+)?(?:(?:our|the|its|their|my|your)\s+)?(?:[a-z0-9]+\s+){0,2}?(?:targets|goals|kpis|numbers|plans?)
     (?:market|industry)[-\s]lead(?:er|ing) leader""".split()
 )
 _VAGUE_ZH = _zh(
@@ -467,7 +472,8 @@ _VAGUE_ZH = _zh(
     推动 促进 加快 做好 抓好 赋能 打造 深化 夯实 巩固 更多 较多 较大 较好 显著 大幅 明显
     有效(?![用期]) 持续(?!时间) 不断 全面 深入 积极 稳步 逐步 切实 尽量 尽可能 争取 力争 若干
     各种 各类 多方面 高质量 高效 一流 领先 世界级 极致 充分 尽早 早日 等等 有所 一定程度
-    更加 良好 做大 做强 做优 做精 高绩效 高水平 高标准 健全 精细化 系统化 体系化 相关 大幅度""".split()
+    更加 良好 做大 做强 做优 做精 高绩效 高水平 高标准 健全 精细化 系统化 体系化 相关 大幅度
+    增效 提质 提效 (?:实现|完成|达成|达到|冲刺)[\u4e00-\u9fff]{0,6}?(?:目标|指标|KPI)""".split()
 )
 # Words that sound like a time but bind nothing.
 _VAGUE_TIME_EN = _en(
@@ -499,7 +505,8 @@ _METRIC_ZH = _zh(
     满意度 好评 差评 投诉 故障 事故 缺陷 延迟 时延 耗时 响应时间 加载时间 可用性 覆盖率 渗透率
     客单价 订单 下载 注册 粉丝 播放 阅读 点击 曝光 线索 人效 库存 准时 良品 份额 排名 评分
     得分 时长 工单 净推荐值 活跃 获客 拉新 召回 产能 产量 交付周期 营业额 现金流 回款 坏账
-    出错 宕机 停机 日均 月均 周均 人均 GMV 发布量 用户数 次数 人数 规模 速度""".split()
+    出错 宕机 停机 日均 月均 周均 人均 GMV 发布量 用户数 次数 人数 规模 速度 续约 续费 续订
+    意愿 口碑""".split()
 )
 _METRIC_ZH_SUFFIX = re.compile(
     r"[\u4e00-\u9fff](?:率|量(?!化)|数(?![据字码学])|度|额|值|占比|比例)"
@@ -533,13 +540,14 @@ _STRONG_EN = _en(
     deploy(?:s|ed|ing)? roll(?:s|ed|ing)?\s+out go(?:es)?\s+live went\s+live open(?:s|ed)?
     onboard(?:s|ed)? certif(?:y|ies|ied) get\s+certified decommission(?:s|ed|ing)?
     retire[sd]? sunset(?:s|ting)? shut(?:s|ting)?\s+down file[sd]? submit(?:s|ted|ting)?
-    pass(?:es|ed)? sell(?:s|ing)? sold close[sd]? win(?:s|ning)? won acquir(?:e|es|ed|ing)""".split()
+    pass(?:es|ed)? sell(?:s|ing)? sold close[sd]? win(?:s|ning)? won acquir(?:e|es|ed|ing)
+    fix(?:es|ed|ing)? resolv(?:e|es|ed|ing) automat(?:e|es|ed|ing)""".split()
 )
 _WEAK_EN = _en(
     r"""deliver(?:s|ed|ing)? build(?:s|ing)? built creat(?:e|es|ed|ing) establish(?:es|ed|ing)?
     complet(?:e|es|ed|ing) finish(?:es|ed|ing)? implement(?:s|ed|ing)? develop(?:s|ed|ing)?
     writ(?:e|es|ing) wrote set(?:s|ting)?\s+up design(?:s|ed|ing)? defin(?:e|es|ed|ing)
-    document(?:s|ed|ing)? automat(?:e|es|ed|ing) integrat(?:e|es|ed|ing) upgrad(?:e|es|ed|ing)
+    document(?:s|ed|ing)? integrat(?:e|es|ed|ing) upgrad(?:e|es|ed|ing)
     introduc(?:e|es|ed|ing) run(?:s|ning)? ran hold(?:s|ing)? held host(?:s|ed|ing)?
     train(?:s|ed)? conduct(?:s|ed|ing)? produc(?:e|es|ed|ing) draft(?:s|ed|ing)?
     prepar(?:e|es|ed|ing) finali[sz](?:e|es|ed|ing) obtain(?:s|ed|ing)? achiev(?:e|es|ed|ing)
@@ -574,11 +582,12 @@ _ARTIFACT_EN = _en(
     studies study research\s+report white\s?papers? documentation videos? podcasts? posts? articles?
     tutorials? releases? builds? branch(?:es)? region data\s?centers? warehouses? stores?
     budget hiring\s+plan job\s+descriptions? roles? positions? engineers? designers? managers?
+    reconciliations? stock[-\s]?takes? appraisals? performance\s+reviews? handovers?
     people staff sso 2fa mfa soc\s?2 iso\s?\d+ gdpr hipaa""".split()
 )
 _STRONG_ZH = _zh(
     """上线 发布 推出 招聘 招募 签约 签署 迁移 部署 开通 落地 下线 投产 开业 开设 开出 入驻
-    交付 上架 开源 开播 举办 召开 出台 颁布 提交 中标 发表 取得认证 通过认证 通过审计""".split()
+    交付 上架 开源 开播 举办 召开 出台 颁布 提交 中标 发表 取得认证 通过认证 通过审计 修复""".split()
 )
 _WEAK_ZH = _zh(
     """完成 搭建 建立 建成 开发 编写 撰写 制定 实现 建设 引入 组织 培训 设计 输出 产出 验收
@@ -590,7 +599,8 @@ _ARTIFACT_ZH = _zh(
     文档 规范 原型 试点 活动 门店 合同 协议 认证 审计 服务 模块 数据库 集群 模板 问卷 直播
     发布会 小程序 官网 网站 频道 专栏 计划 机制 中台 应用 客户端 后台 路线图 预算 岗位 讲座
     大会 会议 白皮书 标准 预案 数据集 模型 账号 社群 店铺 网点 仓库 产线 生产线 设备 项目
-    工程师 分公司 办公室 版 博客 文章 视频 案例 教程 专利 论文 SOP API App APP SDK""".split()
+    工程师 分公司 办公室 版 博客 文章 视频 案例 教程 专利 论文 SOP API App APP SDK
+    对账 盘点 结算 决算 备案 交接 年检 年审 选型 面谈 述职 分享 沙龙""".split()
 )
 # Done states: "Billing page live", "计费页面上线".
 _DONE_EN = _en(
@@ -601,7 +611,7 @@ _DONE_EN = _en(
 # Deliverables that come in numbers: hiring, signing, onboarding people or partners. Without
 # a count ("Hire engineers", "签约渠道伙伴") nobody can tell when it is done.
 _COUNTED_EN = re.compile(
-    r"(?<![A-Za-z0-9])(?:hire|recruit|sign(?:\s+up)?|onboard|close|win|acquire)\s+"
+    r"(?<![A-Za-z0-9])(?:hire|recruit|sign(?:\s+up)?|onboard|close|win|acquire|fix|resolve)\s+"
     r"(?!(?:a|an|the|one|our|my|its|their|first|each|every|all|this|that)(?![A-Za-z]))"
     r"(?:[a-z][a-z-]*\s+){0,2}[a-z]*[^\Ws]s(?![A-Za-z0-9])",
     re.IGNORECASE,
@@ -609,13 +619,18 @@ _COUNTED_EN = re.compile(
 _COUNTED_ZH = re.compile(
     r"(?:招聘|招募|签约|签下|拓展|发展|引入|新增)(?!\d|[一二两三四五六七八九十百千万几]|首)[\u4e00-\u9fff]{0,6}?"
     r"(?:伙伴|客户|商家|工程师|人才|员工|会员|用户|渠道|代理商|经销商|供应商|门店|合作方|创作者|主播)"
+    # 招聘销售: salespeople, how many? (招聘销售总监 is one role, and fine)
+    r"|(?:招聘|招募)(?!\d|[一二两三四五六七八九十百千万几]|首)[\u4e00-\u9fff]{0,4}?"
+    r"(?:销售|人员|程序员|研发|客服|实习生|设计师|顾问|讲师|骑手|司机|店员|运营)"
+    r"(?![\u4e00-\u9fffA-Za-z])"
 )
 # Activities: work that may never end in a result.
 _ACTIVITY_EN = _en(
     r"""research\w* explor\w* investigat\w* stud(?:y|ies|ying) look\s+into evaluat\w*
     analy[sz]\w* discuss\w* review\w* consider\w* work\s+on focus\s+on help\w* assist\w*
     participat\w* attend\w* learn\w* understand\w* monitor\w* track\w* follow\s+up
-    coordinat\w* communicat\w* try trying support(?:s|ing)? plan(?:s|ning)?""".split()
+    coordinat\w* communicat\w* try trying support(?:s|ing)? plan(?:s|ning)?
+    (?:make|making|made)\s+progress progress\s+on""".split()
 )
 _ACTIVITY_ZH = _zh(
     """研究 探索 调研 分析 讨论 评估 考虑 了解 学习 关注 跟进 参与 协助 支持 配合 跟踪 梳理
@@ -630,8 +645,9 @@ _ABSOLUTE_ZH = re.compile(
 # Relative targets and yes/no outcomes are measurable too: double revenue, 翻一番, break even.
 _RELATIVE_EN = _en(
     r"doubl(?:e|es|ed|ing) tripl(?:e|es|ed|ing) quadrupl(?:e|es|ed|ing) halv(?:e|es|ed|ing) twice "
-    r"[a-z]+[-\s]?fold \d+(?:\.\d+)?\s?[x×] break[-\s]?even profitable cash[-\s]flow[-\s]positive "
-    r"(?:by|in)\s+half carbon[-\s]neutral net[-\s]zero".split()
+    r"[a-z]+[-\s]?fold \d+(?:\.\d+)?\s?[x×] break[-\s]?even profitab(?:le|ility) cash[-\s]flow[-\s]positive "
+    r"(?:by|in)\s+half carbon[-\s]neutral net[-\s]zero "
+    r"by\s+(?:a|one|two|three)\s+(?:thirds?|quarters?|fifths?|tenths?)".split()
 )
 _RELATIVE_ZH = re.compile(
     r"翻(?:一|两|二|三|四|五|\d{1,3})?[番倍]|减半"
@@ -655,6 +671,13 @@ def vague_words(text: str) -> list[str]:
     found = [(m.start(), m.group()) for m in _VAGUE_EN.finditer(text)]
     found += [(m.start(), m.group()) for m in _VAGUE_ZH.finditer(text)]
     return [word for _, word in sorted(found)]
+
+
+def _vague_what(text: str) -> list[str]:
+    """The vague words that blur what is promised: those of :func:`vague_words` except the
+    ones that only blur when (ASAP, 尽快, 尽早), which Time-bound judges on its own. "Fix
+    the login bug ASAP" is specific and has no deadline; it is not vague about what."""
+    return [w for w in vague_words(text) if not (_VAGUE_TIME_EN.fullmatch(w) or _VAGUE_TIME_ZH.fullmatch(w))]
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -708,6 +731,10 @@ _DATE_PATTERNS = [
     rf"|friday|saturday|sunday|tomorrow|tonight|today|the\s+end){_E})",
     rf"(?i:{_B}(?:by|before|until|till|in|during|through|for|end\s+of|due)\s+(?:19|20)\d\d{_E}(?!\s?[%％]))",
     rf"(?i:{_B}by\s+the\s+(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th){_E})",
+    # holidays: before Christmas, by Black Friday, ahead of Lunar New Year
+    rf"(?i:{_B}(?:by|before|until|till|ahead\s+of|in\s+time\s+for|for)\s+(?:the\s+)?(?:christmas|xmas|thanksgiving"
+    rf"|black\s+friday|cyber\s+monday|easter|(?:lunar\s+|chinese\s+)?new\s+year(?:'s)?|diwali|labou?r\s+day"
+    rf"|memorial\s+day|independence\s+day|(?:the\s+)?holidays|holiday\s+season|summer\s+break){_E})",
     rf"(?i:{_B}(?:today|tomorrow|tonight){_E})",
     # Chinese: 2026年6月30日, 6月底, 6月30日前, 六月底, 第二季度, 二季度, 本月, 本季度, 年底,
     # 上半年, 三个月内, 春节前, 下周五
@@ -721,7 +748,7 @@ _DATE_PATTERNS = [
     r"(?:本|这个|这|下个?|下一个?|当|今|明|次)(?:月|季度|季|周|星期|年度|年|财年|半年)",
     r"年底|年末|年中|年初|年内|年前|年终|月底|月末|月中|月初|月内|季度末|季末|季度内|季度底|季度初|周末|周内|当周|当月|当季|年度内",
     # (not after 到/至/为/于/控制在: 缩短到2小时以内 is a target duration, not a deadline)
-    rf"(?<![到至为于])(?<!控制在){_CN_COUNT}\s*个?\s*(?:天|日|周|星期|月|季度|年|工作日|小时)\s*(?:内|以内|之内)",
+    rf"(?<![到至为于])(?<!控制在){_CN_COUNT}\s*个?\s*(?:天|日|周|星期|月|季度|年|工作日)\s*(?:内|以内|之内)",
     r"(?:春节|国庆|元旦|中秋|五一|端午|双十一|双11|双12|618|清明)(?:节)?\s*(?:前|之前|以前|期间|档期)",
     r"(?:截止|截至|截止到|截止于|deadline)\s*[:：]?(?=\s*\d)",
 ]
@@ -741,12 +768,22 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _DATE.finditer(text) if match.end() > match.start()]
 
 
+# 一次, 一遍, 一轮: how many times (每月组织一次分享), unless it means "first time" (一次解决率).
+_ONCE = re.compile(r"[次遍轮趟回](?!解决|通过|成功|合格|到位|性|交付|修复|命中)")
+# Shopping festivals are named by numbers: 618大促, 双11, 双十二.
+_FESTIVAL = re.compile(
+    r"双\s*(?:11|12|十一|十二)(?![\d%])"
+    r"|(?<![\d.])(?:618|520|818)(?=\s*(?:大促|活动|购物节|期间|档期|节|前|当天|狂欢|促销|年中|备战|保障))"
+)
+
+
 def find_measures(text: str) -> list[Found]:
     """The numbers in ``text`` that are not part of a date (``30%`` but not the 30 of
     ``June 30``) nor the Chinese article 一 (一支团队); see :func:`okr.numbers.find_numbers`
     for what is read as a number."""
     text = _clip(text)
     dates = find_dates(text)  # sorted and disjoint, as finditer gives them
+    festivals = [m.span() for m in _FESTIVAL.finditer(text)]
     starts = [start for start, _ in dates]
     measures = []
     for number in find_numbers(text):
@@ -754,8 +791,10 @@ def find_measures(text: str) -> list[Found]:
         index = bisect_left(starts, end) - 1  # the last date starting before the number ends
         if index >= 0 and dates[index][1] > begin:
             continue
-        if text[begin:end] == "一":
+        if text[begin:end] == "一" and not _ONCE.match(text, end):
             continue  # 一支团队, 一套制度: the Chinese "a", not a count
+        if any(a < end and begin < b for a, b in festivals):
+            continue  # 618大促, 双11: the name of a sale, not a quantity
         measures.append(number)
     return measures
 
@@ -771,6 +810,7 @@ class _Read:
     chars: int
     words: int
     size: float
+    core_size: float  # the size without its dates and deadline words (by June 30, ASAP)
     measures: list[Found]
     relative: list[str]
     vague: list[str]
@@ -819,7 +859,13 @@ def _metrics(text: str) -> list[str]:
 
 
 def _names(text: str, chars: int) -> list[str]:
-    """Names and acronyms (PostgreSQL, iOS, SSO, Shanghai): concrete things."""
+    """Names and acronyms (PostgreSQL, iOS, SSO, Shanghai) and named events (618大促, 双11):
+    concrete things."""
+    festivals = _all(_FESTIVAL, text)
+    return festivals + _word_names(text, chars)
+
+
+def _word_names(text: str, chars: int) -> list[str]:
     words = [w for w in _WORD.findall(text) if _HAS_LETTER.search(w)]
     if not words:
         return []
@@ -880,7 +926,7 @@ def _deliverable(text: str, measures: list[Found], names: list[str]) -> str | No
     # A deliverable is named up front; reading further only costs time on long descriptions.
     text = text[:_DELIVERABLE_SPAN]
     chars = len(_CJK.findall(text))
-    vague_found = {w.lower() for w in _all(_VAGUE_EN, text)}
+    vague_found = {w.lower() for w in _all(_VAGUE_EN, text) if not _VAGUE_TIME_EN.fullmatch(w)}
 
     def blocked(start: int) -> bool:
         return bool(_DIRECTION_EN.search(text, 0, start) or _DIRECTION_ZH.search(text, 0, start))
@@ -892,7 +938,7 @@ def _deliverable(text: str, measures: list[Found], names: list[str]) -> str | No
             if blocked(match.start()) or not _starts_clause(text, match.start()):
                 continue
             rest = _content_words(text[: match.start()] + " " + text[match.end() :])
-            rest = [w for w in rest if w not in vague_found and not _VAGUE_EN.fullmatch(w)]
+            rest = [w for w in rest if w not in vague_found and not _VAGUE_EN.fullmatch(w) and not _VAGUE_TIME_EN.fullmatch(w)]
             if not rest and chars < 2:
                 continue
             if needs_thing and not (_ARTIFACT_EN.search(text) or _ARTIFACT_ZH.search(text) or measures or names):
@@ -904,7 +950,7 @@ def _deliverable(text: str, measures: list[Found], names: list[str]) -> str | No
         ends = not _content_words(after) or re.match(r"\W*(?:by|before|in|on|within|at)\b", after, re.I)
         if before and ends and not blocked(match.start()):
             return _quote(text, 60)
-    vague_zh = bool(_VAGUE_ZH.search(text))
+    vague_zh = any(not _VAGUE_TIME_ZH.fullmatch(w) for w in _all(_VAGUE_ZH, text))
     for pattern, needs_thing in ((_STRONG_ZH, False), (_WEAK_ZH, True)):
         for match in pattern.finditer(text):
             if needs_thing and (vague_zh or vague_found):
@@ -922,10 +968,30 @@ def _deliverable(text: str, measures: list[Found], names: list[str]) -> str | No
     return None
 
 
+# A rank says how much only when it says in what: 应用商店排名第一 is measured, 成为行业第一
+# (first by what?) is not.
+_RANKED = re.compile(r"(?:排名|排行|位列|名列|榜|rank\w*)\s*(?:进入|升至|达到|保持|到|至|为)?\s*$", re.IGNORECASE)
+
+
+_RANK_MARK = re.compile(r"(?:#|(?<![A-Za-z])(?:no\.?|nr\.?|number)\s*)$", re.IGNORECASE)
+
+
+def _ordinal(text: str, number: Found) -> bool:
+    """Whether ``number`` is a rank (第一, #1, No. 1, number one) with no ranking word
+    before it: first by what?"""
+    begin = number.span[0]
+    before = text[max(0, begin - 20) : begin]
+    if text.startswith("第", begin):
+        return not _RANKED.search(before[-8:])
+    match = _RANK_MARK.search(before)
+    return bool(match) and not _RANKED.search(before[: match.start()].rstrip()[-12:] + " ")
+
+
 def _read(text: object) -> _Read:
     text = _clip(text)
     chars, words = _counts(text)
-    measures = find_measures(text)
+    numbers = find_measures(text)
+    measures = [number for number in numbers if not _ordinal(text, number)]
     names = _names(text, chars)
     activity = _all(_ACTIVITY_EN, text) + _all(_ACTIVITY_ZH, text)
     return _Read(
@@ -933,13 +999,14 @@ def _read(text: object) -> _Read:
         chars=chars,
         words=words,
         size=_size(text),
+        core_size=_size(_VAGUE_TIME_ZH.sub(" ", _VAGUE_TIME_EN.sub(" ", _DATE.sub(" ", text)))),
         measures=measures,
         relative=_all(_RELATIVE_EN, text) + _all(_RELATIVE_ZH, text),
-        vague=vague_words(text),
+        vague=_vague_what(text),
         metric=_metrics(text),
         audience=_all(_AUDIENCE_EN, text) + _all(_AUDIENCE_ZH, text),
         named=names,
-        deliverable=_deliverable(text, measures, names),
+        deliverable=_deliverable(text, numbers, names),
         activity=activity[0] if activity else None,
         dates=[text[a:b] for a, b in find_dates(text)],
         vague_time=_all(_VAGUE_TIME_EN, text) + _all(_VAGUE_TIME_ZH, text),
@@ -987,7 +1054,7 @@ def _specific(item: SmartItem, title: _Read, desc: _Read, has_fields: bool, lang
     if title.size == 0:
         return Letter("fail", _say("S.empty", lang), _suggest("S", lang))
     shown = _quote(title.text)
-    if title.size < 2 and not title.strong:
+    if title.core_size < 2 and not title.strong:
         return Letter("fail", _say("S.too_short", lang, title=shown), _suggest("S", lang))
     if title.vague and not title.strong:
         words = _join(title.vague, lang)
@@ -996,7 +1063,7 @@ def _specific(item: SmartItem, title: _Read, desc: _Read, has_fields: bool, lang
         if has_fields or desc.strong:
             return Letter("warn", _say("S.vague_fields", lang, words=words), _suggest("S", lang))
         return Letter("fail", _say("S.vague", lang, words=words), _suggest("S", lang))
-    if title.size <= 2 and not (title.measured or title.named or (title.metric and title.audience)):
+    if title.core_size <= 2 and not (title.measured or title.named or (title.metric and title.audience)):
         # "Write documentation", "Hire engineers": a deliverable, but which one, for whom?
         return Letter("warn", _say("S.short", lang, title=shown), _suggest("S", lang))
     direction = _all(_DIRECTION_EN, title.text) + _all(_DIRECTION_ZH, title.text)
@@ -1103,11 +1170,11 @@ _CN_SMALL_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, 
 
 
 def _pairs(title: _Read) -> list[tuple[Decimal, Decimal]]:
-    """Start → target pairs written in the text: from 1,000 to 1,300; 从8%降到5%; 40 → 10."""
+    """Start → target pairs written in the text: from 1,000 to 1,300; from $100k to $5k; 从8%降到5%; 40 → 10."""
     pairs = []
     for first, second in zip(title.measures, title.measures[1:]):
-        between = title.text[first.span[1] : second.span[0]]
-        before = title.text[max(0, first.span[0] - 6) : first.span[0]]
+        between = title.text[first.span[1] : second.span[0]].rstrip("$€£¥￥ ")
+        before = title.text[max(0, first.span[0] - 7) : first.span[0]].rstrip("$€£¥￥ ")
         if _TO.fullmatch(between) and (_FROM.search(before) or not between.strip().isalpha()):
             pairs.append((first.value, second.value))
     return pairs
@@ -1118,10 +1185,12 @@ def _achievable(item: SmartItem, title: _Read, start, target, confidence, lang: 
 
     * a target more than 10× its start (from fields or "from X to Y" in the title), an
       increase over 900%, or a multiplier over 10× (20x, 20倍, 翻四番);
-    * a decrease to zero from a start of 5 or more (1 or more for a percent);
+    * a decrease to zero from a start of 5 or more (1 or more for a percent), or a cut to
+      less than a tenth of the start (3% → 0.2%): as hard as a 10× increase;
     * a committed item with confidence below 0.5 (it is expected at 100%);
     * any item with confidence below 0.2;
-    * absolute words in a committed item: 100%, all, every, never, zero, 零缺陷, 所有, 杜绝…
+    * absolute words in a committed item: 100%, all, every, never, zero, 零缺陷, 所有, 杜绝…,
+      and a target of 0 (故障为0, from 3 to 0, or a target field of 0).
     """
     pairs = list(_pairs(title))
     if start is not None and target is not None:
@@ -1134,6 +1203,11 @@ def _achievable(item: SmartItem, title: _Read, start, target, confidence, lang: 
             threshold = 1 if item.kr_kind == "percent" else 5
             if end == 0 and begin >= threshold:
                 return Letter("warn", _say("A.to_zero", lang, start=_fmt(begin)), _suggest("A", lang))
+            if end > 0 and begin > end and begin / end > 10:
+                ratio = (begin / end).quantize(Decimal("0.1")).normalize()
+                return Letter(
+                    "warn", _say("A.cut", lang, start=_fmt(begin), target=_fmt(end), ratio=_fmt(ratio)), _suggest("A", lang)
+                )
         for number in title.measures:
             if number.is_percent and number.value > 900:
                 return Letter("warn", _say("A.percent", lang, number=_fmt(number.value)), _suggest("A", lang))
@@ -1162,6 +1236,12 @@ def _achievable(item: SmartItem, title: _Read, start, target, confidence, lang: 
             absolute += [title.text[n.span[0] : n.span[1]] for n in title.measures if n.is_percent and n.value == 100]
             if item.kr_kind == "percent" and target == 100 and not absolute:
                 absolute.append("100%")
+            # A target of 0 written in digits (P0故障为0, from 3 to 0) is "zero" too.
+            last = title.measures[-1] if title.measures else None
+            if not absolute and last is not None and last.value == 0 and len(title.measures) <= 2:
+                absolute.append(title.text[last.span[0] : last.span[1]])
+            if not absolute and target == 0 and start is not None and start > 0:
+                absolute.append("0")
             if absolute:
                 return Letter("warn", _say("A.absolute", lang, words=_join(absolute, lang)), _suggest("A", lang))
     return Letter("pass", _say("A.pass", lang))

@@ -197,6 +197,11 @@ def test_vague_words_fail_only_with_nothing_concrete(title, verdict):
         ("第二季度签约五家", [("5", False)]),  # 第二季度 is a date, 五家 a count
         ("打造一支高绩效团队", []),  # 一支 is the article "a"
         ("Publish the 2026 pricing study", [("2026", False)]),
+        ("做好618大促保障", []),  # the name of a sale, not a quantity
+        ("双11期间GMV突破5000万", [("50000000", False)]),
+        ("每月组织一次技术分享", [("1", False)]),  # 一次: once, a count
+        ("提升一次解决率", []),  # 一次解决: first-time, not a count
+        ("48小时内响应客户投诉", [("48", False)]),  # a service level, not a deadline
     ],
 )
 def test_find_measures(text, values):
@@ -234,6 +239,8 @@ def test_find_measures(text, values):
         ("三个月内完成", "三个月内"),
         ("春节前上线", "春节前"),
         ("下周五交付", "下周五"),
+        ("Hire a data engineer before Christmas", "before Christmas"),
+        ("Ship it ahead of Black Friday", "ahead of Black Friday"),
     ],
 )
 def test_find_dates(text, date_text):
@@ -243,7 +250,8 @@ def test_find_dates(text, date_text):
 @pytest.mark.parametrize(
     "text",
     ["ASAP", "尽快上线", "as soon as possible", "3个月的项目", "月活用户", "we may launch", "Improve Q&A",
-     "月均订单", "quarterly reviews", "每月复盘", "H5页面", "mayor", "march forward", "Sell 2000 licences"],
+     "月均订单", "quarterly reviews", "每月复盘", "H5页面", "mayor", "march forward", "Sell 2000 licences",
+     "48小时内响应", "Resolve tickets within 24 hours", "Christmas campaign"],
 )
 def test_find_dates_ignores_what_is_no_date(text):
     assert find_dates(text) == []
@@ -318,6 +326,32 @@ def test_objectives_are_qualitative(title):
     assert check(SmartItem(kind="objective", title=title)).letters["M"].verdict == "pass"
 
 
+@pytest.mark.parametrize(
+    "kind, title, letter, verdict",
+    [
+        ("goal", "成为行业第一", "M", "warn"),  # first by what?
+        ("goal", "Become the #1 CRM for dentists", "M", "warn"),
+        ("key_result", "应用商店工具类排名第一", "M", "pass"),  # a rank with its ranking
+        ("key_result", "Rank #1 on G2 for SMB invoicing", "M", "pass"),
+        ("key_result", "Fix the login bug ASAP", "S", "pass"),  # ASAP is T's business, not S's
+        ("key_result", "Fix the login bug ASAP", "M", "pass"),
+        ("key_result", "Fix bugs", "M", "warn"),  # how many?
+        ("key_result", "Hire engineers by June 30", "S", "warn"),  # short once the date is set aside
+        ("key_result", "招聘销售", "M", "warn"),
+        ("key_result", "招聘销售总监", "M", "pass"),  # one role
+        ("goal", "Achieve profitability", "M", "pass"),
+        ("key_result", "Increase repeat purchases by a third", "M", "pass"),
+        ("goal", "实现年度经营目标", "S", "fail"),  # which targets?
+        ("key_result", "Hit our Q3 sales targets", "S", "warn"),
+        ("objective", "Help customers reach their goals faster", "S", "pass"),
+        ("objective", "提升客户续约意愿", "M", "pass"),
+        ("objective", "降本增效", "S", "fail"),
+    ],
+)
+def test_new_rules(kind, title, letter, verdict):
+    assert check(SmartItem(kind=kind, title=title, period="2026-Q2")).letters[letter].verdict == verdict
+
+
 def test_goal_without_a_measure_warns():
     assert check(SmartItem(kind="goal", title="成为用户最喜爱的内容平台")).letters["M"].verdict == "warn"
     assert check(SmartItem(kind="goal", title="全年营收从8000万增长到1.2亿")).letters["M"].verdict == "pass"
@@ -345,6 +379,16 @@ def test_goal_without_a_measure_warns():
         ({"title": "实现零缺陷交付", "committed": True}, "warn"),
         ({"title": "所有门店上线新系统", "committed": True}, "warn"),
         ({"title": "零售门店上线新系统", "committed": True}, "pass"),  # 零售 is retail, not zero
+        ({"title": "Reduce refund rate from 3% to 0.2%"}, "warn"),  # a cut to 1/15
+        ({"title": "把退款率从3%降到0.2%"}, "warn"),
+        ({"title": "Lower infra cost from $100k to $5k"}, "warn"),  # currency signs between
+        ({"start": Decimal(100), "target": Decimal(9)}, "warn"),
+        ({"start": Decimal(100), "target": Decimal(10)}, "pass"),  # exactly 10x is the limit
+        ({"title": "Reduce p99 latency from 1.2s to 400ms"}, "pass"),  # units differ: no pair
+        ({"title": "线上P0故障为0", "committed": True}, "warn"),  # 0 in digits is zero
+        ({"title": "线上P0故障为0", "committed": False}, "pass"),
+        ({"start": Decimal(3), "target": Decimal(0), "committed": True}, "warn"),
+        ({"start": Decimal(0), "target": Decimal(50), "committed": True}, "pass"),
     ],
 )
 def test_achievable(fields, verdict):
