@@ -333,7 +333,7 @@ class RollupData:
     before: dict[int, float]  # kr id -> value carried into the period (latest before it)
     accountable: dict[int, list[str]]  # kr id -> names of its A
     names: dict[int, str]  # owner id -> name
-    effort: list[tuple[bool, bool, bool, str, int]]  # (important, urgent, linked, status, n)
+    effort: dict[int, list[tuple[bool, bool, bool, str, int]]]  # team id -> (important, urgent, linked, status, n)
 
 
 _RECORD_TYPES: dict = {}
@@ -383,11 +383,11 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     live projects of those key results; task counts per project (GROUP BY project); check-ins
     of the period up to today; the latest check-in before the period per key result (GROUP
     BY); the Accountable of each key result; the tasks of ``effort_period`` (default: the
-    period) of the subtree split by quadrant, link and status (GROUP BY).
+    period) of the subtree split by team, quadrant, link and status (GROUP BY).
     """
     import sqlalchemy as sa
 
-    live = lambda model: model.is_archived == False  # noqa: E712
+    live = _live_row
     teams = {
         t.id: t
         for t in session.exec(select(m.Team).where(m.Team.org_id == root.org_id, live(m.Team))).all()
@@ -435,12 +435,8 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
 
     kr_where = (m.KeyResult.objective_id.in_(obj_ids), live(m.KeyResult))
     kr_ids = select(m.KeyResult.id).where(*kr_where)
-    kr_rows = _records(session, m.KeyResult, lambda q: q
-        .outerjoin(owner, owner.id == m.KeyResult.owner_id)
-        .where(*kr_where)
-        .order_by(m.KeyResult.position, m.KeyResult.id), owner.name)
     krs: dict[int, list[m.KeyResult]] = defaultdict(list)
-    for kr, name in kr_rows:
+    for kr, name in rollup_key_results(session, kr_where):
         krs[kr.objective_id].append(kr)
         if kr.owner_id is not None and name is not None:
             names[kr.owner_id] = name
@@ -453,9 +449,48 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     projects: dict[int, list[m.Project]] = defaultdict(list)
     for p in _records(session, m.Project, lambda q: q.where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)):
         projects[p.key_result_id].append(p)
+    counts = project_task_counts(session, select(m.Project.id).where(*pr_where))
+    points, before = check_in_points(session, kr_ids, period, today)
+    accountable = accountable_names(session, kr_ids)
+    effort = effort_by_team(session, subtree, effort_period or period)
+    return RollupData(
+        root=root, period=period, teams=teams, children=dict(children),
+        goals=dict(goals), aligned=dict(aligned), unaligned=unaligned, elsewhere=elsewhere,
+        krs=dict(krs), projects=dict(projects), counts=counts, points=points,
+        before=before, accountable=accountable, names=names, effort=effort,
+    )
+
+
+def _live_row(model):
+    return model.is_archived == False  # noqa: E712
+
+
+def rollup_key_results(session: Session, where) -> list:
+    """Key results as rollup records with their owner's name: ``where`` is a tuple of
+    conditions (the full load) or a list of ids (bringing a rollup forward)."""
+    import sqlalchemy as sa
+
+    if not isinstance(where, tuple):
+        where = (m.KeyResult.id.in_(list(where)), _live_row(m.KeyResult))
+    owner = sa.orm.aliased(m.User)
+    return _records(session, m.KeyResult, lambda q: q
+        .outerjoin(owner, owner.id == m.KeyResult.owner_id)
+        .where(*where)
+        .order_by(m.KeyResult.position, m.KeyResult.id), owner.name)
+
+
+def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
+    """{project id: (done, live, dropped, done estimate, live estimate, every live task
+    estimated)} over live (not archived) tasks, one GROUP BY; ``project_ids`` is a list or a
+    subquery. A project with no task has no entry."""
+    import sqlalchemy as sa
 
     T = m.Task
     is_live = T.status != "dropped"
+    if not isinstance(project_ids, sa.sql.Select):
+        project_ids = list(project_ids)
+        if not project_ids:
+            return {}
     counts = {}
     for pid, live_n, done_n, dropped_n, est_n, live_est, done_est in session.exec(
         select(
@@ -467,28 +502,38 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
             sa.func.sum(sa.case((is_live, T.estimate), else_=None)),
             sa.func.sum(sa.case((T.status == "done", T.estimate), else_=None)),
         )
-        .where(T.project_id.in_(select(m.Project.id).where(*pr_where)), live(T))
+        .where(T.project_id.in_(project_ids), _live_row(T))
         .group_by(T.project_id)
     ).all():
         live_n, done_n, dropped_n, est_n = int(live_n or 0), int(done_n or 0), int(dropped_n or 0), int(est_n or 0)
         counts[pid] = (done_n, live_n, dropped_n, done_est, live_est, live_n > 0 and est_n == live_n)
+    return counts
 
+
+def check_in_points(session: Session, kr_ids, period, today) -> tuple[dict, dict]:
+    """({kr id: [(date, value), …] of the period up to today}, {kr id: the value carried into
+    the period, i.e. its latest check-in before it}); ``kr_ids`` is a list or a subquery.
+    Values are floats: they only draw trend lines (the figures use key_result.current), and
+    skipping the Decimal conversion of tens of thousands of check-ins halves a year's load."""
+    import sqlalchemy as sa
+
+    if not isinstance(kr_ids, sa.sql.Select):
+        kr_ids = list(kr_ids)
+        if not kr_ids:
+            return {}, {}
     end = min(period.end, today)
     points: dict[int, list] = defaultdict(list)
     C = m.CheckIn
-    # Values as floats: they only draw trend lines (the figures use key_result.current), and
-    # skipping the Decimal conversion of tens of thousands of check-ins halves a year's load.
     as_float = sa.cast(C.value, sa.Float)
     for kr_id, day, value in session.exec(
         select(C.key_result_id, C.checked_on, as_float)
-        .where(C.key_result_id.in_(kr_ids), live(C), C.checked_on >= period.start, C.checked_on <= end)
+        .where(C.key_result_id.in_(kr_ids), _live_row(C), C.checked_on >= period.start, C.checked_on <= end)
         .order_by(C.key_result_id, C.checked_on, C.id)
     ).all():
         points[kr_id].append((day, value))
-    # The value each KR carried into the period: its latest check-in before the period.
     last = (
         select(C.key_result_id, sa.func.max(C.checked_on).label("day"))
-        .where(C.key_result_id.in_(kr_ids), live(C), C.checked_on < period.start)
+        .where(C.key_result_id.in_(kr_ids), _live_row(C), C.checked_on < period.start)
         .group_by(C.key_result_id)
         .subquery()
     )
@@ -496,11 +541,15 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     for kr_id, value in session.exec(
         select(C.key_result_id, as_float)
         .join(last, sa.and_(last.c.key_result_id == C.key_result_id, last.c.day == C.checked_on))
-        .where(live(C))
+        .where(_live_row(C))
         .order_by(C.id)
     ).all():
         before[kr_id] = value
+    return dict(points), before
 
+
+def accountable_names(session: Session, kr_ids) -> dict[int, list[str]]:
+    """{kr id: names of its Accountable (A)}, one query."""
     accountable: dict[int, list[str]] = defaultdict(list)
     R = m.RaciAssignment
     for kr_id, name in session.exec(
@@ -510,21 +559,26 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
         .order_by(m.User.name)
     ).all():
         accountable[kr_id].append(name)
+    return dict(accountable)
 
+
+def effort_by_team(session: Session, team_ids, period) -> dict[int, list[tuple[bool, bool, bool, str, int]]]:
+    """{team id: [(important, urgent, linked to a key result, status, tasks), …]} over the
+    live tasks of ``period``'s ISO weeks (a week belongs where its Thursday falls), one GROUP BY."""
+    import sqlalchemy as sa
+
+    team_ids = list(team_ids)
+    if not team_ids:
+        return {}
+    T = m.Task
     linked = sa.case((m.Project.key_result_id.is_not(None), True), else_=False)
-    effort = [
-        (bool(imp), bool(urg), bool(lk), st, int(n))
-        for imp, urg, lk, st, n in session.exec(
-            select(T.important, T.urgent, linked, T.status, sa.func.count())
-            .select_from(T)
-            .outerjoin(m.Project, m.Project.id == T.project_id)
-            .where(T.team_id.in_(subtree), T.week.in_([str(w) for w in (effort_period or period).weeks()]), live(T))
-            .group_by(T.important, T.urgent, linked, T.status)
-        ).all()
-    ]
-    return RollupData(
-        root=root, period=period, teams=teams, children=dict(children),
-        goals=dict(goals), aligned=dict(aligned), unaligned=unaligned, elsewhere=elsewhere,
-        krs=dict(krs), projects=dict(projects), counts=counts, points=dict(points),
-        before=before, accountable=dict(accountable), names=names, effort=effort,
-    )
+    out: dict[int, list] = defaultdict(list)
+    for tid, imp, urg, lk, st, n in session.exec(
+        select(T.team_id, T.important, T.urgent, linked, T.status, sa.func.count())
+        .select_from(T)
+        .outerjoin(m.Project, m.Project.id == T.project_id)
+        .where(T.team_id.in_(team_ids), T.week.in_([str(w) for w in period.weeks()]), _live_row(T))
+        .group_by(T.team_id, T.important, T.urgent, linked, T.status)
+    ).all():
+        out[tid].append((bool(imp), bool(urg), bool(lk), st, int(n)))
+    return dict(out)

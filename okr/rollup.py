@@ -618,11 +618,15 @@ class KRIn:
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveIn:
+    """An objective; ``expected`` is the pace it and its key results are judged against when
+    it differs from the tree's (a quarter's objective in a year's rollup runs by its quarter)."""
+
     id: Any
     title: str
     kind: str = "committed"
     weight: Any = 1
     key_results: tuple[KRIn, ...] = ()
+    expected: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -715,22 +719,30 @@ def evaluate(
     *,
     expected: Any = None,
     by_estimate: bool = False,
+    memo: dict | None = None,
 ) -> Node:
     """Evaluate a tree of inputs into a tree of :class:`Node`, every figure with its formula.
 
     ``expected`` is the pace of the period being viewed (its elapsed fraction, 0…1); without
     it no status is judged. ``by_estimate`` measures projects by estimate where they have one.
     Work is linear in the size of the tree. A team may appear only once in the tree.
+
+    ``memo`` (a dict kept by the caller between calls with the same ``expected`` and
+    ``by_estimate``) remembers the node made from each input object: inputs are frozen, so a
+    subtree whose input is the very same object as last time is not evaluated again. A caller
+    that replaces only the inputs along a changed path (a key result, its objective, goal and
+    teams) pays for that path, not for the tree.
     """
     e = None if expected is None else _dec(expected, "expected")
+    ev = _Eval(e, by_estimate, memo)
     if isinstance(node, TeamIn):
-        return _eval_team(node, e, by_estimate, set())[0]
+        return ev.team(node, set())[0]
     if isinstance(node, GoalIn):
-        return _eval_goal(node, e, by_estimate)
+        return ev.goal(node)
     if isinstance(node, ObjectiveIn):
-        return _eval_objective(node, e, by_estimate)
+        return ev.objective(node)
     if isinstance(node, KRIn):
-        return _eval_kr(node, e, by_estimate, committed=False)
+        return ev.kr(node, committed=False)
     if isinstance(node, ProjectIn):
         return _eval_project(node, e, by_estimate, judged=True)
     raise TypeError(f"cannot evaluate {type(node).__name__}")
@@ -756,112 +768,145 @@ def _eval_project(pr: ProjectIn, e, by_estimate: bool, *, judged: bool) -> Node:
     return n
 
 
-def _eval_kr(kr: KRIn, e, by_estimate: bool, *, committed: bool) -> Node:
-    if kr.kind not in KR_KINDS:
-        raise ValueError(f"unknown key result kind {kr.kind!r}; expected one of {KR_KINDS}")
-    children = [_eval_project(p, e, by_estimate, judged=False) for p in kr.projects]
-    if kr.progress_from == "projects":
-        acc = _Acc(keep_terms=True)
-        for child in children:
-            child.counted = acc.add(child.progress, child.weight)
-        progress = acc.result()
-        formula = "mean of live projects: " + acc.formula("projects")
-    elif kr.progress_from == "checkins":
-        progress, formula = _kr(kr.start, kr.target, kr.current, kr.kind, kr.done, explain=True)
-        for child in children:
-            child.counted = False
-    else:
-        raise ValueError(
-            f"unknown progress_from {kr.progress_from!r}; expected one of {PROGRESS_FROM}"
+class _Eval:
+    """One evaluation: the pace, the estimate rule and the memo of earlier evaluations.
+
+    Each method returns the remembered result when its input object is the one remembered
+    (the memo keeps the input alive, so its id cannot be reused by another object)."""
+
+    __slots__ = ("e", "by_estimate", "memo")
+
+    def __init__(self, e, by_estimate: bool, memo: dict | None) -> None:
+        self.e, self.by_estimate, self.memo = e, by_estimate, memo
+
+    def _recall(self, item, key_extra=None):
+        if self.memo is None:
+            return None
+        hit = self.memo.get((id(item), key_extra))
+        return hit[1] if hit is not None and hit[0] is item else None
+
+    def _keep(self, item, result, key_extra=None):
+        if self.memo is not None:
+            self.memo[(id(item), key_extra)] = (item, result)
+        return result
+
+    def kr(self, kr: KRIn, *, committed: bool, e: Decimal | None = None) -> Node:
+        found = self._recall(kr, committed)
+        if found is not None:
+            return found
+        e, by_estimate = self.e if e is None else e, self.by_estimate
+        if kr.kind not in KR_KINDS:
+            raise ValueError(f"unknown key result kind {kr.kind!r}; expected one of {KR_KINDS}")
+        children = [_eval_project(p, e, by_estimate, judged=False) for p in kr.projects]
+        if kr.progress_from == "projects":
+            acc = _Acc(keep_terms=True)
+            for child in children:
+                child.counted = acc.add(child.progress, child.weight)
+            progress = acc.result()
+            formula = "mean of live projects: " + acc.formula("projects")
+        elif kr.progress_from == "checkins":
+            progress, formula = _kr(kr.start, kr.target, kr.current, kr.kind, kr.done, explain=True)
+            for child in children:
+                child.counted = False
+        else:
+            raise ValueError(
+                f"unknown progress_from {kr.progress_from!r}; expected one of {PROGRESS_FROM}"
+            )
+        score = kr_score(progress, kr.score_override)
+        if kr.score_override is not None:
+            formula += f"; score = override {_fmt(score)}"
+        n = Node(
+            "key_result",
+            kr.id,
+            kr.title,
+            progress,
+            _weight(kr.weight),
+            formula,
+            score=score,
+            band=score_band(score, committed=committed),
+            confidence=None if kr.confidence is None else _dec(kr.confidence, "confidence"),
+            children=children,
         )
-    score = kr_score(progress, kr.score_override)
-    if kr.score_override is not None:
-        formula += f"; score = override {_fmt(score)}"
-    n = Node(
-        "key_result",
-        kr.id,
-        kr.title,
-        progress,
-        _weight(kr.weight),
-        formula,
-        score=score,
-        band=score_band(score, committed=committed),
-        confidence=None if kr.confidence is None else _dec(kr.confidence, "confidence"),
-        children=children,
-    )
-    _judge(n, e)
-    return n
+        _judge(n, e)
+        return self._keep(kr, n, committed)
 
-
-def _eval_objective(obj: ObjectiveIn, e, by_estimate: bool) -> Node:
-    if obj.kind not in OBJECTIVE_KINDS:
-        raise ValueError(f"unknown objective kind {obj.kind!r}; expected one of {OBJECTIVE_KINDS}")
-    committed = obj.kind == "committed"
-    children = [_eval_kr(kr, e, by_estimate, committed=committed) for kr in obj.key_results]
-    acc = _Acc(keep_terms=True)
-    scores = _Acc(keep_terms=True)
-    for child in children:
-        child.counted = acc.add(child.progress, child.weight)
-        scores.add(child.score, child.weight)
-    progress = acc.result()
-    score = scores.result()
-    formula = acc.formula("key results")
-    if score != progress:
-        formula += f"; score {scores.formula('key results')}"
-    n = Node(
-        "objective",
-        obj.id,
-        obj.title,
-        progress,
-        _weight(obj.weight),
-        formula,
-        score=score,
-        band=None if score is None else score_band(score, committed=committed),
-        children=children,
-    )
-    _judge(n, e)
-    return n
-
-
-def _eval_goal(goal: GoalIn, e, by_estimate: bool) -> Node:
-    children = [_eval_objective(o, e, by_estimate) for o in goal.objectives]
-    if goal.measure is not None:
-        start, target, current = goal.measure
-        progress, formula = _kr(start, target, current, "metric", False, explain=True)
-        formula = "own measure: " + formula
-        for child in children:
-            child.counted = False
-    else:
+    def objective(self, obj: ObjectiveIn) -> Node:
+        found = self._recall(obj)
+        if found is not None:
+            return found
+        if obj.kind not in OBJECTIVE_KINDS:
+            raise ValueError(f"unknown objective kind {obj.kind!r}; expected one of {OBJECTIVE_KINDS}")
+        committed = obj.kind == "committed"
+        e = self.e if obj.expected is None or self.e is None else _dec(obj.expected, "expected")
+        children = [self.kr(kr, committed=committed, e=e) for kr in obj.key_results]
         acc = _Acc(keep_terms=True)
+        scores = _Acc(keep_terms=True)
         for child in children:
             child.counted = acc.add(child.progress, child.weight)
+            scores.add(child.score, child.weight)
         progress = acc.result()
-        formula = acc.formula("objectives")
-    n = Node("goal", goal.id, goal.title, progress, _weight(goal.weight), formula)
-    n.children = children
-    _judge(n, e)
-    return n
+        score = scores.result()
+        formula = acc.formula("key results")
+        if score != progress:
+            formula += f"; score {scores.formula('key results')}"
+        n = Node(
+            "objective",
+            obj.id,
+            obj.title,
+            progress,
+            _weight(obj.weight),
+            formula,
+            score=score,
+            band=None if score is None else score_band(score, committed=committed),
+            children=children,
+        )
+        _judge(n, e)
+        return self._keep(obj, n)
 
+    def goal(self, goal: GoalIn) -> Node:
+        found = self._recall(goal)
+        if found is not None:
+            return found
+        children = [self.objective(o) for o in goal.objectives]
+        if goal.measure is not None:
+            start, target, current = goal.measure
+            progress, formula = _kr(start, target, current, "metric", False, explain=True)
+            formula = "own measure: " + formula
+            for child in children:
+                child.counted = False
+        else:
+            acc = _Acc(keep_terms=True)
+            for child in children:
+                child.counted = acc.add(child.progress, child.weight)
+            progress = acc.result()
+            formula = acc.formula("objectives")
+        n = Node("goal", goal.id, goal.title, progress, _weight(goal.weight), formula)
+        n.children = children
+        _judge(n, self.e)
+        return self._keep(goal, n)
 
-def _eval_team(team: TeamIn, e, by_estimate: bool, seen: set) -> tuple[Node, _Acc]:
-    if team.id in seen:
-        raise ValueError(f"team {team.id!r} appears twice in the tree")
-    seen.add(team.id)
-    acc = _Acc(keep_terms=True)
-    children: list[Node] = []
-    for goal in team.goals:
-        child = _eval_goal(goal, e, by_estimate)
-        child.counted = acc.add(child.progress, child.weight)
-        children.append(child)
-    for sub in team.children:
-        child, sub_acc = _eval_team(sub, e, by_estimate, seen)
-        child.counted = sub_acc.n > 0
-        acc.merge(sub_acc)
-        children.append(child)
-    formula = "goals of this team and the teams under it: " + acc.formula("goals")
-    n = Node("team", team.id, team.name, acc.result(), acc.w, formula, children=children)
-    _judge(n, e)
-    return n, acc
+    def team(self, team: TeamIn, seen: set) -> tuple[Node, _Acc]:
+        if team.id in seen:
+            raise ValueError(f"team {team.id!r} appears twice in the tree")
+        seen.add(team.id)
+        found = self._recall(team)
+        if found is not None:
+            return found
+        acc = _Acc(keep_terms=True)
+        children: list[Node] = []
+        for goal in team.goals:
+            child = self.goal(goal)
+            child.counted = acc.add(child.progress, child.weight)
+            children.append(child)
+        for sub in team.children:
+            child, sub_acc = self.team(sub, seen)
+            child.counted = sub_acc.n > 0
+            acc.merge(sub_acc)
+            children.append(child)
+        formula = "goals of this team and the teams under it: " + acc.formula("goals")
+        n = Node("team", team.id, team.name, acc.result(), acc.w, formula, children=children)
+        _judge(n, self.e)
+        return self._keep(team, (n, acc))
 
 
 # --- trend and silence: what the rollup pages draw and flag ---------------------------------
@@ -922,7 +967,13 @@ def progress_series(
     return out
 
 
-def trend(root: Node, kr_series: dict[Any, list[float]], n: int) -> dict[tuple[str, Any], list[float]]:
+def trend(
+    root: Node,
+    kr_series: dict[Any, list[float]],
+    n: int,
+    memo: dict | None = None,
+    out: dict | None = None,
+) -> dict[tuple[str, Any], list[float]]:
     """The trend of every node of an evaluated tree, ``n`` points each, keyed by (kind, id).
 
     A key result's trend is ``kr_series[id]`` when given, its last point replaced by its
@@ -931,10 +982,20 @@ def trend(root: Node, kr_series: dict[Any, list[float]], n: int) -> dict[tuple[s
     *counted* children's points with the same weights as its figure (so the last point of a
     trend drawn up to today is the figure); a node with a figure of its own (a goal's own
     measure) is drawn flat. Floats: this is for drawing, not for the figures.
+
+    To redraw only what changed, pass ``memo`` (kept between calls with the same ``n``) and
+    ``out``, the trends drawn last time for a tree of the same shape: a node that
+    :func:`evaluate` reused from its memo keeps its entry in ``out`` (and so does its subtree),
+    every other node's entry is drawn again. A key result whose ``kr_series`` changed must
+    therefore be evaluated anew.
     """
-    out: dict[tuple[str, Any], list[float]] = {}
+    out = {} if out is None else out
 
     def visit(node: Node) -> list[float] | None:
+        if memo is not None:
+            hit = memo.get(id(node))
+            if hit is not None and hit[0] is node:
+                return hit[1]
         child_series = [(c, visit(c)) for c in node.children]
         if node.kind == "key_result":
             s = kr_series.get(node.id)
@@ -957,6 +1018,10 @@ def trend(root: Node, kr_series: dict[Any, list[float]], n: int) -> dict[tuple[s
                 s = None
         if s is not None:
             out[(node.kind, node.id)] = s
+        else:
+            out.pop((node.kind, node.id), None)
+        if memo is not None:
+            memo[id(node)] = (node, s)
         return s
 
     visit(root)

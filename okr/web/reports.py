@@ -1,28 +1,30 @@
 """Rollup pages for leadership: company and team rollups against pace, what needs attention,
 every figure's explanation, the quarter review, and the JSON twin of the rollups.
 
-The figures come from okr.rollup (pure); rows come from okr.queries.load_rollup in a fixed
-number of set-based queries. This module only turns rows into rollup inputs and pages.
+The figures come from okr.rollup (pure), evaluated over rows loaded in a fixed number of
+set-based queries and kept current by okr.rollup_state; this module only turns them into pages.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from types import MappingProxyType
 from urllib.parse import quote
-from typing import Any
 
-import sqlalchemy as sa
+
 from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlmodel import select
 
-from okr import eisenhower, periods, planning, queries, rollup
+
+from okr import eisenhower, periods, planning, rollup, rollup_state
 from okr import models as m
 from okr.forms.reports import KRScoreForm, ObjectiveReviewForm
 from okr.permissions import can_plan
@@ -72,27 +74,7 @@ class Attention:
     severity: int
 
 
-@dataclass
-class Rollup:
-    """One evaluated rollup: the tree, the groups outside it, and what the page adds."""
-
-    team: m.Team
-    period: Any
-    today: date
-    expected: Decimal
-    root: rollup.Node
-    unaligned: list[rollup.Node]
-    elsewhere: list[rollup.Node]
-    meta: dict[tuple[str, Any], dict]
-    trends: dict[tuple[str, Any], list[float]]
-    attention: list[Attention]
-    effort: eisenhower.Share
-    teams: dict[int, m.Team]
-    index: dict[tuple[str, Any], rollup.Node] = field(default_factory=dict)
-    effort_period: Any = None
-
-    def node(self, kind: str, item_id: Any) -> rollup.Node | None:
-        return self.index.get((kind, item_id))
+Rollup = rollup_state.Rollup
 
 
 def _fiscal_start() -> int:
@@ -113,217 +95,107 @@ def _today() -> date:
     return date.today()
 
 
-def _samples(period, today: date) -> list[date]:
-    """Trend points: each week's Sunday (a quarter) or each month's end (a year) up to today,
-    and today itself."""
-    end = min(period.end, today)
-    if today < period.start:
-        return []
-    if isinstance(period, periods.Year):
-        days = [mo.end for mo in period.months()]
-    else:
-        days = [w.end for w in period.weeks()]
-    out = [d for d in days if d < end]
-    out.append(end)
-    return out
-
-
-def _kr_in(kr: m.KeyResult, data: queries.RollupData) -> rollup.KRIn:
-    projects = []
-    for p in data.projects.get(kr.id, ()):
-        done, live, _dropped, done_est, live_est, all_est = data.counts.get(p.id, (0, 0, 0, None, None, False))
-        projects.append(
-            rollup.ProjectIn(p.id, p.title, done, live, done_estimate=done_est if all_est else None,
-                             live_estimate=live_est if all_est else None)
-        )
-    return rollup.KRIn(
-        kr.id, kr.title, kr.kind, kr.start, kr.target,
-        None if kr.last_check_in_on is None else kr.current,
-        done=kr.is_done, weight=kr.weight, progress_from=kr.progress_from,
-        confidence=kr.confidence, projects=tuple(projects), score_override=kr.score_override,
-    )
-
-
-def _objective_in(o: m.Objective, data: queries.RollupData) -> rollup.ObjectiveIn:
-    return rollup.ObjectiveIn(
-        o.id, o.title, kind=o.kind, weight=o.weight,
-        key_results=tuple(_kr_in(kr, data) for kr in data.krs.get(o.id, ())),
-    )
-
-
-def _goal_in(g: m.AnnualGoal, data: queries.RollupData) -> rollup.GoalIn:
-    measure = None
-    if g.measure_start is not None and g.measure_target is not None:
-        measure = (g.measure_start, g.measure_target, g.measure_current)
-    return rollup.GoalIn(
-        g.id, g.title, weight=g.weight, measure=measure,
-        objectives=tuple(_objective_in(o, data) for o in data.aligned.get(g.id, ())),
-    )
-
-
-def _team_in(tid: int, data: queries.RollupData) -> rollup.TeamIn:
-    team = data.teams[tid]
-    return rollup.TeamIn(
-        tid, team.name,
-        goals=tuple(_goal_in(g, data) for g in data.goals.get(tid, ())),
-        children=tuple(_team_in(c, data) for c in data.children.get(tid, ()) if c in data.teams and c != tid),
-    )
-
-
-def _effort(rows) -> eisenhower.Share:
-    """eisenhower.Share from grouped counts (the same rule as effort_share: dropped tasks are
-    not counted; each fraction is over the live total)."""
-    counts = dict.fromkeys(eisenhower.ORDER, 0)
-    linked = dict.fromkeys(eisenhower.ORDER, 0)
-    for important, urgent, is_linked, status, n in rows:
-        if status == eisenhower.DROPPED:
-            continue
-        q = eisenhower.quadrant(important, urgent)
-        counts[q] += n
-        if is_linked:
-            linked[q] += n
-    total = sum(counts.values())
-    n_linked = sum(linked.values())
-    frac = lambda part: Decimal(0) if total == 0 else Decimal(part) / Decimal(total)  # noqa: E731
-    return eisenhower.Share(
-        total=total,
-        counts=MappingProxyType(counts),
-        linked_counts=MappingProxyType(linked),
-        linked=n_linked,
-        unlinked=total - n_linked,
-        fractions=MappingProxyType({q: frac(n) for q, n in counts.items()}),
-        linked_fraction=frac(n_linked),
-        unlinked_fraction=frac(total - n_linked),
-    )
-
-
-def effort_quarter(period, today: date):
-    """Effort alignment is about a quarter's tasks: the quarter viewed, or for a year its
-    quarter holding today (the first or last one when today lies outside the year)."""
-    if isinstance(period, periods.Quarter):
-        return period
-    day = min(max(today, period.start), period.end)
-    return periods.quarter_of(day, period.fiscal_start)
-
-
 def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
-    """The rollup of ``team`` (and every team under it), from the cache while nothing changed.
+    """The rollup of ``team`` (and every team under it), current to the last change.
 
-    Every change to a plan goes through okr.planning, which writes an audit event; the newest
-    event id of the organisation is therefore its data version. A rollup is kept per worker
-    under (version, team, period, day) and rebuilt after any write, so figures are right
-    straight after a change and the heavy loading runs once per change, not once per view.
+    Each worker keeps the few rollups read last (okr.rollup_state.Rollup) under (team,
+    period, day). Every change goes through okr.planning, which writes an audit event, so a
+    kept rollup compares its version with the organisation's newest event (one index lookup)
+    and is brought forward by the events since: figures are right straight after a change, and
+    a check-in or a finished task costs the path above it, not the whole tree.
     """
     today = today or _today()
+    session = db()
+    now = time.monotonic()
     if not current_app.config.get("ROLLUP_CACHE", True):
-        return _build_rollup(team, period, today)
-    version = db().exec(select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == team.org_id)).one()
-    key = (team.id, str(period), today, version)
+        return rollup_state.build_at(session, team, period, today, now)
     cache = current_app.extensions.setdefault("okr_rollup_cache", OrderedDict())
-    found = cache.get(key)
-    if found is not None:
-        cache.move_to_end(key)
-        return found
-    built = _build_rollup(team, period, today)
-    cache[key] = built
-    while len(cache) > ROLLUP_CACHE_SIZE:
-        cache.popitem(last=False)
+    lock = current_app.extensions.setdefault("okr_rollup_lock", threading.Lock())
+    key = (team.id, str(period), today)
+    with lock:  # a threaded server must not bring one rollup forward twice at once
+        found = cache.get(key)
+        version = rollup_state.latest_version(session, team.org_id)
+        if found is None:
+            built = rollup_state.build_at(session, team, period, today, now)
+        else:
+            built = rollup_state.bring_forward(session, found, version, now)
+            cache.move_to_end(key)
+        cache[key] = built
+        while len(cache) > ROLLUP_CACHE_SIZE:
+            cache.popitem(last=False)
     return built
 
 
 ROLLUP_CACHE_SIZE = 8  # a company year rollup holds every row it was made from: keep few
 
 
-def _build_rollup(team: m.Team, period, today: date) -> Rollup:
-    """Load, evaluate and annotate the rollup of ``team`` (and every team under it)."""
-    effort_period = effort_quarter(period, today)
-    data = queries.load_rollup(db(), team, period, today=today, effort_period=effort_period)
-    expected = period.elapsed(today)
-    root = rollup.evaluate(_team_in(team.id, data), expected=expected)
-    unaligned = [rollup.evaluate(_objective_in(o, data), expected=expected) for o in data.unaligned]
-    elsewhere = [rollup.evaluate(_objective_in(o, data), expected=expected) for o in data.elsewhere]
-
-    meta: dict[tuple[str, Any], dict] = {}
-    for tid, t in data.teams.items():
-        meta[("team", tid)] = {"team": t}
-    for tid, goals in data.goals.items():
-        for g in goals:
-            meta[("goal", g.id)] = {"team": data.teams.get(tid), "row": g}
-    objectives = [o for objs in data.aligned.values() for o in objs] + data.unaligned + data.elsewhere
-    silent_from = today if today <= period.end else period.end
-    for o in objectives:
-        meta[("objective", o.id)] = {"team": data.teams.get(o.team_id), "row": o,
-                                     "owner": data.names.get(o.owner_id)}
-        for kr in data.krs.get(o.id, ()):
-            meta[("key_result", kr.id)] = {
-                "team": data.teams.get(o.team_id), "row": kr, "owner": data.names.get(kr.owner_id),
-                "accountable": data.accountable.get(kr.id, []),
-                "silent": kr.progress_from == "checkins" and today >= period.start
-                and rollup.is_silent(kr.last_check_in_on, period.start, silent_from),
-            }
-            for p in data.projects.get(kr.id, ()):
-                done, live, dropped, *_ = data.counts.get(p.id, (0, 0, 0, None, None, False))
-                meta[("project", p.id)] = {"team": data.teams.get(p.team_id), "row": p,
-                                           "done": done, "live": live, "dropped": dropped}
-
-    samples = _samples(period, today)
-    trends: dict[tuple[str, Any], list[float]] = {}
-    if len(samples) > 1:
-        kr_series = {}
-        for o in objectives:
-            for kr in data.krs.get(o.id, ()):
-                if kr.progress_from == "checkins" and kr.kind != "milestone":
-                    kr_series[kr.id] = rollup.progress_series(
-                        kr.start, kr.target, data.points.get(kr.id, ()), samples,
-                        kind=kr.kind, before=data.before.get(kr.id),
-                    )
-        for tree in [root, *unaligned, *elsewhere]:
-            trends.update(rollup.trend(tree, kr_series, len(samples)))
-
-    result = Rollup(team, period, today, expected, root, unaligned, elsewhere, meta, trends, [],
-                    _effort(data.effort), data.teams, effort_period=effort_period)
-    for tree in [root, *unaligned, *elsewhere]:
-        for n in tree.walk():
-            result.index.setdefault((n.kind, n.id), n)
-    result.attention = _attention(result, {o.id for o in data.unaligned})
-    return result
+def attention_of(r: Rollup) -> list[Attention]:
+    """What needs attention in ``r``, in the request's language (kept with the rollup)."""
+    key = ("attention", str(get_locale()))
+    found = r.derived.get(key)
+    if found is None:
+        found = r.derived[key] = _attention(r)
+    return found
 
 
-def _attention(r: Rollup, unaligned_ids: set[int]) -> list[Attention]:
+def _attention(r: Rollup) -> list[Attention]:
     """What needs leadership's attention: items behind pace (off track first), silent key
-    results, objectives with no owner, key results with no Accountable, unaligned objectives."""
-    found: dict[tuple[str, Any], Attention] = {}
+    results, objectives with no owner, key results with no Accountable, unaligned objectives.
 
-    def flag(n: rollup.Node, reason: str, severity: int):
-        info = r.meta.get((n.kind, n.id), {})
-        a = found.get((n.kind, n.id))
-        if a is None:
-            a = found[(n.kind, n.id)] = Attention(n.kind, n.id, n.title, info.get("team"), [], severity)
-        a.reasons.append(reason)
-        a.severity = min(a.severity, severity)
+    An item weighted 0 is left out of every figure on purpose, and so is what lies under it:
+    none of it is reported. Each node's reasons are kept per node and language in
+    ``r.view_memo``, so after a change only the changed path is judged again."""
+    locale = str(get_locale())
+    memo = r.view_memo
+    words = None
+    found: list[Attention] = []
+    stack = [r.root, *r.unaligned, *r.elsewhere]
+    while stack:
+        n = stack.pop()
+        if n.kind == "project" or (n.weight is not None and n.weight == 0):
+            continue
+        stack.extend(n.children)
+        key = ("attention", id(n), locale)
+        hit = memo.get(key)
+        if hit is not None and hit[0] is n:
+            if hit[1] is not None:
+                found.append(hit[1])
+            continue
+        if words is None:
+            words = {"off": _("off track: %(reason)s"), "risk": _("at risk: %(reason)s"),
+                     "silent": _("no check-in for %(days)s days (last: %(last)s)"), "never": _("never"),
+                     "no_a": _("no Accountable (A) in its RACI"), "no_owner": _("objective has no owner"),
+                     "unaligned": _("aligned to no annual goal")}
+        item = _node_attention(n, r, words)
+        memo[key] = (n, item)
+        if item is not None:
+            found.append(item)
+    return sorted(found, key=lambda a: (a.severity, a.kind != "team", a.title))
 
-    for tree in [r.root, *r.unaligned, *r.elsewhere]:
-        for n in tree.walk():
-            if n.kind == "project":
-                continue
-            if n.status == rollup.OFF_TRACK:
-                flag(n, _("off track: %(reason)s", reason=n.status_reason), 0)
-            elif n.status == rollup.AT_RISK:
-                flag(n, _("at risk: %(reason)s", reason=n.status_reason), 1)
-            info = r.meta.get((n.kind, n.id), {})
-            if n.kind == "key_result":
-                if info.get("silent") and (n.progress is None or n.progress < 1):  # done: nothing to report
-                    last = info["row"].last_check_in_on
-                    flag(n, _("no check-in for %(days)s days (last: %(last)s)", days=rollup.SILENT_DAYS,
-                              last=last.isoformat() if last else _("never")), 2)
-                if not info.get("accountable"):
-                    flag(n, _("no Accountable (A) in its RACI"), 3)
-            if n.kind == "objective":
-                if info.get("row") is not None and info["row"].owner_id is None:
-                    flag(n, _("objective has no owner"), 4)
-                if n.id in unaligned_ids:
-                    flag(n, _("aligned to no annual goal"), 5)
-    return sorted(found.values(), key=lambda a: (a.severity, a.kind != "team", a.title))
+
+def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
+    reasons: list[tuple[int, str]] = []
+    if n.status == rollup.OFF_TRACK:
+        reasons.append((0, words["off"] % {"reason": n.status_reason}))
+    elif n.status == rollup.AT_RISK:
+        reasons.append((1, words["risk"] % {"reason": n.status_reason}))
+    info = r.meta.get((n.kind, n.id), {})
+    if n.kind == "key_result":
+        if info.get("silent") and (n.progress is None or n.progress < 1):  # done: nothing to report
+            last = info["row"].last_check_in_on
+            reasons.append((2, words["silent"] % {"days": rollup.SILENT_DAYS,
+                                                  "last": last.isoformat() if last else words["never"]}))
+        if not info.get("accountable"):
+            reasons.append((3, words["no_a"]))
+    if n.kind == "objective":
+        if info.get("row") is not None and info["row"].owner_id is None:
+            reasons.append((4, words["no_owner"]))
+        if n.id in r.unaligned_ids:
+            reasons.append((5, words["unaligned"]))
+    if not reasons:
+        return None
+    return Attention(n.kind, n.id, n.title, info.get("team"), [why for _sev, why in reasons],
+                     min(sev for sev, _why in reasons))
 
 
 # --- presenting -------------------------------------------------------------------------------
@@ -379,31 +251,6 @@ def url_bases(r: Rollup) -> tuple[str, str]:
     return brace(explain).replace("/KIND/1/", "/{}/{}/"), brace(team).replace("/SLUG/", "/{}/")
 
 
-@dataclass(slots=True)
-class Row:
-    """One line of the drill-down, every string ready (the page has thousands of them, so the
-    template only places them: no macro calls, translations or URL building per row)."""
-
-    node: rollup.Node
-    depth: int
-    open: bool
-    title_url: str | None
-    team_name: str | None
-    team_url: str | None
-    explain_url: str
-    figure: str
-    data_progress: str
-    width: int
-    status_label: str
-    weight_text: str
-    score_text: str
-    band_label: str
-    spark: str
-    facts: str
-    lazy_url: str | None = None  # a key result: its projects and tasks come on opening
-    close: int = 0  # how many <details> to close after this row
-
-
 #: The attention list shows this many items first (worst first); "show all" lists every one.
 ATTENTION_SHOWN = 60
 
@@ -412,27 +259,75 @@ ATTENTION_SHOWN = 60
 INLINE_KEY_RESULTS = 300
 
 
-def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]:
-    """The drill-down in document order: team → goal → objective → key result; projects and
-    their tasks open on demand (htmx) or on the key result's explain page (without script).
-    Past INLINE_KEY_RESULTS key results, objectives open theirs on demand the same way."""
-    inline_krs = sum(1 for k in r.index if k[0] == "key_result") <= INLINE_KEY_RESULTS
-    explain_base, team_base = url_bases(r)
-    labels = {k: str(v) for k, v in STATUS_LABELS.items()}
-    bands = {k: str(v) for k, v in BAND_LABELS.items()}
-    weight_fmt, not_counted = _("weight %(w)s"), _("not counted")
-    score_fmt = _("score %(s)s")
-    words = {
-        "milestone": _("milestone"), "done": _("done"), "not done": _("not done"), "now": _("now"),
-        "last": _("last check-in"), "never": _("never"), "nobody": _("nobody"), "owner": _("owner"),
-        "from_projects": _("progress from its projects"), "committed": _("committed"),
-        "aspirational": _("aspirational"),
-    }
-    tasks_fmt = _("%(done)s done of %(live)s live tasks, %(dropped)s dropped (not counted)")
-    rows: list[Row] = []
+def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
+    """The drill-down in document order as nested ``<details>``: team → goal → objective → key
+    result; projects and their tasks open on demand (htmx) or on the key result's explain
+    page (without script). Past INLINE_KEY_RESULTS key results, objectives open theirs on
+    demand the same way.
 
-    def facts(n: rollup.Node, info: dict) -> str:
-        row = info.get("row")
+    Each line is rendered once by the ``line`` macro of reports/_tree.html and kept per node
+    and language in ``r.view_memo``: after a check-in only the lines on its path are made
+    again, and a company page is the joining of kept strings.
+    """
+    inline_krs = r.derived.get("inline_krs")
+    if inline_krs is None:
+        inline_krs = r.derived["inline_krs"] = sum(1 for k in r.index if k[0] == "key_result") <= INLINE_KEY_RESULTS
+    locale = str(get_locale())
+    memo = r.view_memo
+    maker = None
+    parts: list[str] = []
+
+    def visit(n: rollup.Node, depth: int, opened: bool, parent_team) -> None:
+        nonlocal maker
+        info = r.meta.get((n.kind, n.id), {})
+        team = info.get("team")
+        leaf = n.kind == "key_result" or (n.kind == "objective" and not inline_krs)
+        key = ("line", id(n), locale, depth, opened, leaf)
+        hit = memo.get(key)
+        if hit is not None and hit[0] is n:
+            parts.append(hit[1])
+        else:
+            maker = maker or _LineMaker(r)
+            html = maker.line(n, info, depth, opened, team if team is not parent_team or n.kind == "team" else None, leaf)
+            memo[key] = (n, html)
+            parts.append(html)
+        if not leaf:
+            for c in n.children:
+                visit(c, depth + 1, n.kind == "team" and depth == depth0, team)
+        parts.append("</details>")
+
+    for root in roots:
+        visit(root, depth0, depth0 == 0, None)
+    return Markup("".join(parts))
+
+
+class _LineMaker:
+    """Everything a drill-down line needs that is the same for every line of a page: labels
+    in the request's language, URL patterns and the macro, looked up once."""
+
+    def __init__(self, r: Rollup):
+        from flask import current_app
+
+        self.r = r
+        self.macro = current_app.jinja_env.get_template("reports/_tree.html").module.line
+        self.explain_base, self.team_base = url_bases(r)
+        self.labels = {k: str(v) for k, v in STATUS_LABELS.items()}
+        self.bands = {k: str(v) for k, v in BAND_LABELS.items()}
+        self.kinds = {k: str(v) for k, v in KIND_LABELS.items()}
+        self.weight_fmt, self.not_counted = _("weight %(w)s"), _("not counted")
+        self.score_fmt = _("score %(s)s")
+        self.lazy_label = _("What it is made of")
+        self.pace_class = width_class(r.expected)
+        self.words = {
+            "milestone": _("milestone"), "done": _("done"), "not done": _("not done"), "now": _("now"),
+            "last": _("last check-in"), "never": _("never"), "nobody": _("nobody"), "owner": _("owner"),
+            "from_projects": _("progress from its projects"), "committed": _("committed"),
+            "aspirational": _("aspirational"),
+        }
+        self.tasks_fmt = _("%(done)s done of %(live)s live tasks, %(dropped)s dropped (not counted)")
+
+    def facts(self, n: rollup.Node, info: dict) -> str:
+        row, words = info.get("row"), self.words
         if row is None:
             return ""
         if n.kind == "key_result":
@@ -448,43 +343,31 @@ def tree_rows(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> list[Row]
         if n.kind == "objective":
             return f"{row.quarter} · {words[row.kind] if row.kind in words else row.kind} · {words['owner']}: {info.get('owner') or words['nobody']}"
         if n.kind == "project":
-            return f"{row.month} · " + tasks_fmt % {"done": info["done"], "live": info["live"], "dropped": info["dropped"]}
+            return f"{row.month} · " + self.tasks_fmt % {"done": info["done"], "live": info["live"], "dropped": info["dropped"]}
         return ""
 
-    def visit(n: rollup.Node, depth: int, opened: bool, parent_team=None) -> None:
-        info = r.meta.get((n.kind, n.id), {})
-        team = info.get("team")
-        shown_team = team if team is not parent_team or n.kind == "team" else None  # only where it changes
-        weight = weight_fmt % {"w": qty(n.weight)}
+    def line(self, n: rollup.Node, info: dict, depth: int, opened: bool, shown_team, leaf: bool) -> str:
+        weight = self.weight_fmt % {"w": qty(n.weight)}
         if not n.counted:
-            weight += f" · {not_counted}"
-        row = Row(
-            node=n, depth=depth, open=opened,
-            title_url=team_base.format(quote(team.slug, safe="")) if n.kind == "team" and team else None,
+            weight += f" · {self.not_counted}"
+        team = info.get("team")
+        explain_url = self.explain_base.format(n.kind, n.id)
+        return str(self.macro(
+            n=n, depth=depth, open=opened, kind_label=self.kinds.get(n.kind, n.kind),
+            title_url=self.team_base.format(quote(team.slug, safe="")) if n.kind == "team" and team else None,
             team_name=shown_team.name if shown_team and n.kind != "team" else None,
-            team_url=team_base.format(quote(shown_team.slug, safe="")) if shown_team and n.kind != "team" else None,
-            explain_url=explain_base.format(n.kind, n.id),
+            team_url=self.team_base.format(quote(shown_team.slug, safe="")) if shown_team and n.kind != "team" else None,
+            explain_url=explain_url,
             figure=pct(n.progress), data_progress=num4(n.progress), width=width_class(n.progress),
-            status_label=labels.get(n.status, "") if n.status else "",
+            status_label=self.labels.get(n.status, "") if n.status else "",
             weight_text=weight,
-            score_text=score_fmt % {"s": num4(n.score)} if n.score is not None else "",
-            band_label=bands.get(n.band, "") if n.band else "",
-            spark=sparkline(r.trends.get((n.kind, n.id))) if n.kind != "project" else "",
-            facts=facts(n, info),
-        )
-        rows.append(row)
-        if n.kind == "key_result" or (n.kind == "objective" and not inline_krs):
-            if n.children:
-                row.lazy_url = row.explain_url
-            row.close = 1
-            return
-        for c in n.children:
-            visit(c, depth + 1, n.kind == "team" and depth == depth0, team)
-        rows[-1].close += 1
-
-    for root in roots:
-        visit(root, depth0, depth0 == 0)
-    return rows
+            score_text=self.score_fmt % {"s": num4(n.score)} if n.score is not None else "",
+            band_label=self.bands.get(n.band, "") if n.band else "",
+            spark=sparkline(self.r.trends.get((n.kind, n.id))) if n.kind != "project" else "",
+            facts=self.facts(n, info),
+            lazy_url=explain_url if leaf and n.children else None,
+            lazy_label=self.lazy_label, pace_class=self.pace_class,
+        ))
 
 
 def node_json(n: rollup.Node, r: Rollup) -> dict:
@@ -533,7 +416,7 @@ def rollup_json(r: Rollup) -> dict:
         attention=[
             {"kind": a.kind, "id": a.id, "title": a.title, "team": a.team.slug if a.team else None,
              "reasons": a.reasons}
-            for a in r.attention
+            for a in attention_of(r)
         ],
         effort={
             "quarter": str(r.effort_period),
@@ -558,7 +441,7 @@ def _context(r: Rollup, **extra) -> dict:
         other = periods.quarter_of(min(max(r.today, r.period.start), r.period.end), _fiscal_start())
     return dict(
         r=r, period=str(r.period), prev_period=str(prev_p), next_period=str(next_p), other_period=str(other),
-        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline, tree_rows=tree_rows,
+        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline, tree_html=tree_html,
         lazy_label=_("What it is made of"), pace_class=width_class(r.expected), explain_base=url_bases(r)[0], team_base=url_bases(r)[1],
         status_labels=STATUS_LABELS, band_labels=BAND_LABELS, kind_labels=KIND_LABELS,
         quadrant_labels=QUADRANT_LABELS, quadrants=eisenhower.ORDER, is_company=r.team.parent_id is None,
@@ -595,8 +478,9 @@ def _page(team: m.Team, period_text: str):
     r = build_rollup(team, period)
     if wants_json():
         return jsonify(rollup_json(r))
-    limit = len(r.attention) if request.args.get("all") else ATTENTION_SHOWN
-    return render("reports/rollup.html", attention_limit=limit, **_context(r))
+    attention = attention_of(r)
+    limit = len(attention) if request.args.get("all") else ATTENTION_SHOWN
+    return render("reports/rollup.html", attention=attention, attention_limit=limit, **_context(r))
 
 
 # --- pages ------------------------------------------------------------------------------------

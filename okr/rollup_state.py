@@ -1,0 +1,517 @@
+"""Rollups built from the tables and brought forward by the changes written since.
+
+A rollup of a team × period is loaded in a fixed number of set-based queries
+(``okr.queries.load_rollup``) and evaluated by ``okr.rollup``, the one source of the formulas.
+Every change goes through ``okr.planning``, which writes an audit event, so the organisation's
+newest event id is its data version. :func:`bring_forward` reads the events written since a
+rollup was built: when they only touch tasks and check-ins (the everyday writes of a working
+week) it reloads just the projects, key results and teams they touched and re-evaluates only
+the paths above them; anything else (a plan edited, a RACI letter, a team moved, many events)
+rebuilds from the tables. Either way the figures equal a rebuild's (tests/test_rollup_state.py).
+
+No Flask here: ``okr.web.reports`` keeps a few of these per worker and adds what a page shows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from okr import eisenhower, periods, queries, rollup
+from okr import models as m
+
+#: More events than this since a rollup was built: rebuild rather than bring it forward.
+MAX_EVENTS = 200
+
+#: Task fields that move no figure: a card's place in its quadrant, its text, who holds it.
+_TASK_QUIET = frozenset({"position", "title", "description", "assignee_id", "delegated_by_id",
+                         "due_on", "done_at", "carry_count", "updated_at", "updated_by_id"})
+#: Key result fields that change through check-ins (okr.planning.refresh_key_result).
+_KR_FROM_CHECK_INS = frozenset({"current", "confidence", "last_check_in_on", "updated_at", "updated_by_id"})
+
+
+@dataclass
+class Rollup:
+    """One evaluated rollup: the tree, the groups outside it, and what they were made from.
+
+    ``version`` is the organisation's newest audit event id the figures include. ``derived``
+    holds what the web layer makes from the tree per language (attention lists, page rows);
+    it is emptied whenever the tree changes.
+    """
+
+    team: Any
+    period: Any
+    today: date
+    expected: Decimal
+    root: rollup.Node
+    unaligned: list[rollup.Node]
+    elsewhere: list[rollup.Node]
+    meta: dict[tuple[str, Any], dict]
+    trends: dict[tuple[str, Any], list[float]]
+    effort: eisenhower.Share
+    teams: dict[int, Any]
+    effort_period: Any
+    version: int | None
+    index: dict[tuple[str, Any], rollup.Node] = field(default_factory=dict)
+    derived: dict = field(default_factory=dict)
+    # What a bring-forward needs: the rows, the inputs and the memos of evaluation and trends.
+    data: queries.RollupData | None = None
+    inputs: _Inputs | None = None
+    eval_memo: dict = field(default_factory=dict)
+    trend_memo: dict = field(default_factory=dict)
+    # What pages make of each node (lines, attention reasons), kept by the web layer under
+    # (what, id(node), …) → (node, made): a node that did not change is not made again.
+    view_memo: dict = field(default_factory=dict)
+    samples: list[date] = field(default_factory=list)
+    kr_series: dict[int, list[float]] = field(default_factory=dict)
+    unaligned_ids: frozenset = frozenset()
+    gaps: dict[int, float] = field(default_factory=dict)  # ids below ``version`` not seen yet
+
+    def node(self, kind: str, item_id: Any) -> rollup.Node | None:
+        return self.index.get((kind, item_id))
+
+
+def effort_quarter(period, today: date):
+    """Effort alignment is about a quarter's tasks: the quarter viewed, or for a year its
+    quarter holding today (the first or last one when today lies outside the year)."""
+    if isinstance(period, periods.Quarter):
+        return period
+    day = min(max(today, period.start), period.end)
+    return periods.quarter_of(day, period.fiscal_start)
+
+
+def samples(period, today: date) -> list[date]:
+    """Trend points: each week's Sunday (a quarter) or each month's end (a year) up to today,
+    and today itself."""
+    end = min(period.end, today)
+    if today < period.start:
+        return []
+    if isinstance(period, periods.Year):
+        days = [mo.end for mo in period.months()]
+    else:
+        days = [w.end for w in period.weeks()]
+    out = [d for d in days if d < end]
+    out.append(end)
+    return out
+
+
+def latest_version(session: Session, org_id: int) -> int | None:
+    """The organisation's data version: its newest audit event id (one index lookup)."""
+    return session.exec(select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == org_id)).one()
+
+
+# --- inputs of okr.rollup, kept so that a change replaces only its path ----------------------
+
+
+@dataclass
+class _Inputs:
+    kr: dict[int, rollup.KRIn]
+    objective: dict[int, rollup.ObjectiveIn]
+    goal: dict[int, rollup.GoalIn]
+    team: dict[int, rollup.TeamIn]
+    kr_objective: dict[int, int]  # kr id -> objective id
+    objective_goal: dict[int, int]  # objective id -> goal id (aligned in this rollup only)
+    goal_team: dict[int, int]  # goal id -> team id
+    project_kr: dict[int, int]  # project id -> kr id
+    pace: dict[str, Decimal]  # a year's quarters -> their own pace (empty for a quarter)
+
+
+def _project_in(p, counts) -> rollup.ProjectIn:
+    done, live, _dropped, done_est, live_est, all_est = counts.get(p.id, (0, 0, 0, None, None, False))
+    return rollup.ProjectIn(p.id, p.title, done, live, done_estimate=done_est if all_est else None,
+                            live_estimate=live_est if all_est else None)
+
+
+def _kr_in(kr, data: queries.RollupData) -> rollup.KRIn:
+    return rollup.KRIn(
+        kr.id, kr.title, kr.kind, kr.start, kr.target,
+        None if kr.last_check_in_on is None else kr.current,
+        done=kr.is_done, weight=kr.weight, progress_from=kr.progress_from,
+        confidence=kr.confidence, projects=tuple(_project_in(p, data.counts) for p in data.projects.get(kr.id, ())),
+        score_override=kr.score_override,
+    )
+
+
+def _objective_in(o, inputs: _Inputs, data: queries.RollupData) -> rollup.ObjectiveIn:
+    krs = []
+    for kr in data.krs.get(o.id, ()):
+        krs.append(inputs.kr.setdefault(kr.id, _kr_in(kr, data)))
+        inputs.kr_objective[kr.id] = o.id
+        for p in data.projects.get(kr.id, ()):
+            inputs.project_kr[p.id] = kr.id
+    found = rollup.ObjectiveIn(o.id, o.title, kind=o.kind, weight=o.weight, key_results=tuple(krs),
+                               expected=inputs.pace.get(o.quarter))
+    inputs.objective[o.id] = found
+    return found
+
+
+def _goal_in(g, inputs: _Inputs, data: queries.RollupData) -> rollup.GoalIn:
+    measure = None
+    if g.measure_start is not None and g.measure_target is not None:
+        measure = (g.measure_start, g.measure_target, g.measure_current)
+    objectives = []
+    for o in data.aligned.get(g.id, ()):
+        objectives.append(_objective_in(o, inputs, data))
+        inputs.objective_goal[o.id] = g.id
+    found = rollup.GoalIn(g.id, g.title, weight=g.weight, measure=measure, objectives=tuple(objectives))
+    inputs.goal[g.id] = found
+    return found
+
+
+def _team_in(tid: int, inputs: _Inputs, data: queries.RollupData) -> rollup.TeamIn:
+    team = data.teams[tid]
+    goals = []
+    for g in data.goals.get(tid, ()):
+        goals.append(_goal_in(g, inputs, data))
+        inputs.goal_team[g.id] = tid
+    found = rollup.TeamIn(
+        tid, team.name, goals=tuple(goals),
+        children=tuple(_team_in(c, inputs, data) for c in data.children.get(tid, ()) if c in data.teams and c != tid),
+    )
+    inputs.team[tid] = found
+    return found
+
+
+def _effort(data: queries.RollupData) -> eisenhower.Share:
+    """eisenhower.Share from grouped counts of the rollup's teams (the rule of effort_share:
+    dropped tasks are not counted; each fraction is over the live total)."""
+    counts = dict.fromkeys(eisenhower.ORDER, 0)
+    linked = dict.fromkeys(eisenhower.ORDER, 0)
+    for rows in data.effort.values():
+        for important, urgent, is_linked, status, n in rows:
+            if status == eisenhower.DROPPED:
+                continue
+            q = eisenhower.quadrant(important, urgent)
+            counts[q] += n
+            if is_linked:
+                linked[q] += n
+    total = sum(counts.values())
+    n_linked = sum(linked.values())
+    frac = lambda part: Decimal(0) if total == 0 else Decimal(part) / Decimal(total)  # noqa: E731
+    return eisenhower.Share(
+        total=total,
+        counts=MappingProxyType(counts),
+        linked_counts=MappingProxyType(linked),
+        linked=n_linked,
+        unlinked=total - n_linked,
+        fractions=MappingProxyType({q: frac(n) for q, n in counts.items()}),
+        linked_fraction=frac(n_linked),
+        unlinked_fraction=frac(total - n_linked),
+    )
+
+
+def _series(kr, data: queries.RollupData, sample_days: list[date]) -> list[float] | None:
+    if kr.progress_from != "checkins" or kr.kind == "milestone" or len(sample_days) < 2:
+        return None
+    return rollup.progress_series(kr.start, kr.target, data.points.get(kr.id, ()), sample_days,
+                                  kind=kr.kind, before=data.before.get(kr.id))
+
+
+def _kr_meta(kr, o, data: queries.RollupData, period, today: date) -> dict:
+    """What a key result's line shows besides its figure. Silence is judged within the key
+    result's own quarter (in a year's rollup too) and only for key results measured by
+    check-ins: a milestone moves by being done."""
+    quarter = period if isinstance(period, periods.Quarter) else periods.parse(o.quarter, period.fiscal_start)
+    return {
+        "team": data.teams.get(o.team_id), "row": kr, "owner": data.names.get(kr.owner_id),
+        "accountable": data.accountable.get(kr.id, []),
+        "silent": kr.progress_from == "checkins" and kr.kind != "milestone" and today >= quarter.start
+        and rollup.is_silent(kr.last_check_in_on, quarter.start, min(today, quarter.end)),
+    }
+
+
+def _project_meta(p, data: queries.RollupData) -> dict:
+    done, live, dropped, *_ = data.counts.get(p.id, (0, 0, 0, None, None, False))
+    return {"team": data.teams.get(p.team_id), "row": p, "done": done, "live": live, "dropped": dropped}
+
+
+def _objectives(data: queries.RollupData) -> list:
+    return [o for objs in data.aligned.values() for o in objs] + data.unaligned + data.elsewhere
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def build(session: Session, team, period, today: date, *, version: int | None = None) -> Rollup:
+    """Load and evaluate the rollup of ``team`` (and every team under it) from the tables."""
+    effort_period = effort_quarter(period, today)
+    data = queries.load_rollup(session, team, period, today=today, effort_period=effort_period)
+    r = Rollup(team=data.teams.get(team.id, team), period=period, today=today, expected=period.elapsed(today),
+               root=None, unaligned=[], elsewhere=[], meta={}, trends={}, effort=_effort(data),
+               teams=data.teams, effort_period=effort_period, version=version, data=data,
+               samples=samples(period, today), unaligned_ids=frozenset(o.id for o in data.unaligned))
+    pace = {str(q): q.elapsed(today) for q in period.quarters()} if isinstance(period, periods.Year) else {}
+    r.inputs = _Inputs({}, {}, {}, {}, {}, {}, {}, {}, pace)
+    team_in = _team_in(team.id, r.inputs, data)
+    side = [_objective_in(o, r.inputs, data) for o in data.unaligned + data.elsewhere]
+
+    meta = r.meta
+    for tid, t in data.teams.items():
+        meta[("team", tid)] = {"team": t}
+    for tid, goals in data.goals.items():
+        for g in goals:
+            meta[("goal", g.id)] = {"team": data.teams.get(tid), "row": g}
+    for o in _objectives(data):
+        meta[("objective", o.id)] = {"team": data.teams.get(o.team_id), "row": o, "owner": data.names.get(o.owner_id)}
+        for kr in data.krs.get(o.id, ()):
+            meta[("key_result", kr.id)] = _kr_meta(kr, o, data, period, today)
+            series = _series(kr, data, r.samples)
+            if series is not None:
+                r.kr_series[kr.id] = series
+            for p in data.projects.get(kr.id, ()):
+                meta[("project", p.id)] = _project_meta(p, data)
+    _evaluate(r, team_in, side)
+    return r
+
+
+def _evaluate(r: Rollup, team_in: rollup.TeamIn, side: list[rollup.ObjectiveIn]) -> None:
+    """Evaluate the inputs (reusing every unchanged subtree), draw trends, index the nodes."""
+    # Projects are measured by estimate where every live task has one (okr.rollup: project).
+    r.root = rollup.evaluate(team_in, expected=r.expected, by_estimate=True, memo=r.eval_memo)
+    nodes = [rollup.evaluate(o, expected=r.expected, by_estimate=True, memo=r.eval_memo) for o in side]
+    n_unaligned = len(r.data.unaligned)
+    r.unaligned, r.elsewhere = nodes[:n_unaligned], nodes[n_unaligned:]
+    if len(r.samples) > 1:
+        for tree in [r.root, *nodes]:
+            rollup.trend(tree, r.kr_series, len(r.samples), memo=r.trend_memo, out=r.trends)
+    # Index the nodes; a subtree reused from the memo is indexed already (same node objects).
+    old, index = r.index, dict(r.index)
+    stack = [r.root, *nodes]
+    while stack:
+        n = stack.pop()
+        key = (n.kind, n.id)
+        if old.get(key) is n:
+            continue
+        index[key] = n
+        stack.extend(n.children)
+    r.index = index
+    r.derived = {}
+    # The memos forget what the tree no longer uses, now and then (they only grow in between).
+    live = None
+    if len(r.trend_memo) > 2 * len(index) + 16:
+        live = {id(n) for n in index.values()}
+        r.trend_memo = {k: v for k, v in r.trend_memo.items() if k in live}
+    if len(r.view_memo) > 8 * len(index) + 64:
+        live = live or {id(n) for n in index.values()}
+        r.view_memo = {k: v for k, v in r.view_memo.items() if k[1] in live}
+    if len(r.eval_memo) > 2 * len(index) + 16:
+        i = r.inputs
+        inputs = {id(x) for d in (i.kr, i.objective, i.goal, i.team) for x in d.values()}
+        r.eval_memo = {k: v for k, v in r.eval_memo.items() if k[0] in inputs}
+
+
+# --- bringing forward ----------------------------------------------------------------------------
+
+#: A rollup built at version V looks again at ids this far below V that it did not see: on
+#: PostgreSQL two writers may commit their events out of id order (ids are handed out at
+#: insert, rows appear at commit), so an id below the version can appear a moment later.
+GAP_WINDOW = 256
+#: An id still missing after this many seconds was a rolled-back insert: stop looking for it.
+GAP_SECONDS = 120.0
+
+
+@dataclass
+class _Touched:
+    tasks: set[int] = field(default_factory=set)
+    check_ins: set[int] = field(default_factory=set)
+    krs: set[int] = field(default_factory=set)
+    projects: set[int] = field(default_factory=set)  # a task's project before the change
+    teams: set[int] = field(default_factory=set)  # a task's team before the change
+
+
+def _classify(events) -> _Touched | None:
+    """What the events touched, or None when one of them needs a rebuild."""
+    touched = _Touched()
+    for _id, item_type, item_id, action, before, after in events:
+        if item_type == "task":
+            if action == "update":
+                old = json.loads(before or "{}")
+                changed = set(old) | set(json.loads(after or "{}"))
+                if changed <= _TASK_QUIET:
+                    continue
+                if old.get("project_id") is not None:
+                    touched.projects.add(int(old["project_id"]))
+                if old.get("team_id") is not None:
+                    touched.teams.add(int(old["team_id"]))
+            touched.tasks.add(item_id)
+        elif item_type == "check_in":
+            touched.check_ins.add(item_id)
+        elif item_type == "key_result" and action == "update":
+            changed = set(json.loads(before or "{}")) | set(json.loads(after or "{}"))
+            if not changed <= _KR_FROM_CHECK_INS:
+                return None
+            touched.krs.add(item_id)
+        else:
+            return None
+    return touched
+
+
+#: At most this many unseen ids are watched (the highest): ids of other organisations on the
+#: same server are unseen too, and must not make every look a long list.
+GAP_MAX = 64
+
+
+def _gaps(ids, low: int, high: int, now: float) -> dict[int, float]:
+    """{id: now} for the ids in (low, high] not in ``ids``, the highest GAP_MAX of them."""
+    if high <= low:
+        return {}
+    missing = sorted(set(range(max(low, high - 4 * GAP_WINDOW) + 1, high + 1)) - set(ids))
+    return dict.fromkeys(missing[-GAP_MAX:], now)
+
+
+def build_at(session: Session, team, period, today: date, now: float) -> Rollup:
+    """:func:`build` at the organisation's current version, noting the ids just below it that
+    have no event yet (one query: the ids of the organisation's newest GAP_WINDOW events)."""
+    ids = session.exec(
+        select(m.AuditEvent.id).where(m.AuditEvent.org_id == team.org_id)
+        .order_by(m.AuditEvent.id.desc()).limit(GAP_WINDOW)
+    ).all()
+    version = ids[0] if ids else None
+    r = build(session, team, period, today, version=version)
+    if ids:
+        r.gaps = _gaps(ids, ids[-1], version, now)
+    return r
+
+
+def bring_forward(session: Session, r: Rollup, version: int | None, now: float) -> Rollup:
+    """A rollup with every change up to ``version`` in it: ``r`` itself when nothing changed,
+    a copy brought forward when the changes since are everyday ones (tasks, check-ins), else a
+    rebuild from the tables. ``r`` is never changed, so a page still reading it is safe."""
+    gaps = {i: t for i, t in r.gaps.items() if now - t < GAP_SECONDS}
+    if version == r.version and not gaps:
+        return r
+    base = r.version or 0  # None: the organisation had no event yet
+    if version is None or version < base or r.data is None:
+        return build_at(session, r.team, r.period, r.today, now)
+    E = m.AuditEvent
+    newer = sa.and_(E.id > base, E.id <= version)
+    events = session.exec(
+        select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
+        .where(E.org_id == r.team.org_id, sa.or_(newer, E.id.in_(sorted(gaps))) if gaps else newer)
+        .order_by(E.id)
+        .limit(MAX_EVENTS + 1)
+    ).all()
+    touched = _classify(events) if len(events) <= MAX_EVENTS else None
+    if touched is None:
+        return build_at(session, r.team, r.period, r.today, now)
+    seen = {e[0] for e in events}
+    gaps = {i: t for i, t in gaps.items() if i not in seen}
+    gaps.update(_gaps(seen, base, version, now))
+    gaps = dict(sorted(gaps.items())[-GAP_MAX:])
+    if not events:
+        if version == r.version and gaps == r.gaps:
+            return r
+        return replace(r, version=version, gaps=gaps)
+    fresh = _apply(session, r, touched)
+    fresh.version, fresh.gaps = version, gaps
+    return fresh
+
+
+def _apply(session: Session, r: Rollup, t: _Touched) -> Rollup:
+    """A copy of ``r`` with what the touched tasks and check-ins change reloaded and the paths
+    above them re-evaluated (every other subtree is reused as it is)."""
+    data, inputs = r.data, r.inputs
+    T = m.Task
+    if t.tasks:
+        for team_id, project_id in session.exec(
+            select(T.team_id, T.project_id).where(T.id.in_(sorted(t.tasks)))
+        ).all():
+            t.teams.add(team_id)
+            if project_id is not None:
+                t.projects.add(project_id)
+    if t.check_ins:
+        t.krs.update(session.exec(
+            select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(sorted(t.check_ins)))
+        ).all())
+    projects = sorted(p for p in t.projects if p in inputs.project_kr)
+    teams = sorted(tid for tid in t.teams if tid in inputs.team)
+    krs = sorted(k for k in t.krs if k in inputs.kr_objective)
+    if not (projects or teams or krs):
+        return replace(r)
+
+    data = replace(data)
+    out = replace(r, data=data, meta=dict(r.meta), derived={}, kr_series=dict(r.kr_series),
+                  trends=dict(r.trends), inputs=_Inputs(dict(inputs.kr), dict(inputs.objective),
+                  dict(inputs.goal), dict(inputs.team), inputs.kr_objective, inputs.objective_goal,
+                  inputs.goal_team, inputs.project_kr, inputs.pace))
+    inputs = out.inputs
+    # Projects: new task counts for those in this rollup.
+    if projects:
+        fresh = queries.project_task_counts(session, projects)
+        data.counts = {**data.counts, **dict.fromkeys(projects, (0, 0, 0, None, None, False)), **fresh}
+        for pid in projects:
+            out.meta[("project", pid)] = _project_meta(out.meta[("project", pid)]["row"], data)
+    # Teams: the effort split of those in this rollup.
+    if teams:
+        fresh = queries.effort_by_team(session, teams, out.effort_period)
+        data.effort = {**data.effort, **{tid: fresh.get(tid, []) for tid in teams}}
+        out.effort = _effort(data)
+    # Key results: their rows (current, confidence, last check-in) and check-ins of the period.
+    if krs:
+        rows = {kr.id: (kr, name) for kr, name in queries.rollup_key_results(session, krs)}
+        if len(rows) < len(krs):  # archived meanwhile: only a rebuild drops it from the tree
+            return build(session, r.team, r.period, r.today, version=r.version)
+        points, before = queries.check_in_points(session, krs, out.period, out.today)
+        data.points = {**data.points, **{k: points.get(k, []) for k in krs}}
+        data.before = {**{k: v for k, v in data.before.items() if k not in rows}, **before}
+        data.names = dict(data.names)
+        new_krs = dict(data.krs)
+        for kid, (kr, name) in rows.items():
+            oid = inputs.kr_objective[kid]
+            new_krs[oid] = [kr if k.id == kid else k for k in new_krs[oid]]
+            if kr.owner_id is not None and name is not None:
+                data.names[kr.owner_id] = name
+        data.krs = new_krs
+        for kid, (kr, _name) in rows.items():
+            o = out.meta[("objective", inputs.kr_objective[kid])]["row"]
+            out.meta[("key_result", kid)] = _kr_meta(kr, o, data, out.period, out.today)
+            series = _series(kr, data, out.samples)
+            if series is None:
+                out.kr_series.pop(kid, None)
+            else:
+                out.kr_series[kid] = series
+
+    # New inputs along every changed path: key result → objective → goal → teams to the root.
+    changed_krs = set(krs) | {inputs.project_kr[p] for p in projects}
+    if not changed_krs:
+        return out
+    objectives: set[int] = set()
+    for kid in changed_krs:
+        oid = inputs.kr_objective[kid]
+        row = next(k for k in data.krs[oid] if k.id == kid)
+        inputs.kr[kid] = _kr_in(row, data)
+        objectives.add(oid)
+    goals: set[int] = set()
+    for oid in objectives:
+        old = inputs.objective[oid]
+        inputs.objective[oid] = replace(old, key_results=tuple(inputs.kr[k.id] for k in old.key_results))
+        if oid in inputs.objective_goal:
+            goals.add(inputs.objective_goal[oid])
+    parents = {child: tid for tid, kids in data.children.items() for child in kids}
+    chain: list[int] = []  # changed teams, each before its parent
+    for gid in goals:
+        old = inputs.goal[gid]
+        inputs.goal[gid] = replace(old, objectives=tuple(inputs.objective[o.id] for o in old.objectives))
+        path, tid = [], inputs.goal_team[gid]
+        while tid is not None and tid in inputs.team and tid not in path:
+            path.append(tid)
+            tid = None if tid == out.team.id else parents.get(tid)
+        chain.extend(path)
+    order = {tid: i for i, tid in enumerate(chain)}  # a parent's last place is after its children
+    for tid in sorted(set(chain), key=lambda x: order[x]):
+        old = inputs.team[tid]
+        inputs.team[tid] = replace(
+            old,
+            goals=tuple(inputs.goal[g.id] for g in old.goals),
+            children=tuple(inputs.team[c.id] for c in old.children),
+        )
+    side = [inputs.objective[o.id] for o in data.unaligned + data.elsewhere]
+    _evaluate(out, inputs.team[out.team.id], side)
+    return out
