@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
@@ -62,6 +63,80 @@ def user_names(session: Session, ids) -> dict[int, str]:
     return dict(session.exec(select(m.User.id, m.User.name).where(m.User.id.in_(ids))).all())
 
 
+def raci_holders(raci: dict) -> list[int]:
+    """The people holding a letter in a ``raci_letters`` result (for the names lookup)."""
+    return [user_id for letters in raci.values() for _letter, user_id in letters]
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    """A project's progress as the plan pages show it (the rollup's figure, okr.rollup).
+
+    ``done`` of ``live`` tasks (dropped ones are not live; ``dropped`` counts them apart);
+    ``value`` 0…1, None with no live task; ``by_estimate`` when every live task has an
+    estimate, and then ``value`` is done estimate / live estimate.
+    """
+
+    done: int
+    live: int
+    dropped: int
+    value: Decimal | None
+    by_estimate: bool
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.value is None else int((self.value * 100).to_integral_value())
+
+
+def project_progress(session: Session, project_ids) -> dict[int, ProjectProgress]:
+    """{project id: ProjectProgress} for the given projects, from one GROUP BY over their
+    tasks (``project_task_counts``); a project with no task gets 0 of 0."""
+    from okr import rollup
+
+    ids = list(project_ids)
+    counts = project_task_counts(session, ids) if ids else {}
+    out = {}
+    for pid in ids:
+        done, live, dropped, done_est, live_est, all_est = counts.get(pid, (0, 0, 0, None, None, False))
+        by_estimate = bool(all_est and live_est)
+        value = rollup.project_progress(done, live, done_estimate=done_est if all_est else None,
+                                        live_estimate=live_est if all_est else None, by_estimate=True)
+        out[pid] = ProjectProgress(done, live, dropped, value, by_estimate)
+    return out
+
+
+@dataclass(frozen=True)
+class CopyLink:
+    """The other end of a copy-forward link: the item's id and the period it sits in."""
+
+    id: int
+    period: str
+
+
+def copy_links(session: Session, model, period_column: str, rows) -> tuple[dict[int, CopyLink], dict[int, list[CopyLink]]]:
+    """({row id: its original}, {row id: its live copies}) for objectives or projects shown on
+    a page, in one query whatever their number."""
+    import sqlalchemy as sa
+
+    rows = list(rows)
+    from_ids = {r.copied_from_id for r in rows if r.copied_from_id is not None}
+    shown = [r.id for r in rows]
+    if not shown:
+        return {}, {}
+    column = getattr(model, period_column)
+    cond = sa.and_(model.copied_from_id.in_(shown), model.is_archived == False)  # noqa: E712
+    if from_ids:
+        cond = sa.or_(model.id.in_(from_ids), cond)
+    found = session.exec(select(model.id, column, model.copied_from_id).where(cond).order_by(column, model.id)).all()
+    by_id = {i: CopyLink(i, period) for i, period, _src in found}
+    originals = {r.id: by_id[r.copied_from_id] for r in rows if r.copied_from_id in by_id}
+    copies: dict[int, list[CopyLink]] = defaultdict(list)
+    for i, period, src in found:
+        if src in set(shown):
+            copies[src].append(CopyLink(i, period))
+    return originals, dict(copies)
+
+
 def raci_letters(session: Session, *, kr_ids=(), project_ids=()) -> dict[tuple[str, int], list[tuple[str, int]]]:
     """{("kr", id) | ("project", id): [(letter, user id), …]} for the badges slot, one query."""
     out: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
@@ -92,11 +167,14 @@ class YearPlan:
     teams: dict[int, m.Team]
     names: dict[int, str]
     parent_goals: list[m.AnnualGoal] = field(default_factory=list)  # goals a goal may support
+    # goal id -> other teams' goals of the year that support it (their parent_goal_id)
+    supporting: dict[int, list[m.AnnualGoal]] = field(default_factory=dict)
 
 
 def load_year(session: Session, team: m.Team, year: periods.Year, *, include_archived: bool = False) -> YearPlan:
-    """Goals of ``team`` for ``year``, every objective aligned to them (any team), and the
-    team's own objectives of the year's quarters: three queries plus names."""
+    """Goals of ``team`` for ``year``, every objective aligned to them (any team), the goals of
+    other teams that support them, and the team's own objectives of the year's quarters: four
+    queries plus teams, names and the goals above."""
     goals = session.exec(
         select(m.AnnualGoal)
         .where(m.AnnualGoal.team_id == team.id, m.AnnualGoal.year == year.year, _live(m.AnnualGoal, include_archived))
@@ -120,11 +198,20 @@ def load_year(session: Session, team: m.Team, year: periods.Year, *, include_arc
         )
         .order_by(m.Objective.quarter, m.Objective.position, m.Objective.id)
     ).all()
+    supporting: dict[int, list[m.AnnualGoal]] = defaultdict(list)
+    if goal_ids:
+        for g in session.exec(
+            select(m.AnnualGoal)
+            .where(m.AnnualGoal.parent_goal_id.in_(goal_ids), m.AnnualGoal.team_id != team.id,
+                   m.AnnualGoal.is_archived == False)  # noqa: E712
+            .order_by(m.AnnualGoal.team_id, m.AnnualGoal.position, m.AnnualGoal.id)
+        ).all():
+            supporting[g.parent_goal_id].append(g)
     aligned: dict[int, list[m.Objective]] = defaultdict(list)
     for o in sorted(objs, key=lambda o: (o.team_id != team.id, o.quarter, o.position, o.id)):
         aligned[o.goal_id].append(o)
     unaligned = [o for o in own if o.goal_id not in set(goal_ids)]
-    team_ids = {o.team_id for o in objs}
+    team_ids = {o.team_id for o in objs} | {g.team_id for gs in supporting.values() for g in gs}
     teams = {t.id: t for t in session.exec(select(m.Team).where(m.Team.id.in_(team_ids | {team.id}))).all()}
     parent_goals = []
     if team.parent_id is not None:
@@ -134,8 +221,10 @@ def load_year(session: Session, team: m.Team, year: periods.Year, *, include_arc
                 m.AnnualGoal.is_archived == False,  # noqa: E712
             ).order_by(m.AnnualGoal.position, m.AnnualGoal.id)
         ).all()
-    names = user_names(session, [g.owner_id for g in goals] + [o.owner_id for o in objs] + [o.owner_id for o in own])
-    return YearPlan(team, year, list(goals), dict(aligned), list(unaligned), teams, names, list(parent_goals))
+    names = user_names(session, [g.owner_id for g in goals] + [o.owner_id for o in objs] + [o.owner_id for o in own]
+                       + [g.owner_id for gs in supporting.values() for g in gs])
+    return YearPlan(team, year, list(goals), dict(aligned), list(unaligned), teams, names, list(parent_goals),
+                    dict(supporting))
 
 
 @dataclass
@@ -149,6 +238,9 @@ class QuarterPlan:
     goals: list[m.AnnualGoal]  # goals an objective may align to (the team's and those above)
     names: dict[int, str]
     raci: dict = field(default_factory=dict)
+    progress: dict[int, ProjectProgress] = field(default_factory=dict)  # project id -> its progress
+    copied_from: dict = field(default_factory=dict)  # ("objective" | "project", id) -> CopyLink
+    copied_to: dict = field(default_factory=dict)  # ("objective" | "project", id) -> [CopyLink]
 
 
 def _goal_choices(session: Session, team: m.Team, year: int) -> list[m.AnnualGoal]:
@@ -168,7 +260,8 @@ def _goal_choices(session: Session, team: m.Team, year: int) -> list[m.AnnualGoa
 
 def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, include_archived: bool = False) -> QuarterPlan:
     """Objectives of the quarter, their key results, each KR's latest check-in and the projects
-    of the quarter's months under the KR they move: five queries plus names and RACI."""
+    of the quarter's months under the KR they move, with each project's progress and the
+    copy-forward links: a fixed number of queries whatever the size of the plan."""
     objectives = session.exec(
         select(m.Objective)
         .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter), _live(m.Objective, include_archived))
@@ -205,13 +298,21 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
         for p in project_rows:
             projects[p.key_result_id].append(p)
     goals = _goal_choices(session, team, quarter.fiscal_year().year)
+    raci = raci_letters(session, kr_ids=kr_ids, project_ids=[p.id for p in project_rows])
     names = user_names(
         session,
         [o.owner_id for o in objectives] + [k.owner_id for k in kr_rows] + [p.owner_id for p in project_rows]
-        + [c.author_id for c in latest.values()],
+        + [c.author_id for c in latest.values()] + raci_holders(raci),
     )
-    raci = raci_letters(session, kr_ids=kr_ids, project_ids=[p.id for p in project_rows])
-    return QuarterPlan(team, quarter, list(objectives), dict(krs), dict(projects), latest, goals, names, dict(raci))
+    progress = project_progress(session, [p.id for p in project_rows])
+    copied_from, copied_to = {}, {}
+    for kind, model, column, rows in (("objective", m.Objective, "quarter", objectives),
+                                      ("project", m.Project, "month", project_rows)):
+        originals, copies = copy_links(session, model, column, rows)
+        copied_from.update({(kind, i): link for i, link in originals.items()})
+        copied_to.update({(kind, i): links for i, links in copies.items()})
+    return QuarterPlan(team, quarter, list(objectives), dict(krs), dict(projects), latest, goals, names, dict(raci),
+                       progress, copied_from, copied_to)
 
 
 @dataclass
@@ -225,12 +326,15 @@ class MonthPlan:
     kr_titles: dict[int, str]
     names: dict[int, str]
     raci: dict = field(default_factory=dict)
+    progress: dict[int, ProjectProgress] = field(default_factory=dict)  # project id -> its progress
+    copied_from: dict = field(default_factory=dict)  # ("project", id) -> CopyLink
+    copied_to: dict = field(default_factory=dict)  # ("project", id) -> [CopyLink]
 
 
 def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_start: int = 1,
                include_archived: bool = False) -> MonthPlan:
-    """Projects of the month with their tasks by ISO week, and the key results of the month's
-    quarter they may move: three queries plus names and RACI."""
+    """Projects of the month with their tasks by ISO week and their progress, and the key
+    results of the month's quarter they may move: a fixed number of queries."""
     projects = session.exec(
         select(m.Project)
         .where(m.Project.team_id == team.id, m.Project.month == str(month), _live(m.Project, include_archived))
@@ -265,9 +369,13 @@ def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_s
     missing = {p.key_result_id for p in projects if p.key_result_id and p.key_result_id not in kr_titles}
     if missing:
         kr_titles.update(dict(session.exec(select(m.KeyResult.id, m.KeyResult.title).where(m.KeyResult.id.in_(missing))).all()))
-    names = user_names(session, [p.owner_id for p in projects] + [t.assignee_id for t in task_rows])
     raci = raci_letters(session, project_ids=pids)
-    return MonthPlan(team, month, list(projects), {k: dict(v) for k, v in tasks.items()}, weeks, list(krs), kr_titles, names, dict(raci))
+    names = user_names(session, [p.owner_id for p in projects] + [t.assignee_id for t in task_rows] + raci_holders(raci))
+    progress = project_progress(session, pids)
+    originals, copies = copy_links(session, m.Project, "month", projects)
+    return MonthPlan(team, month, list(projects), {k: dict(v) for k, v in tasks.items()}, weeks, list(krs), kr_titles,
+                     names, dict(raci), progress, {("project", i): link for i, link in originals.items()},
+                     {("project", i): links for i, links in copies.items()})
 
 
 @dataclass
@@ -388,11 +496,11 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     import sqlalchemy as sa
 
     live = _live_row
-    teams = {
-        t.id: t
-        for t in session.exec(select(m.Team).where(m.Team.org_id == root.org_id, live(m.Team))).all()
-    }
-    teams.setdefault(root.id, root)
+    # Teams as records too: a rollup is kept between requests, past the session of its rows.
+    teams = {t.id: t for t in _records(session, m.Team, lambda q: q.where(m.Team.org_id == root.org_id, live(m.Team)))}
+    if root.id not in teams:  # an archived team's own rollup
+        rtype = _record_type(m.Team)
+        teams[root.id] = rtype._make(getattr(root, name) for name in rtype._fields)
     subtree, children = _subtree(teams, root.id)
     if isinstance(period, periods.Year):
         year, quarters = period.year, [str(q) for q in period.quarters()]

@@ -72,6 +72,7 @@ class Attention:
     team: m.Team | None
     reasons: list[str]
     severity: int
+    html: str | None = None  # the item as the page shows it, made once (attention_html)
 
 
 Rollup = rollup_state.Rollup
@@ -199,6 +200,24 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
 
 
 # --- presenting -------------------------------------------------------------------------------
+
+
+def attention_html(r: Rollup, items: list[Attention]) -> Markup:
+    """The attention list's items, each rendered once by reports/_attention.html and kept with
+    the item (an item is kept per node and language until its node changes)."""
+    macro = None
+    out = []
+    for a in items:
+        if a.html is None:
+            if macro is None:
+                macro = current_app.jinja_env.get_template("reports/_attention.html").module.item
+                explain_base, team_base = url_bases(r)
+            a.html = str(macro(a=a, kind_label=str(KIND_LABELS.get(a.kind, a.kind)),
+                               href=explain_base.format(a.kind, a.id),
+                               team_href=team_base.format(quote(a.team.slug, safe="")) if a.team else None))
+        out.append(a.html)
+    return Markup("".join(out))
+
 
 
 def pct(value) -> str:
@@ -441,7 +460,7 @@ def _context(r: Rollup, **extra) -> dict:
         other = periods.quarter_of(min(max(r.today, r.period.start), r.period.end), _fiscal_start())
     return dict(
         r=r, period=str(r.period), prev_period=str(prev_p), next_period=str(next_p), other_period=str(other),
-        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline, tree_html=tree_html,
+        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline, tree_html=tree_html, attention_html=attention_html,
         lazy_label=_("What it is made of"), pace_class=width_class(r.expected), explain_base=url_bases(r)[0], team_base=url_bases(r)[1],
         status_labels=STATUS_LABELS, band_labels=BAND_LABELS, kind_labels=KIND_LABELS,
         quadrant_labels=QUADRANT_LABELS, quadrants=eisenhower.ORDER, is_company=r.team.parent_id is None,
@@ -560,7 +579,9 @@ def _review_context(team: m.Team, quarter: periods.Quarter, **extra) -> dict:
             if row.team_id == team.id and all(o.id != n.id for o, _ in objectives):
                 objectives.append((row, n))
     may_edit = can_plan(actor(), team)
-    return _context(r, objectives=objectives, may_edit=may_edit, quarter=str(quarter), team=team,
+    bands = {name.lower(): f"{getattr(rollup, name):.1f}" for name in (
+        "ASPIRATIONAL_YELLOW", "ASPIRATIONAL_GREEN", "COMMITTED_YELLOW", "COMMITTED_GREEN")}
+    return _context(r, objectives=objectives, may_edit=may_edit, quarter=str(quarter), team=team, bands=bands,
                     kr_forms=extra.pop("kr_forms", {}), obj_forms=extra.pop("obj_forms", {}),
                     conflicts=extra.pop("conflicts", {}), **extra)
 
