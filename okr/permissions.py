@@ -33,6 +33,19 @@ class Actor:
             node = self.parent_of.get(node)
         return chain
 
+    def descendants_and_self(self, team_id: int) -> set[int]:
+        """The team and every team under it, by the organisation's tree."""
+        children: dict[int | None, list[int]] = {}
+        for child, parent in self.parent_of.items():
+            children.setdefault(parent, []).append(child)
+        found, stack = {team_id}, [team_id]
+        while stack:
+            for child in children.get(stack.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return found
+
     def role_in(self, team_id: int) -> str | None:
         """The strongest role held in this team or inherited from a team above it.
 
@@ -109,3 +122,29 @@ def can_check_in(actor: Actor, team, letter: str | None) -> bool:
     if actor.is_viewer_only:
         return False
     return letter in ("R", "A")
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """What a plan document may touch (okr.plandoc.import_plan reads it).
+
+    ``team_ids``: the teams whose goals, objectives, key results, projects and tasks it may add
+    (None: every team). ``may_manage_people``: whether it may add teams and people, put people
+    in teams and make organisation admins.
+    """
+
+    team_ids: frozenset[int] | None
+    may_manage_people: bool
+
+
+def import_scope(actor: Actor, team) -> ImportScope:
+    """A plan document uploaded on ``team``'s plan page (the caller has checked ``can_plan``).
+
+    An organisation admin may import anything, as the ``okr import`` command does. Anyone else
+    adds plan items of that team and the teams under it only (the teams they plan from there),
+    and never teams, people, memberships or admin flags: those are admin work, and an upload
+    must not become a way round the admin pages.
+    """
+    if actor.is_admin:
+        return ImportScope(team_ids=None, may_manage_people=True)
+    return ImportScope(team_ids=frozenset(actor.descendants_and_self(team.id)), may_manage_people=False)

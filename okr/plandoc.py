@@ -105,15 +105,52 @@ TASK_KEYS = ("team", "week", "title", "description", "assignee", "delegated_by",
 _BAD = object()  # a value that failed its check (its issue is already recorded)
 
 
+class Phrase(str):
+    """English text marked for translation: a message template, or a phrase that goes into one.
+
+    This module has no Flask, so it cannot translate; it keeps each message's template and
+    values, and a page translates both (:meth:`Issue.translated`). The command line shows the
+    English text.
+    """
+
+
+def _(text: str) -> Phrase:
+    """Mark ``text`` for translation (Babel extracts ``_("…")``); translated by the caller."""
+    return Phrase(text)
+
+
+_PERIOD_EXAMPLES = {
+    "year": _("a year such as 2026"),
+    "quarter": _("a quarter such as 2026-Q2"),
+    "month": _("a month such as 2026-04"),
+    "week": _("an ISO week such as 2026-W16"),
+}
+_PERIOD_WORDS = {"year": _("a year"), "quarter": _("a quarter"), "month": _("a month"), "week": _("an ISO week")}
+
+
 @dataclass(frozen=True)
 class Issue:
-    """One problem in a plan document: where (``goals[0].objectives[1].title``) and what."""
+    """One problem in a plan document: where (``goals[0].objectives[1].title``) and what.
+
+    ``message`` is English; ``template`` and ``params`` (name, value pairs) let a page say the
+    same in the reader's language. Issues compare by path and message.
+    """
 
     path: str
     message: str
+    template: str = field(default="", compare=False)
+    params: tuple = field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.path or '(document)'}: {self.message}"
+
+    def translated(self, gettext) -> str:
+        """The message in the language of ``gettext`` (a function from English text to the
+        reader's): the template and every marked phrase among the values are translated."""
+        if not self.template:
+            return gettext(self.message)
+        values = {name: gettext(value) if isinstance(value, Phrase) else value for name, value in self.params}
+        return gettext(self.template) % values
 
 
 @dataclass
@@ -122,13 +159,18 @@ class ImportResult:
 
     ``created`` counts rows per kind; ``passwords`` maps each new person's email to the random
     password they were given (show it once; empty on a dry run); ``issues`` lists the problems
-    that stopped the import (nothing was written when there are any).
+    that stopped the import (nothing was written when there are any). ``new_teams`` (slug,
+    name, parent slug), ``new_people`` (email, name, is admin) and ``new_memberships`` (email,
+    team slug, role) name what was (or would be) added, for a preview a person can check.
     """
 
     created: dict[str, int] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     dry_run: bool = False
+    new_teams: list[tuple[str, str, str | None]] = field(default_factory=list)
+    new_people: list[tuple[str, str, bool]] = field(default_factory=list)
+    new_memberships: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -181,10 +223,11 @@ class _Checker:
     teams; it is only read when there were no issues.
     """
 
-    def __init__(self, session: Session | None, org_id: int | None, fiscal_start: int):
+    def __init__(self, session: Session | None, org_id: int | None, fiscal_start: int, scope: Any = None):
         self.session = session
         self.org_id = org_id
         self.fiscal_start = fiscal_start
+        self.scope = scope  # an okr.permissions.ImportScope, or None for no limit
         self.issues: list[Issue] = []
         # Known teams: slug -> parent slug (None for a root); doc teams shadow nothing in the db.
         self.db_teams: dict[str, str | None] = {}
@@ -192,6 +235,9 @@ class _Checker:
         self.db_emails: set[str] = set()
         self.doc_people: dict[str, dict] = {}
         self.db_first_team: dict[str, str] = {}
+        self.db_team_ids: dict[str, int] = {}
+        self.db_memberships: set[tuple[str, str]] = set()  # (email, team slug)
+        self.db_admins: set[str] = set()
         self.goal_refs: dict[str, str] = {}  # ref -> path of the goal that names it
         self.supports: list[tuple[str, str, str]] = []  # (path, ref, supported ref)
         if session is not None:
@@ -199,8 +245,9 @@ class _Checker:
 
     # --- recording ---
 
-    def add(self, path: str, message: str) -> None:
-        self.issues.append(Issue(path, message))
+    def add(self, where: str, template: str, /, **params: Any) -> None:
+        """Record an issue: ``template`` is marked English text with ``%(name)s`` for ``params``."""
+        self.issues.append(Issue(where, template % params, template, tuple(params.items())))
 
     # --- the database ---
 
@@ -211,10 +258,14 @@ class _Checker:
         rows = self.session.exec(query).all()
         slug_of = {row.id: row.slug for row in rows}
         self.db_teams = {row.slug: slug_of.get(row.parent_id) for row in rows}
-        users = select(User.email)
+        self.db_team_ids = {row.slug: row.id for row in rows}
+        users = select(User.email, User.is_admin)
         if self.org_id is not None:
             users = users.where(User.org_id == self.org_id)
-        self.db_emails = {email.lower() for email in self.session.exec(users).all()}
+        for email, is_admin in self.session.exec(users).all():
+            self.db_emails.add(email.lower())
+            if is_admin:
+                self.db_admins.add(email.lower())
         first = (
             select(User.email, Team.slug)
             .join(Membership, Membership.user_id == User.id)
@@ -226,6 +277,21 @@ class _Checker:
         # Ordered newest first, so the last write per email is its oldest membership.
         for email, slug in self.session.exec(first).all():
             self.db_first_team[email.lower()] = slug
+            self.db_memberships.add((email.lower(), slug))
+
+    # --- the importer's scope (who uploads decides what a document may touch) ---
+
+    @property
+    def _people_locked(self) -> bool:
+        return self.scope is not None and not self.scope.may_manage_people
+
+    def in_scope(self, slug: Any, where: str) -> None:
+        """Refuse a plan item of a team outside the scope (an upload by a team's manager)."""
+        if self.scope is None or self.scope.team_ids is None or slug in (None, _BAD):
+            return
+        if self.db_team_ids.get(slug) not in self.scope.team_ids:
+            self.add(where, _("team %(team)s is not this page's team or a team under it: only an organisation "
+                              "admin may import plans of other teams"), team=repr(slug))
 
     def _taken_elsewhere(self, email: str) -> bool:
         if self.session is None or self.org_id is None:
@@ -239,14 +305,17 @@ class _Checker:
 
     def obj(self, value: Any, path: str, allowed: tuple[str, ...], what: str) -> bool:
         if not isinstance(value, dict):
-            self.add(path, f"{what} must be an object, not {type(value).__name__}")
+            self.add(path, _("%(what)s must be an object, not %(type)s"), what=what, type=type(value).__name__)
             return False
         for key in value:
             if key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
-                also = f"did you mean {hint[0]!r}? " if hint else ""
-                self.add(_key(path, str(key)),
-                         f"unknown key {str(key)!r}: {also}expected one of {', '.join(allowed)}")
+                if hint:
+                    self.add(_key(path, str(key)), _("unknown key %(key)s: did you mean %(hint)s? expected one of %(keys)s"),
+                             key=repr(str(key)), hint=repr(hint[0]), keys=", ".join(allowed))
+                else:
+                    self.add(_key(path, str(key)), _("unknown key %(key)s: expected one of %(keys)s"),
+                             key=repr(str(key)), keys=", ".join(allowed))
         return True
 
     def items(self, obj: dict, key: str, path: str) -> list[tuple[str, Any]]:
@@ -255,7 +324,7 @@ class _Checker:
             return []
         where = _key(path, key)
         if not isinstance(value, list):
-            self.add(where, f"must be a list, not {type(value).__name__}")
+            self.add(where, _("must be a list, not %(type)s"), type=type(value).__name__)
             return []
         return [(_index(where, i), item) for i, item in enumerate(value)]
 
@@ -266,21 +335,21 @@ class _Checker:
         where = _key(path, key)
         if key not in obj:
             if required:
-                self.add(where, "is required")
+                self.add(where, _("is required"))
                 return _BAD
             return default
         value = obj[key]
         if not isinstance(value, str):
-            self.add(where, f"must be a string, not {type(value).__name__}")
+            self.add(where, _("must be a string, not %(type)s"), type=type(value).__name__)
             return _BAD
         if required and not value.strip():
-            self.add(where, "must not be empty")
+            self.add(where, _("must not be empty"))
             return _BAD
         if max_chars is not None and len(value.strip()) > max_chars:
-            self.add(where, f"is {len(value.strip())} characters long: at most {max_chars}")
+            self.add(where, _("is %(n)s characters long: at most %(max)s"), n=len(value.strip()), max=max_chars)
             return _BAD
         if max_bytes is not None and len(value.encode("utf-8", "surrogatepass")) > max_bytes:
-            self.add(where, f"is longer than {max_bytes // 1024} KB")
+            self.add(where, _("is longer than %(kb)s KB"), kb=max_bytes // 1024)
             return _BAD
         return value.strip() if max_chars is not None else value
 
@@ -292,19 +361,19 @@ class _Checker:
         where = _key(path, key)
         if key not in obj:
             if required:
-                self.add(where, "is required")
+                self.add(where, _("is required"))
                 return _BAD
             return default
         value = obj[key]
         number: Decimal | None = None
         if isinstance(value, bool):
-            self.add(where, f"must be a number, not {value!r}")
+            self.add(where, _("must be a number, not %(value)s"), value=repr(value))
             return _BAD
         if isinstance(value, int):
             number = Decimal(value)
         elif isinstance(value, float):
             if not math.isfinite(value):
-                self.add(where, f"must be a finite number, not {value!r}")
+                self.add(where, _("must be a finite number, not %(value)s"), value=repr(value))
                 return _BAD
             number = Decimal(repr(value))
         elif isinstance(value, str):
@@ -314,23 +383,23 @@ class _Checker:
                 except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                     number = None
             if number is None:
-                self.add(where, f"{_shown(value)} is not a number")
+                self.add(where, _("%(value)s is not a number"), value=_shown(value))
                 return _BAD
         else:
-            self.add(where, f"must be a number, not {type(value).__name__}")
+            self.add(where, _("must be a number, not %(value)s"), value=type(value).__name__)
             return _BAD
         if not number.is_finite() or abs(number) >= MAX_MAGNITUDE:
-            self.add(where, f"{_shown(value)} is too large: numbers must lie below 1e12 in size")
+            self.add(where, _("%(value)s is too large: numbers must lie below 1e12 in size"), value=_shown(value))
             return _BAD
         number = _normal(number)
         if -number.as_tuple().exponent > MAX_PLACES:
-            self.add(where, f"{_shown(value)} has more than {MAX_PLACES} decimal places")
+            self.add(where, _("%(value)s has more than %(places)s decimal places"), value=_shown(value), places=MAX_PLACES)
             return _BAD
         if minimum is not None and number < minimum:
-            self.add(where, f"must be at least {minimum}, not {number}")
+            self.add(where, _("must be at least %(minimum)s, not %(value)s"), minimum=str(minimum), value=str(number))
             return _BAD
         if maximum is not None and number > maximum:
-            self.add(where, f"must be at most {maximum}, not {number}")
+            self.add(where, _("must be at most %(maximum)s, not %(value)s"), maximum=str(maximum), value=str(number))
             return _BAD
         return number
 
@@ -339,7 +408,7 @@ class _Checker:
             return default
         value = obj[key]
         if not isinstance(value, bool):
-            self.add(_key(path, key), f"must be true or false, not {_shown(value)}")
+            self.add(_key(path, key), _("must be true or false, not %(value)s"), value=_shown(value))
             return _BAD
         return value
 
@@ -348,7 +417,7 @@ class _Checker:
             return default
         value = obj[key]
         if value not in choices or not isinstance(value, str):
-            self.add(_key(path, key), f"{_shown(value)} is not one of {', '.join(choices)}")
+            self.add(_key(path, key), _("%(value)s is not one of %(choices)s"), value=_shown(value), choices=", ".join(choices))
             return _BAD
         return value
 
@@ -356,37 +425,39 @@ class _Checker:
         where = _key(path, key)
         if key not in obj:
             if required:
-                self.add(where, "is required")
+                self.add(where, _("is required"))
                 return _BAD
             return None
         value = obj[key]
         if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-            self.add(where, f"{_shown(value)} is not a date: write it as YYYY-MM-DD")
+            self.add(where, _("%(value)s is not a date: write it as YYYY-MM-DD"), value=_shown(value))
             return _BAD
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.add(where, f"{value} is not a date on the calendar")
+            self.add(where, _("%(value)s is not a date on the calendar"), value=value)
             return _BAD
 
-    def period(self, obj: dict, key: str, path: str, kind: str, what: str, example: str) -> Any:
+    def period(self, obj: dict, key: str, path: str, kind: str) -> Any:
+        what = _PERIOD_EXAMPLES[kind]
         where = _key(path, key)
         if key not in obj:
-            self.add(where, "is required")
+            self.add(where, _("is required"))
             return _BAD
         value = obj[key]
         if kind == "year" and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            self.add(where, f"must be {what} such as {example}, not {_shown(value)}")
+            self.add(where, _("must be %(what)s, not %(value)s"), what=what, value=_shown(value))
             return _BAD
         try:
             found = periods.parse(value, self.fiscal_start)
         except periods.PeriodError as error:
-            self.add(where, str(error))
+            self.add(where, _("cannot be read as %(what)s: %(error)s"), what=what, error=str(error))
             return _BAD
         if found.kind != kind:
-            self.add(where, f"{value} is a {found.kind}: this must be {what} such as {example}")
+            self.add(where, _("%(value)s is %(found)s: this must be %(what)s"), value=value,
+                     found=_PERIOD_WORDS[found.kind], what=what)
             return _BAD
         return found
 
@@ -399,15 +470,15 @@ class _Checker:
         where = _key(path, key)
         if key not in obj:
             if required:
-                self.add(where, "is required")
+                self.add(where, _("is required"))
                 return _BAD
             return None
         value = obj[key]
         if not isinstance(value, str):
-            self.add(where, f"must be a team slug, not {type(value).__name__}")
+            self.add(where, _("must be a team slug, not %(type)s"), type=type(value).__name__)
             return _BAD
         if not self.known_team(value):
-            self.add(where, f"unknown team {_shown(value)}: list it in teams")
+            self.add(where, _("unknown team %(value)s: list it in teams"), value=_shown(value))
             return _BAD
         return value
 
@@ -416,11 +487,11 @@ class _Checker:
 
     def person(self, value: Any, where: str) -> Any:
         if not isinstance(value, str):
-            self.add(where, f"must be an email, not {type(value).__name__}")
+            self.add(where, _("must be an email, not %(type)s"), type=type(value).__name__)
             return _BAD
         email = planning.normalise_email(value)
         if not self.known_person(email):
-            self.add(where, f"unknown person {_shown(value)}: list them in people")
+            self.add(where, _("unknown person %(value)s: list them in people"), value=_shown(value))
             return _BAD
         return email
 
@@ -441,12 +512,13 @@ class _Checker:
 
     def document(self, doc: Any) -> dict:
         plan = {name: [] for name in ("teams", "people", "goals", "objectives", "projects", "tasks")}
-        if not self.obj(doc, "", TOP_KEYS, "the plan document"):
+        if not self.obj(doc, "", TOP_KEYS, _("the plan document")):
             return plan
         if "format" not in doc:
-            self.add("format", f"is required: {FORMAT!r}")
+            self.add("format", _("is required: %(format)s"), format=repr(FORMAT))
         elif doc["format"] != FORMAT:
-            self.add("format", f"{_shown(doc['format'])} is not a format this version reads: use {FORMAT!r}")
+            self.add("format", _("%(value)s is not a format this version reads: use %(format)s"),
+                     value=_shown(doc["format"]), format=repr(FORMAT))
         team_rows = self.items(doc, "teams", "")
         people_rows = self.items(doc, "people", "")
         goal_rows = self.items(doc, "goals", "")
@@ -499,23 +571,25 @@ class _Checker:
     # --- teams and people ---
 
     def team(self, path: str, row: Any) -> dict | None:
-        if not self.obj(row, path, TEAM_KEYS, "a team"):
+        if not self.obj(row, path, TEAM_KEYS, _("a team")):
             return None
         slug = self.text(row, "slug", path, required=True, max_chars=SLUG_MAX)
         if slug is not _BAD and not _SLUG.match(slug):
-            self.add(_key(path, "slug"), f"{_shown(slug)} is not a slug: use a-z, 0-9, - and _")
+            self.add(_key(path, "slug"), _("%(value)s is not a slug: use a-z, 0-9, - and _"), value=_shown(slug))
             slug = _BAD
         if path in self.team_dupes:
-            self.add(_key(path, "slug"), f"duplicate team slug {_shown(slug)}")
+            self.add(_key(path, "slug"), _("duplicate team slug %(value)s"), value=_shown(slug))
             slug = _BAD
         name = self.text(row, "name", path, required=True, max_chars=NAME_MAX)
         parent = self.team_ref(row, "parent", path)
         if parent is not None and parent is not _BAD and parent == slug:
-            self.add(_key(path, "parent"), "a team cannot be its own parent")
+            self.add(_key(path, "parent"), _("a team cannot be its own parent"))
             parent = _BAD
         kind = self.choice(row, "kind", path, models.TEAM_KINDS, None)
         if slug is _BAD or slug in self.db_teams:
             return None  # an existing team is reused as it is
+        if self._people_locked:
+            self.add(path, _("creates team %(team)s: only an organisation admin may add teams"), team=repr(slug))
         return {"slug": slug, "name": name, "parent": parent, "kind": kind, "path": path}
 
     def _check_team_cycles(self, rows) -> None:
@@ -532,58 +606,82 @@ class _Checker:
                 seen.add(current)
                 current = parent_of.get(current)
             if current == slug and parent_of.get(slug) != slug:
-                self.add(_key(path, "parent"), f"team {slug!r} would be below itself: parents form a cycle")
+                self.add(_key(path, "parent"), _("team %(slug)s would be below itself: parents form a cycle"),
+                         slug=repr(slug))
 
     def person_entry(self, path: str, row: Any) -> dict | None:
-        if not self.obj(row, path, PERSON_KEYS, "a person"):
+        if not self.obj(row, path, PERSON_KEYS, _("a person")):
             return None
         where = _key(path, "email")
         email = self.text(row, "email", path, required=True, max_chars=EMAIL_MAX)
         if email is not _BAD:
             email = planning.normalise_email(email)
             if not _EMAIL.match(email):
-                self.add(where, f"{_shown(email)} is not an email address")
+                self.add(where, _("%(value)s is not an email address"), value=_shown(email))
                 email = _BAD
             elif self.doc_people[email]["path"] != path:
-                self.add(where, f"duplicate email {email!r} (also {self.doc_people[email]['path']})")
+                self.add(where, _("duplicate email %(email)s (also %(path)s)"), email=repr(email),
+                         path=self.doc_people[email]["path"])
                 email = _BAD
             elif email not in self.db_emails and self._taken_elsewhere(email):
-                self.add(where, f"{email} already has an account in another organisation")
+                self.add(where, _("%(email)s already has an account in another organisation"), email=email)
                 email = _BAD
         name = self.text(row, "name", path, required=True, max_chars=NAME_MAX)
         admin = self.boolean(row, "admin", path)
         memberships: list[tuple[str, str]] = []
+        where_of: list[str] = []  # the path naming each membership, for the scope check
         if "team" in row:
             team = self.team_ref(row, "team", path)
             role = self.choice(row, "role", path, models.ROLES, "member")
             if team not in (None, _BAD) and role is not _BAD:
                 memberships.append((team, role))
+                where_of.append(_key(path, "team"))
         elif "role" in row:
-            self.add(_key(path, "role"), "a role needs a team: add team")
+            self.add(_key(path, "role"), _("a role needs a team: add team"))
         for mpath, entry in self.items(row, "memberships", path):
-            if not self.obj(entry, mpath, MEMBERSHIP_KEYS, "a membership"):
+            if not self.obj(entry, mpath, MEMBERSHIP_KEYS, _("a membership")):
                 continue
             team = self.team_ref(entry, "team", mpath, required=True)
             role = self.choice(entry, "role", mpath, models.ROLES, "member")
             if team is _BAD or role is _BAD:
                 continue
-            if any(team == t for t, _ in memberships):
-                self.add(_key(mpath, "team"), f"{email if email is not _BAD else 'this person'} is already in team {team!r}")
+            if any(team == t for t, _role in memberships):
+                self.add(_key(mpath, "team"), _("%(who)s is already in team %(team)s"),
+                         who=email if email is not _BAD else _("this person"), team=repr(team))
                 continue
             memberships.append((team, role))
+            where_of.append(mpath)
         if email is _BAD:
             return None
+        if self._people_locked:
+            self._people_scope(path, email, admin, memberships, where_of)
         self.doc_people[email]["memberships"] = memberships
         return {"email": email, "name": name, "admin": admin, "memberships": memberships,
                 "exists": email in self.db_emails}
 
+    def _people_scope(self, path: str, email: str, admin: Any, memberships, where_of) -> None:
+        """Without the right to manage people: no new person, no new membership, no admin."""
+        new = email not in self.db_emails
+        if new:
+            self.add(path, _("creates person %(email)s: only an organisation admin may add people"), email=email)
+        if admin is True and email not in self.db_admins:
+            self.add(_key(path, "admin"), _("would make %(email)s an organisation admin: only an organisation "
+                                            "admin may do that"), email=email)
+        if new:
+            return  # the person's row is named already
+        for (team, role), where in zip(memberships, where_of):
+            if (email, team) not in self.db_memberships:
+                self.add(where, _("adds %(email)s to team %(team)s as %(role)s: only an organisation admin may "
+                                  "change who belongs to a team"), email=email, team=repr(team), role=role)
+
     # --- goals ---
 
     def goal(self, path: str, row: Any) -> dict:
-        if not self.obj(row, path, GOAL_KEYS, "a goal"):
+        if not self.obj(row, path, GOAL_KEYS, _("a goal")):
             return {}
         team = self.team_ref(row, "team", path, required=True)
-        year = self.period(row, "year", path, "year", "a year", "2026")
+        self.in_scope(team, _key(path, "team"))
+        year = self.period(row, "year", path, "year")
         goal = {
             "team": team,
             "year": year,
@@ -599,7 +697,8 @@ class _Checker:
         if "ref" in row:
             ref = self.text(row, "ref", path, required=True, max_chars=REF_MAX)
             if ref is not _BAD and self.goal_refs.get(ref) != path:
-                self.add(_key(path, "ref"), f"duplicate goal ref {ref!r} (also {self.goal_refs[ref]})")
+                self.add(_key(path, "ref"), _("duplicate goal ref %(ref)s (also %(path)s)"), ref=repr(ref),
+                         path=self.goal_refs[ref])
                 ref = _BAD
             goal["ref"] = ref
         if "supports" in row:
@@ -608,11 +707,11 @@ class _Checker:
             if isinstance(supports, str):
                 supports = supports.strip()
             if not isinstance(supports, str):
-                self.add(where, f"must be the ref of another goal, not {type(supports).__name__}")
+                self.add(where, _("must be the ref of another goal, not %(type)s"), type=type(supports).__name__)
             elif supports not in self.goal_refs:
-                self.add(where, f"no goal has ref {_shown(supports)}")
+                self.add(where, _("no goal has ref %(value)s"), value=_shown(supports))
             elif self.goal_refs[supports] == path:
-                self.add(where, "a goal cannot support itself")
+                self.add(where, _("a goal cannot support itself"))
             else:
                 goal["supports"] = supports
                 if goal["ref"] not in (None, _BAD):
@@ -623,27 +722,27 @@ class _Checker:
         return goal
 
     def _check_goal_cycles(self) -> None:
-        parent_of = {ref: supported for _, ref, supported in self.supports}
-        for where, ref, _ in self.supports:
+        parent_of = {ref: supported for _where, ref, supported in self.supports}
+        for where, ref, _supported in self.supports:
             seen = {ref}
             current = parent_of.get(ref)
             while current is not None and current not in seen:
                 seen.add(current)
                 current = parent_of.get(current)
             if current == ref:
-                self.add(where, f"goal {ref!r} would support itself: supports form a cycle")
+                self.add(where, _("goal %(ref)s would support itself: supports form a cycle"), ref=repr(ref))
 
     def measure(self, row: dict, path: str) -> Any:
         if "measure" not in row:
             return None
         where = _key(path, "measure")
         value = row["measure"]
-        if not self.obj(value, where, MEASURE_KEYS, "a measure"):
+        if not self.obj(value, where, MEASURE_KEYS, _("a measure")):
             return _BAD
         start = self.number(value, "start", where, required=True)
         target = self.number(value, "target", where, required=True)
         if start is not _BAD and target is not _BAD and start == target:
-            self.add(_key(where, "target"), f"must differ from start ({start})")
+            self.add(_key(where, "target"), _("must differ from start (%(start)s)"), start=str(start))
         return {
             "start": start,
             "target": target,
@@ -654,18 +753,21 @@ class _Checker:
     # --- objectives and key results ---
 
     def objective(self, path: str, row: Any, *, goal: dict | None) -> dict:
-        if not self.obj(row, path, OBJECTIVE_KEYS, "an objective"):
+        if not self.obj(row, path, OBJECTIVE_KEYS, _("an objective")):
             return {}
         if goal is None:
             team = self.team_ref(row, "team", path, required=True)
         else:
             team = self.team_ref(row, "team", path)
             if team is None:
-                team = goal.get("team", _BAD)
-        quarter = self.period(row, "quarter", path, "quarter", "a quarter", "2026-Q2")
+                team = goal.get("team", _BAD)  # the goal's team, checked with the goal
+        if "team" in row:
+            self.in_scope(team, _key(path, "team"))
+        quarter = self.period(row, "quarter", path, "quarter")
         year = None if goal is None else goal.get("year", _BAD)
         if quarter is not _BAD and year not in (None, _BAD) and not year.contains(quarter):
-            self.add(_key(path, "quarter"), f"{quarter} is not in the goal's year {year}")
+            self.add(_key(path, "quarter"), _("%(quarter)s is not in the goal's year %(year)s"),
+                     quarter=str(quarter), year=str(year))
         objective = {
             "team": team,
             "quarter": quarter,
@@ -683,7 +785,7 @@ class _Checker:
         return objective
 
     def key_result(self, path: str, row: Any, objective: dict) -> dict:
-        if not self.obj(row, path, KR_KEYS, "a key result"):
+        if not self.obj(row, path, KR_KEYS, _("a key result")):
             return {}
         kind = self.choice(row, "kind", path, models.KR_KINDS, "metric")
         kr = {
@@ -703,15 +805,16 @@ class _Checker:
         if kind == "milestone":
             for key in ("start", "target"):
                 if key in row:
-                    self.add(_key(path, key), 'a milestone has no start or target: use "done": true or false')
+                    self.add(_key(path, key), _('a milestone has no start or target: use "done": true or false'))
             kr["done"] = self.boolean(row, "done", path)
         else:
             start = self.number(row, "start", path, required=kind is not _BAD)
             target = self.number(row, "target", path, required=kind is not _BAD)
             if start not in (_BAD, None) and target not in (_BAD, None) and start == target:
-                self.add(_key(path, "target"), f"must differ from start ({start}): nothing to reach")
+                self.add(_key(path, "target"), _("must differ from start (%(start)s): nothing to reach"), start=str(start))
             if "done" in row and kind is not _BAD:
-                self.add(_key(path, "done"), f'only a milestone takes "done"; a {kind} key result moves by check-ins')
+                self.add(_key(path, "done"), _('only a milestone takes "done"; a %(kind)s key result moves by check-ins'),
+                         kind=kind)
             kr["start"], kr["target"] = start, target
         kr["raci"] = self.raci(row, path)
         kr["check_ins"] = [self.check_in(p, entry) for p, entry in self.items(row, "check_ins", path)]
@@ -723,7 +826,7 @@ class _Checker:
         return kr
 
     def check_in(self, path: str, row: Any) -> dict:
-        if not self.obj(row, path, CHECK_IN_KEYS, "a check-in"):
+        if not self.obj(row, path, CHECK_IN_KEYS, _("a check-in")):
             return {}
         return {
             "date": self.day(row, "date", path, required=True),
@@ -739,12 +842,12 @@ class _Checker:
         where = _key(path, "raci")
         value = row["raci"]
         if not isinstance(value, dict):
-            self.add(where, f"must be an object with the letters A, R, C and I, not {type(value).__name__}")
+            self.add(where, _("must be an object with the letters A, R, C and I, not %(type)s"), type=type(value).__name__)
             return _BAD
         letters: dict[str, str] = {}
         for key in value:
             if key not in models.RACI_LETTERS:
-                self.add(_key(where, str(key)), f"{str(key)!r} is not a RACI letter: use R, A, C or I")
+                self.add(_key(where, str(key)), _("%(value)s is not a RACI letter: use R, A, C or I"), value=repr(str(key)))
         for letter in ("A", "R", "C", "I"):
             if letter not in value:
                 continue
@@ -755,39 +858,43 @@ class _Checker:
             elif isinstance(entries, list):
                 listed = [(_index(lpath, i), e) for i, e in enumerate(entries)]
             else:
-                self.add(lpath, f"must be an email or a list of emails, not {type(entries).__name__}")
+                self.add(lpath, _("must be an email or a list of emails, not %(type)s"), type=type(entries).__name__)
                 continue
             if letter == "A" and len(listed) > 1:
-                self.add(lpath, f"{len(listed)} people are Accountable: exactly one person holds A")
+                self.add(lpath, _("%(n)s people are Accountable: exactly one person holds A"), n=len(listed))
             for epath, entry in listed:
                 email = self.person(entry, epath)
                 if email is _BAD:
                     continue
                 if email in letters:
-                    self.add(epath, f"{email} already holds {letters[email]} on this item: one letter per person")
+                    self.add(epath, _("%(email)s already holds %(letter)s on this item: one letter per person"),
+                             email=email, letter=letters[email])
                     continue
                 letters[email] = letter
         if value.get("A") in (None, []):
-            self.add(_key(where, "A"), "nobody is Accountable: exactly one person holds A")
+            self.add(_key(where, "A"), _("nobody is Accountable: exactly one person holds A"))
         if value.get("R") in (None, []):
-            self.add(_key(where, "R"), "nobody is Responsible: at least one person holds R")
+            self.add(_key(where, "R"), _("nobody is Responsible: at least one person holds R"))
         return letters
 
     # --- projects and tasks ---
 
     def project(self, path: str, row: Any, *, parent_team: Any, quarter: Any) -> dict:
-        if not self.obj(row, path, PROJECT_KEYS, "a project"):
+        if not self.obj(row, path, PROJECT_KEYS, _("a project")):
             return {}
         team = self.team_ref(row, "team", path, required=parent_team is None)
+        if "team" in row:
+            self.in_scope(team, _key(path, "team"))
         if team is None:
-            team = parent_team
-        month = self.period(row, "month", path, "month", "a month", "2026-04")
+            team = parent_team  # checked with its parent
+        month = self.period(row, "month", path, "month")
         if month is not _BAD and quarter not in (None, _BAD) and not quarter.contains(month):
-            self.add(_key(path, "month"), f"{month} is not in the objective's quarter {quarter}")
+            self.add(_key(path, "month"), _("%(month)s is not in the objective's quarter %(quarter)s"),
+                     month=str(month), quarter=str(quarter))
         starts_on = self.day(row, "starts_on", path)
         due_on = self.day(row, "due_on", path)
         if starts_on not in (None, _BAD) and due_on not in (None, _BAD) and due_on < starts_on:
-            self.add(_key(path, "due_on"), f"{due_on} is before starts_on {starts_on}")
+            self.add(_key(path, "due_on"), _("%(due)s is before starts_on %(start)s"), due=str(due_on), start=str(starts_on))
         project = {
             "team": team,
             "month": month,
@@ -805,13 +912,16 @@ class _Checker:
         return project
 
     def task(self, path: str, row: Any, *, parent_team: Any, month: Any) -> dict:
-        if not self.obj(row, path, TASK_KEYS, "a task"):
+        if not self.obj(row, path, TASK_KEYS, _("a task")):
             return {}
         team = self.team_ref(row, "team", path)
-        week = self.period(row, "week", path, "week", "an ISO week", "2026-W16")
+        if "team" in row:
+            self.in_scope(team, _key(path, "team"))
+        week = self.period(row, "week", path, "week")
         if week is not _BAD and month not in (None, _BAD) and not month.contains(week):
             self.add(_key(path, "week"),
-                     f"{week} is not in the project's month {month} (a week belongs to the month of its Thursday)")
+                     _("%(week)s is not in the project's month %(month)s (a week belongs to the month of its Thursday)"),
+                     week=str(week), month=str(month))
         assignee = self.person_ref(row, "assignee", path)
         if team is None:
             if parent_team is not None:
@@ -819,8 +929,10 @@ class _Checker:
             elif assignee is not _BAD:
                 team = self.first_team(assignee) if assignee is not None else None
                 if team is None:
-                    self.add(path, 'a task linked to no project needs "team", or an assignee who belongs to a team')
+                    self.add(path, _('a task linked to no project needs "team", or an assignee who belongs to a team'))
                     team = _BAD
+                else:
+                    self.in_scope(team, path)  # the assignee's first team
         return {
             "team": team,
             "week": week,
@@ -836,22 +948,24 @@ class _Checker:
         }
 
 
-def _check(doc: Any, session: Session | None, org_id: int | None, fiscal_start: int) -> tuple[list[Issue], dict]:
+def _check(doc: Any, session: Session | None, org_id: int | None, fiscal_start: int,
+           scope: Any = None) -> tuple[list[Issue], dict]:
     periods.parse("2026", fiscal_start)  # a bad fiscal_start is the caller's error: raise it
-    checker = _Checker(session, org_id, fiscal_start)
+    checker = _Checker(session, org_id, fiscal_start, scope)
     plan = checker.document(doc)
     return checker.issues, plan
 
 
 def validate(doc: object, *, session: Session | None = None, org_id: int | None = None,
-             fiscal_start: int = 1) -> list[Issue]:
+             fiscal_start: int = 1, scope: Any = None) -> list[Issue]:
     """Every problem in a plan document, in document order; an empty list means it imports.
 
     With a session, teams and people already in the database (of ``org_id``; of any
     organisation when it is None) count as known, and an email taken in another organisation
-    is refused. Raises PeriodError only for a bad ``fiscal_start``.
+    is refused. ``scope`` limits what the document may touch (see :func:`import_plan`).
+    Raises PeriodError only for a bad ``fiscal_start``.
     """
-    issues, _ = _check(doc, session, org_id, fiscal_start)
+    issues, _plan = _check(doc, session, org_id, fiscal_start, scope)
     return issues
 
 
@@ -867,6 +981,9 @@ class _Importer:
         self.fiscal_start = fiscal_start
         self.created = dict.fromkeys(_KINDS_CREATED, 0)
         self.passwords: dict[str, str] = {}
+        self.new_teams: list[tuple[str, str, str | None]] = []
+        self.new_people: list[tuple[str, str, bool]] = []
+        self.new_memberships: list[tuple[str, str, str]] = []
         self.team_ids: dict[str, int] = {}
         self.user_ids: dict[str, int] = {}
         self.goal_ids: dict[str, int] = {}
@@ -920,8 +1037,8 @@ class _Importer:
         depth: dict[str, int] = {}
         parent_of = {team["slug"]: team["parent"] for team in teams}
         existing = self.session.exec(select(Team.slug, Team.parent_id, Team.id).where(Team.org_id == self.org_id)).all()
-        slug_by_id = {team_id: slug for slug, _, team_id in existing}
-        for slug, parent_id, _ in existing:
+        slug_by_id = {team_id: slug for slug, _parent, team_id in existing}
+        for slug, parent_id, _team_id in existing:
             parent_of.setdefault(slug, slug_by_id.get(parent_id))
 
         def depth_of(slug: str) -> int:
@@ -946,6 +1063,7 @@ class _Importer:
                     position=self._position("team", team["parent"]),
                 )
                 self.team_ids[team["slug"]] = row.id
+                self.new_teams.append((team["slug"], team["name"], team["parent"]))
             pending = [t for t in pending if t not in ready]
             if not ready:  # pragma: no cover - validation refuses cycles
                 raise RuntimeError("team parents form a cycle")
@@ -963,6 +1081,7 @@ class _Importer:
                 self.user_ids[email] = user.id
                 self.rows.append(user)
                 self.created["people"] += 1
+                self.new_people.append((email, person["name"], bool(person["admin"])))
                 if password:
                     self.passwords[email] = password
             user_id = self.user_ids[email]
@@ -974,6 +1093,7 @@ class _Importer:
                 if exists is None:  # an existing membership is left as it is
                     planning.add_member(**self.ops(), user_id=user_id, team_id=team_id, role=role)
                     self.created["memberships"] += 1
+                    self.new_memberships.append((email, slug, role))
 
     def _supported_first(self, goals: list[dict]) -> list[dict]:
         by_ref = {goal["ref"]: goal for goal in goals if goal.get("ref")}
@@ -1080,7 +1200,7 @@ class _Importer:
 
 
 def import_plan(doc: object, *, session: Session, org_id: int, actor_id: int | None = None,
-                dry_run: bool = False, fiscal_start: int = 1) -> ImportResult:
+                dry_run: bool = False, fiscal_start: int = 1, scope: Any = None) -> ImportResult:
     """Import a plan document into organisation ``org_id``: all of it or nothing.
 
     The document is validated first (against the database too); with any issue nothing is
@@ -1090,8 +1210,14 @@ def import_plan(doc: object, *, session: Session, org_id: int, actor_id: int | N
     projects and tasks, each through ``okr.planning`` (audited, flushed, not committed). With
     ``dry_run`` the same rows are written inside a savepoint that is rolled back, so the counts
     are exact and nothing stays.
+
+    ``scope`` (an :class:`okr.permissions.ImportScope`, from the person who uploads) limits
+    what the document may touch: with ``team_ids``, goals, objectives, projects and tasks only
+    of those teams; without ``may_manage_people``, no new team, person or membership and no
+    admin flag. Every row past the scope is an issue with its path. None (the ``okr import``
+    command, run by the operator) limits nothing.
     """
-    issues, plan = _check(doc, session, org_id, fiscal_start)
+    issues, plan = _check(doc, session, org_id, fiscal_start, scope)
     if issues:
         return ImportResult(issues=issues, dry_run=dry_run)
     importer = _Importer(session, org_id, actor_id, dry_run, fiscal_start)
@@ -1105,7 +1231,9 @@ def import_plan(doc: object, *, session: Session, org_id: int, actor_id: int | N
         savepoint.rollback()
     else:
         savepoint.commit()
-    return ImportResult(created=importer.created, passwords=importer.passwords, dry_run=dry_run)
+    return ImportResult(created=importer.created, passwords=importer.passwords, dry_run=dry_run,
+                        new_teams=importer.new_teams, new_people=importer.new_people,
+                        new_memberships=importer.new_memberships)
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -1399,7 +1527,7 @@ class _Exporter:
         for task in sorted(loose_tasks, key=lambda t: (self.team_key(t.team_id), t.week, t.position, t.id)):
             default = first_team.get(task.assignee_id)
             task_docs.append(task_doc(task, default))
-        people_docs, _ = self.people()  # again: tasks may have named more people
+        people_docs, _first = self.people()  # again: tasks may have named more people
         doc: dict[str, Any] = {"format": FORMAT, "teams": self.team_docs(), "people": people_docs,
                                "goals": goal_docs}
         if objective_docs:

@@ -667,3 +667,50 @@ def test_an_email_of_another_organisation_is_refused(session):
     result = plandoc.import_plan(minimal(), session=session, org_id=second)
     assert paths(result.issues) == ["people[0].email", "people[1].email"]
     assert "another organisation" in result.issues[0].message
+
+
+# --- scope: what a document may touch (an upload by a team's manager) -------------------------------
+
+
+def test_a_scope_limits_teams_people_and_memberships(session):
+    from okr.permissions import ImportScope
+
+    org_id = make_org(session)
+    plandoc.import_plan(minimal(), session=session, org_id=org_id)
+    plandoc.import_plan({"format": "okr-plan/1", "teams": [{"slug": "sales", "name": "Sales"}]},
+                        session=session, org_id=org_id)
+    content = session.exec(select(models.Team).where(models.Team.slug == "content")).one()
+    scope = ImportScope(team_ids=frozenset({content.id}), may_manage_people=False)
+    doc = minimal()
+    doc["teams"].append({"slug": "new", "name": "New"})
+    doc["people"][1]["memberships"] = [{"team": "sales"}]
+    doc["people"].append({"email": "sun@example.com", "name": "孙悦", "team": "content"})
+    doc["goals"].append({"team": "sales", "year": 2026, "title": "销售目标"})
+    expected = ["teams[1]", "people[1].memberships[0]", "people[2]", "goals[1].team"]
+    assert paths(plandoc.validate(doc, session=session, org_id=org_id, scope=scope)) == expected
+    before = row_counts(session)
+    result = plandoc.import_plan(doc, session=session, org_id=org_id, scope=scope)
+    assert paths(result.issues) == expected and row_counts(session) == before
+    # the same document without a scope (the operator's `okr import`) imports
+    assert plandoc.import_plan(doc, session=session, org_id=org_id).issues == []
+    # and a scope that manages people but not every team still refuses the goal only
+    wide = ImportScope(team_ids=frozenset({content.id}), may_manage_people=True)
+    assert paths(plandoc.validate(minimal() | {"goals": doc["goals"][1:]}, session=session, org_id=org_id,
+                                  scope=wide)) == ["goals[0].team"]
+
+
+def test_the_import_names_what_it_creates(session):
+    org_id = make_org(session)
+    result = plandoc.import_plan(minimal(), session=session, org_id=org_id, dry_run=True)
+    assert result.new_teams == [("content", "内容平台部", None)]
+    assert result.new_people == [("li@example.com", "李娜", False), ("wang@example.com", "王磊", False)]
+    assert result.new_memberships == [("li@example.com", "content", "manager"), ("wang@example.com", "content", "member")]
+
+
+def test_issues_translate_their_template_and_phrases():
+    issue = plandoc.validate({"format": "okr-plan/1", "goals": [{"team": "x", "year": "2026-Q1", "title": "t"}]})[1]
+    assert issue.path == "goals[0].year" and issue.message == "2026-Q1 is a quarter: this must be a year such as 2026"
+    zh = {"%(value)s is %(found)s: this must be %(what)s": "%(value)s 是%(found)s：这里必须是%(what)s",
+          "a quarter": "季度", "a year such as 2026": "年份（如 2026）"}
+    assert issue.translated(lambda text: zh.get(text, text)) == "2026-Q1 是季度：这里必须是年份（如 2026）"
+    assert plandoc.Issue("p", "plain").translated(str.upper) == "PLAIN"

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from okr import models as m
 from okr import periods, planning, queries
 from okr.forms import plans as forms
-from okr.permissions import can_check_in, can_plan
+from okr.permissions import can_check_in, can_plan, import_scope
 from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, org_teams, render, team_or_404, wants_json
 
 bp = Blueprint("plans", __name__)
@@ -840,7 +840,7 @@ def import_form(slug, period):
     team = team_or_404(slug)
     _require_plan(team)
     p = _period(period)
-    return render("plans/import.html", block="import_panel", team=team, period=p, form=forms.ImportForm(), result=None)
+    return render("plans/import.html", block="import_panel", **_import_ctx(team, p, forms.ImportForm()))
 
 
 @bp.post("/teams/<slug>/plan/<period>/import")
@@ -848,13 +848,15 @@ def import_form(slug, period):
 @accepts(forms.ImportForm, json_fields={"payload": "str", "confirm": "bool"})
 def import_post(slug, period):
     """Upload a plan document: without ``confirm`` a dry run lists what would be created and
-    every error with its path; with it, all or nothing."""
+    every error with its path; with it, all or nothing. What a document may touch depends on
+    who uploads it (permissions.import_scope). New people's one-time passwords are shown in
+    this response only: never stored, flashed or logged."""
     team = team_or_404(slug)
     _require_plan(team)
     p = _period(period)
     form = forms.ImportForm(formdata=_formdata()) if request.is_json else forms.ImportForm()
     if not form.validate():
-        return render("plans/import.html", block="import_panel", status=422, team=team, period=p, form=form, result=None)
+        return render("plans/import.html", block="import_panel", status=422, **_import_ctx(team, p, form))
     text = form.payload.data if isinstance(form.payload.data, str) else ""
     upload = request.files.get("document")
     if upload is not None and upload.filename:
@@ -863,35 +865,51 @@ def import_post(slug, period):
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = None
-    result = _import(text, confirm=bool(form.confirm.data))
+    result = _import(text, confirm=bool(form.confirm.data), scope=import_scope(actor(), team))
     form.payload.data = text or ""
     status = 422 if result["issues"] else 200
     if result["imported"]:
         db().commit()
-        if not is_htmx() and not wants_json():
+        if not result["passwords"] and not is_htmx() and not wants_json():
             return redirect(url_for("plans.plan", slug=team.slug, period=str(p)), 303)
     if wants_json():
-        return {"issues": result["issues"], "created": result["created"], "imported": result["imported"]}, status
-    return render("plans/import.html", block="import_panel", status=status, team=team, period=p, form=form, result=result)
+        body = {k: result[k] for k in ("issues", "created", "imported", "new_teams", "new_people", "new_memberships")}
+        if result["imported"]:
+            body["passwords"] = result["passwords"]
+        resp = make_response(body, status)
+    else:
+        if result["imported"]:
+            form.payload.data = ""  # the page shows what was imported; nothing to confirm again
+        resp = render("plans/import.html", block="import_panel", status=status, **_import_ctx(team, p, form, result))
+    if result["passwords"]:
+        resp.headers["Cache-Control"] = "no-store"  # the passwords live in this response only
+    return resp
 
 
-def _import(text, *, confirm):
+def _import(text, *, confirm, scope):
     from okr import plandoc
 
     if not text:
-        return {"issues": [{"path": "", "message": _("Choose a plan document (a JSON file).")}], "created": {}, "imported": False}
+        return {"issues": [{"path": "", "message": _("Choose a plan document (a JSON file).")}], **empty}
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError) as e:
-        return {"issues": [{"path": "", "message": _("This is not JSON: %(error)s", error=str(e))}], "created": {}, "imported": False}
+        return {"issues": [{"path": "", "message": _("This is not JSON: %(error)s", error=str(e))}], **empty}
     session, me = db(), actor()
     result = plandoc.import_plan(doc, session=session, org_id=me.org_id, actor_id=me.user_id,
-                                 dry_run=not confirm, fiscal_start=_fys())
-    issues = [{"path": i.path, "message": i.message} for i in result.issues]
+                                 dry_run=not confirm, fiscal_start=_fys(), scope=scope)
+    issues = [{"path": i.path, "message": i.translated(_)} for i in result.issues]
     if issues or not confirm:
         session.rollback()
-    return {"issues": issues, "created": dict(getattr(result, "created", {}) or {}),
-            "imported": bool(confirm and not issues)}
+    if issues:
+        return {"issues": issues, **empty}
+    return {
+        "issues": [], "created": dict(result.created), "imported": bool(confirm),
+        "passwords": dict(result.passwords) if confirm else {},
+        "new_teams": [{"slug": s, "name": n, "parent": parent} for s, n, parent in result.new_teams],
+        "new_people": [{"email": e, "name": n, "admin": a} for e, n, a in result.new_people],
+        "new_memberships": [{"email": e, "team": t, "role": r} for e, t, r in result.new_memberships],
+    }
 
 
 # --- the key result's chart (inline SVG drawn on the server) -----------------------------------
@@ -926,4 +944,10 @@ def kr_chart(kr, check_ins, quarter) -> dict:
         "today_x": x(min(max(date.today(), start_day), end_day)),
         "line": line, "dots": points, "lo": lo, "hi": hi,
         "start_label": str(start_day), "end_label": str(end_day),
+def _import_ctx(team, p, form, result=None):
+    scope = import_scope(actor(), team)
+    return dict(team=team, period=p, form=form, result=result, may_manage_people=scope.may_manage_people)
+
+
     }
+    empty = {"created": {}, "imported": False, "passwords": {}, "new_teams": [], "new_people": [], "new_memberships": []}
