@@ -81,13 +81,20 @@ def export_command(team_slug, year, output, org_slug):
     _require_current_schema()
     with _session() as session:
         org_id = _org_id(session, org_slug)
-        doc = plandoc.export_plan(session=session, org_id=org_id, team_slug=team_slug, year=year,
-                                  fiscal_start=current_app.config["FISCAL_YEAR_START"])
-        session.rollback()
+        try:
+            doc = plandoc.export_plan(session=session, org_id=org_id, team_slug=team_slug, year=year,
+                                      fiscal_start=current_app.config["FISCAL_YEAR_START"])
+        except LookupError as e:  # no such team: a message, not a traceback
+            raise click.ClickException(str(e.args[0] if e.args else e))
+        finally:
+            session.rollback()
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
     if output == "-":
         sys.stdout.write(text)
     else:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as e:  # a missing folder, no permission, a full disk: one line, no traceback
+            raise click.ClickException(f"cannot write {output}: {e.strerror or e}")
         click.echo(f"Wrote {output}.")

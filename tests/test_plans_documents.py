@@ -133,3 +133,17 @@ def test_cli_export_to_a_file(manager, app, tmp_path, as_user):
     result = app.test_cli_runner().invoke(args=["export", "--team", "content", "--year", "2026", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["format"] == "okr-plan/1"
+
+
+def test_cli_export_into_a_missing_folder_is_one_line_not_a_traceback(manager, app, tmp_path):
+    out = tmp_path / "no" / "such" / "folder" / "plan.json"
+    result = app.test_cli_runner().invoke(args=["export", "--team", "content", "--year", "2026", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: cannot write {out}: No such file or directory"]
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_cli_export_of_an_unknown_team_is_one_line(manager, app):
+    result = app.test_cli_runner().invoke(args=["export", "--team", "nope", "--year", "2026"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["Error: no team 'nope' in this organisation"]
