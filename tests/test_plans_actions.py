@@ -3,6 +3,7 @@ as plain form posts; validation messages in both languages; stale versions; chec
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -377,3 +378,76 @@ def test_copy_projects_to_next_month_without_js(plan, make, as_user, session):
 def test_copy_needs_a_choice(plan, as_user, session):
     resp = as_user(plan["manager"]).post("/teams/content/plan/2026-Q2/copy", data={}, htmx=True)
     assert resp.status_code == 422 and "Choose at least one item to copy." in resp.get_data(as_text=True)
+
+
+# --- the archive notice: once, in the list that changed, valid HTML ---------------------------------
+
+
+class _Nesting:
+    """Records, for each element opened inside a <p>, whether a paragraph may hold it."""
+
+    BLOCK = {"form", "div", "p", "ul", "ol", "table", "section", "article", "header", "details", "fieldset"}
+
+    def __init__(self):
+        from html.parser import HTMLParser
+
+        self.bad = []
+        stack = []
+        bad = self.bad
+        block = self.BLOCK
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if tag in block and "p" in stack:
+                    bad.append(tag)
+                if tag not in ("input", "br", "img", "meta", "link", "hr"):
+                    stack.append(tag)
+
+            def handle_endtag(self, tag):
+                if tag in stack:
+                    while stack and stack.pop() != tag:
+                        pass
+
+        self.parser = Parser()
+
+    def feed(self, html):
+        self.parser.feed(html)
+        return self.bad
+
+
+def test_archiving_an_objective_shows_one_notice_with_a_working_undo(plan, make, as_user, session):
+    """An objective's list holds each KR's list and each KR's project list: the notice (and its
+    Undo) is shown once, at the top of the list that was swapped, and never as a form inside a <p>."""
+    obj = plan["objective"]
+    for i in range(3):
+        k = make.kr(objective=obj, title=f"KR {i}", position=i + 1)
+        make.project(kr=k, month="2026-04", title=f"Project {i}")
+    make.objective(team=plan["team"], quarter="2026-Q2", title="Another objective")
+    b = as_user(plan["manager"])
+    resp = b.post(f"/items/objective/{obj.id}/archive", data={"version": str(obj.version)}, htmx=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and html.lstrip().startswith('<div id="objectives"')
+    assert html.count('class="flash flash-success notice"') == 1
+    assert html.count("Archived “Make creators more active”.") == 1 and html.count(">Undo<") == 1
+    assert html.index("notice") < html.index("Another objective")  # at the top of the list
+    assert _Nesting().feed(html) == []
+    row = reread(session, m.Objective, obj.id)
+    assert row.is_archived
+    undo = re.search(r'hx-post="(/items/objective/\d+/restore)" hx-target="#objectives"', html)
+    assert undo and undo.group(1) == f"/items/objective/{obj.id}/restore"
+    resp = b.post(undo.group(1), data={"version": str(row.version)}, htmx=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert html.count("Restored “Make creators more active”.") == 1 and html.count(">Undo<") == 0
+    assert _Nesting().feed(html) == []
+    assert not reread(session, m.Objective, obj.id).is_archived
+
+
+def test_archiving_a_project_on_the_quarter_page_notices_in_its_kr_list(plan, make, as_user):
+    project = make.project(kr=plan["kr"], month="2026-05", title="Keep going")
+    resp = as_user(plan["manager"]).post(f"/items/project/{project.id}/archive", htmx=True,
+                                         data={"version": str(project.version), "view": "quarter"})
+    html = resp.get_data(as_text=True)
+    assert html.lstrip().startswith(f'<div id="projects-kr-{plan["kr"].id}"')
+    assert html.count('class="flash flash-success notice"') == 1
+    assert f'hx-target="#projects-kr-{plan["kr"].id}"' in html

@@ -376,6 +376,8 @@ def current(slug):
 
 @bp.get("/teams/<slug>/plan/<period>")
 @login_required
+        if notice:
+            notice = {**notice, "list_id": _list_id(kind, period, list_parent)}
 def plan(slug, period):
     team = team_or_404(slug)
     p = _period(period)
