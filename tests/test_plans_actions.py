@@ -451,3 +451,40 @@ def test_archiving_a_project_on_the_quarter_page_notices_in_its_kr_list(plan, ma
     assert html.lstrip().startswith(f'<div id="projects-kr-{plan["kr"].id}"')
     assert html.count('class="flash flash-success notice"') == 1
     assert f'hx-target="#projects-kr-{plan["kr"].id}"' in html
+
+
+# --- weight 0: new values are greater than 0; a stored 0 (from a plan document) may be kept ------------
+
+
+def test_an_imported_weight_0_item_can_be_saved_in_its_edit_form(plan, make, as_user, session):
+    obj = make.objective(team=plan["team"], quarter="2026-Q2", title="Counted nowhere", weight=0)
+    kr = make.kr(objective=obj, title="Weekly active creators from 200 to 500", start=200, target=500, weight=0)
+    b = as_user(plan["manager"])
+    form = b.get(f"/items/kr/{kr.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "The weight is 0, so this item is left out of every rollup." in form
+    assert f'aria-describedby="kr-{kr.id}-weight-help"' in form
+    resp = b.post(f"/items/kr/{kr.id}", htmx=True, data=kr_data(obj.id, title="Weekly active creators from 200 to 600",
+                                                            target="600", weight="0", version=str(kr.version)))
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:800]
+    row = reread(session, m.KeyResult, kr.id)
+    assert (row.target, row.weight) == (Decimal(600), Decimal(0))
+    resp = b.post(f"/items/objective/{obj.id}", data=objective_data(title="Counted nowhere, renamed", weight="0",
+                                                                   version=str(obj.version)))
+    assert resp.status_code == 303
+    assert reread(session, m.Objective, obj.id).title == "Counted nowhere, renamed"
+    # a weight may leave 0 for a positive one, but not go below
+    resp = b.post(f"/items/objective/{obj.id}", htmx=True, data=objective_data(weight="-1", version=str(obj.version + 1)))
+    assert resp.status_code == 422 and "The weight must be greater than 0." in resp.get_data(as_text=True)
+
+
+def test_a_weight_cannot_be_set_to_0_anew(plan, as_user, session):
+    kr = plan["kr"]
+    b = as_user(plan["manager"])
+    form = b.get(f"/items/kr/{kr.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "How much it counts in the weighted mean above it: greater than 0." in form
+    resp = b.post(f"/items/kr/{kr.id}", htmx=True, data=kr_data(kr.objective_id, start="1000", target="1300",
+                                                            weight="0", version=str(kr.version)))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and f'id="kr-{kr.id}-weight-error"' in html
+    assert "The weight must be greater than 0." in html
+    assert reread(session, m.KeyResult, kr.id).weight == Decimal(1)

@@ -88,10 +88,19 @@ class PlanItemForm(Form):
     # messages, shown by the title. None for items the SMART coach does not judge.
     smart_kind: str | None = None
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), stored_weight=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._member_ids = {p.id for p in members}
+        self._stored_weight = stored_weight
         self.owner_id.choices = [C("", _l("— nobody yet —"))] + [C(str(p.id), p.name) for p in members]
+        weight = self._fields.get("weight")
+        if weight is not None:
+            weight.description = (
+                _l("The weight is 0, so this item is left out of every rollup. Keep 0, or give it a weight "
+                   "above 0 to count it.")
+                if stored_weight is not None and stored_weight == 0
+                else _l("How much it counts in the weighted mean above it: greater than 0.")
+            )
 
     def validate(self, extra_validators=None):
         success = super().validate(extra_validators)
@@ -113,10 +122,14 @@ class PlanItemForm(Form):
             raise ValidationError(_l("The owner must be a member of the team."))
 
     def validate_weight(self, field):
+        """Weights are greater than 0. A stored weight of 0 (a plan document may give one, to
+        leave an item out of the rollups) may be kept as it is by an edit, not set anew."""
         if field.data is None:
             if field.raw:
                 return
             field.data = Decimal(1)
+        if field.data == 0 and self._stored_weight is not None and self._stored_weight == 0:
+            return
         if field.data <= 0:
             raise ValidationError(_l("The weight must be greater than 0."))
 

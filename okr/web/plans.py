@@ -189,10 +189,12 @@ def _goal_lookup(team):
     return lookup
 
 
-def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=None, data=None):
-    """A form of ``kind`` with what it checks against, for the period the item lives in."""
+def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=None, data=None, item=None):
+    """A form of ``kind`` with what it checks against, for the period the item lives in; ``item``
+    is the stored row when editing (its weight may stay 0, see forms.PlanItemForm)."""
     session = db()
-    kw = dict(members=members, formdata=formdata, obj=obj, data=data)
+    kw = dict(members=members, formdata=formdata, obj=obj, data=data,
+              stored_weight=getattr(item, "weight", None))
     p = period_or_item_ctx
     if kind == "goal":
         parents = []
@@ -376,8 +378,6 @@ def current(slug):
 
 @bp.get("/teams/<slug>/plan/<period>")
 @login_required
-        if notice:
-            notice = {**notice, "list_id": _list_id(kind, period, list_parent)}
 def plan(slug, period):
     team = team_or_404(slug)
     p = _period(period)
@@ -488,7 +488,7 @@ def item_edit(kind, item_id):
     _require_plan(team)
     period_text, _page = _view_of(kind, item)
     p = _period(period_text)
-    form = _make_form(kind, team, _form_period(kind, item, p), queries.team_members(db(), team), obj=item)
+    form = _make_form(kind, team, _form_period(kind, item, p), queries.team_members(db(), team), obj=item, item=item)
     form.version.data = str(item.version)
     if kind == "project":
         form.month.data = item.month
