@@ -362,6 +362,8 @@ def _done(kind, item, team, *, period=None, list_parent=None, created=False, not
     if not is_htmx():
         return redirect(url_for("plans.plan", slug=team.slug, period=str(period)) + f"#{kind}-{item.id}", 303)
     if created or notice is not None:
+        if notice:
+            notice = {**notice, "list_id": _list_id(kind, period, list_parent)}
         return _list_fragment(kind, team, period, list_parent, notice=notice)
     return _item_fragment(kind, item, team)
 
@@ -513,7 +515,8 @@ def item_update(kind, item_id):
     session, me = db(), actor()
     period_text, _page = _view_of(kind, item)
     p = _period(period_text)
-    form = _make_form(kind, team, _form_period(kind, item, p), queries.team_members(session, team), formdata=_formdata())
+    form = _make_form(kind, team, _form_period(kind, item, p), queries.team_members(session, team), formdata=_formdata(),
+                      item=item)
     if not form.validate():
         return _form_response(kind, form, team=team, period=p, item=item)
     expected = form.version_number
@@ -836,6 +839,11 @@ def export(slug, period):
     return resp
 
 
+def _import_ctx(team, p, form, result=None):
+    scope = import_scope(actor(), team)
+    return dict(team=team, period=p, form=form, result=result, may_manage_people=scope.may_manage_people)
+
+
 @bp.get("/teams/<slug>/plan/<period>/import")
 @login_required
 def import_form(slug, period):
@@ -891,6 +899,7 @@ def import_post(slug, period):
 def _import(text, *, confirm, scope):
     from okr import plandoc
 
+    empty = {"created": {}, "imported": False, "passwords": {}, "new_teams": [], "new_people": [], "new_memberships": []}
     if not text:
         return {"issues": [{"path": "", "message": _("Choose a plan document (a JSON file).")}], **empty}
     try:
@@ -946,10 +955,4 @@ def kr_chart(kr, check_ins, quarter) -> dict:
         "today_x": x(min(max(date.today(), start_day), end_day)),
         "line": line, "dots": points, "lo": lo, "hi": hi,
         "start_label": str(start_day), "end_label": str(end_day),
-def _import_ctx(team, p, form, result=None):
-    scope = import_scope(actor(), team)
-    return dict(team=team, period=p, form=form, result=result, may_manage_people=scope.may_manage_people)
-
-
     }
-    empty = {"created": {}, "imported": False, "passwords": {}, "new_teams": [], "new_people": [], "new_memberships": []}
