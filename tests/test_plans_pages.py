@@ -160,3 +160,122 @@ def test_demo_plans_render_for_the_demo_manager(demo, as_user, session):
         assert resp.status_code == 200, (period, resp.get_data(as_text=True)[:500])
     html = b.get(f"/teams/content/plan/{periods.quarter_of(today)}").get_data(as_text=True)
     assert 'class="kr' in html and "Add a key result" in html
+
+
+# --- project progress, RACI names, the check-in button, goals that support a goal -------------------
+
+
+def _progress_span(html, project_id):
+    """The text of a project's progress, tags stripped."""
+    import re
+
+    row = html.split(f'id="project-{project_id}"')[1].split('class="plan-badges"')[0]
+    row = row.split('<span class="project-progress"')[1].split('<span class="owner"')[0].split('<span class="moves"')[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", row.split(">", 1)[1]).split())
+
+
+def test_quarter_and_month_pages_show_each_projects_progress(plan, make, as_user):
+    project = plan["project"]  # already has one todo task (W16)
+    for status in ("done", "done", "dropped"):
+        make.task(project=project, assignee=plan["member"], week="2026-W17", title=f"A {status} task", status=status)
+    estimated = make.project(kr=plan["kr"], month="2026-05", title="Creator school")
+    make.task(project=estimated, week="2026-W19", title="Lesson plan", status="done", estimate=3)
+    make.task(project=estimated, week="2026-W20", title="Record lessons", status="doing", estimate=1)
+    empty = make.project(kr=plan["kr"], month="2026-05", title="Not started")
+    b = as_user(plan["member"])
+    quarter = b.get("/teams/content/plan/2026-Q2").get_data(as_text=True)
+    # done / live tasks, dropped ones not counted: 2 of 3
+    text = _progress_span(quarter, project.id)
+    assert "67%" in text and "2 of 3 tasks" in text and "1 dropped, not counted" in text
+    assert 'data-done="2" data-live="3"' in quarter
+    # every live task estimated: by estimate, 3 of 4 → 75%
+    text = _progress_span(quarter, estimated.id)
+    assert "75%" in text and "by estimate" in text and "1 of 2 tasks" in text
+    assert "no tasks yet" in _progress_span(quarter, empty.id)
+    april = b.get("/teams/content/plan/2026-04").get_data(as_text=True)
+    assert "67%" in _progress_span(april, project.id) and "2 of 3 tasks" in _progress_span(april, project.id)
+    may = b.get("/teams/content/plan/2026-05").get_data(as_text=True)
+    assert "75%" in _progress_span(may, estimated.id)
+
+
+def test_month_page_loads_in_a_few_queries_whatever_the_number_of_projects(plan, make, app, as_user):
+    import sqlalchemy as sa
+
+    from okr.db import get_engine
+
+    b = as_user(plan["manager"])
+
+    def count():
+        n = [0]
+
+        def on(*a, **k):
+            n[0] += 1
+
+        engine = get_engine(app.config["DATABASE_URL"])
+        sa.event.listen(engine, "before_cursor_execute", on)
+        try:
+            assert b.get("/teams/content/plan/2026-04").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", on)
+        return n[0]
+
+    before = count()
+    for i in range(6):
+        p = make.project(kr=plan["kr"], month="2026-04", title=f"Project {i}", copied_from_id=plan["project"].id)
+        make.task(project=p, week="2026-W15", status="done")
+        make.task(project=p, week="2026-W16", status="dropped")
+        make.raci(plan["member"], "R", project=p)
+    assert count() == before
+
+
+def test_raci_letters_name_their_holders(plan, make, as_user):
+    consulted = make.user(team=plan["team"], role="member", name="Chen Jing")
+    informed = make.user(team=plan["team"], role="viewer", name="Sun Yue")
+    make.raci(consulted, "C", kr=plan["kr"])
+    make.raci(informed, "I", project=plan["project"])
+    b = as_user(plan["manager"])
+    for period in ("2026-Q2", "2026-04"):
+        html = b.get(f"/teams/content/plan/{period}").get_data(as_text=True)
+        assert '<abbr class="raci raci-I" title="Sun Yue">I</abbr>' in html
+    quarter = b.get("/teams/content/plan/2026-Q2").get_data(as_text=True)
+    assert '<abbr class="raci raci-C" title="Chen Jing">C</abbr>' in quarter
+    assert f'<abbr class="raci raci-R" title="Wang Qiang">R</abbr>' in quarter
+    assert 'class="raci raci-' in quarter and 'title="">' not in quarter
+
+
+def test_check_in_button_only_where_the_person_may_check_in(plan, make, as_user):
+    other_kr = make.kr(objective=plan["objective"], title="Weekly active creators from 200 to 500", start=200, target=500)
+    check_in = "/check-in?return_to=row"
+    html = as_user(plan["member"]).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
+    assert f'/key-results/{plan["kr"].id}{check_in}' in html  # the member is R on it
+    assert f'/key-results/{other_kr.id}{check_in}' not in html  # no letter: no button
+    assert as_user(plan["member"]).get(f'/key-results/{other_kr.id}/check-in').status_code == 403
+    viewer = make.user(team=plan["team"], role="viewer")
+    make.raci(viewer, "I", kr=other_kr)
+    assert check_in not in as_user(viewer).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
+    html = as_user(plan["manager"]).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
+    assert f'/key-results/{plan["kr"].id}{check_in}' in html and f'/key-results/{other_kr.id}{check_in}' in html
+    # the row a member gets back after checking in keeps the button
+    resp = as_user(plan["member"]).post(f'/key-results/{plan["kr"].id}/check-ins', htmx=True,
+                                        data={"value": "1100", "return_to": "row"})
+    assert resp.status_code == 200 and f'/key-results/{plan["kr"].id}{check_in}' in resp.get_data(as_text=True)
+
+
+def test_year_page_shows_other_teams_goals_under_the_goal_they_support(plan, make, as_user):
+    from okr import models as m
+
+    org = make.s.get(m.Organisation, plan["team"].org_id)
+    data = make.team(org=org, parent=plan["team"], slug="data", name="Data team")
+    owner = make.user(team=data, role="manager", name="Zhou Lan")
+    supporting = make.goal(team=data, year=2026, title="Trustworthy creator metrics", parent_goal_id=plan["goal"].id,
+                           owner_id=owner.id)
+    make.goal(team=data, year=2026, title="An archived helper", parent_goal_id=plan["goal"].id, is_archived=True)
+    html = as_user(plan["manager"]).get("/teams/content/plan/2026").get_data(as_text=True)
+    goal_card = html.split(f'id="goal-{plan["goal"].id}"')[1].split("</article>")[0]
+    assert "Goals of other teams that support it" in goal_card
+    assert f'href="/teams/data/plan/2026#goal-{supporting.id}">Trustworthy creator metrics</a>' in goal_card
+    assert "Data team" in goal_card and "Zhou Lan" in goal_card
+    assert "An archived helper" not in html
+    # and the data team's year page says which goal its goal supports
+    html = as_user(plan["manager"]).get("/teams/data/plan/2026").get_data(as_text=True)
+    assert "↗ Grow the creator community" in html

@@ -148,8 +148,22 @@ def _context(team, period, show_archived=False, **extra):
         show_archived=show_archived, nav=_nav(team, period), teams=org_teams(),
     )
     ctx["new_forms"] = _blank_forms(team, period, plan, members) if ctx["can_edit"] else {}
+    ctx["check_in_ids"] = _check_in_ids(me, team, plan)
     ctx.update(extra)
     return ctx
+
+
+def _check_in_ids(me, team, plan) -> set[int]:
+    """The key results of a quarter plan the signed-in person may check in on (its managers on
+    all; a member where they are R or A): the template shows "Check in" on these only."""
+    if not isinstance(plan, queries.QuarterPlan):
+        return set()
+    ids = {k.id for krs in plan.krs.values() for k in krs}
+    if can_plan(me, team):
+        return ids
+    letters = {kr_id: letter for (kind, kr_id), held in plan.raci.items() if kind == "kr"
+               for letter, user_id in held if user_id == me.user_id}
+    return {i for i in ids if can_check_in(me, team, letters.get(i))}
 
 
 def _nav(team, period):
