@@ -355,14 +355,20 @@ class ArchiveForm(Form):
 class CopyForwardForm(Form):
     ids = SelectMultipleField(_l("Items to copy"), coerce=int, validate_choice=False)
 
-    def __init__(self, *args, allowed=(), **kwargs):
+    def __init__(self, *args, allowed=(), already=None, target="", **kwargs):
         super().__init__(*args, **kwargs)
         self._allowed = set(allowed)
+        self._already = dict(already or {})  # id -> title of items with a copy in the target already
+        self._target = target
         self.ids.choices = [C(str(i)) for i in allowed]
 
     def validate_ids(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one item to copy."))
+        twice = [self._already[i] for i in field.data if i in self._already]
+        if twice:
+            raise ValidationError(_l("Already copied to %(period)s: %(titles)s.", period=self._target,
+                                     titles=", ".join(f"“{t}”" for t in twice)))
         if any(i not in self._allowed for i in field.data):
             raise ValidationError(_l("Choose among the listed items."))
 

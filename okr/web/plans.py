@@ -731,6 +731,22 @@ def check_in(kr_id):
 
 
 # --- copy forward ---------------------------------------------------------------------------------
+# What a copy carries is written down in docs/planning.md: an unfinished key result starts the
+# new quarter where the old one stands (start = its current value, same target), with the
+# same owner, weight and RACI letters; its check-ins stay with the original. An item with a
+# live copy in the target period is shown as copied (with a link) and not offered again.
+
+
+def _kr_progress(kr, plan):
+    """A key result's progress as the quarter plan knows it: from its projects when it says so
+    (the plain mean of its live projects' progress), else from its current value."""
+    if kr.progress_from == "projects":
+        from okr import rollup
+
+        shown = [plan.progress.get(p.id) for p in plan.projects.get(kr.id, [])
+                 if not p.is_archived and p.status != "dropped"]
+        return rollup.kr_progress_from_projects(pr.value for pr in shown if pr is not None)
+    return _progress(kr)
 
 
 def _unfinished_objectives(plan):
@@ -739,7 +755,7 @@ def _unfinished_objectives(plan):
         if obj.is_archived:
             continue
         krs = [k for k in plan.krs.get(obj.id, []) if not k.is_archived]
-        if not krs or any((_progress(k) or 0) < 1 for k in krs):
+        if not krs or any((_kr_progress(k, plan) or 0) < 1 for k in krs):
             out.append(obj)
     return out
 
@@ -753,16 +769,38 @@ def copy_form(slug, period):
     return render("plans/copy.html", block="copy_panel", **_copy_ctx(team, p))
 
 
-def _copy_ctx(team, p, form=None, copied=None):
+def _copies_in(model, column, target, ids) -> dict[int, object]:
+    """{original id: its live copy in ``target``} for the given originals (one query)."""
+    if not ids:
+        return {}
+    rows = db().exec(
+        select(model).where(model.copied_from_id.in_(list(ids)), getattr(model, column) == str(target),
+                            model.is_archived == False)  # noqa: E712
+        .order_by(model.id)
+    ).all()
+    found = {}
+    for row in rows:
+        found.setdefault(row.copied_from_id, row)
+    return found
+
+
+def _copy_ctx(team, p, formdata=None, copied=None):
     plan = _load(team, p)
+    target = p.next()
     if p.kind == "quarter":
-        candidates = _unfinished_objectives(plan)
+        candidates, model, column = _unfinished_objectives(plan), m.Objective, "quarter"
     elif p.kind == "month":
-        candidates = [x for x in plan.projects if x.status not in ("done", "dropped")]
+        candidates = [x for x in plan.projects if x.status not in ("done", "dropped") and not x.is_archived]
+        model, column = m.Project, "month"
     else:
         abort(404)
-    return dict(team=team, period=p, target=p.next(), candidates=candidates, plan=plan,
-                form=form or forms.CopyForwardForm(formdata=None, allowed=[c.id for c in candidates]), copied=copied)
+    copies = _copies_in(model, column, target, [c.id for c in candidates])
+    offered = [c for c in candidates if c.id not in copies]
+    already = [(c, copies[c.id]) for c in candidates if c.id in copies]
+    form = forms.CopyForwardForm(formdata=formdata, allowed=[c.id for c in offered],
+                                 already={c.id: c.title for c, _copy in already}, target=str(target))
+    return dict(team=team, period=p, target=target, candidates=offered, already=already, plan=plan,
+                anchor="objective" if p.kind == "quarter" else "project", form=form, copied=copied)
 
 
 @bp.post("/teams/<slug>/plan/<period>/copy")
@@ -772,23 +810,24 @@ def copy_forward(slug, period):
     team = team_or_404(slug)
     _require_plan(team)
     p = _period(period)
-    ctx = _copy_ctx(team, p)
-    form = forms.CopyForwardForm(formdata=_formdata(), allowed=[c.id for c in ctx["candidates"]])
+    ctx = _copy_ctx(team, p, formdata=_formdata())
+    form = ctx["form"]
     if not form.validate():
         if wants_json() or request.is_json:
             return json_error(_("Some values need fixing."), 422, form.errors)
-        ctx["form"] = form
         return render("plans/copy.html", block="copy_panel", status=422, **ctx)
     session, me = db(), actor()
-    chosen = [c for c in ctx["candidates"] if c.id in set(form.ids.data)]
-    target = p.next()
+    wanted = set(form.ids.data)
+    chosen = [c for c in ctx["candidates"] if c.id in wanted]
+    target = ctx["target"]
     copies = []
     if p.kind == "quarter":
         for obj in chosen:
             copies.append(_copy_objective(session, me, obj, ctx["plan"], target))
     else:
+        kr_copies = _kr_copies(session, team, target.fiscal_quarter(_fys()))
         for proj in chosen:
-            copies.append(_copy_project(session, me, proj, p, target))
+            copies.append(_copy_project(session, me, proj, p, target, kr_copies))
     session.commit()
     if wants_json() or request.is_json:
         return {"created": [c.id for c in copies], "period": str(target)}, 201
@@ -797,6 +836,14 @@ def copy_forward(slug, period):
         return redirect(url, 303)
     ctx = _copy_ctx(team, p, copied={"count": len(copies), "url": url, "period": str(target)})
     return render("plans/copy.html", block="copy_panel", **ctx)
+
+
+def _copy_raci(session, me, *, source, copy, kind):
+    """Give the copy the original's RACI letters (people and letters as they are)."""
+    key = "key_result" if kind == "kr" else "project"
+    letters = planning.get_raci(session=session, **{key: source})
+    if letters:
+        planning.set_raci(session=session, actor_id=me.user_id, org_id=me.org_id, **{key: copy}, assignments=letters)
 
 
 def _copy_objective(session, me, obj, plan, target):
@@ -808,29 +855,55 @@ def _copy_objective(session, me, obj, plan, target):
     new = planning.create(
         session=session, actor_id=me.user_id, org_id=me.org_id, model=m.Objective, team_id=obj.team_id,
         quarter=str(target), title=obj.title, description=obj.description, kind=obj.kind, goal_id=goal_id,
-        owner_id=obj.owner_id, weight=obj.weight, position=obj.position, copied_from_id=obj.id,
+        owner_id=obj.owner_id, weight=obj.weight, copied_from_id=obj.id,
+        position=_next_position("objective", {"team_id": obj.team_id, "quarter": str(target)}),
     )
     for kr in plan.krs.get(obj.id, []):
-        if kr.is_archived or (_progress(kr) or 0) >= 1:
+        if kr.is_archived or (_kr_progress(kr, plan) or 0) >= 1:
             continue
-        planning.create(
+        start = kr.start
+        if kr.kind != "milestone" and kr.current is not None and kr.current != kr.target:
+            start = kr.current  # the new quarter starts where the old one stands
+        copy = planning.create(
             session=session, actor_id=me.user_id, org_id=me.org_id, model=m.KeyResult, objective_id=new.id,
-            title=kr.title, description=kr.description, kind=kr.kind, start=kr.start, target=kr.target,
+            title=kr.title, description=kr.description, kind=kr.kind, start=start, target=kr.target,
             unit=kr.unit, weight=kr.weight, progress_from=kr.progress_from, owner_id=kr.owner_id,
             position=kr.position, copied_from_id=kr.id,
         )
+        _copy_raci(session, me, source=kr, copy=copy, kind="kr")
     return new
 
 
-def _copy_project(session, me, proj, month, target):
+def _kr_copies(session, team, quarter) -> dict[int, int]:
+    """{key result id: its live copy's id} among the team's key results of ``quarter``."""
+    rows = session.exec(
+        select(m.KeyResult.copied_from_id, m.KeyResult.id)
+        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
+               m.KeyResult.copied_from_id.is_not(None),
+               m.Objective.is_archived == False, m.KeyResult.is_archived == False)  # noqa: E712
+        .order_by(m.KeyResult.id)
+    ).all()
+    found: dict[int, int] = {}
+    for source, copy in rows:
+        found.setdefault(source, copy)
+    return found
+
+
+def _copy_project(session, me, proj, month, target, kr_copies):
+    """A project in the next month: it keeps moving its key result, or, past the quarter's end,
+    that key result's copy in the new quarter when there is one."""
     kr_id = proj.key_result_id
     if kr_id is not None and month.fiscal_quarter(_fys()) != target.fiscal_quarter(_fys()):
-        kr_id = None
-    return planning.create(
+        kr_id = kr_copies.get(kr_id)
+    new = planning.create(
         session=session, actor_id=me.user_id, org_id=me.org_id, model=m.Project, team_id=proj.team_id,
         month=str(target), key_result_id=kr_id, title=proj.title, description=proj.description,
-        owner_id=proj.owner_id, status="planned", position=proj.position, copied_from_id=proj.id,
+        owner_id=proj.owner_id, status="planned", copied_from_id=proj.id,
+        position=_next_position("project", {"team_id": proj.team_id, "month": str(target)}),
     )
+    _copy_raci(session, me, source=proj, copy=new, kind="project")
+    return new
 
 
 # --- plan documents -------------------------------------------------------------------------------
