@@ -131,8 +131,9 @@ def copy_links(session: Session, model, period_column: str, rows) -> tuple[dict[
     by_id = {i: CopyLink(i, period) for i, period, _src in found}
     originals = {r.id: by_id[r.copied_from_id] for r in rows if r.copied_from_id in by_id}
     copies: dict[int, list[CopyLink]] = defaultdict(list)
+    shown_ids = set(shown)
     for i, period, src in found:
-        if src in set(shown):
+        if src in shown_ids:
             copies[src].append(CopyLink(i, period))
     return originals, dict(copies)
 
