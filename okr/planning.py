@@ -316,7 +316,9 @@ def update(
     to skip the check. Only values that differ are written and audited; an update that changes
     nothing writes nothing. A key result's ``current``, ``confidence`` and ``last_check_in_on``
     come from its check-ins and cannot be set here; changing the ``start`` of a key result with
-    no check-in moves its ``current`` with it.
+    no check-in moves its ``current`` with it. Changing the owner of a key result or project
+    makes the new owner its Accountable (``raci.with_accountable``: the previous A loses the
+    letter, a letter the new owner held becomes A; no owner, no A), audited as a RACI update.
     """
     model = type(item)
     item_type = item_type_of(model)
@@ -350,7 +352,21 @@ def update(
         action="update", before=before, after=_values(item, changed),
     )
     session.flush()
+    if "owner_id" in changed and model in (KeyResult, Project):
+        _owner_takes_the_a(session, actor_id, org_id, item)
     return item
+
+
+def _owner_takes_the_a(session: Session, actor_id: int | None, org_id: int, item: Any) -> None:
+    # A implies the owner (okr.raci.with_accountable): the new owner holds the A, the previous
+    # A gives it up. One audited RACI change; set_raci then finds the owner already right.
+    from okr import raci
+
+    kw = {"key_result": item} if isinstance(item, KeyResult) else {"project": item}
+    letters = get_raci(session=session, **kw)
+    wanted = raci.with_accountable(letters, item.owner_id)
+    if wanted != letters:
+        set_raci(session=session, actor_id=actor_id, org_id=org_id, assignments=wanted, **kw)
 
 
 def _check_team_parent(session: Session, team: Team, parent_id: int) -> None:
@@ -515,6 +531,10 @@ def set_raci(
     complete (one A, at least one R) is the caller's rule to apply (``okr.raci``), since a draft
     may be saved with gaps. Audited as item type ``raci`` with the item's id; before and after
     name the item (``key_result_id`` or ``project_id``) and its ``letters``.
+
+    A implies the owner (``raci.owner_after``): giving someone the A makes them the item's
+    owner, and taking the A from the owner leaves the item with no owner; that change of
+    ``owner_id`` is an ordinary audited :func:`update` of the item.
     """
     column = _raci_column(key_result, project)
     item = key_result if key_result is not None else project
@@ -547,6 +567,12 @@ def set_raci(
         after={key: item.id, "letters": dict(sorted(wanted.items()))},
     )
     session.flush()
+    from okr import raci
+
+    owner = raci.owner_after(before, wanted, item.owner_id)
+    if owner != item.owner_id:
+        update(session=session, actor_id=actor_id, org_id=org_id, item=item, expected_version=None,
+               owner_id=owner)
     return wanted
 
 

@@ -181,6 +181,38 @@ def next_allowed(
     return first, check_change(assignments, person, first, draft=draft, members=members)
 
 
+# --- the owner ------------------------------------------------------------------------------
+
+
+def with_accountable(assignments: Mapping[Person, str], owner: Person | None) -> dict:
+    """The item's letters once ``owner`` becomes its owner: A implies the owner.
+
+    Rule: the owner holds the item's A (a letter they held before becomes A), and whoever held
+    the A before loses that letter; with no owner (None) nobody holds A. Other letters stay.
+    The input is not changed.
+    """
+    new = {person: letter for person, letter in assignments.items() if letter != "A"}
+    if owner is not None:
+        new[owner] = "A"
+    return new
+
+
+def owner_after(before: Mapping[Person, str], after: Mapping[Person, str],
+                owner: Person | None) -> Person | None:
+    """The item's owner once its letters went from ``before`` to ``after``.
+
+    Rule: the Accountable is the owner. With exactly one A after the change, that person owns
+    the item; when the A was taken away from the owner (no A is left), nobody does; otherwise
+    (no A before or after, or two A from old data) the owner stays as it was.
+    """
+    accountable = [person for person, letter in after.items() if letter == "A"]
+    if len(accountable) == 1:
+        return accountable[0]
+    if not accountable and owner is not None and before.get(owner) == "A":
+        return None
+    return owner
+
+
 # --- many items -----------------------------------------------------------------------------
 
 

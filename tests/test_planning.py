@@ -283,6 +283,75 @@ def test_set_raci_refuses_bad_letters_and_strangers(session, world):
         planning.set_raci(**ops, assignments={})
 
 
+# --- the Accountable is the owner ---------------------------------------------------------------------
+
+
+def test_giving_the_a_makes_that_person_the_owner_audited(session, world):
+    li, wang, kr = world["li"], world["wang"], world["kr"]
+    ops = world["ops"]
+    planning.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R"})
+    assert kr.owner_id == li.id
+    planning.set_raci(**ops, key_result=kr, assignments={li.id: "C", wang.id: "A"})
+    session.commit()
+    session.expire_all()
+    assert session.get(models.KeyResult, kr.id).owner_id == wang.id
+    owner_events = [e for e in events(session, "key_result", kr.id)
+                    if e.action == "update" and "owner_id" in json.loads(e.after)]
+    assert [(json.loads(e.before)["owner_id"], json.loads(e.after)["owner_id"]) for e in owner_events] == [
+        (None, li.id), (li.id, wang.id)]
+    assert len(events(session, "raci", kr.id)) == 2  # one audited change per letter change, no echo
+
+
+def test_taking_the_a_from_the_owner_leaves_no_owner(session, world):
+    li, wang, kr = world["li"], world["wang"], world["kr"]
+    planning.set_raci(**world["ops"], key_result=kr, assignments={li.id: "A", wang.id: "R"})
+    planning.set_raci(**world["ops"], key_result=kr, assignments={li.id: "R", wang.id: "R"})
+    assert kr.owner_id is None
+
+
+def test_changing_the_owner_makes_the_new_owner_the_a(session, world):
+    li, wang, kr = world["li"], world["wang"], world["kr"]
+    ops = world["ops"]
+    zhao = planning.create_user(session=session, org_id=world["org"].id, email="zhao@example.com", name="赵磊")
+    planning.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R", zhao.id: "C"})
+    raci_events = len(events(session, "raci", kr.id))
+    planning.update(**ops, item=kr, expected_version=kr.version, owner_id=zhao.id)
+    # zhao's C became the A; li (the previous A) lost her letter; wang keeps his R.
+    assert planning.get_raci(session=session, key_result=kr) == {zhao.id: "A", wang.id: "R"}
+    assert kr.owner_id == zhao.id
+    assert len(events(session, "raci", kr.id)) == raci_events + 1
+    last = events(session, "raci", kr.id)[-1]
+    assert json.loads(last.after)["letters"] == {str(wang.id): "R", str(zhao.id): "A"}
+    planning.update(**ops, item=kr, expected_version=kr.version, owner_id=None)
+    assert planning.get_raci(session=session, key_result=kr) == {wang.id: "R"}
+
+
+def test_a_project_owner_from_the_form_becomes_its_a(session, world):
+    li, wang = world["li"], world["wang"]
+    ops = world["ops"]
+    project = planning.create(**ops, model=models.Project, team_id=world["team"].id, month="2026-04",
+                              key_result_id=world["kr"].id, title="创作者激励计划")
+    planning.update(**ops, item=project, expected_version=project.version, owner_id=wang.id)
+    assert planning.get_raci(session=session, project=project) == {wang.id: "A"}
+    planning.update(**ops, item=project, expected_version=project.version, title="创作者激励计划 v2")
+    assert planning.get_raci(session=session, project=project) == {wang.id: "A"}  # other fields: no change
+    assert planning.get_raci(session=session, key_result=world["kr"]) == {}  # and no other item's
+    assert li.id not in planning.get_raci(session=session, project=project)
+
+
+def test_the_importer_names_the_a_as_the_owner(session, world):
+    from okr import plandoc
+
+    doc = {"format": "okr-plan/1", "goals": [{"team": "content", "year": 2026, "title": "内容生态翻倍", "objectives": [
+        {"quarter": "2026-Q2", "title": "提升创作活跃度", "key_results": [
+            {"title": "日均发布量从 1000 到 1300", "start": 1000, "target": 1300, "owner": "li@example.com",
+             "raci": {"A": "wang@example.com", "R": ["li@example.com"]}}]}]}]}
+    result = plandoc.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
+    assert result.ok, result.issues
+    kr = session.exec(select(models.KeyResult).where(models.KeyResult.title == "日均发布量从 1000 到 1300")).one()
+    assert kr.owner_id == world["wang"].id
+
+
 # --- people and passwords ----------------------------------------------------------------------------
 
 

@@ -258,6 +258,47 @@ def test_losses_if_archived_one_of_two_a_loses_nothing():
     assert raci.losses_if_archived("li", [("x", {"li": "A", "wang": "A", "zhao": "R"})]) == []
 
 
+# --- the owner is the Accountable -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "letters, owner, expected",
+    [
+        pytest.param({"li": "A", "wang": "R"}, "zhao", {"zhao": "A", "wang": "R"},
+                     id="new owner zhao: zhao A, li loses the A"),
+        pytest.param({"li": "A", "wang": "R", "zhao": "C"}, "zhao", {"zhao": "A", "wang": "R"},
+                     id="zhao held C: the C becomes the A"),
+        pytest.param({"li": "A", "wang": "R"}, "wang", {"wang": "A"},
+                     id="the only R becomes the owner: A, and the item shows no R"),
+        pytest.param({"li": "A", "wang": "R"}, "li", {"li": "A", "wang": "R"}, id="same owner: nothing changes"),
+        pytest.param({"wang": "R"}, "li", {"li": "A", "wang": "R"}, id="no A yet: the owner gets it"),
+        pytest.param({"li": "A", "zhao": "A", "wang": "R"}, "li", {"li": "A", "wang": "R"},
+                     id="two A from old data: only the owner keeps one"),
+        pytest.param({"li": "A", "wang": "R"}, None, {"wang": "R"}, id="no owner: no A"),
+    ],
+)
+def test_with_accountable(letters, owner, expected):
+    before = dict(letters)
+    assert raci.with_accountable(letters, owner) == expected
+    assert letters == before  # the input is not changed
+
+
+@pytest.mark.parametrize(
+    "before, after, owner, expected",
+    [
+        pytest.param({"li": "A"}, {"zhao": "A"}, "li", "zhao", id="A moved to zhao: zhao owns it"),
+        pytest.param({}, {"li": "A"}, None, "li", id="first A: the owner"),
+        pytest.param({"li": "A"}, {"li": "R"}, "li", None, id="the owner gave up the A: no owner"),
+        pytest.param({"li": "A", "wang": "R"}, {"li": "A", "wang": "C"}, "li", "li", id="other letters: owner stays"),
+        pytest.param({"wang": "R"}, {"wang": "C"}, "li", "li", id="no A before or after: owner stays"),
+        pytest.param({"li": "A", "zhao": "A"}, {"li": "A", "zhao": "A", "w": "R"}, "li", "li",
+                     id="two A (old data): owner stays"),
+    ],
+)
+def test_owner_after(before, after, owner, expected):
+    assert raci.owner_after(before, after, owner) == expected
+
+
 # --- csv_safe -------------------------------------------------------------------------------
 
 
