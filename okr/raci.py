@@ -21,6 +21,7 @@ NOT_MEMBER = "not_member"
 BAD_LETTER = "bad_letter"
 TOO_MANY_ACCOUNTABLE = "too_many_accountable"
 TOO_MANY_RESPONSIBLE = "too_many_responsible"
+ARCHIVED_HOLDER = "archived_holder"
 
 Person = Hashable
 ItemId = Hashable
@@ -45,43 +46,64 @@ class Counts(NamedTuple):
 # --- one item -------------------------------------------------------------------------------
 
 
-def problems(assignments: Mapping[Person, str], *, members=None) -> list[Problem]:
+def live(assignments: Mapping[Person, str], archived=()) -> dict:
+    """The letters that count: ``assignments`` without those of people in ``archived``.
+
+    Rule: an archived person (someone who left) holds no letter for the rules, the load or the
+    gaps; their letter stays on record until someone edits the row (see :func:`problems`).
+    """
+    if not archived:
+        return dict(assignments)
+    return {person: letter for person, letter in assignments.items() if person not in archived}
+
+
+def problems(assignments: Mapping[Person, str], *, members=None, archived=()) -> list[Problem]:
     """Everything wrong with one item's RACI; an empty list means the item is complete.
 
-    Rule: a complete item has exactly one A and at least one R; C and I are optional.
+    Rule: a complete item has exactly one A and at least one R; C and I are optional. Letters
+    held by people in ``archived`` (a set, or a mapping person → name) count as absent.
     Reported, in this order:
 
     - ``bad_letter`` (person, letter) for each letter not in R, A, C, I;
     - ``not_member`` (person) for each person not in ``members`` (skipped when members is None);
     - ``two_accountable`` (count, people) when more than one person holds A;
     - ``no_accountable`` when nobody holds A;
-    - ``no_responsible`` when nobody holds R.
+    - ``no_responsible`` when nobody holds R;
+    - ``archived_holder`` (person, name, letter) for each archived person still holding a
+      letter, so the page can say whose letter to give to someone else.
 
     Bad letters count as no letter for the A and R checks.
     """
+    counted = live(assignments, archived)
     found: list[Problem] = []
-    for person, letter in assignments.items():
+    for person, letter in counted.items():
         if letter not in LETTERS:
             found.append(Problem(BAD_LETTER, {"person": person, "letter": letter}))
     if members is not None:
-        for person in assignments:
+        for person in counted:
             if person not in members:
                 found.append(Problem(NOT_MEMBER, {"person": person}))
-    accountable = [p for p, letter in assignments.items() if letter == "A"]
+    accountable = [p for p, letter in counted.items() if letter == "A"]
     if len(accountable) > 1:
         found.append(
             Problem(TWO_ACCOUNTABLE, {"count": len(accountable), "people": tuple(accountable)})
         )
     elif not accountable:
         found.append(Problem(NO_ACCOUNTABLE, {}))
-    if not any(letter == "R" for letter in assignments.values()):
+    if not any(letter == "R" for letter in counted.values()):
         found.append(Problem(NO_RESPONSIBLE, {}))
+    for person, letter in assignments.items():
+        if person in counted or letter not in LETTERS:
+            continue
+        name = archived.get(person, person) if isinstance(archived, Mapping) else person
+        found.append(Problem(ARCHIVED_HOLDER, {"person": person, "name": name, "letter": letter}))
     return found
 
 
-def is_complete(assignments: Mapping[Person, str]) -> bool:
-    """True when the item has exactly one A and at least one R (bad letters aside)."""
-    letters = list(assignments.values())
+def is_complete(assignments: Mapping[Person, str], archived=()) -> bool:
+    """True when the item has exactly one A and at least one R (bad letters aside), counting
+    no letter of a person in ``archived``."""
+    letters = list(live(assignments, archived).values())
     return letters.count("A") == 1 and "R" in letters
 
 
@@ -216,15 +238,15 @@ def owner_after(before: Mapping[Person, str], after: Mapping[Person, str],
 # --- many items -----------------------------------------------------------------------------
 
 
-def load(items: Iterable[tuple[ItemId, Mapping[Person, str]]]) -> dict[Person, Counts]:
+def load(items: Iterable[tuple[ItemId, Mapping[Person, str]]], *, archived=()) -> dict[Person, Counts]:
     """Per person, on how many of the given items they hold A, R, C and I.
 
     Pass live items only (archived and dropped items carry no load). Letters outside R, A, C, I
-    are not counted.
+    and letters of people in ``archived`` are not counted.
     """
     tally: dict[Person, dict[str, int]] = {}
     for _item, assignments in items:
-        for person, letter in assignments.items():
+        for person, letter in live(assignments, archived).items():
             if letter in LETTERS:
                 per = tally.setdefault(person, dict.fromkeys(LETTERS, 0))
                 per[letter] += 1
@@ -251,13 +273,15 @@ def overloaded(
     return result
 
 
-def gaps(items: Iterable[tuple[ItemId, Mapping[Person, str]]]) -> list[tuple[ItemId, list[str]]]:
+def gaps(items: Iterable[tuple[ItemId, Mapping[Person, str]]], *,
+         archived=()) -> list[tuple[ItemId, list[str]]]:
     """Items with no A or no R, in the order given, each with ``no_accountable`` and/or
     ``no_responsible``. Complete items (and items whose only fault is a second A) are left out.
+    A letter held by a person in ``archived`` counts as absent.
     """
     result = []
     for item, assignments in items:
-        letters = set(assignments.values())
+        letters = set(live(assignments, archived).values())
         codes = []
         if "A" not in letters:
             codes.append(NO_ACCOUNTABLE)
@@ -269,20 +293,21 @@ def gaps(items: Iterable[tuple[ItemId, Mapping[Person, str]]]) -> list[tuple[Ite
 
 
 def losses_if_archived(
-    person: Person, items: Iterable[tuple[ItemId, Mapping[Person, str]]]
+    person: Person, items: Iterable[tuple[ItemId, Mapping[Person, str]]], *, archived=()
 ) -> list[tuple[ItemId, str]]:
     """Items that would lose their A (``no_accountable``) or their only R (``no_responsible``)
     if ``person`` were archived, in the order given.
 
-    Rule: an item is listed when it has an A (or an R) now and would have none without this
-    person; items that already lack it, or keep another holder, are not.
+    Rule: an item is listed when this person holds its A (or an R) and nobody else would hold
+    it; people in ``archived`` (already archived) hold nothing, so an R shared only with them
+    is this person's only R, as the matrix will show once they are archived.
     """
     result = []
     for item, assignments in items:
         letter = assignments.get(person)
         if letter not in ("A", "R"):
             continue
-        others = [v for p, v in assignments.items() if p != person]
+        others = [v for p, v in live(assignments, archived).items() if p != person]
         if letter not in others:
             result.append((item, NO_ACCOUNTABLE if letter == "A" else NO_RESPONSIBLE))
     return result
@@ -321,6 +346,7 @@ MESSAGES = {
         BAD_LETTER: "“{letter}” is not a RACI letter: use R, A, C or I.",
         TOO_MANY_ACCOUNTABLE: "Accountable for {count} live items (more than {limit}).",
         TOO_MANY_RESPONSIBLE: "Responsible for {count} live items (more than {limit}).",
+        ARCHIVED_HOLDER: "{name} is archived: their {letter} no longer counts; give it to someone else.",
     },
     "zh": {
         NO_ACCOUNTABLE: "没有最终负责人（A）：请指定且只指定一人。",
@@ -330,6 +356,7 @@ MESSAGES = {
         BAD_LETTER: "“{letter}”不是 RACI 字母：请用 R、A、C 或 I。",
         TOO_MANY_ACCOUNTABLE: "最终负责 {count} 个进行中的事项（超过 {limit} 个）。",
         TOO_MANY_RESPONSIBLE: "执行负责 {count} 个进行中的事项（超过 {limit} 个）。",
+        ARCHIVED_HOLDER: "{name} 已停用：其 {letter} 不再计入，请改派给其他人。",
     },
 }
 
@@ -342,6 +369,7 @@ PARAMS = {
     BAD_LETTER: ("letter",),
     TOO_MANY_ACCOUNTABLE: ("count", "limit"),
     TOO_MANY_RESPONSIBLE: ("count", "limit"),
+    ARCHIVED_HOLDER: ("name", "letter"),
 }
 
 

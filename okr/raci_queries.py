@@ -4,6 +4,8 @@ Accountable, a person's letters and load. Set-based queries only (a few per page
 
 # Items are keyed ("key_result", id) or ("project", id) everywhere here, so one mapping holds both
 # kinds. "Live" means not archived (and, for a project, not dropped); objectives must be live too.
+# A letter held by an archived person stays on record but counts for nothing (okr.raci.live):
+# rows carry those holders in ``archived`` so the page can name whose letter to give away.
 
 from __future__ import annotations
 
@@ -45,8 +47,9 @@ class Row:
     type: str  # KR or PROJECT
     item: object  # m.KeyResult | m.Project
     objective: m.Objective | None
-    letters: dict[int, str] = field(default_factory=dict)  # user id -> letter
+    letters: dict[int, str] = field(default_factory=dict)  # user id -> letter, as stored
     parent_kr_id: int | None = None  # a project listed under its key result
+    archived: dict[int, str] = field(default_factory=dict)  # archived holder id -> name
 
     @property
     def key(self) -> ItemKey:
@@ -57,8 +60,13 @@ class Row:
         return f"raci-{'kr' if self.type == KR else 'p'}-{self.item.id}"
 
     @property
+    def live_letters(self) -> dict[int, str]:
+        """The letters that count: none of an archived person's."""
+        return raci.live(self.letters, self.archived)
+
+    @property
     def problems(self) -> list[raci.Problem]:
-        return raci.problems(self.letters)
+        return raci.problems(self.letters, archived=self.archived)
 
     @property
     def state(self) -> str:
@@ -123,12 +131,22 @@ def letters_for(session, keys: Iterable[ItemKey]) -> dict[ItemKey, dict[int, str
     return out
 
 
+def archived_among(session, user_ids: Iterable[int]) -> dict[int, str]:
+    """{user id: name} of the archived people among ``user_ids``, in one query (none: no query)."""
+    ids = sorted({i for i in user_ids if i is not None})
+    if not ids:
+        return {}
+    return dict(session.exec(
+        select(m.User.id, m.User.name).where(m.User.id.in_(ids), m.User.is_archived == True)  # noqa: E712
+    ).all())
+
+
 def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[int]) -> Accountables:
     """Who is Accountable for each given key result and project, in one query.
 
-    Rule: the owner a rollup or plan page names is the item's A. An item with no A is absent
-    from the result; an item that (against the rule, e.g. from old data) has two names the
-    one given first.
+    Rule: the owner a rollup or plan page names is the item's A. An item with no A (or whose A
+    is archived) is absent from the result; an item that (against the rule, e.g. from old data)
+    has two names the one given first.
     """
     kr_ids, project_ids = list(kr_ids), list(project_ids)
     result = Accountables({}, {})
@@ -142,7 +160,7 @@ def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[in
     rows = session.exec(
         select(m.RaciAssignment.key_result_id, m.RaciAssignment.project_id, m.User.id, m.User.name, m.User.email)
         .join(m.User, m.User.id == m.RaciAssignment.user_id)
-        .where(m.RaciAssignment.letter == "A", sa.or_(*conds))
+        .where(m.RaciAssignment.letter == "A", m.User.is_archived == False, sa.or_(*conds))  # noqa: E712
         .order_by(m.RaciAssignment.id)
     ).all()
     for kr_id, project_id, uid, name, email in rows:
@@ -168,7 +186,9 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
     A quarter shows the quarter's objectives with their key results and the projects of its
     three months; a month shows the objectives of its fiscal quarter and that month's projects.
     A project is listed under its key result when that key result is on the page, otherwise in
-    a last group of its own. Columns are the team's members and anyone else holding a letter.
+    a last group of its own. Columns are the team's live members and any other live person
+    holding a letter; an archived person is no column: their letters count as absent and each
+    row names them in ``archived``.
     """
     quarter = quarter_for(period, fiscal_start)
     months = [str(mo) for mo in (quarter.months() if isinstance(period, periods.Quarter) else (period,))]
@@ -209,8 +229,10 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
 
     all_rows = [r for g in groups for r in g.rows]
     letters = letters_for(session, [r.key for r in all_rows])
+    archived = archived_among(session, (uid for found in letters.values() for uid in found))
     for r in all_rows:
         r.letters = letters.get(r.key, {})
+        r.archived = {uid: archived[uid] for uid in r.letters if uid in archived}
 
     member_rows = session.exec(
         select(m.User.id, m.User.name, m.User.email)
@@ -221,12 +243,13 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
     members = [Person(*row) for row in member_rows]
     member_ids = {p.id for p in members}
     wanted = {uid for r in all_rows for uid in r.letters} | set(extra_people)
-    wanted -= member_ids
+    wanted -= member_ids | set(archived)
     outsiders: list[Person] = []
     if wanted:
         outsiders = [Person(*row) for row in session.exec(
             select(m.User.id, m.User.name, m.User.email)
-            .where(m.User.id.in_(list(wanted)), m.User.org_id == team.org_id)
+            .where(m.User.id.in_(list(wanted)), m.User.org_id == team.org_id,
+                   m.User.is_archived == False)  # noqa: E712
             .order_by(m.User.name, m.User.id)
         ).all()]
     return Matrix(team, period, quarter, groups, members + outsiders, member_ids)
@@ -234,8 +257,9 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
 
 def quarter_items(session, org_id: int, quarter: periods.Quarter, *, user_id: int | None = None):
     """Every live key result and project of the organisation in ``quarter`` with its letters:
-    a list of (key, title, team, objective title, letters). With ``user_id``, only the items on
-    which that person holds a letter (still with every letter of the item)."""
+    a list of :class:`QuarterItem`. With ``user_id``, only the items on which that person holds
+    a letter (still with every letter of the item). Each item names its archived holders,
+    whose letters count as absent (``raci.problems(it.letters, archived=it.archived)``)."""
     q = str(quarter)
     months = [str(mo) for mo in quarter.months()]
     kr_q = (
@@ -259,8 +283,15 @@ def quarter_items(session, org_id: int, quarter: periods.Quarter, *, user_id: in
     p_rows = session.exec(p_q.order_by(m.Team.name, m.Project.month, m.Project.position, m.Project.id)).all()
     keys = [(KR, k.id) for k, _o, _t in kr_rows] + [(PROJECT, p.id) for p, _t in p_rows]
     letters = letters_for(session, keys)
-    items = [QuarterItem((KR, k.id), k, t, o, letters[(KR, k.id)]) for k, o, t in kr_rows]
-    items += [QuarterItem((PROJECT, p.id), p, t, None, letters[(PROJECT, p.id)]) for p, t in p_rows]
+    archived = archived_among(session, (uid for found in letters.values() for uid in found))
+
+    def item(key, row, team, objective):
+        found = letters[key]
+        return QuarterItem(key, row, team, objective, found,
+                           {uid: archived[uid] for uid in found if uid in archived})
+
+    items = [item((KR, k.id), k, t, o) for k, o, t in kr_rows]
+    items += [item((PROJECT, p.id), p, t, None) for p, t in p_rows]
     return items
 
 
@@ -269,17 +300,25 @@ class QuarterItem(NamedTuple):
     item: object
     team: m.Team
     objective: m.Objective | None
-    letters: dict[int, str]
+    letters: dict[int, str]  # as stored, archived holders included
+    archived: dict[int, str] = {}  # archived holder id -> name: their letters count as absent
+
+    @property
+    def live_letters(self) -> dict[int, str]:
+        return raci.live(self.letters, self.archived)
 
 
 def quarter_load(session, org_id: int, quarter: periods.Quarter) -> dict[int, raci.Counts]:
     """Per person, on how many live items of the organisation's quarter they hold each letter.
 
     Counted in SQL (one GROUP BY for key results, one for projects): the same numbers as
-    ``raci.load`` over ``quarter_items``, without loading every item of the organisation.
+    ``raci.load`` over ``quarter_items`` (archived people carry no load), without loading every
+    item of the organisation.
     """
+    live_person = sa.and_(m.User.id == m.RaciAssignment.user_id, m.User.is_archived == False)  # noqa: E712
     kr_counts = session.exec(
         select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
+        .join(m.User, live_person)
         .join(m.KeyResult, m.KeyResult.id == m.RaciAssignment.key_result_id)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
         .join(m.Team, m.Team.id == m.Objective.team_id)
@@ -289,6 +328,7 @@ def quarter_load(session, org_id: int, quarter: periods.Quarter) -> dict[int, ra
     ).all()
     project_counts = session.exec(
         select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
+        .join(m.User, live_person)
         .join(m.Project, m.Project.id == m.RaciAssignment.project_id)
         .join(m.Team, m.Team.id == m.Project.team_id)
         .where(m.Team.org_id == org_id, m.Project.month.in_([str(mo) for mo in quarter.months()]), _live_project())
@@ -326,8 +366,11 @@ def live_items_of(session, user_id: int):
 
 def losses_if_archived(session, user_id: int) -> list[tuple[ItemKey, object, str]]:
     """Live items that would lose their A or their only R if this person were archived:
-    [(key, item, "no_accountable" | "no_responsible")], for the admin's archive confirmation."""
+    [(key, item, "no_accountable" | "no_responsible")], for the admin's archive confirmation
+    and a person's RACI page. Other archived people's letters count as absent, as on the matrix."""
     rows = live_items_of(session, user_id)
     by_key = {key: item for key, item, _ in rows}
+    archived = archived_among(session, (uid for _k, _i, found in rows for uid in found if uid != user_id))
     return [(key, by_key[key], code)
-            for key, code in raci.losses_if_archived(user_id, [(key, letters) for key, _i, letters in rows])]
+            for key, code in raci.losses_if_archived(user_id, [(key, letters) for key, _i, letters in rows],
+                                                     archived=archived)]

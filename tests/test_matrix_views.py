@@ -419,3 +419,90 @@ def test_chinese_reader_gets_the_matrix_and_my_raci_in_chinese(plan, as_user, se
     assert "RACI 矩阵" in html and "没有最终负责人" in html and "缺口" in html
     html = b.get(f"/people/{plan.wang.id}/raci?period=2026-Q2").get_data(as_text=True)
     assert "我的 RACI" in html and "我执行负责的事项" in html
+
+
+# --- an archived person ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def li_archived(plan, make, session):
+    """Li Na (A on kr1 and on the project) has left: an admin archived her. Chen manages now."""
+    chen = make.user(team=plan.team, role="manager", name="Chen Jie", email="chen@example.com")
+    session.get(m.User, plan.li.id).is_archived = True
+    session.commit()
+    return chen
+
+
+def test_archived_persons_a_counts_as_absent_on_the_matrix(plan, li_archived, as_user):
+    html = as_user(li_archived).get(plan.url).get_data(as_text=True)
+    # No column for her (she used to move to an "other team" column, still holding the A).
+    assert f'/people/{plan.li.id}/raci' not in html and "other team" not in html
+    row = html[html.index(f'id="raci-kr-{plan.kr1.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Complete" not in row
+    assert "No one is Accountable" in row and "Li Na is archived: their A no longer counts" in row
+    gaps = html[html.index('id="raci-gaps"'):html.index('id="raci-load"')]
+    assert "Daily posts" in gaps and "Creator incentives" in gaps and "Li Na is archived" in gaps
+    assert 'data-person="%s"' % plan.li.id not in html  # no load row either
+
+
+def test_archived_persons_letters_are_left_out_of_csv_json_and_load(plan, li_archived, as_user, session, app):
+    from okr import raci_queries as rq
+
+    b = as_user(li_archived)
+    rows = list(csv.reader(io.StringIO(b.get(plan.url + "?format=csv").get_data().decode("utf-8-sig"))))
+    assert "Li Na" not in rows[0]
+    kr1 = next(r for r in rows[1:] if r[2].startswith("Daily posts"))
+    assert "No one is Accountable" in kr1[-1] and "Li Na is archived" in kr1[-1]
+    data = b.get(plan.url + "?format=json").get_json()
+    item = next(i for i in data["items"] if i["id"] == plan.kr1.id and i["type"] == "key_result")
+    assert item["raci"] == {"wang@example.com": "R"}
+    assert item["archived"] == [{"id": plan.li.id, "name": "Li Na", "letter": "A"}]
+    assert item["problems"] == ["no_accountable", "archived_holder"]
+    assert {(g["type"], g["id"]) for g in data["gaps"]} >= {("key_result", plan.kr1.id), ("project", plan.project.id)}
+    load = rq.quarter_load(session, plan.org.id, periods.Quarter(2026, 2))
+    assert plan.li.id not in load and load[plan.wang.id].R == 1
+    assert rq.accountable_by_item(session, [plan.kr1.id], [plan.project.id]) == ({}, {})
+
+
+def test_manager_gives_an_archived_persons_a_to_someone_else(plan, li_archived, as_user, session):
+    b = as_user(li_archived)
+    state = state_of((plan.li, "A"), (plan.wang, "R"))  # what the page shows it saw
+    resp = b.post("/teams/content/raci/cell", data=cell(plan, plan.kr1, plan.zhao, "A", state), htmx=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200, html
+    # Her letter goes with the edit (the audit keeps it); the row is complete again.
+    assert letters(session, kr=plan.kr1) == {plan.wang.id: "R", plan.zhao.id: "A"}
+    row = html[html.index(f'id="raci-kr-{plan.kr1.id}"'):]
+    assert "Complete" in row[:row.index("</tr>")]
+    assert session.get(m.KeyResult, plan.kr1.id).owner_id == plan.zhao.id
+
+
+def test_person_page_and_losses_treat_archived_people_as_absent(plan, make, as_user, session):
+    # kr1's R is shared by Wang and Zhao; Zhao leaves. Archiving Wang now leaves kr1 with no R.
+    make.raci(plan.zhao, "R", kr=plan.kr1)
+    b = as_user(plan.li)
+    html = b.get(f"/people/{plan.wang.id}/raci?period=2026-Q2").get_data(as_text=True)
+    assert "Daily posts" not in html[html.index('id="raci-person-losses"'):]
+    session.get(m.User, plan.zhao.id).is_archived = True
+    session.commit()
+    html = b.get(f"/people/{plan.wang.id}/raci?period=2026-Q2").get_data(as_text=True)
+    losses = html[html.index('id="raci-person-losses"'):]
+    assert "Daily posts" in losses and "No one is Responsible" in losses
+    r_section = html[html.index('id="raci-person-R"'):html.index('id="raci-person-C"')]
+    assert "Zhao Lei is archived: their R no longer counts" in r_section
+
+
+def test_admin_archive_listing_agrees_with_the_matrix(plan, make, as_user, session):
+    # What the admin sees before archiving Li: exactly the items the matrix will show as gaps.
+    admin = make.user(team=plan.team, role="admin", name="Admin", is_admin=True)
+    make.raci(plan.zhao, "R", project=plan.project)
+    dropped = make.project(kr=plan.kr1, title="Dropped one", status="dropped")
+    make.raci(plan.li, "A", kr=make.kr(objective=make.objective(team=plan.team, title="Gone", is_archived=True)))
+    make.raci(plan.li, "A", project=dropped)
+    html = as_user(admin).get(f"/admin/people/{plan.li.id}").get_data(as_text=True)
+    listed = html[html.index('class="losses"'):]
+    listed = listed[:listed.index("</ul>")]
+    assert "Daily posts" in listed and "Creator incentives" in listed
+    assert "Dropped one" not in listed and listed.count("<li>") == 2
+

@@ -258,6 +258,46 @@ def test_losses_if_archived_one_of_two_a_loses_nothing():
     assert raci.losses_if_archived("li", [("x", {"li": "A", "wang": "A", "zhao": "R"})]) == []
 
 
+# --- archived people -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "assignments, archived, expected",
+    [
+        pytest.param({"li": "A", "wang": "R"}, {"li": "Li Na"},
+                     [("no_accountable", {}), ("archived_holder", {"person": "li", "name": "Li Na", "letter": "A"})],
+                     id="li (archived) held the A: no A, and li named"),
+        pytest.param({"li": "A", "wang": "R"}, {"wang": "Wang"},
+                     [("no_responsible", {}), ("archived_holder", {"person": "wang", "name": "Wang", "letter": "R"})],
+                     id="wang (archived) was the only R: no R, and wang named"),
+        pytest.param({"li": "A", "wang": "R", "zhao": "R"}, {"wang"},
+                     [("archived_holder", {"person": "wang", "name": "wang", "letter": "R"})],
+                     id="zhao keeps an R: complete but for the name (a set names by id)"),
+        pytest.param({"li": "A", "wang": "R"}, {"chen": "Chen"}, [],
+                     id="an archived person with no letter here changes nothing"),
+    ],
+)
+def test_an_archived_persons_letter_counts_as_absent(assignments, archived, expected):
+    found = raci.problems(assignments, archived=archived)
+    assert [(p.code, dict(p.params)) for p in found] == expected
+    gap = {p.code for p in found} & {"no_accountable", "no_responsible"}
+    assert raci.is_complete(assignments, archived) is not gap
+
+
+def test_archived_letters_carry_no_load_and_show_as_gaps():
+    items = [("kr1", {"li": "A", "wang": "R"}), ("kr2", {"zhao": "A", "li": "R"})]
+    assert raci.load(items, archived={"li"}) == {"wang": Counts(R=1), "zhao": Counts(A=1)}
+    assert raci.gaps(items, archived={"li"}) == [("kr1", ["no_accountable"]), ("kr2", ["no_responsible"])]
+    assert raci.live({"li": "A", "wang": "R"}, {"li"}) == {"wang": "R"}
+
+
+def test_losses_if_archived_treat_already_archived_people_as_absent():
+    # wang's R is shared with zhao, who left already: archiving wang leaves kr1 with no R.
+    items = [("kr1", {"li": "A", "wang": "R", "zhao": "R"})]
+    assert raci.losses_if_archived("wang", items) == []
+    assert raci.losses_if_archived("wang", items, archived={"zhao"}) == [("kr1", "no_responsible")]
+
+
 # --- the owner is the Accountable -------------------------------------------------------------
 
 
@@ -324,8 +364,8 @@ def test_csv_safe(value, expected):
 # --- messages -------------------------------------------------------------------------------
 
 ALL_CODES = ["no_accountable", "two_accountable", "no_responsible", "not_member", "bad_letter",
-             "too_many_accountable", "too_many_responsible"]
-SAMPLE = {"count": 2, "limit": 5, "letter": "X", "person": "li", "people": ("li", "wang")}
+             "too_many_accountable", "too_many_responsible", "archived_holder"]
+SAMPLE = {"count": 2, "limit": 5, "letter": "X", "person": "li", "people": ("li", "wang"), "name": "李娜"}
 
 
 @pytest.mark.parametrize("locale", ["en", "zh"])

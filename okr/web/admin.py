@@ -111,32 +111,15 @@ def person_add():
 
 
 def _losses(user: m.User):
-    """Items that would lose their A or their only R if ``user`` were archived (three queries)."""
-    session = db()
-    mine = session.exec(select(m.RaciAssignment).where(m.RaciAssignment.user_id == user.id)).all()
-    kr_ids = {a.key_result_id for a in mine if a.key_result_id}
-    project_ids = {a.project_id for a in mine if a.project_id}
-    rows = []
-    if kr_ids:
-        rows += session.exec(select(m.RaciAssignment).where(m.RaciAssignment.key_result_id.in_(kr_ids))).all()
-    if project_ids:
-        rows += session.exec(select(m.RaciAssignment).where(m.RaciAssignment.project_id.in_(project_ids))).all()
-    items: dict[tuple[str, int], dict[int, str]] = {}
-    for a in rows:
-        key = ("key_result", a.key_result_id) if a.key_result_id else ("project", a.project_id)
-        items.setdefault(key, {})[a.user_id] = a.letter
-    titles = {}
-    if kr_ids:
-        titles.update({("key_result", i): t for i, t in session.exec(
-            select(m.KeyResult.id, m.KeyResult.title).where(m.KeyResult.id.in_(kr_ids), m.KeyResult.is_archived == False)).all()})  # noqa: E712
-    if project_ids:
-        titles.update({("project", i): t for i, t in session.exec(
-            select(m.Project.id, m.Project.title).where(m.Project.id.in_(project_ids), m.Project.is_archived == False)).all()})  # noqa: E712
-    live = [(k, v) for k, v in sorted(items.items()) if k in titles]
+    """Items that would lose their A or their only R if ``user`` were archived: the same list
+    as the person's RACI page (live items only; already archived people hold nothing)."""
     from flask_babel import get_locale
 
+    from okr import raci_queries
+
     lang = str(get_locale() or "en")
-    return [(item, titles[item], raci.message(code, lang)) for item, code in raci.losses_if_archived(user.id, live)]
+    return [(key, item.title, raci.message(code, lang))
+            for key, item, code in raci_queries.losses_if_archived(db(), user.id)]
 
 
 def _person_context(user, role_form=None):

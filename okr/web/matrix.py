@@ -81,7 +81,8 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
     matrix = rq.team_matrix(session, team, period, fiscal_start=_fiscal_start(), extra_people=extra)
     load = rq.quarter_load(session, team.org_id, matrix.quarter)
     over = raci.overloaded(load, max_a=org.raci_max_accountable, max_r=org.raci_max_responsible)
-    here_load = raci.load((r.key, r.letters) for r in matrix.rows)
+    # An archived person's letters count for nothing here either (their rows show the gap).
+    here_load = raci.load((r.key, r.live_letters) for r in matrix.rows)
     load_rows = []
     for person in matrix.people:
         counts = load.get(person.id, raci.Counts())
@@ -93,8 +94,10 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
         load_rows.append({"person": person, "counts": counts, "here": here, "reasons": reasons})
     row_by_key = {r.key: r for r in matrix.rows}
     gap_rows = [
-        {"row": row_by_key[key], "messages": [raci.message(c, locale) for c in codes]}
-        for key, codes in raci.gaps((r.key, r.letters) for r in matrix.rows)
+        {"row": row_by_key[key],
+         "messages": [raci.message(c, locale) for c in codes]
+         + _words([p for p in row_by_key[key].problems if p.code == raci.ARCHIVED_HOLDER], locale)}
+        for key, codes in raci.gaps((r.key, r.live_letters) for r in matrix.rows)
     ]
     column_ids = {p.id for p in matrix.people}
     period_text = str(period)
@@ -173,7 +176,8 @@ def _as_json(ctx) -> dict:
             {"type": r.type, "id": r.item.id, "title": r.item.title,
              "objective": r.objective.title if r.objective else None,
              "state": r.state,
-             "raci": {people[uid].email if uid in people else str(uid): letter for uid, letter in r.letters.items()},
+             "raci": {people[uid].email if uid in people else str(uid): letter for uid, letter in r.live_letters.items()},
+             "archived": [{"id": uid, "name": name, "letter": r.letters[uid]} for uid, name in r.archived.items()],
              "problems": [p.code for p in r.problems]}
             for r in ctx["matrix"].rows
         ],
@@ -258,19 +262,22 @@ def cell_update(slug):
         return _conflict(team, period, extra, key, form, current, locale)
 
     members = set(rq.org_people(session, team.org_id))
+    # Letters of people archived since they were given count as absent, so a manager can hand
+    # an archived person's A to someone else; saving the row drops them (the audit keeps them).
+    live = raci.live(current, {u for u in current if u not in members})
     draft = bool(form.draft.data)
     if form.op.data == "cycle":
-        letter, refused = raci.next_allowed(current, uid, draft=draft, members=members)
+        letter, refused = raci.next_allowed(live, uid, draft=draft, members=members)
     else:
         letter = form.letter.data or None
-        refused = raci.check_change(current, uid, letter, draft=draft, members=members)
+        refused = raci.check_change(live, uid, letter, draft=draft, members=members)
     if refused:
         words = _words(refused, locale)
         if wants_json() or request.is_json:
             return json_error(" ".join(words), 422, {"letter": words})
         return _show_with(team, period, extra, {key: {"kind": "refused", "messages": words}}, 422)
 
-    new = raci.apply(current, uid, letter)
+    new = raci.apply(live, uid, letter)
     if new != current:
         planning.set_raci(session=session, actor_id=actor().user_id, org_id=team.org_id, assignments=new, **kw)
         session.commit()
@@ -408,9 +415,9 @@ def person(user_id):
     for it in items:
         letter = it.letters.get(user.id)
         if letter in by_letter:
-            problems = _words(raci.problems(it.letters), locale)
+            problems = _words(raci.problems(it.letters, archived=it.archived), locale)
             by_letter[letter].append({"it": it, "problems": problems})
-    counts = raci.load((it.key, it.letters) for it in items).get(user.id, raci.Counts())
+    counts = raci.load((it.key, it.live_letters) for it in items).get(user.id, raci.Counts())
     reasons = []
     if counts.A > org.raci_max_accountable:
         reasons.append(raci.message(raci.TOO_MANY_ACCOUNTABLE, locale, count=counts.A, limit=org.raci_max_accountable))
