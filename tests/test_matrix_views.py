@@ -506,3 +506,16 @@ def test_admin_archive_listing_agrees_with_the_matrix(plan, make, as_user, sessi
     assert "Daily posts" in listed and "Creator incentives" in listed
     assert "Dropped one" not in listed and listed.count("<li>") == 2
 
+
+# --- navigation -------------------------------------------------------------------------------------
+
+
+def test_my_raci_is_in_the_navigation(plan, as_user):
+    b = as_user(plan.wang)
+    html = b.get("/week").get_data(as_text=True)
+    nav = html[html.index('class="mainnav"'):html.index("</nav>")]
+    assert '<a href="/me/raci"' in nav and "My RACI" in nav
+    html = b.get(f"/people/{plan.wang.id}/raci").get_data(as_text=True)
+    nav = html[html.index('class="mainnav"'):html.index("</nav>")]
+    assert '<a href="/me/raci" aria-current="page">My RACI</a>' in nav
+    assert '<a href="/raci" aria-current' not in nav
