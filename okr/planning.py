@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
@@ -675,6 +676,10 @@ def move_task(
 
     Raises :class:`StaleEdit` when the task moved on since ``expected_version``; only rows whose
     place changes are written (each audited). One indexed query finds the quadrant's cards.
+    The moved task is an ordinary :func:`update` (its version goes up); the other cards only
+    change place, so their positions are written without raising their version: someone whose
+    board still shows them may move or finish them without a false conflict. Each of them is
+    still audited as an update whose only field is ``position``, a change that moves no figure.
     """
     from okr import eisenhower, weekly
 
@@ -693,12 +698,25 @@ def move_task(
     changes = weekly.renumber(ordered, current)
     update(session=session, actor_id=actor_id, org_id=org_id, item=task, expected_version=expected_version,
            important=important, urgent=urgent, position=changes.get(task.id, task.position))
-    others = [tid for tid in changes if tid != task.id]
+    others = {tid: pos for tid, pos in changes.items() if tid != task.id}
     if others:
-        for sibling in session.exec(select(Task).where(Task.id.in_(others))).all():
-            update(session=session, actor_id=actor_id, org_id=org_id, item=sibling, expected_version=None,
-                   position=changes[sibling.id])
+        _renumber_quietly(session, actor_id, org_id, others, current)
     return task
+
+
+def _renumber_quietly(session: Session, actor_id, org_id, positions: Mapping[int, int],
+                      before: Mapping[int, int]) -> None:
+    # A Core UPDATE leaves the version column alone (the ORM's versioning would raise it).
+    # Cards already in the session get the new place as their loaded value, not as an edit.
+    table = Task.__table__
+    for task_id, position in sorted(positions.items()):
+        session.execute(sa.update(table).where(table.c.id == task_id).values(position=position))
+        loaded = session.identity_map.get(sa.inspect(Task).identity_key_from_primary_key((task_id,)))
+        if loaded is not None:
+            set_committed_value(loaded, "position", position)
+        _audit(session, org_id=org_id, actor_id=actor_id, item_type="task", item_id=task_id,
+               action="update", before={"position": before.get(task_id)}, after={"position": position})
+    session.flush()
 
 
 def set_task_status(

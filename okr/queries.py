@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -259,6 +260,22 @@ def _goal_choices(session: Session, team: m.Team, year: int) -> list[m.AnnualGoa
     )
 
 
+def latest_check_ins(session: Session, kr_ids: list[int]) -> dict[int, m.CheckIn]:
+    """{kr id: its latest live check-in (by date, the later entry on the same day)}, one query
+    that reads one row per key result (not the whole history)."""
+    import sqlalchemy as sa
+
+    C = m.CheckIn
+    ranked = (
+        select(C.id, sa.func.row_number().over(
+            partition_by=C.key_result_id, order_by=(C.checked_on.desc(), C.id.desc())).label("n"))
+        .where(C.key_result_id.in_(kr_ids), C.is_archived == False)  # noqa: E712
+        .subquery()
+    )
+    rows = session.exec(select(C).join(ranked, ranked.c.id == C.id).where(ranked.c.n == 1)).all()
+    return {ci.key_result_id: ci for ci in rows}
+
+
 def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, include_archived: bool = False) -> QuarterPlan:
     """Objectives of the quarter, their key results, each KR's latest check-in and the projects
     of the quarter's months under the KR they move, with each project's progress and the
@@ -284,12 +301,7 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
     projects: dict[int, list[m.Project]] = defaultdict(list)
     project_rows = []
     if kr_ids:
-        for ci in session.exec(
-            select(m.CheckIn)
-            .where(m.CheckIn.key_result_id.in_(kr_ids), m.CheckIn.is_archived == False)  # noqa: E712
-            .order_by(m.CheckIn.checked_on, m.CheckIn.id)
-        ).all():
-            latest[ci.key_result_id] = ci
+        latest = latest_check_ins(session, kr_ids)
         months = [str(x) for x in quarter.months()]
         project_rows = session.exec(
             select(m.Project)
@@ -316,12 +328,23 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
                        progress, copied_from, copied_to)
 
 
+class TaskLine(NamedTuple):
+    """A task as the month plan lists it."""
+
+    id: int
+    project_id: int
+    week: str
+    title: str
+    assignee_id: int | None
+    status: str
+
+
 @dataclass
 class MonthPlan:
     team: m.Team
     month: periods.Month
     projects: list[m.Project]
-    tasks: dict[int, dict[str, list[m.Task]]]  # project id -> week text -> tasks
+    tasks: dict[int, dict[str, list[TaskLine]]]  # project id -> week text -> tasks
     weeks: list[str]
     krs: list[m.KeyResult]  # key results a project of the month may move
     kr_titles: dict[int, str]
@@ -346,11 +369,13 @@ def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_s
     weeks = [str(w) for w in month.weeks()]
     task_rows = []
     if pids:
-        task_rows = session.exec(
-            select(m.Task)
-            .where(m.Task.project_id.in_(pids), m.Task.is_archived == False)  # noqa: E712
-            .order_by(m.Task.week, m.Task.position, m.Task.id)
-        ).all()
+        # Plain rows of what the page lists: a busy team's month holds hundreds of tasks.
+        T = m.Task
+        task_rows = [TaskLine(*row) for row in session.exec(
+            select(T.id, T.project_id, T.week, T.title, T.assignee_id, T.status)
+            .where(T.project_id.in_(pids), T.is_archived == False)  # noqa: E712
+            .order_by(T.week, T.position, T.id)
+        ).all()]
         for t in task_rows:
             tasks[t.project_id][t.week].append(t)
             if t.week not in weeks:

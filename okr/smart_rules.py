@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 
 from okr.smart import LETTERS, SmartItem, SmartResult, check
@@ -91,8 +92,17 @@ def make_item(
 
 
 def check_many(items: Iterable[tuple[object, SmartItem]], locale: str = "en", today: date | None = None) -> dict:
-    """{key: SmartResult} for many items at once: values in, verdicts out, nothing loaded."""
-    return {key: check(item, locale, today=today) for key, item in items}
+    """{key: SmartResult} for many items at once: values in, verdicts out, nothing loaded.
+
+    A plan page judges every item on each view, and items rarely change between views: the
+    verdicts of the last few thousand (item, language, day) are kept. Items are frozen values,
+    so a kept verdict is the verdict."""
+    return {key: _checked(item, locale, today) for key, item in items}
+
+
+@lru_cache(maxsize=4096)
+def _checked(item: SmartItem, locale: str, today: date | None) -> SmartResult:
+    return check(item, locale, today=today)
 
 
 def failing(results: Mapping[object, SmartResult], letter: str) -> set:

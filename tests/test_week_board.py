@@ -286,3 +286,27 @@ def test_owe_list_check_ins_overdue_and_delegated(setup, make, as_user, session)
     assert "Retention 40 → 46" in owe and "Fresh KR" not in owe
     assert "Old and open" in owe and "Old and done" not in owe
 
+
+def test_a_move_does_not_make_other_cards_stale_for_another_open_board(setup, make, as_user, session):
+    # Two tabs show the board; in one, C goes to the top of Do, which renumbers A and B. The
+    # other tab still has A and B at their old versions: finishing or moving them must work.
+    s = setup
+    a = make.task(team=s["team"], assignee=s["member"], week=WEEK, title="A", important=True, urgent=True, position=0)
+    b_ = make.task(team=s["team"], assignee=s["member"], week=WEEK, title="B", important=True, urgent=True, position=1)
+    c = make.task(team=s["team"], assignee=s["member"], week=WEEK, title="C", important=True, urgent=False)
+    first, second = as_user(s["member"]), as_user(s["member"])
+    seen = second.get(f"/week/{WEEK}?format=json").get_json()["quadrants"]["do"]
+    resp = first.post(f"/tasks/{c.id}/move", data={"version": c.version, "quadrant": "do", "index": 0}, htmx=True)
+    assert resp.status_code == 200
+    assert [reread(session, m.Task, t.id).position for t in (c, a, b_)] == [0, 1, 2]
+    versions = {t["id"]: t["version"] for t in seen}
+    versions[c.id] = 1  # what the second tab showed for C, in Schedule
+    resp = second.post(f"/tasks/{a.id}/finish", data={"version": versions[a.id]}, htmx=True)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    resp = second.post(f"/tasks/{b_.id}/move", data={"version": versions[b_.id], "quadrant": "schedule"}, htmx=True)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert reread(session, m.Task, a.id).status == "done"
+    assert (reread(session, m.Task, b_.id).important, reread(session, m.Task, b_.id).urgent) == (True, False)
+    # The card that moved did change: a stale version of C is still a 409.
+    assert second.post(f"/tasks/{c.id}/finish", data={"version": versions[c.id]}, htmx=True).status_code == 409
+

@@ -33,6 +33,27 @@ def test_move_within_a_quadrant_renumbers_only_what_changes(board, session):
     assert len(events) == 3
 
 
+def test_renumbered_cards_keep_their_version_and_audit_only_their_position(board, session):
+    import json
+
+    t0, t1, t2 = board["tasks"]
+    versions = {t.id: t.version for t in board["tasks"]}
+    planning.move_task(**ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version)
+    session.commit()
+    session.expire_all()
+    stored = {t.id: session.get(m.Task, t.id) for t in board["tasks"]}
+    assert stored[t2.id].version == versions[t2.id] + 1  # the card that moved
+    assert (stored[t0.id].version, stored[t1.id].version) == (versions[t0.id], versions[t1.id])
+    assert (stored[t0.id].position, stored[t1.id].position) == (1, 2)
+    events = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "task", m.AuditEvent.item_id.in_([t0.id, t1.id]))
+                          .order_by(m.AuditEvent.item_id)).all()
+    assert [(e.item_id, e.action, json.loads(e.before), json.loads(e.after)) for e in events] == [
+        (t0.id, "update", {"position": 0}, {"position": 1}), (t1.id, "update", {"position": 1}, {"position": 2})]
+    # Someone whose board still shows T0 at its old version may move it: no false conflict.
+    planning.move_task(**ops(session, board), task=stored[t0.id], important=False, urgent=True, index=None,
+                       expected_version=versions[t0.id])
+
+
 def test_move_to_another_quadrant_goes_last_and_is_version_checked(board, make, session):
     t0 = board["tasks"][0]
     other = make.task(team=board["team"], assignee=board["me"], week="2026-W53", important=False, urgent=False, position=0)

@@ -425,6 +425,8 @@ def item_new(slug, period, kind):
         data["key_result_id"] = parent
     form = _make_form(kind, team, p, queries.team_members(db(), team), data=data or None)
     ctx = _form_ctx(kind, form, team=team, period=p, parent=parent)
+    if kind == "project" and parent and p.kind == "quarter":
+        ctx["preset_kr"] = parent  # added under its key result: the project moves that one
     if is_htmx():
         return _fragment("plans/_form.html", **ctx)
     return _fragment("plans/form_page.html", **ctx)

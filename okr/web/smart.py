@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from jinja2 import Undefined, pass_context
+from markupsafe import Markup
 from sqlmodel import select
 
 from okr import models as m
@@ -384,6 +385,31 @@ def smart_of(context, item_type, item):
     if item_type == "kr" and getattr(page, "objective", None) is not None:
         return check(_stored_item("kr", item, objective=page.objective), _locale(), today=_today())
     return None
+
+
+#: Rendered badges by (verdict object, item, language): plan_results' verdicts are kept by
+#: okr.smart_rules while an item does not change, so its badge is rendered once, not per view.
+_BADGES: dict = {}
+_BADGES_MAX = 4096
+
+
+@bp.app_template_global("smart_badge")
+@pass_context
+def smart_badge(context, item_type, item):
+    """The SMART badge of a plan item (smart/_badge.html), rendered once per verdict."""
+    result = smart_of(context, item_type, item)
+    if result is None:
+        return ""
+    key = (id(result), item_type, item.id, _locale())
+    hit = _BADGES.get(key)
+    if hit is not None and hit[0] is result:
+        return hit[1]
+    macro = current_app.jinja_env.get_template("smart/_badge.html").module.badge
+    html = Markup(str(macro(result, item_type, item.id)))
+    if len(_BADGES) >= _BADGES_MAX:
+        _BADGES.clear()
+    _BADGES[key] = (result, html)
+    return html
 
 
 @bp.app_template_global("smart_shown")
