@@ -255,7 +255,7 @@ def test_move_down_and_up(plan, make, as_user, session):
     assert resp.status_code == 200 and f'id="krs-{plan["objective"].id}"' in html
     assert html.index("Second KR") < html.index("Daily posts")
     assert reread(session, m.KeyResult, second.id).position < reread(session, m.KeyResult, first.id).position
-    resp = b.post(f"/items/kr/{first.id}/move", data={"direction": "up"})
+    resp = b.post(f"/items/kr/{first.id}/move", data={"direction": "up", "version": str(reread(session, m.KeyResult, first.id).version)})
     assert resp.status_code == 303
     assert reread(session, m.KeyResult, first.id).position < reread(session, m.KeyResult, second.id).position
 
@@ -274,6 +274,23 @@ def test_archive_and_restore(plan, as_user, session):
     resp = b.post(f"/items/kr/{kr.id}/restore", data={"version": str(row.version)})
     assert resp.status_code == 303
     assert not reread(session, m.KeyResult, kr.id).is_archived
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "1.5"])
+@pytest.mark.parametrize("action", ["archive", "restore", "move"])
+def test_a_write_without_a_readable_version_is_409_and_changes_nothing(plan, as_user, session, action, version):
+    b = as_user(plan["manager"])
+    kr = plan["kr"]
+    if action == "restore":
+        b.post(f"/items/kr/{kr.id}/archive", data={"version": str(kr.version)})
+    before = reread(session, m.KeyResult, kr.id)
+    data = {"direction": "down"} if action == "move" else {}
+    if version is not None:
+        data["version"] = version
+    resp = b.post(f"/items/kr/{kr.id}/{action}", data=data, htmx=True)
+    assert resp.status_code == 409
+    after = reread(session, m.KeyResult, kr.id)
+    assert (after.version, after.is_archived, after.position) == (before.version, before.is_archived, before.position)
 
 
 def test_archive_with_stale_version_is_409(plan, as_user, session):

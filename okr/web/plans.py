@@ -553,7 +553,7 @@ def item_update(kind, item_id):
 
 
 def _simple_write(kind, item_id, op):
-    """Archive, restore: carry the row's version; a stale one is a 409."""
+    """Archive, restore: carry the row's version; a stale or missing one is a 409."""
     item, team = item_or_404(MODELS[kind], item_id)
     _require_plan(team)
     session, me = db(), actor()
@@ -561,7 +561,7 @@ def _simple_write(kind, item_id, op):
     if not form.validate():
         abort(400)
     expected = _int(form.version.data)
-    if expected is not None and expected != item.version:
+    if expected is None or expected != item.version:  # no version: nobody can tell it is current
         return _stale(kind, item, team)
     try:
         op(session=session, actor_id=me.user_id, org_id=me.org_id, item=item, expected_version=expected)
@@ -620,7 +620,7 @@ def item_move(kind, item_id):
     if not form.validate():
         return json_error(_("Choose up or down."), 422, form.errors) if wants_json() else abort(422)
     expected = _int(form.version.data)
-    if expected is not None and expected != item.version:
+    if expected is None or expected != item.version:  # no version: nobody can tell it is current
         return _stale(kind, item, team)
     siblings = list(session.exec(_siblings_query(kind, item)).all())
     ids = [s.id for s in siblings]
