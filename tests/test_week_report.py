@@ -4,11 +4,14 @@ behind them."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from okr import weekly
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WEEK, NEXT = "2026-W21", "2026-W22"
 
@@ -36,21 +39,109 @@ def plan(make):
     return {"team": team, "li": li, "wang": wang, "zhang": zhang, "kr": kr, "tasks": t}
 
 
+def _section(html, start, end=None):
+    begin = html.index(f'id="{start}"')
+    return html[begin:html.index(f'id="{end}"')] if end else html[begin:]
+
+
 def test_my_report_lists_exactly_the_weeks_done_and_planned(plan, as_user):
     resp = as_user(plan["wang"]).get(f"/week/{WEEK}/report")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    done = html[html.index('id="report-done"'):html.index('id="report-planned"')]
-    planned = html[html.index('id="report-planned"'):html.index('id="report-blocked"')]
-    blocked = html[html.index('id="report-blocked"'):html.index('id="report-check-ins"')]
+    done = _section(html, "report-done", "report-unfinished")
+    unfinished = _section(html, "report-unfinished", "report-planned")
+    planned = _section(html, "report-planned", "report-check-ins")
     assert done.count('class="done-task"') == 2
     assert "Launch the *bonus* page" in done and "Pack the boxes" in done and "Daily posts 1000 → 1300" in done
     assert "Not linked to any key result" in done
     assert done.index("Daily posts") < done.index("Not linked")
     assert "Zhang" not in done and "Still open" not in done and "Given up" not in done
     assert planned.count('class="planned-task"') == 1 and "Next week&#39;s plan" in planned
-    assert "Stuck again" in blocked and "Still open" not in blocked
-    assert "print" in html or "week.css" in html
+    # Every other task of the week is listed once, with why (W21 is over: open work is overdue).
+    assert unfinished.count('class="unfinished-task') == 3
+    for title in ("Still open", "Stuck again", "Given up"):
+        assert unfinished.count(title) == 1 and title not in planned
+    assert "Next week" not in unfinished and "Zhang" not in unfinished
+
+
+def test_report_has_a_print_button(plan, as_user):
+    html = as_user(plan["wang"]).get(f"/week/{WEEK}/report").get_data(as_text=True)
+    start = html.index('class="toolbar no-print"')
+    toolbar = html[start:html.index("</div>", start)]
+    assert '<button type="button" data-print>Print</button>' in toolbar
+    assert "/static/js/week.js" in html  # its click handler prints (no inline script under the CSP)
+    assert "window.print()" in (ROOT / "static/js/week.js").read_text()
+
+
+def _reasons(html):
+    """{task title: its reason badge} in the report's "not finished" section."""
+    import re
+
+    part = _section(html, "report-unfinished", "report-planned")
+    return {m.group(1).strip(): m.group(2) for m in re.finditer(
+        r'<li class="unfinished-task[^"]*">([^<]+)<span class="badge reason">([^<]+)</span>', part)}
+
+
+def test_every_task_of_a_running_week_is_in_one_section_with_its_reason(plan, make, as_user, monkeypatch):
+    from okr.web import week as week_view
+
+    monkeypatch.setattr(week_view, "_today", lambda: date(2026, 5, 20))  # Wednesday of W21
+    team, wang = plan["team"], plan["wang"]
+    due_monday = make.task(team=team, assignee=wang, week=WEEK, title="Due Monday", status="todo", due_on=date(2026, 5, 18))
+    carried = make.task(team=team, assignee=wang, week=WEEK, title="Handed to next week", status="todo")
+    b = as_user(wang)
+    assert b.post(f"/tasks/{carried.id}/carry", data={"version": carried.version}).status_code == 302
+    html = b.get(f"/week/{WEEK}/report").get_data(as_text=True)
+    assert _reasons(html) == {
+        "Due Monday": "blocked: overdue",
+        "Stuck again": "blocked: carried over and still open",
+        "Still open": "still open",
+        "Handed to next week": "carried over",
+        "Given up": "dropped",
+    }
+    assert "carried into 2026-W22" in _section(html, "report-unfinished", "report-planned")
+    # Done and not finished hold each of the week's tasks exactly once.
+    data = b.get(f"/week/{WEEK}/report?format=json").get_json()
+    listed = [t["id"] for g in data["done"] for t in g["tasks"]] + [t["id"] for t in data["not_finished"]]
+    mine = [t.id for t in plan["tasks"].values() if t.assignee_id == wang.id and t.week == WEEK]
+    assert sorted(listed) == sorted(mine + [due_monday.id, carried.id])
+    assert {t["title"] for t in data["blocked"]} == {"Due Monday", "Stuck again"}
+    # Its copy in W22 is planned for next week, and only there.
+    assert "Handed to next week" in _section(html, "report-planned", "report-check-ins")
+
+
+def test_a_past_weeks_open_tasks_are_overdue_in_its_report(plan, as_user):
+    html = as_user(plan["wang"]).get(f"/week/{WEEK}/report").get_data(as_text=True)
+    assert _reasons(html) == {"Still open": "blocked: overdue", "Stuck again": "blocked: overdue",
+                              "Given up": "dropped"}
+
+
+def test_check_ins_due_in_a_past_weeks_report_are_judged_at_its_end(plan, make, as_user, session):
+    from okr import models as m
+
+    team, wang = plan["team"], plan["wang"]
+    objective = make.objective(team=team, quarter="2026-Q2", title="Retain creators")
+
+    def kr(title, *days):
+        row = make.kr(objective=objective, title=title, last_check_in_on=max(days))
+        for day in days:
+            session.add(m.CheckIn(key_result_id=row.id, checked_on=day, value=1))
+        session.commit()
+        make.raci(wang, "R", kr=row)
+
+    kr("Fresh that week", date(2026, 5, 20))  # 4 days before W21 ended on 2026-05-24
+    kr("Stale that week", date(2026, 5, 15))  # 9 days before
+    kr("Caught up only later", date(2026, 5, 10), date(2026, 5, 28))  # the later one is not W21's
+    html = as_user(wang).get(f"/week/{WEEK}/report").get_data(as_text=True)
+    due = _section(html, "report-check-ins")
+    assert "Judged on 2026-05-24." in due
+    assert "Stale that week" in due and "last check-in 2026-05-15" in due
+    assert "Caught up only later" in due and "last check-in 2026-05-10" in due
+    assert "Fresh that week" not in due
+    team_due = _section(as_user(plan["li"]).get(f"/teams/content/week/{WEEK}/report").get_data(as_text=True),
+                        "report-check-ins")
+    assert "Stale that week" in team_due and "Fresh that week" not in team_due
+    assert "Daily posts 1000 → 1300" in team_due  # the team's key result with no check-in at all
 
 
 def test_my_report_as_markdown(plan, as_user):
@@ -61,9 +152,10 @@ def test_my_report_as_markdown(plan, as_user):
     assert text.startswith("# Weekly report: Wang Qiang · 2026-W21")
     assert "- Launch the \\*bonus\\* page" in text
     assert "## Planned next week (2026-W22, 1)" in text and "- Next week's plan" in text
+    assert "## Not finished (3)" in text and "- Still open (blocked: overdue)" in text
     assert "<" not in text
     lines = [ln for ln in text.splitlines() if ln.startswith("- ")]
-    assert len(lines) == 4  # two done, one planned, one blocked
+    assert len(lines) == 6  # two done, three not finished, one planned
 
 
 def test_report_json_and_chinese(plan, as_user):
@@ -138,13 +230,53 @@ def test_group_renumber_and_report_rules():
                                  lambda t: kr.get(t.id, (None, "")), [], date(2026, 5, 20))
     assert [(g.kr_id, [t.id for t in g.tasks]) for g in report.done] == [(9, [4]), (None, [6])]
     assert [t.id for t in report.planned] == [7] and report.done_count == 2
+    assert [(u.task.id, u.reason) for u in report.unfinished] == [(1, "open"), (2, "open"), (3, "open")]
     assert weekly.percent(None) is None and weekly.percent("0.125") == 13
     assert weekly.md_escape("a *b*\n[c](d)") == "a \\*b\\* \\[c\\]\\(d\\)"
 
 
-def test_blocked_rule():
-    today = date(2026, 5, 20)
-    assert weekly.is_blocked("todo", 1, None, today) is True
-    assert weekly.is_blocked("doing", 0, today - timedelta(days=1), today) is True
-    assert weekly.is_blocked("todo", 0, today, today) is False
-    assert weekly.is_blocked("done", 3, None, today) is False
+TODAY = date(2026, 5, 20)  # Wednesday of 2026-W21
+
+
+@pytest.mark.parametrize("week, status, carry, due_on, carried, expected", [
+    ("2026-W21", "done", 0, None, False, None),                       # done: in Done, no reason
+    ("2026-W21", "todo", 0, None, False, "open"),                     # this week, nothing wrong yet
+    ("2026-W21", "doing", 0, TODAY, False, "open"),                   # due today is not overdue
+    ("2026-W21", "todo", 0, TODAY - timedelta(days=1), False, "overdue"),  # due yesterday
+    ("2026-W21", "todo", 2, None, False, "stuck"),                    # carried twice, still open
+    ("2026-W20", "todo", 0, None, False, "overdue"),                  # last week's, never finished
+    ("2026-W20", "doing", 1, None, False, "overdue"),                 # overdue wins over stuck
+    ("2026-W21", "dropped", 0, None, True, "carried"),                # dropped because it was carried
+    ("2026-W21", "dropped", 0, None, False, "dropped"),               # given up
+    ("2025-W52", "todo", 0, None, False, "overdue"),                  # across the year
+])
+def test_reason(week, status, carry, due_on, carried, expected):
+    assert weekly.reason(week, status, carry, due_on, "2026-W21", TODAY, carried=carried) == expected
+    blocked = expected in weekly.BLOCKED
+    assert weekly.is_blocked(week, status, carry, due_on, "2026-W21", TODAY) is blocked
+
+
+def test_report_puts_each_task_of_the_week_in_exactly_one_section():
+    T = lambda i, status, carry=0, due=None: SimpleNamespace(  # noqa: E731
+        id=i, important=True, urgent=False, position=i, status=status, carry_count=carry, due_on=due)
+    week = [T(1, "done"), T(2, "todo"), T(3, "doing", 1), T(4, "todo", 0, TODAY - timedelta(days=2)),
+            T(5, "dropped"), T(6, "dropped")]
+    report = weekly.build_report("2026-W21", "2026-W22", week, [T(7, "todo")], lambda t: (None, ""), [],
+                                 TODAY, carried_to={6: "2026-W22"})
+    sections = [t.id for g in report.done for t in g.tasks] + [u.task.id for u in report.unfinished]
+    assert sorted(sections) == [1, 2, 3, 4, 5, 6]
+    assert [(u.task.id, u.reason, u.carried_to) for u in report.unfinished] == [
+        (4, "overdue", None), (3, "stuck", None), (2, "open", None), (6, "carried", "2026-W22"), (5, "dropped", None)]
+    assert [t.id for t in report.blocked] == [4, 3]
+    # The same week seen after it ended: whatever is open is overdue.
+    later = weekly.build_report("2026-W21", "2026-W22", week, [], lambda t: (None, ""), [], date(2026, 6, 1))
+    assert {u.task.id: u.reason for u in later.unfinished} == {2: "overdue", 3: "overdue", 4: "overdue",
+                                                              5: "dropped", 6: "dropped"}
+
+
+@pytest.mark.parametrize("week_end, today, expected", [
+    (date(2026, 5, 24), date(2026, 11, 27), date(2026, 5, 24)),  # a past week: its last day
+    (date(2026, 5, 24), date(2026, 5, 20), date(2026, 5, 20)),   # the running week: today
+])
+def test_check_ins_of_a_week_are_judged_at_its_end(week_end, today, expected):
+    assert weekly.check_in_as_of(week_end, today) == expected

@@ -135,16 +135,18 @@ def _my_tasks(user_id: int, week: str) -> list[m.Task]:
     ).all())
 
 
-def _carried_to(user_id: int, week: periods.Week, tasks) -> dict[int, str]:
+def _carried_to(week: periods.Week, tasks) -> dict[int, str]:
     """For dropped tasks of ``week`` that were carried over: the week their copy lives in."""
-    ids = [t.id for t in tasks if t.status == weekly.DROPPED]
-    if not ids:
+    dropped = [t for t in tasks if t.status == weekly.DROPPED]
+    if not dropped:
         return {}
     nxt = str(week.next())
-    # By assignee and week (an index), never by carried_from_id alone (no index: a full scan).
+    # By team and week (an index; a copy keeps its original's team, while its assignee may have
+    # changed since), never by carried_from_id alone (no index: a full scan).
     return dict(db().exec(
         select(m.Task.carried_from_id, m.Task.week)
-        .where(m.Task.assignee_id == user_id, m.Task.week == nxt, m.Task.carried_from_id.in_(ids))
+        .where(m.Task.team_id.in_({t.team_id for t in dropped}), m.Task.week == nxt,
+               m.Task.carried_from_id.in_([t.id for t in dropped]))
     ).all())
 
 
@@ -235,7 +237,7 @@ def _board_context(week: periods.Week, *, full: bool, message: str | None = None
         "names": names,
         "editable": editable,
         "teammates": teammates,
-        "carried_to": _carried_to(me.user_id, week, mine),
+        "carried_to": _carried_to(week, mine),
         "addable_teams": addable,
         "add_projects": _quick_add_projects(addable, week),
         "can_add": bool(addable),
@@ -629,21 +631,45 @@ def _report(tasks_now, tasks_next, check_ins, week: periods.Week) -> tuple[weekl
 
     ordered = [t for q in eisenhower.ORDER for t in weekly.group_by_quadrant(tasks_now)[q]]
     ordered_next = [t for q in eisenhower.ORDER for t in weekly.group_by_quadrant(tasks_next)[q]]
-    report = weekly.build_report(str(week), str(week.next()), ordered, ordered_next, kr_of, check_ins, _today())
+    report = weekly.build_report(str(week), str(week.next()), ordered, ordered_next, kr_of, check_ins, _today(),
+                                 carried_to=_carried_to(week, tasks_now))
     return report, projects
 
 
-def _team_check_ins(team: m.Team, week: periods.Week) -> list[dict]:
+def _check_ins_due(week: periods.Week, *, user_id: int | None = None, team: m.Team | None = None) -> list[dict]:
+    """Key results of the week's quarter due a check-in as the week's report sees them: those
+    the person is R or A for (``user_id``) or the team's (``team``), judged at the week's end
+    once it is over (a check-in made later does not count for that week), today while it runs."""
+    session = db()
+    as_of = weekly.check_in_as_of(week.end, _today())
     quarter = str(week.fiscal_quarter(_fiscal_start()))
-    rows = db().exec(
-        select(m.KeyResult.id, m.KeyResult.title, m.KeyResult.last_check_in_on)
+    query = (
+        select(m.KeyResult.id, m.KeyResult.title, m.KeyResult.last_check_in_on, m.Objective.team_id)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .where(m.Objective.team_id == team.id, m.Objective.quarter == quarter,
-               m.Objective.is_archived == FALSE, m.KeyResult.is_archived == FALSE)
+        .where(m.Objective.quarter == quarter, m.Objective.is_archived == FALSE, m.KeyResult.is_archived == FALSE)
         .order_by(m.KeyResult.last_check_in_on, m.KeyResult.id)
-    ).all()
-    return [{"id": i, "title": t, "last": last, "slug": team.slug, "quarter": quarter}
-            for i, t, last in rows if weekly.check_in_due(last, _today())]
+    )
+    if team is not None:
+        query = query.where(m.Objective.team_id == team.id)
+    else:
+        query = query.join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id).where(
+            m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("R", "A")))
+    rows = session.exec(query).all()
+    last = {kr_id: when for kr_id, _t, when, _team in rows}
+    if as_of < _today() and rows:
+        # A past week: the latest check-in on or before its last day, whatever came after.
+        last = dict.fromkeys(last)
+        last.update(session.exec(
+            select(m.CheckIn.key_result_id, sa.func.max(m.CheckIn.checked_on))
+            .where(m.CheckIn.key_result_id.in_(list(last)), m.CheckIn.checked_on <= as_of,
+                   m.CheckIn.is_archived == FALSE)
+            .group_by(m.CheckIn.key_result_id)
+        ).all())
+    slugs = {row.team.id: row.team.slug for row in org_teams()}
+    due = [{"id": kr_id, "title": title, "last": last[kr_id], "slug": slugs.get(team_id), "quarter": quarter}
+           for kr_id, title, _when, team_id in rows if weekly.check_in_due(last[kr_id], as_of)]
+    due.sort(key=lambda c: (c["last"] is not None, c["last"] or date.min, c["id"]))
+    return due
 
 
 def _report_response(ctx: dict, filename: str):
@@ -662,6 +688,8 @@ def _report_response(ctx: dict, filename: str):
             "done": [{"key_result_id": g.kr_id, "key_result": g.kr_title, "tasks": [_task_json(t, ctx["projects"]) for t in g.tasks]} for g in r.done],
             "planned": [_task_json(t, ctx["projects"]) for t in r.planned],
             "blocked": [_task_json(t, ctx["projects"]) for t in r.blocked],
+            "not_finished": [{**_task_json(u.task, ctx["projects"]), "reason": u.reason, "carried_to": u.carried_to}
+                             for u in r.unfinished],
             "check_ins_due": [{"id": c["id"], "title": c["title"], "last": c["last"].isoformat() if c["last"] else None} for c in r.check_ins_due],
         })
     return render("week/report.html", **ctx)
@@ -674,9 +702,9 @@ def report(period):
     me = actor()
     now = _my_tasks(me.user_id, str(week))
     nxt = _my_tasks(me.user_id, str(week.next()))
-    owe = _owe(me, _today())
-    rep, projects = _report(now, nxt, owe["check_ins"], week)
+    rep, projects = _report(now, nxt, _check_ins_due(week, user_id=me.user_id), week)
     ctx = {"report": rep, "projects": projects, "week": week, "team": None, "whose": _names([me.user_id]).get(me.user_id, ""),
+           "check_ins_as_of": weekly.check_in_as_of(week.end, _today()),
            "names": _names(t.assignee_id for t in now + nxt), "show_assignee": False}
     return _report_response(ctx, f"week-{week}")
 
@@ -694,7 +722,8 @@ def team_report(slug, period):
         return list(session.exec(select(m.Task).where(m.Task.team_id == team_row.id, m.Task.week == w, m.Task.is_archived == FALSE)).all())
 
     now, nxt = of(str(week)), of(str(week.next()))
-    rep, projects = _report(now, nxt, _team_check_ins(team_row, week), week)
+    rep, projects = _report(now, nxt, _check_ins_due(week, team=team_row), week)
     ctx = {"report": rep, "projects": projects, "week": week, "team": team_row, "whose": team_row.name,
+           "check_ins_as_of": weekly.check_in_as_of(week.end, _today()),
            "names": _names(t.assignee_id for t in now + nxt), "show_assignee": True}
     return _report_response(ctx, f"{team_row.slug}-week-{week}")

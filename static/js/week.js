@@ -1,5 +1,6 @@
 // My week: drag and drop between quadrants (SortableJS), and keeping keyboard focus on the card
 // a button moved. Every move saves at once; a failed save puts the card back and says why.
+// The weekly report loads it too, for its Print button.
 (function () {
   "use strict";
 
@@ -140,5 +141,13 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setUp(document.getElementById("board"));
+  });
+
+  // The weekly report's Print button (no inline handlers under the Content-Security-Policy).
+  document.addEventListener("click", function (evt) {
+    var target = evt.target.closest ? evt.target.closest("[data-print]") : null;
+    if (!target) return;
+    evt.preventDefault();
+    window.print();
   });
 })();
