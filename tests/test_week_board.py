@@ -287,6 +287,7 @@ def test_owe_list_check_ins_overdue_and_delegated(setup, make, as_user, session)
     assert "Old and open" in owe and "Old and done" not in owe
 
 
+
 def test_a_move_does_not_make_other_cards_stale_for_another_open_board(setup, make, as_user, session):
     # Two tabs show the board; in one, C goes to the top of Do, which renumbers A and B. The
     # other tab still has A and B at their old versions: finishing or moving them must work.
@@ -310,3 +311,48 @@ def test_a_move_does_not_make_other_cards_stale_for_another_open_board(setup, ma
     # The card that moved did change: a stale version of C is still a 409.
     assert second.post(f"/tasks/{c.id}/finish", data={"version": versions[c.id]}, htmx=True).status_code == 409
 
+
+def test_a_carried_card_shows_as_carried_without_move_or_finish(setup, make, as_user, session):
+    s = setup
+    t = make.task(team=s["team"], assignee=s["member"], week=WEEK, title="Slipping", important=True, urgent=False)
+    given_up = make.task(team=s["team"], assignee=s["member"], week=WEEK, title="Given up", status="dropped")
+    b = as_user(s["member"])
+    assert b.post(f"/tasks/{t.id}/carry", data={"version": t.version}).status_code == 302
+    # The copy was handed on to a teammate since: the original still knows where it went.
+    copy = session.exec(select(m.Task).where(m.Task.carried_from_id == t.id)).one()
+    copy.assignee_id = s["other"].id
+    session.commit()
+    html = b.get(f"/week/{WEEK}").get_data(as_text=True)
+
+    def card_of(task):
+        start = html.rindex("<li", 0, html.index(f'id="task-{task.id}"'))
+        return html[start:html.index("</li>", start)]
+
+    card = card_of(t)
+    assert "carried over" in card and "carried into 2026-W22" in card and ">dropped<" not in card
+    assert "status-carried" in card and "data-editable" not in card
+    for action in ("move-menu", "finish", "drop", "reopen", "carry", "delegate-menu"):
+        assert f'data-action="{action}"' not in card, action
+    # A task dropped without carrying is still a dropped card that can be reopened or moved.
+    card = card_of(given_up)
+    assert ">dropped<" in card and 'data-action="reopen"' in card and 'data-action="move-menu"' in card
+
+
+@pytest.mark.parametrize("count, words", [
+    (1, "Carry the 1 unfinished task into 2026-W22"),
+    (2, "Carry all 2 unfinished tasks into 2026-W22"),
+])
+def test_carry_all_button_and_message_speak_proper_english_and_chinese(setup, make, as_user, session, count, words):
+    s = setup
+    for i in range(count):
+        make.task(team=s["team"], assignee=s["member"], week=WEEK, title=f"Open {i}")
+    b = as_user(s["member"])
+    assert words in b.get(f"/week/{WEEK}").get_data(as_text=True)
+    zh = b.get(f"/week/{WEEK}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert f"将这 {count} 个未完成任务全部顺延到 2026-W22" in zh
+    resp = b.post(f"/week/{WEEK}/carry", data={}, htmx=True)
+    done = ("Carried 1 unfinished task into 2026-W22." if count == 1
+            else f"Carried {count} unfinished tasks into 2026-W22.")
+    assert done in resp.get_data(as_text=True)
+    resp = b.post(f"/week/{WEEK}/carry", json={}, headers={"Accept-Language": "zh-CN"})
+    assert resp.get_json()["message"] == "已将 0 个未完成任务顺延到 2026-W22。"

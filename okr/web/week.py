@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 from sqlmodel import select
 
@@ -556,7 +557,8 @@ def carry_all(period):
     for task in sorted(movable, key=weekly.sort_key):
         planning.carry_over_task(**_op(teams[task.team_id], me), task=task, expected_version=None)
     db().commit()
-    message = _("Carried %(count)s unfinished tasks into %(week)s.", count=len(movable), week=str(week.next()))
+    message = ngettext("Carried %(num)s unfinished task into %(week)s.", "Carried %(num)s unfinished tasks into %(week)s.",
+                       len(movable), week=str(week.next()))
     if wants_json() or request.is_json:
         return jsonify({"carried": len(movable), "week": str(week.next()), "message": message})
     if is_htmx():
