@@ -23,11 +23,15 @@ SEED = 20260521
 
 ADMIN_EMAIL = "admin@example.com"
 
+# The team member a new user signs in as: this week their board has an open Schedule task in a
+# project and an open Do task, so they can drag Schedule → Do and finish it at once.
+DEMO_MEMBER = "wang@example.com"
+
 # (email, what signing in as them shows), printed after `okr demo` so a new user can look around.
 DEMO_LOGINS = [
     (ADMIN_EMAIL, "admin: people, teams and every plan / 管理员"),
     ("li@example.com", "manager of 内容平台部 (content), Accountable for too much / 内容平台部经理"),
-    ("wang@example.com", "member of 内容平台部: my week, check-ins / 内容平台部成员"),
+    (DEMO_MEMBER, "member of 内容平台部: my week, check-ins / 内容平台部成员"),
     ("he.min@example.com", "viewer: reads the rollups / 只读观察者"),
 ]
 
@@ -92,7 +96,8 @@ SUPPORTS = {
 }
 
 # The one person deliberately Accountable for more than the organisation's limit (5), so the
-# RACI page has an overload to show: every key result of the content team is on her desk.
+# RACI page has an overload to show: every key result of the content team is on her desk, and
+# so is every content project of the current quarter (at least 3 + 3 live items: more than 5).
 OVERLOADED = "li@example.com"
 
 
@@ -116,6 +121,8 @@ class KRT:
     weight: int = 1
     projects: tuple[str, ...] = ()
     description: str = ""
+    # Projects added this month that nobody has been named for yet: the RACI page's gaps.
+    unstaffed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,9 @@ class ObjT:
     goal: int  # index into the team's goal templates
     krs: tuple[KRT, ...]
     description: str = ""
+    # (team, goal index) of another team's goal this objective supports directly, instead of
+    # its own team's goal ``goal``: alignment across teams on the year plan.
+    supports: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -237,7 +247,8 @@ PLANS: dict[str, TeamPlan] = {
             ObjT("打造创作者成长体系", "aspirational", 0, (
                 KRT("新晋创作者 30 天留存从 22% 到 30%", "percent", 22, 30, "%", pace="behind",
                     projects=("新手创作者引导流程",)),
-                KRT("Creator academy opens with 12 courses", "milestone"),
+                KRT("Creator academy opens with 12 courses", "milestone",
+                    unstaffed=("创作者学院课程录制 Record the academy courses",)),
                 KRT("创作者等级体系上线", "percent", 0, 100, "%", from_projects=True,
                     projects=("等级规则与权益设计", "等级体系前端开发")),
             )),
@@ -317,7 +328,7 @@ PLANS: dict[str, TeamPlan] = {
                 KRT("社区日活从 2 万增长到 3 万", "metric", 2, 3, "万", pace="ahead",
                     projects=("社区话题周活动",)),
                 KRT("本季度举办线上活动 24 场", "metric", 0, 24, "场", pace="silent"),
-            )),
+            ), supports=("company", 1)),
         ),
         extra_important=("处理社区违规内容举报", "Prepare the weekly ops dashboard"),
     ),
@@ -535,7 +546,7 @@ def _add_projects(ctx: _Ctx, team: str, kr: KRT, kr_out: dict, quarter, index: i
     """Projects go in last and this month where those fall in the KR's quarter (the latest
     month when a KR has one project); a quarter holding neither (the content team's Q2 seen
     from another quarter) spreads its KRs' projects over its first two months."""
-    if not kr.projects:
+    if not kr.projects and not kr.unstaffed:
         return
     months = [m for m in (ctx.last_month, ctx.this_month) if quarter.contains(m)]
     if not months:
@@ -546,7 +557,10 @@ def _add_projects(ctx: _Ctx, team: str, kr: KRT, kr_out: dict, quarter, index: i
     manager, members = staff[0], staff[1:] or staff
     for i, title in enumerate(kr.projects):
         month = months[min(len(months) - 1, max(0, len(months) - len(kr.projects) + i))]
-        accountable = _pick_accountable(ctx, [m for m in members if m != OVERLOADED] or [manager])
+        if team == "content" and quarter == ctx.quarters[1]:
+            accountable = OVERLOADED  # this quarter's content projects too: over the limit
+        else:
+            accountable = _pick_accountable(ctx, [m for m in members if m != OVERLOADED] or [manager])
         rest = [m for m in members if m != accountable] or [manager]
         responsible = _least_busy(ctx, rest, 1 + (ctx.rng.random() < 0.5))
         others = [manager, *ctx.staff["data"][:1], *_parent_staff(ctx, team)]
@@ -562,6 +576,11 @@ def _add_projects(ctx: _Ctx, team: str, kr: KRT, kr_out: dict, quarter, index: i
         kr_out["projects"].append(project)
         ctx.projects.setdefault((team, str(month)), []).append(project)
         ctx.project_people[id(project)] = [accountable, *project["raci"]["R"]]
+    if quarter == ctx.quarters[1]:
+        for title in kr.unstaffed:
+            # No owner, no letters, no tasks yet: planned this month, a gap on the RACI page.
+            kr_out["projects"].append({"month": str(ctx.this_month), "title": title,
+                                       "status": "planned", "tasks": []})
 
 
 def _objective(ctx: _Ctx, team: str, obj: ObjT, quarter) -> dict:
@@ -621,6 +640,9 @@ def _weekly_tasks(ctx: _Ctx, loose: list[dict]) -> None:
                 task = {"week": str(week), "title": "", "assignee": email,
                         "important": important, "urgent": urgent,
                         "status": _status(ctx, offset, quadrant)}
+                if offset == 0 and email == DEMO_MEMBER and n < 2:
+                    # Open this week, so the first thing to try works: drag Schedule → Do, finish.
+                    task["status"] = "doing" if quadrant == "do" else "todo"
                 if important and mine:
                     project = mine[n % len(mine)]
                     task["title"] = f"{project['title']} · {steps[n % len(steps)]}"
@@ -733,8 +755,12 @@ def build_demo_plan(today: date, fiscal_start: int = 1) -> dict:
                 quarters.append((q2, (CONTENT_Q2,)))
         for quarter, objectives in quarters:
             for obj in objectives:
-                parent = goal(team, quarter.fiscal_year().year, obj.goal)
-                parent["objectives"].append(_objective(ctx, team, obj, quarter))
+                goal_team, index = obj.supports or (team, obj.goal)
+                parent = goal(goal_team, quarter.fiscal_year().year, index)
+                objective = _objective(ctx, team, obj, quarter)
+                if goal_team != team:
+                    objective = {"team": team, **objective}  # under another team's goal
+                parent["objectives"].append(objective)
 
     loose: list[dict] = []
     _weekly_tasks(ctx, loose)

@@ -147,20 +147,44 @@ def test_demo_key_results_cover_every_kind_and_pace():
     assert {p["month"] for p in projects} == {"2026-04", "2026-05"}
 
 
-def test_demo_raci_has_one_accountable_and_one_overloaded_person():
-    for today, fiscal_start in DAYS:
-        krs, projects = _items(demo.build_demo_plan(today, fiscal_start))
-        accountable = Counter()
-        for item in krs + projects:
-            raci = item["raci"]
-            assert isinstance(raci["A"], str)
-            assert raci["R"] and raci["A"] not in raci["R"]
-            people = [raci["A"], *raci["R"], *raci["C"], *raci["I"]]
-            assert len(people) == len(set(people)), "one letter per person per item"
-            accountable[raci["A"]] += 1
-        assert [p for p, n in accountable.items() if n > 5] == [demo.OVERLOADED]
-        assert any(item["raci"]["C"] for item in krs + projects)
-        assert any(item["raci"]["I"] for item in krs + projects)
+def _quarter_of(objective, project, fiscal_start):
+    """The quarter whose load counts an item, as the RACI page does: a key result by its
+    objective's quarter, a project by the quarter its month falls in."""
+    if project is None:
+        return objective["quarter"]
+    return str(periods.parse(project["month"]).fiscal_quarter(fiscal_start))
+
+
+@pytest.mark.parametrize(("today", "fiscal_start"), DAYS)
+def test_demo_raci_overloads_one_person_this_quarter_and_shows_a_gap(today, fiscal_start):
+    doc = demo.build_demo_plan(today, fiscal_start)
+    this_quarter = str(periods.quarter_of(today, fiscal_start))
+    load: dict[str, dict[str, Counter]] = {}  # quarter -> person -> letters
+    gaps = Counter()
+    for _goal, objective, kr, project in _walk(doc):
+        item = project if project is not None else kr
+        quarter = _quarter_of(objective, project, fiscal_start)
+        if "raci" not in item:  # a project nobody has been named for yet
+            gaps[quarter] += 1
+            continue
+        raci = item["raci"]
+        assert isinstance(raci["A"], str)
+        assert raci["R"] and raci["A"] not in raci["R"]
+        people = [raci["A"], *raci["R"], *raci["C"], *raci["I"]]
+        assert len(people) == len(set(people)), "one letter per person per item"
+        assert item["owner"] == raci["A"], "the Accountable is the owner"
+        per = load.setdefault(quarter, {})
+        for letter in "ARCI":
+            for person in ([raci[letter]] if letter == "A" else raci[letter]):
+                per.setdefault(person, Counter())[letter] += 1
+    for quarter, per in load.items():
+        over = sorted(p for p, n in per.items() if n["A"] > 5 or n["R"] > 8)
+        # The load page counts one quarter: there she is over the limit, and nobody else ever is.
+        assert over == ([demo.OVERLOADED] if quarter == this_quarter else []), (quarter, over)
+    assert gaps[this_quarter] >= 1, "the RACI page has a gap to show this quarter"
+    items = [p or kr for *_, kr, p in _walk(doc) if "raci" in (p or kr)]
+    assert any(item["raci"]["C"] for item in items)
+    assert any(item["raci"]["I"] for item in items)
 
 
 def test_demo_tasks_fill_five_weeks_for_every_working_person():
@@ -247,22 +271,70 @@ def test_seeded_demo_has_the_content_q2_okr_from_any_quarter(session, today, fis
     assert {"创作者激励计划", "内容分发算法优化"} <= titles
 
 
-def test_seeded_items_have_exactly_one_accountable(seeded):
+def test_seeded_items_have_exactly_one_accountable_who_is_the_owner(seeded):
     session, _ = seeded
     rows = session.exec(select(models.RaciAssignment)).all()
     letters: dict[tuple[str, int], Counter] = {}
+    accountable = {}
     for row in rows:
         key = ("kr", row.key_result_id) if row.key_result_id else ("project", row.project_id)
         letters.setdefault(key, Counter())[row.letter] += 1
-    kr_ids = set(session.exec(select(models.KeyResult.id)).all())
-    project_ids = set(session.exec(select(models.Project.id)).all())
-    assert {k for k in letters if k[0] == "kr"} == {("kr", i) for i in kr_ids}
-    assert {k for k in letters if k[0] == "project"} == {("project", i) for i in project_ids}
+        if row.letter == "A":
+            accountable[key] = row.user_id
+    krs = session.exec(select(models.KeyResult)).all()
+    projects = session.exec(select(models.Project)).all()
+    assert {k for k in letters if k[0] == "kr"} == {("kr", k.id) for k in krs}
+    unstaffed = {("project", p.id) for p in projects} - {k for k in letters if k[0] == "project"}
+    assert [p.title for p in projects if ("project", p.id) in unstaffed] == [
+        "创作者学院课程录制 Record the academy courses"]
     for counts in letters.values():
         assert counts["A"] == 1 and counts["R"] >= 1
-    overloaded = Counter(r.user_id for r in rows if r.letter == "A")
+    for kr in krs:
+        assert kr.owner_id == accountable[("kr", kr.id)]
+    for project in projects:
+        assert project.owner_id == accountable.get(("project", project.id))
+
+
+def test_seeded_raci_page_shows_li_overloaded_and_a_gap_this_quarter(seeded):
+    # Counted as the RACI page counts: this quarter's live items, with the organisation's limits.
+    from okr import raci
+    from okr import raci_queries as rq
+
+    session, result = seeded
+    org = session.get(models.Organisation, result.org_id)
+    quarter = periods.quarter_of(TODAY)
+    load = rq.quarter_load(session, org.id, quarter)
+    over = raci.overloaded(load, max_a=org.raci_max_accountable, max_r=org.raci_max_responsible)
     li = session.exec(select(models.User).where(models.User.email == demo.OVERLOADED)).one()
-    assert [u for u, n in overloaded.items() if n > 5] == [li.id]
+    assert over == {li.id: [raci.TOO_MANY_ACCOUNTABLE]} and load[li.id].A > 5
+    content = session.exec(select(models.Team).where(models.Team.slug == "content")).one()
+    matrix = rq.team_matrix(session, content, quarter)
+    gaps = raci.gaps((r.key, r.live_letters) for r in matrix.rows)
+    assert [(dict((r.key, r.item.title) for r in matrix.rows)[key], codes) for key, codes in gaps] == [
+        ("创作者学院课程录制 Record the academy courses", [raci.NO_ACCOUNTABLE, raci.NO_RESPONSIBLE])]
+
+
+@pytest.mark.parametrize(("today", "fiscal_start"), [(TODAY, 1), (date(2026, 11, 27), 1), (date(2027, 1, 4), 1)])
+def test_seeded_member_can_drag_schedule_to_do_and_finish_it_this_week(session, today, fiscal_start):
+    demo.seed_demo(session=session, today=today, fiscal_start=fiscal_start)
+    wang = session.exec(select(models.User).where(models.User.email == demo.DEMO_MEMBER)).one()
+    tasks = session.exec(select(models.Task).where(
+        models.Task.assignee_id == wang.id, models.Task.week == str(periods.week_of(today)))).all()
+    open_in = {q: [t for t in tasks if eisenhower.quadrant(t.important, t.urgent) == q and t.status in ("todo", "doing")]
+               for q in (eisenhower.Quadrant.SCHEDULE, eisenhower.Quadrant.DO)}
+    assert open_in[eisenhower.Quadrant.DO]
+    # Finishing the Schedule task moves a project's progress on the plan page.
+    assert any(t.project_id is not None for t in open_in[eisenhower.Quadrant.SCHEDULE])
+
+
+def test_seeded_demo_aligns_a_team_objective_to_the_company_goal(seeded):
+    session, _ = seeded
+    teams = {t.id: t.slug for t in session.exec(select(models.Team)).all()}
+    goals = {g.id: g for g in session.exec(select(models.AnnualGoal)).all()}
+    crossing = [(teams[o.team_id], teams[goals[o.goal_id].team_id], o.title)
+                for o in session.exec(select(models.Objective)).all()
+                if o.goal_id is not None and goals[o.goal_id].team_id != o.team_id]
+    assert crossing == [("ops", "company", "Grow a lively community 社区活跃度提升")]
 
 
 def test_seeded_member_has_all_four_quadrants_this_week(seeded):
