@@ -435,3 +435,28 @@ def test_the_demo_and_a_plan_ten_times_larger_cost_the_same_statements(app, demo
         return out
 
     assert counts(demo_co) == counts(big_co)
+
+
+def test_formulas_and_status_reasons_speak_the_readers_language(plan, make, as_user, session):
+    """okr.rollup writes its formulas language-free (in English words); a Chinese reader sees
+    every one of them in Chinese: on the page, in the explain fragments and in the attention list."""
+    org, co, _ = plan
+    viewer = make.user(team=co, role="viewer")
+    viewer.locale = "zh"
+    session.add(viewer)
+    session.commit()
+    b = as_user(viewer)
+    html = b.get(f"/rollup/{Q}").get_data(as_text=True)
+    titles = re.findall(r'class="(?:figure|badge status-[a-z_]+)"[^>]*?title="([^"]*)"', html)
+    titles += re.findall(r'<a class="figure"[^>]*title="([^"]*)"', html)
+    reasons = re.findall(r'<ul class="reasons">(.*?)</ul>', html, re.S)
+    assert len(titles) > 20 and reasons
+    english_word = re.compile(r"\b(?!RACI\b)[A-Za-z]{3,}")  # RACI is the method's name in both
+    for piece in titles + reasons:
+        assert not english_word.search(re.sub(r"<[^>]+>", " ", piece)), piece
+    for url in set(re.findall(r'hx-get="(/rollup/explain/[a-z_]+/\d+/2026-Q2)"', html)):
+        frag = b.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        for piece in re.findall(r'<code class="formula">(.*?)</code>', frag):
+            assert not english_word.search(piece), (url, piece)
+    english = as_user(make.user(team=co, role="viewer")).get(f"/rollup/{Q}").get_data(as_text=True)
+    assert "only one counted" in english or "Σ progress×weight" in english

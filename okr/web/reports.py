@@ -177,9 +177,9 @@ def _attention(r: Rollup) -> list[Attention]:
 def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
     reasons: list[tuple[int, str]] = []
     if n.status == rollup.OFF_TRACK:
-        reasons.append((0, words["off"] % {"reason": n.status_reason}))
+        reasons.append((0, words["off"] % {"reason": explained(n.status_reason)}))
     elif n.status == rollup.AT_RISK:
-        reasons.append((1, words["risk"] % {"reason": n.status_reason}))
+        reasons.append((1, words["risk"] % {"reason": explained(n.status_reason)}))
     info = r.meta.get((n.kind, n.id), {})
     if n.kind == "key_result":
         if info.get("silent") and (n.progress is None or n.progress < 1):  # done: nothing to report
@@ -200,6 +200,71 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
 
 
 # --- presenting -------------------------------------------------------------------------------
+
+#: The words okr.rollup writes into formulas and status reasons (it stays language-free: a kept
+#: rollup serves every language), each marked for translation. ``explained`` swaps them for
+#: the request's language, longest first; tests/test_reports_pages.py checks that a Chinese
+#: page's formulas keep no English word.
+FORMULA_PHRASES = (
+    _l("goals of this team and the teams under it: "),
+    _l("no key results with progress and a weight above 0 → no progress"),
+    _l("no objectives with progress and a weight above 0 → no progress"),
+    _l("no goals with progress and a weight above 0 → no progress"),
+    _l("no projects with progress and a weight above 0 → no progress"),
+    _l(" left out (weight 0 or no progress)"),
+    _l("Σ progress×weight / Σ weight over "),
+    _l(" key results = "),
+    _l(" objectives = "),
+    _l(" goals = "),
+    _l(" projects = "),
+    _l("only one counted: "),
+    _l("(weight "),
+    _l("mean of live projects: "),
+    _l("own measure: "),
+    _l("; score = override "),
+    _l("; score "),
+    _l("done estimate "),
+    _l(" / live estimate "),
+    _l(" done / "),
+    _l(" live tasks "),
+    _l("→ no progress"),
+    _l("milestone not done = "),
+    _l("milestone done = "),
+    _l("target = start = "),
+    _l(": current "),
+    _l(" target → "),
+    _l(", clamped to "),
+    _l("progress "),
+    _l(" ≥ expected "),
+    _l(" < expected "),
+    _l(" but ≥ "),
+    _l(" → on track"),
+    _l(" → at risk"),
+    _l(" → off track"),
+    _l("; confidence "),
+    _l("no progress to judge"),
+)
+_EXPLAINED: dict[str, tuple] = {}
+
+
+@bp.app_template_filter("explained")
+def explained(text: str) -> str:
+    """A formula or status reason of okr.rollup in the request's language."""
+    if not text:
+        return text
+    locale = str(get_locale())
+    if locale.startswith("en"):
+        return text
+    found = _EXPLAINED.get(locale)
+    if found is None:
+        import re
+
+        pairs = {str(p._args[0] if hasattr(p, "_args") else p): str(p) for p in FORMULA_PHRASES}
+        pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
+        found = _EXPLAINED[locale] = (pattern, pairs)
+    pattern, pairs = found
+    return pattern.sub(lambda m_: pairs[m_.group(0)], text)
+
 
 
 def attention_html(r: Rollup, items: list[Attention]) -> Markup:
