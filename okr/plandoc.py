@@ -816,7 +816,7 @@ class _Checker:
                 self.add(_key(path, "done"), _('only a milestone takes "done"; a %(kind)s key result moves by check-ins'),
                          kind=kind)
             kr["start"], kr["target"] = start, target
-        kr["raci"] = self.raci(row, path)
+        kr["raci"] = self.raci(row, path, owner=kr["owner"])
         kr["check_ins"] = [self.check_in(p, entry) for p, entry in self.items(row, "check_ins", path)]
         kr["projects"] = [
             self.project(p, entry, parent_team=objective.get("team", _BAD),
@@ -836,7 +836,9 @@ class _Checker:
             "author": self.person_ref(row, "author", path),
         }
 
-    def raci(self, row: dict, path: str) -> Any:
+    def raci(self, row: dict, path: str, owner: Any = None) -> Any:
+        """The item's letters {email: letter}. The owner is the Accountable: a document that
+        names an owner and no A makes the owner the A (unless they hold another letter)."""
         if "raci" not in row:
             return {}
         where = _key(path, "raci")
@@ -872,7 +874,10 @@ class _Checker:
                     continue
                 letters[email] = letter
         if value.get("A") in (None, []):
-            self.add(_key(where, "A"), _("nobody is Accountable: exactly one person holds A"))
+            if isinstance(owner, str) and owner not in letters:
+                letters[owner] = "A"
+            else:
+                self.add(_key(where, "A"), _("nobody is Accountable: exactly one person holds A"))
         if value.get("R") in (None, []):
             self.add(_key(where, "R"), _("nobody is Responsible: at least one person holds R"))
         return letters
@@ -904,8 +909,8 @@ class _Checker:
             "status": self.choice(row, "status", path, models.PROJECT_STATUSES, "active"),
             "starts_on": starts_on,
             "due_on": due_on,
-            "raci": self.raci(row, path),
         }
+        project["raci"] = self.raci(row, path, owner=project["owner"])
         project["tasks"] = [
             self.task(p, entry, parent_team=team, month=month) for p, entry in self.items(row, "tasks", path)
         ]

@@ -258,7 +258,8 @@ def create(*, session: Session, actor_id: int | None, org_id: int, model, **fiel
     """Add a new plan item (Team, AnnualGoal, Objective, KeyResult, CheckIn, Project, Task).
 
     The item's team must belong to ``org_id``; ``org_id`` is filled in for a Team. A key result
-    without ``current`` starts at its ``start``. Prefer :func:`check_in` for check-ins: it keeps
+    without ``current`` starts at its ``start``. A key result's or project's owner becomes its
+    Accountable (A implies the owner). Prefer :func:`check_in` for check-ins: it keeps
     the key result's current value in step.
     """
     item_type = item_type_of(model)
@@ -285,6 +286,8 @@ def create(*, session: Session, actor_id: int | None, org_id: int, model, **fiel
         action="create", before=None, after={"id": item.id, **_values(item, names)},
     )
     session.flush()
+    if model in (KeyResult, Project) and item.owner_id is not None:
+        _owner_takes_the_a(session, actor_id, org_id, item)
     return item
 
 

@@ -352,6 +352,33 @@ def test_the_importer_names_the_a_as_the_owner(session, world):
     assert kr.owner_id == world["wang"].id
 
 
+def test_a_key_result_or_project_created_with_an_owner_has_them_as_its_a(session, world):
+    li, ops = world["li"], world["ops"]
+    obj = world["kr"].objective_id
+    kr = planning.create(**ops, model=models.KeyResult, objective_id=obj, title="Weekly creators from 200 to 500",
+                         start=200, target=500, owner_id=li.id)
+    assert planning.get_raci(session=session, key_result=kr) == {li.id: "A"}
+    project = planning.create(**ops, model=models.Project, team_id=world["team"].id, month="2026-04",
+                              key_result_id=kr.id, title="Creator week", owner_id=li.id)
+    assert planning.get_raci(session=session, project=project) == {li.id: "A"}
+    assert planning.create(**ops, model=models.Project, team_id=world["team"].id, month="2026-04",
+                           title="No owner yet").owner_id is None
+
+
+def test_a_document_naming_no_a_keeps_the_owner_accountable(session, world):
+    from okr import plandoc
+
+    doc = {"format": "okr-plan/1", "goals": [{"team": "content", "year": 2026, "title": "Grow", "objectives": [
+        {"quarter": "2026-Q2", "title": "Creators post more", "key_results": [
+            {"title": "Daily posts from 1000 to 1300", "start": 1000, "target": 1300, "owner": "li@example.com",
+             "raci": {"R": ["wang@example.com"]}}]}]}]}
+    result = plandoc.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
+    assert result.ok, result.issues
+    kr = session.exec(select(models.KeyResult).where(models.KeyResult.title == "Daily posts from 1000 to 1300")).one()
+    assert kr.owner_id == world["li"].id
+    assert planning.get_raci(session=session, key_result=kr) == {world["li"].id: "A", world["wang"].id: "R"}
+
+
 # --- people and passwords ----------------------------------------------------------------------------
 
 

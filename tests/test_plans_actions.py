@@ -505,3 +505,31 @@ def test_a_weight_cannot_be_set_to_0_anew(plan, as_user, session):
     assert resp.status_code == 422 and f'id="kr-{kr.id}-weight-error"' in html
     assert "The weight must be greater than 0." in html
     assert reread(session, m.KeyResult, kr.id).weight == Decimal(1)
+
+
+def test_an_edit_keeps_an_owner_from_another_team(plan, make, as_user, session):
+    """The Accountable is the owner and may sit in another team: the edit form offers them as
+    they are, so saving another field does not drop the owner (and with it the A)."""
+    other = make.team(org=session.get(m.Organisation, plan["team"].org_id), slug="design", name="Design")
+    outsider = make.user(team=other, role="member", name="Zhao Lei")
+    kr = plan["kr"]
+    from okr import planning
+
+    planning.set_raci(session=session, actor_id=None, org_id=plan["team"].org_id, key_result=kr,
+                      assignments={outsider.id: "A", plan["member"].id: "R"})
+    session.commit()
+    b = as_user(plan["manager"])
+    form = b.get(f"/items/kr/{kr.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'<option selected value="{outsider.id}">Zhao Lei</option>' in form or (f'value="{outsider.id}" selected' in form)
+    kr = reread(session, m.KeyResult, kr.id)
+    resp = b.post(f"/items/kr/{kr.id}", data=kr_data(kr.objective_id, title="Daily posts from 1000 to 1400",
+                  start="1000", target="1400", owner_id=str(outsider.id), version=str(kr.version)), htmx=True)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+    kr = reread(session, m.KeyResult, kr.id)
+    assert kr.owner_id == outsider.id and kr.title == "Daily posts from 1000 to 1400"
+    assert planning.get_raci(session=session, key_result=kr)[outsider.id] == "A"
+    # A new pick must still be a member of the team.
+    stranger = make.user(team=other, role="member", name="Qian")
+    resp = b.post(f"/items/kr/{kr.id}", data=kr_data(kr.objective_id, owner_id=str(stranger.id), version=str(kr.version)),
+                  htmx=True)
+    assert resp.status_code == 422

@@ -88,11 +88,16 @@ class PlanItemForm(Form):
     # messages, shown by the title. None for items the SMART coach does not judge.
     smart_kind: str | None = None
 
-    def __init__(self, *args, members=(), stored_weight=None, **kwargs):
+    def __init__(self, *args, members=(), stored_weight=None, stored_owner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._member_ids = {p.id for p in members}
         self._stored_weight = stored_weight
         self.owner_id.choices = [C("", _l("— nobody yet —"))] + [C(str(p.id), p.name) for p in members]
+        # The stored owner may come from another team (the Accountable is the owner, and a RACI
+        # letter may go to anyone in the organisation): an edit may keep them, not pick them anew.
+        if stored_owner is not None and stored_owner[0] not in self._member_ids:
+            self._member_ids.add(stored_owner[0])
+            self.owner_id.choices.append(C(str(stored_owner[0]), stored_owner[1]))
         weight = self._fields.get("weight")
         if weight is not None:
             weight.description = (

@@ -207,8 +207,11 @@ def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=No
     """A form of ``kind`` with what it checks against, for the period the item lives in; ``item``
     is the stored row when editing (its weight may stay 0, see forms.PlanItemForm)."""
     session = db()
+    owner_id = getattr(item, "owner_id", None)
+    owner = session.get(m.User, owner_id) if owner_id is not None else None
     kw = dict(members=members, formdata=formdata, obj=obj, data=data,
-              stored_weight=getattr(item, "weight", None))
+              stored_weight=getattr(item, "weight", None),
+              stored_owner=(owner.id, owner.name) if owner is not None and owner.org_id == team.org_id else None)
     p = period_or_item_ctx
     if kind == "goal":
         parents = []
