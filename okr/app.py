@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=_resource_dir("static"),
     )
     settings.load(app, test_config)
+    _trust_proxies(app)
     _configure_logging(app)
     db.init_app(app)
     i18n.init_app(app)
@@ -50,6 +51,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cli.register(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind OKR_TRUSTED_PROXIES reverse proxies, take the client's address and scheme from the
+    X-Forwarded-For and X-Forwarded-Proto headers they set (werkzeug's ProxyFix, trusting that
+    many hops and no more), so the sign-in throttle counts per person's address and the session
+    cookie is Secure over HTTPS. The Host header is expected to be passed through unchanged."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
 
 
 def _configure_logging(app: Flask) -> None:

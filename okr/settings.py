@@ -33,7 +33,23 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
 }
+
+# Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
+# JSON, which would turn an all-digit secret key into a number and "null" into None (an unset
+# key, silently replaced by a generated one): these are read back as the text that was set.
+TEXT_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEFAULT_LOCALE",
+    "API_RATE_LIMIT",
+    "LOGIN_LIMIT",
+    "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_DOMAIN",
+)
+MAX_PROXIES = 10
 
 
 def load(app, test_config: dict | None = None) -> None:
@@ -42,6 +58,10 @@ def load(app, test_config: dict | None = None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_pyfile("okr.cfg", silent=True)
     app.config.from_prefixed_env("OKR")
+    for key in TEXT_SETTINGS:
+        raw = os.environ.get(f"OKR_{key}")
+        if raw is not None:
+            app.config[key] = raw
     if test_config:
         app.config.from_mapping(test_config)
     check(app)
@@ -60,6 +80,7 @@ def check(app) -> None:
         )
     elif url.startswith("postgresql://"):
         cfg["DATABASE_URL"] = "postgresql+psycopg://" + url[len("postgresql://"):]
+    _check_driver(cfg["DATABASE_URL"])
 
     fys = cfg.get("FISCAL_YEAR_START")
     if isinstance(fys, str) and fys.strip().isdigit():
@@ -79,11 +100,47 @@ def check(app) -> None:
     if redis_url and not str(redis_url).startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"OKR_REDIS_URL must be a redis:// URL, got {str(redis_url)[:60]!r}")
 
+    proxies = cfg.get("TRUSTED_PROXIES")
+    if isinstance(proxies, str) and proxies.strip().isdigit():
+        proxies = int(proxies)
+    if proxies in (None, ""):
+        proxies = 0
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or not 0 <= proxies <= MAX_PROXIES:
+        raise SettingsError(
+            f"OKR_TRUSTED_PROXIES must be the number of reverse proxies in front of the app "
+            f"(0 for none, at most {MAX_PROXIES}), got {proxies!r}"
+        )
+    cfg["TRUSTED_PROXIES"] = proxies
+
     key = cfg.get("SECRET_KEY")
     if not key:
         cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     elif not isinstance(key, str) or len(key) < 16:
         raise SettingsError("OKR_SECRET_KEY must be a string of at least 16 characters")
+
+
+def _check_driver(url: str) -> None:
+    """The URL parses and its driver is installed (psycopg comes with the [postgres] extra), so
+    a missing driver is one line at start-up, not a ModuleNotFoundError at the first query."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+        dialect = parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise SettingsError(
+            f"OKR_DATABASE_URL is not a database URL this app knows, got {url.split(':', 1)[0][:30]!r}:...; "
+            "use sqlite:///path or postgresql+psycopg://user@host/db"
+        ) from None
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        driver = parsed.get_driver_name()
+        raise SettingsError(
+            f"OKR_DATABASE_URL names PostgreSQL, but its driver {driver} is not installed: "
+            "pip install 'okr-planner[postgres]' (and use postgresql+psycopg://)"
+        ) from None
 
 
 def _instance_secret(path: Path) -> str:

@@ -187,3 +187,44 @@ def test_security_headers(client):
     assert resp.headers["Cache-Control"] == "no-store"
     cookie = resp.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+# --- settings read as people write them ------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["12345678901234567890", "null", "true", '"quoted-secret-of-20"'])
+def test_secret_key_from_the_environment_is_taken_as_text(app_config, tmp_path, monkeypatch, value):
+    """from_prefixed_env parses OKR_* values as JSON: an all-digit key must not become a number,
+    nor "null" an unset key silently replaced by a generated one."""
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.setenv("OKR_SECRET_KEY", value)
+    cfg = {k: v for k, v in app_config.items() if k != "SECRET_KEY"}
+    if len(value) < 16:
+        with pytest.raises(SettingsError, match="OKR_SECRET_KEY"):
+            create_app(cfg)
+        return
+    assert create_app(cfg).config["SECRET_KEY"] == value
+
+
+def test_other_text_settings_from_the_environment_stay_text(app_config, tmp_path, monkeypatch):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.setenv("OKR_SESSION_COOKIE_NAME", "2026")
+    monkeypatch.setenv("OKR_API_RATE_LIMIT", "100 per minute")
+    app = create_app(app_config)
+    assert app.config["SESSION_COOKIE_NAME"] == "2026"
+    assert app.config["API_RATE_LIMIT"] == "100 per minute"
+
+
+@pytest.mark.parametrize("value", ["-1", "11", "two", "true"])
+def test_trusted_proxies_must_be_a_small_count(app_config, tmp_path, monkeypatch, value):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.setenv("OKR_TRUSTED_PROXIES", value)
+    with pytest.raises(SettingsError, match="OKR_TRUSTED_PROXIES") as err:
+        create_app(app_config)
+    assert "\n" not in str(err.value)

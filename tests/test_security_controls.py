@@ -176,3 +176,45 @@ def test_history_shows_changes_and_managers_restore(make, as_user, session):
     other = as_user(make.user(team=make.team()))
     assert other.get(f"/history/goal/{goal.id}").status_code == 404
     assert other.get("/history/nonsense/1").status_code == 404
+
+
+# --- behind a reverse proxy (OKR_TRUSTED_PROXIES) -------------------------------------------------
+
+
+def _proxied_app(app_config, tmp_path, monkeypatch, proxies):
+    from okr.app import create_app
+
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / f"i{proxies}"))
+    return create_app({**app_config, "TRUSTED_PROXIES": proxies, "LOGIN_LIMIT_PER_ADDRESS": 2})
+
+
+def _failed_sign_in(client, address, n):
+    from conftest import csrf_from
+
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"email": f"guess{n}@example.com", "password": "wrong", "csrf_token": token},
+                       headers={"X-Forwarded-For": address}).status_code
+
+
+def test_behind_a_trusted_proxy_the_sign_in_limit_is_per_client_address(app_config, tmp_path, monkeypatch):
+    client = _proxied_app(app_config, tmp_path, monkeypatch, 1).test_client()
+    assert [_failed_sign_in(client, "203.0.113.7", n) for n in range(3)] == [401, 401, 429]
+    # Someone else behind the same proxy is not locked out by the first person's guesses.
+    assert _failed_sign_in(client, "198.51.100.9", 3) == 401
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(app_config, tmp_path, monkeypatch):
+    client = _proxied_app(app_config, tmp_path, monkeypatch, 0).test_client()
+    assert [_failed_sign_in(client, "203.0.113.7", n) for n in range(2)] == [401, 401]
+    # A made-up X-Forwarded-For does not buy a fresh count.
+    assert _failed_sign_in(client, "198.51.100.9", 2) == 429
+
+
+def test_behind_a_trusted_proxy_https_makes_the_session_cookie_secure(app_config, tmp_path, monkeypatch):
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    proxied = _proxied_app(app_config, tmp_path, monkeypatch, 1).test_client().get("/login", headers=https)
+    assert "Secure" in proxied.headers["Set-Cookie"]
+    assert proxied.headers["Strict-Transport-Security"].startswith("max-age=")
+    direct = _proxied_app(app_config, tmp_path, monkeypatch, 0).test_client().get("/login", headers=https)
+    assert "Secure" not in direct.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in direct.headers
