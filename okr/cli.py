@@ -18,11 +18,85 @@ from okr.settings import SettingsError
 COMMANDS: list[click.Command] = []
 
 
+class DatabaseUnavailable(click.ClickException):
+    """The configured database cannot be reached or opened: one line naming OKR_DATABASE_URL and
+    what to do, exit code 2 (as for a bad setting), never a traceback."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"okr: {self.format_message()}", err=True)
+
+
+def database_unavailable(error: BaseException) -> DatabaseUnavailable:
+    """The one-line message for a database that refused the first connection."""
+    orig = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    # psycopg: "connection failed: connection to server at ... failed: Connection refused"
+    reason = lines[0] if lines else type(orig).__name__
+    if "FATAL:" in reason:
+        reason = reason.split("FATAL:", 1)[1].strip()
+    if len(reason) > 200:
+        reason = reason[:200] + "…"
+    if current_app.config["DATABASE_URL"].startswith("sqlite"):
+        todo = "check that its folder exists and is writable, or set OKR_DATABASE_URL to another file"
+    else:
+        todo = "start the PostgreSQL server, create the database (createdb), or correct OKR_DATABASE_URL"
+    return DatabaseUnavailable(f"cannot open the database OKR_DATABASE_URL={_database_label()} ({reason}): {todo}")
+
+
+def require_database() -> None:
+    """Open one connection, so a command that reaches the database by other means (pg_dump)
+    reports an unreachable one in the same single line."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from okr.db import get_engine
+
+    try:
+        with get_engine().connect():
+            pass
+    except (OperationalError, InterfaceError) as error:
+        raise database_unavailable(error) from None
+
+
+def _connects() -> bool:
+    """Whether a fresh connection to the configured database opens (a probe on the error path)."""
+    from okr.db import make_engine
+
+    engine = make_engine(current_app.config["DATABASE_URL"])
+    try:
+        with engine.connect():
+            return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _guard_database(fn):
+    """A command whose first connection fails says so in one line instead of a traceback. An
+    operational error after the database was reached (a lock, a full disk) is re-raised as is."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        try:
+            return fn(*args, **kwargs)
+        except (OperationalError, InterfaceError) as error:
+            if _connects():
+                raise
+            raise database_unavailable(error) from None
+
+    return wrapper
+
+
 def command(*args, **kwargs):
     """Register a command on the `okr` group (used by feature modules too)."""
 
     def deco(fn):
-        cmd = click.command(*args, **kwargs)(with_appcontext(fn))
+        cmd = click.command(*args, **kwargs)(with_appcontext(_guard_database(fn)))
         COMMANDS.append(cmd)
         return cmd
 
@@ -53,10 +127,18 @@ def _session():
 
 
 def _schema_state() -> tuple[str | None, str]:
+    """(the database's schema revision, the one this version needs); the first connection of
+    most commands, so an unreachable database is one line here."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     from okr import migrate
     from okr.db import get_engine
 
-    return migrate.current_revision(get_engine()), migrate.head_revision()
+    try:
+        current = migrate.current_revision(get_engine())
+    except (OperationalError, InterfaceError) as error:
+        raise database_unavailable(error) from None
+    return current, migrate.head_revision()
 
 
 def _database_label() -> str:

@@ -16,9 +16,13 @@ from okr.cli import command
 def backup_command(path):
     """Write a consistent backup of the database to PATH (SQLite copy or pg_dump -Fc)."""
     from okr import backup
+    from okr.cli import require_database
 
+    url = current_app.config["DATABASE_URL"]
+    if backup.backend_of(url) == "postgresql":
+        require_database()  # before pg_dump, so an unreachable server is the usual one line
     try:
-        written = backup.backup(current_app.config["DATABASE_URL"], path)
+        written = backup.backup(url, path)
     except backup.BackupError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"Backup written to {written}.")

@@ -228,3 +228,59 @@ def test_trusted_proxies_must_be_a_small_count(app_config, tmp_path, monkeypatch
     with pytest.raises(SettingsError, match="OKR_TRUSTED_PROXIES") as err:
         create_app(app_config)
     assert "\n" not in str(err.value)
+
+
+# --- the CLI's first connection --------------------------------------------------------------
+
+
+def _okr(tmp_path, *args, env=None, prelude=""):
+    """Run the `okr` command in a fresh interpreter with only the given OKR_* settings."""
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
+    clean.update({"OKR_INSTANCE_PATH": str(tmp_path / "inst"), "OKR_SECRET_KEY": "x" * 32, **(env or {})})
+    code = f"{prelude}\nfrom okr.cli import main\nmain()"
+    return subprocess.run([sys.executable, "-c", code, *args], env=clean, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("command", [["init"], ["run"], ["demo"], ["backup", "out.backup"], ["export", "--team", "x", "--year", "2026"]])
+def test_an_unreachable_database_is_one_line_naming_the_setting(tmp_path, command):
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2"
+    if command[0] == "backup":
+        command = ["backup", str(tmp_path / command[1])]
+    result = _okr(tmp_path, *command, env={"OKR_DATABASE_URL": url})
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "OKR_DATABASE_URL" in lines[0] and "127.0.0.1:1/nowhere" in lines[0]
+    assert "start the PostgreSQL server" in lines[0]
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.backup").exists()
+
+
+def test_a_database_that_does_not_exist_is_one_line(tmp_path):
+    from conftest import PG_URL
+
+    # SQLite: a folder that is not there; PostgreSQL (when tests run on it): a missing database.
+    result = _okr(tmp_path, "init", env={"OKR_DATABASE_URL": f"sqlite:///{tmp_path}/no/such/folder/okr.sqlite"})
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "OKR_DATABASE_URL" in result.stderr and "folder exists" in result.stderr
+    if PG_URL:
+        import sqlalchemy as sa
+
+        missing = sa.engine.make_url(PG_URL).set(database="okr_no_such_database").render_as_string(hide_password=False)
+        result = _okr(tmp_path, "init", env={"OKR_DATABASE_URL": missing})
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert 'database "okr_no_such_database" does not exist' in result.stderr
+
+
+def test_postgresql_without_its_driver_says_which_extra_to_install(tmp_path):
+    # sys.modules[name] = None makes `import psycopg` fail as if it were not installed.
+    result = _okr(tmp_path, "init", env={"OKR_DATABASE_URL": "postgresql://okr@127.0.0.1/okr"},
+                  prelude="import sys; sys.modules['psycopg'] = None")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "okr: OKR_DATABASE_URL names PostgreSQL, but its driver psycopg is not installed: "
+        "pip install 'okr-planner[postgres]' (and use postgresql+psycopg://)"
+    ]
