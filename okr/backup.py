@@ -53,29 +53,64 @@ def _tool(name: str) -> str:
     return found
 
 
+def _private_file(target: Path) -> None:
+    """Create ``target`` empty with mode 0600 (a backup holds password hashes), refusing one that
+    exists: O_EXCL makes the check and the creation one step."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BackupError(f"{target} exists already: choose a new file name") from None
+    except OSError as e:
+        raise BackupError(f"cannot write {target}: {e.strerror}") from None
+    os.close(fd)
+    os.chmod(target, 0o600)  # whatever the umask said
+
+
+def _last_error(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    for line in lines:
+        if "error:" in line or "FATAL:" in line:
+            return line
+    return lines[-1] if lines else "no message"
+
+
 def backup(url: str, target: str | Path) -> Path:
-    """Write a consistent copy of the database at ``url`` to ``target`` (which must not exist)."""
+    """Write a consistent copy of the database at ``url`` to ``target`` (which must not exist),
+    readable by its owner only (mode 0600)."""
     target = Path(target)
     if target.exists():
         raise BackupError(f"{target} exists already: choose a new file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
     if backend_of(url) == "sqlite":
-        src = sqlite3.connect(_sqlite_path(url))
+        source = _sqlite_path(url)
+        if not Path(source).is_file():
+            # sqlite3.connect would create an empty database there and back that up.
+            raise BackupError(f"there is no database at {source}: check OKR_DATABASE_URL")
+    else:
+        pg_dump = _tool("pg_dump")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(target)
+    if backend_of(url) == "sqlite":
         try:
-            dst = sqlite3.connect(str(target))
+            src = sqlite3.connect(source)
             try:
-                src.backup(dst)
+                dst = sqlite3.connect(str(target))
+                try:
+                    src.backup(dst)
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
+                src.close()
+        except sqlite3.Error as e:
+            target.unlink(missing_ok=True)
+            raise BackupError(f"cannot back up {source}: {e}") from None
         return target
     env, args = _pg_env_args(url)
-    result = subprocess.run([_tool("pg_dump"), "-Fc", "--no-owner", "--no-acl", "-f", str(target), *args],  # nosec B603
+    # pg_dump opens the file we created for writing: it keeps its mode 0600.
+    result = subprocess.run([pg_dump, "-Fc", "--no-owner", "--no-acl", "-f", str(target), *args],  # nosec B603
                             env=env, capture_output=True, text=True, timeout=3600)
     if result.returncode != 0:
         target.unlink(missing_ok=True)
-        raise BackupError("pg_dump failed: " + (result.stderr.strip().splitlines() or ["no message"])[-1])
+        raise BackupError("pg_dump failed: " + _last_error(result.stderr))
     return target
 
 
@@ -123,4 +158,4 @@ def restore(url: str, source: str | Path) -> None:
                              "--single-transaction", "--exit-on-error", *args, str(source)],
                             env=env, capture_output=True, text=True, timeout=3600)
     if result.returncode != 0:
-        raise BackupError("pg_restore failed: " + (result.stderr.strip().splitlines() or ["no message"])[-1])
+        raise BackupError("pg_restore failed: " + _last_error(result.stderr))

@@ -68,3 +68,29 @@ def test_restore_command_refuses_a_live_database(app, demo, tmp_path):
     assert runner.invoke(args=["backup", str(target)]).exit_code == 0
     result = runner.invoke(args=["restore", str(target)])
     assert result.exit_code != 0 and "not empty" in result.output
+
+
+def test_a_backup_is_readable_by_its_owner_only(app, make, tmp_path):
+    """It holds password hashes: mode 0600 whatever the umask, for SQLite and pg_dump alike."""
+    make.user(team=make.team())
+    runner = app.test_cli_runner()
+    old = os.umask(0)
+    try:
+        result = runner.invoke(args=["backup", str(tmp_path / "nested" / "okr.backup")])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "nested" / "okr.backup"
+    assert target.stat().st_size > 0
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+def test_backup_of_a_missing_sqlite_file_creates_nothing(app_config, tmp_path):
+    missing = tmp_path / "typo.sqlite"
+    try:
+        backup.backup(f"sqlite:///{missing}", tmp_path / "out.backup")
+    except backup.BackupError as e:
+        assert "no database" in str(e)
+    else:
+        raise AssertionError("a backup of a missing database file was written")
+    assert not missing.exists() and not (tmp_path / "out.backup").exists()
