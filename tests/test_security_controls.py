@@ -218,3 +218,25 @@ def test_behind_a_trusted_proxy_https_makes_the_session_cookie_secure(app_config
     direct = _proxied_app(app_config, tmp_path, monkeypatch, 0).test_client().get("/login", headers=https)
     assert "Secure" not in direct.headers["Set-Cookie"]
     assert "Strict-Transport-Security" not in direct.headers
+
+
+# --- JSON requests get JSON errors ------------------------------------------------------------------
+
+
+def test_a_json_post_without_its_csrf_token_gets_a_json_error(make, as_user, session):
+    team = make.team()
+    manager = make.user(team=team, role="manager")
+    goal = make.goal(team=team, is_archived=True)
+    b = as_user(manager)
+    resp = b.client.post(f"/history/goal/{goal.id}/restore", json={"version": goal.version})
+    assert resp.status_code == 400
+    assert resp.is_json, resp.get_data(as_text=True)[:200]
+    assert "security token" in resp.json["error"] and resp.json["fields"] == {}
+    assert resp.headers["X-CSRF-Refresh"] == "/csrf-token"
+    session.expire_all()
+    assert session.get(m.AnnualGoal, goal.id).is_archived
+
+
+def test_an_anonymous_json_post_gets_a_json_401(client):
+    resp = client.post("/history/goal/1/restore", json={"version": 1})
+    assert resp.status_code == 401 and resp.is_json and resp.json["error"]

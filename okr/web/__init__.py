@@ -24,9 +24,14 @@ def is_htmx() -> bool:
 
 
 def wants_json() -> bool:
+    """Whether to answer in JSON: an /api/ address, ``?format=json``, a JSON body (a client that
+    sends JSON reads JSON, even an error before any view ran, like a missing CSRF token), or an
+    Accept header that prefers JSON to HTML."""
     if request.path.startswith("/api/"):
         return True
     if request.args.get("format") == "json":
+        return True
+    if request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
