@@ -353,6 +353,19 @@ class LoginAttempt(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
+class RateLimitCounter(SQLModel, table=True):
+    """Requests counted per rate-limit key for the /api/ limit when there is no Redis: one row per
+    key, counted up in place and started again once its window has passed, so every worker
+    shares the count (okr.web.ratelimit.DatabaseStorage). Expired rows are pruned."""
+
+    __tablename__ = "rate_limit_counter"
+    __table_args__ = (sa.Index("ix_rate_limit_counter_expires_at", "expires_at"),)
+
+    key: str = Field(sa_column=sa.Column(sa.String(300), primary_key=True))
+    count: int = Field(default=0, nullable=False)
+    expires_at: float = Field(nullable=False)  # seconds since the epoch, when the window ends
+
+
 ITEM_MODELS = {
     "team": Team,
     "goal": AnnualGoal,
