@@ -284,3 +284,28 @@ def test_postgresql_without_its_driver_says_which_extra_to_install(tmp_path):
         "okr: OKR_DATABASE_URL names PostgreSQL, but its driver psycopg is not installed: "
         "pip install 'okr-planner[postgres]' (and use postgresql+psycopg://)"
     ]
+
+
+# --- the import smoke ------------------------------------------------------------------------
+
+
+def test_the_app_imports_and_starts_from_a_fresh_interpreter(tmp_path):
+    """The smoke every commit should pass: `from okr import create_app; create_app()` with no
+    settings at all (every blueprint and CLI module imported), and importing okr alone pulls in
+    no Flask."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
+    env["OKR_INSTANCE_PATH"] = str(tmp_path / "inst")
+    code = (
+        "import sys, okr; assert 'flask' not in sys.modules, 'importing okr imported Flask'\n"
+        "from okr import create_app\n"
+        "app = create_app()\n"
+        "assert 'auth.login' in app.view_functions and 'init' in app.cli.commands\n"
+        "print('ok', len(app.url_map._rules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok ")
