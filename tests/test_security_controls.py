@@ -240,3 +240,21 @@ def test_a_json_post_without_its_csrf_token_gets_a_json_error(make, as_user, ses
 def test_an_anonymous_json_post_gets_a_json_401(client):
     resp = client.post("/history/goal/1/restore", json={"version": 1})
     assert resp.status_code == 401 and resp.is_json and resp.json["error"]
+
+
+# --- how to report a problem ------------------------------------------------------------------------
+
+
+def test_the_security_contact_in_the_docs_is_the_one_in_the_package_metadata():
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    meta = cfg["metadata"]
+    contact, home = meta.get("maintainer_email", ""), meta.get("url", "")
+    assert "@" in contact and home.startswith("https://")
+    docs = (ROOT / "docs" / "security.md").read_text()
+    report = docs[docs.index("## Reporting a problem"):]
+    assert contact in report and "maintainer_email" in report
+    # The controls the docs claim are the ones the code has.
+    assert "OKR_TRUSTED_PROXIES" in docs and "ProxyFix" in (ROOT / "okr" / "app.py").read_text()
