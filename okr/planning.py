@@ -617,6 +617,25 @@ def create_user(
     return user
 
 
+def set_person_archived(*, session: Session, actor_id: int | None, org_id: int, user: User, archived: bool) -> User:
+    """Archive a person (they cannot sign in; every session of theirs ends; their RACI letters
+    count as absent) or bring them back. Audited as ``person`` archive / restore, so pages
+    that keep what they computed (rollups name each key result's Accountable) see the change."""
+    if user.org_id != org_id:
+        raise PlanningError(f"user {user.id} is not in organisation {org_id}")
+    if user.is_archived == archived:
+        return user
+    user.is_archived = archived
+    if archived:
+        user.session_version = (user.session_version or 1) + 1
+    session.add(user)
+    _audit(session, org_id=org_id, actor_id=actor_id, item_type="person", item_id=user.id,
+           action="archive" if archived else "restore", before={"is_archived": not archived},
+           after={"is_archived": archived})
+    session.flush()
+    return user
+
+
 def add_member(
     *,
     session: Session,

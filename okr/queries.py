@@ -683,13 +683,13 @@ def check_in_points(session: Session, kr_ids, period, today) -> tuple[dict, dict
 
 
 def accountable_names(session: Session, kr_ids) -> dict[int, list[str]]:
-    """{kr id: names of its Accountable (A)}, one query."""
+    """{kr id: names of its Accountable (A)}, one query; an archived person's A counts as absent."""
     accountable: dict[int, list[str]] = defaultdict(list)
     R = m.RaciAssignment
     for kr_id, name in session.exec(
         select(R.key_result_id, m.User.name)
         .join(m.User, m.User.id == R.user_id)
-        .where(R.key_result_id.in_(kr_ids), R.letter == "A")
+        .where(R.key_result_id.in_(kr_ids), R.letter == "A", m.User.is_archived == False)  # noqa: E712
         .order_by(m.User.name)
     ).all():
         accountable[kr_id].append(name)

@@ -460,3 +460,28 @@ def test_formulas_and_status_reasons_speak_the_readers_language(plan, make, as_u
             assert not english_word.search(piece), (url, piece)
     english = as_user(make.user(team=co, role="viewer")).get(f"/rollup/{Q}").get_data(as_text=True)
     assert "only one counted" in english or "Σ progress×weight" in english
+
+
+def test_an_archived_accountable_is_no_accountable_in_the_rollup(make, as_user, session, app):
+    """Archiving a person ends their A (their letters count as absent): the rollup's attention
+    list says so at once, with the rollup kept between requests too."""
+    app.config["ROLLUP_CACHE"] = True
+    from okr import periods as p
+
+    quarter = str(p.quarter_of(date.today()))
+    org = make.org(slug="arch")
+    team = make.team(org=org, slug="content")
+    admin = make.user(team=team, role="manager", is_admin=True)
+    leaver = make.user(team=team, role="member", name="Leaver")
+    kr = make.kr(objective=make.objective(team=team, quarter=quarter, goal=make.goal(team=team, year=p.year_of(date.today()).year)),
+                 title="Weekly creators from 200 to 500", start=200, target=500)
+    make.raci(leaver, "A", kr=kr)
+    b = as_user(admin)
+
+    def flagged():
+        body = b.get(f"/api/v1/rollup/content/{quarter}").get_json()
+        return [a["reasons"] for a in body["attention"] if a["kind"] == "key_result" and a["id"] == kr.id]
+
+    assert not any("no Accountable (A) in its RACI" in r for rs in flagged() for r in rs)
+    assert b.post(f"/admin/people/{leaver.id}/archive").status_code == 302
+    assert any("no Accountable (A) in its RACI" in r for rs in flagged() for r in rs)

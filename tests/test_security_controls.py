@@ -133,6 +133,34 @@ def test_admin_signs_a_person_out_everywhere_and_archives_them(make, as_user, se
     assert session.get(m.User, person.id).is_archived
     assert as_user(admin).get("/admin").status_code == 200
     assert as_user(make.user(team=team, role="manager")).get("/admin").status_code == 403
+    # The archive is in the audit log, and the admin can bring the person back.
+    events = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "person",
+                                                     m.AuditEvent.item_id == person.id)).all()
+    assert [e.action for e in events] == ["archive"]
+    page = a.get(f"/admin/people/{person.id}").get_data(as_text=True)
+    assert "Bring back" in page
+    assert a.post(f"/admin/people/{person.id}/restore").status_code == 302
+    session.expire_all()
+    assert not session.get(m.User, person.id).is_archived
+    as_user(person)  # signs in again
+    assert as_user(make.user(team=team, role="manager")).post(f"/admin/people/{person.id}/restore").status_code == 403
+
+
+def test_only_admins_see_the_admin_link(make, as_user):
+    team = make.team()
+    nav = lambda user: as_user(user).get("/teams").get_data(as_text=True).split('class="mainnav"')[1].split("</nav>")[0]  # noqa: E731
+    assert 'href="/admin"' in nav(make.user(team=team, is_admin=True))
+    assert 'href="/admin"' not in nav(make.user(team=team, role="manager"))
+    assert 'href="/admin"' not in nav(make.user(team=team, role="member"))
+
+
+def test_rollups_of_an_organisation_with_no_team_say_so(make, as_user):
+    person = make.user(org=make.org())
+    b = as_user(person)
+    resp = b.get("/rollup/2026-Q2")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/teams")
+    assert "There is no team yet" in b.get("/teams").get_data(as_text=True)
+    assert b.get("/rollup/2026-Q2?format=json").status_code == 404
 
 
 def test_admin_moves_teams_but_refuses_a_cycle(make, as_user, session):

@@ -195,12 +195,26 @@ def person_archive(user_id: int):
     if user.id == actor().user_id:
         flash(_("You cannot archive yourself."), "error")
         return render("admin/person.html", status=422, **_person_context(user))
-    user.is_archived = True
-    user.session_version = (user.session_version or 1) + 1
-    db().add(user)
+    me = actor()
+    planning.set_person_archived(session=db(), actor_id=me.user_id, org_id=me.org_id, user=user, archived=True)
     db().commit()
     flash(_("%(name)s is archived and can no longer sign in.", name=user.name), "success")
     return redirect(url_for("admin.people"))
+
+
+@bp.post("/people/<int:user_id>/restore")
+@accepts(ConfirmForm)
+def person_restore(user_id: int):
+    """Bring an archived person back: they can sign in again and their RACI letters count."""
+    user = _person_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate():
+        return _invalid("admin/person.html", form, **_person_context(user))
+    me = actor()
+    planning.set_person_archived(session=db(), actor_id=me.user_id, org_id=me.org_id, user=user, archived=False)
+    db().commit()
+    flash(_("%(name)s is active again and can sign in.", name=user.name), "success")
+    return redirect(url_for("admin.person", user_id=user.id))
 
 
 # --- teams ----------------------------------------------------------------------------------

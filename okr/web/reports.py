@@ -533,14 +533,18 @@ def _context(r: Rollup, **extra) -> dict:
     )
 
 
-def _root_team() -> m.Team:
+def _top_team() -> m.Team | None:
     from sqlmodel import select
 
-    team = db().exec(
+    return db().exec(
         select(m.Team)
         .where(m.Team.org_id == actor().org_id, m.Team.parent_id == None, m.Team.is_archived == False)  # noqa: E711,E712
         .order_by(m.Team.position, m.Team.id)
     ).first()
+
+
+def _root_team() -> m.Team:
+    team = _top_team()
     if team is None:
         abort(404)
     return team
@@ -579,7 +583,16 @@ def company_now():
 @bp.get("/rollup/<period>")
 @login_required
 def company(period):
-    return _page(_root_team(), period)
+    team = _top_team()
+    if team is None:
+        if wants_json():
+            abort(404)
+        from flask import flash
+
+        # A new organisation has no team yet: say so where the teams will be, not 404.
+        flash(_("There is no team yet, so there is nothing to roll up. An admin adds teams under Admin."), "info")
+        return redirect(url_for("home.teams"))
+    return _page(team, period)
 
 
 @bp.get("/teams/<slug>/rollup/<period>")
