@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from statements import count_statements
 
 
 @pytest.fixture
@@ -86,25 +87,12 @@ def test_other_organisations_team_is_404(plan, make, as_user):
 
 def test_page_loads_in_a_few_queries(plan, make, app, as_user):
     """More objectives, KRs and projects do not mean more queries."""
-    import sqlalchemy as sa
-
-    from okr.db import get_engine
-
     b = as_user(plan["manager"])
 
     def count():
-        n = [0]
-
-        def on(*a, **k):
-            n[0] += 1
-
-        engine = get_engine(app.config["DATABASE_URL"])
-        sa.event.listen(engine, "before_cursor_execute", on)
-        try:
+        with count_statements(app) as seen:
             assert b.get("/teams/content/plan/2026-Q2").status_code == 200
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", on)
-        return n[0]
+        return len(seen)
 
     before = count()
     for i in range(5):
@@ -199,25 +187,12 @@ def test_quarter_and_month_pages_show_each_projects_progress(plan, make, as_user
 
 
 def test_month_page_loads_in_a_few_queries_whatever_the_number_of_projects(plan, make, app, as_user):
-    import sqlalchemy as sa
-
-    from okr.db import get_engine
-
     b = as_user(plan["manager"])
 
     def count():
-        n = [0]
-
-        def on(*a, **k):
-            n[0] += 1
-
-        engine = get_engine(app.config["DATABASE_URL"])
-        sa.event.listen(engine, "before_cursor_execute", on)
-        try:
+        with count_statements(app) as seen:
             assert b.get("/teams/content/plan/2026-04").status_code == 200
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", on)
-        return n[0]
+        return len(seen)
 
     before = count()
     for i in range(6):

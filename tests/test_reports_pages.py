@@ -3,7 +3,6 @@ a rollup costs the same number of SQL statements whatever the size of the plan."
 
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 
 from okr import models as m
 from okr import periods
+from statements import count_statements
 
 # A past quarter, so pace is 1 and nothing depends on the day the suite runs.
 Q = "2026-Q2"
@@ -76,23 +76,6 @@ def _plan(session, org, scale: int):
                                important=False, urgent=True, status="todo"))
     session.commit()
     return co, boss
-
-
-@contextlib.contextmanager
-def count_statements(app):
-    from okr.db import get_engine
-
-    engine = get_engine(app.config["DATABASE_URL"])
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
 
 
 def _viewer(make, session, org, co, role="viewer"):
