@@ -730,9 +730,17 @@ def _renumber_quietly(session: Session, actor_id, org_id, positions: Mapping[int
                       before: Mapping[int, int]) -> None:
     # A Core UPDATE leaves the version column alone (the ORM's versioning would raise it).
     # Cards already in the session get the new place as their loaded value, not as an edit.
+    # One statement for every card (executemany), and the audit rows in one batched insert.
     table = Task.__table__
-    for task_id, position in sorted(positions.items()):
-        session.execute(sa.update(table).where(table.c.id == task_id).values(position=position))
+    moved = sorted(positions.items())
+    if not moved:
+        return
+    session.execute(
+        sa.update(table).where(table.c.id == sa.bindparam("task_id")).values(position=sa.bindparam("new_position")),
+        [{"task_id": task_id, "new_position": position} for task_id, position in moved],
+        execution_options={"synchronize_session": False},
+    )
+    for task_id, position in moved:
         loaded = session.identity_map.get(sa.inspect(Task).identity_key_from_primary_key((task_id,)))
         if loaded is not None:
             set_committed_value(loaded, "position", position)
