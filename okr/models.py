@@ -68,8 +68,15 @@ class Quantity(sa.types.TypeDecorator):
         if value is None:
             return None
         if isinstance(value, float):
-            return Decimal(repr(value)).normalize() if value == value else None
-        return Decimal(value).normalize()
+            return _plain(Decimal(repr(value))) if value == value else None
+        return _plain(Decimal(value))
+
+
+def _plain(d: Decimal) -> Decimal:
+    """Without trailing zeros, and a whole number as itself: 1000, not 1E+3 (normalize alone
+    writes exponents, which would reach audit history and JSON as text)."""
+    d = d.normalize()
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
 
 
 def qty(**kw):

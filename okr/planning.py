@@ -441,7 +441,12 @@ def _latest_check_in(session: Session, kr_id: int) -> CheckIn | None:
 def refresh_key_result(*, session: Session, actor_id: int | None, org_id: int, kr: KeyResult) -> KeyResult:
     """Set a key result's ``current``, ``confidence`` and ``last_check_in_on`` from its latest
     live check-in by date (the later entry wins on the same day), or back to ``start`` when it
-    has none. Audited as an update of the key result when anything changed."""
+    has none. Audited as an update of the key result when anything changed.
+
+    Two people may check in on one key result at the same moment: neither is stale (each adds
+    its own row), so the key result is read again under a row lock (PostgreSQL; SQLite's
+    writer holds the database) and computed from every committed check-in."""
+    session.refresh(kr, with_for_update=True)
     latest = _latest_check_in(session, kr.id)
     if latest is None:
         wanted = {"current": kr.start, "confidence": None, "last_check_in_on": None}
@@ -494,6 +499,10 @@ def check_in(
     confidence = _coerce(CheckIn, "confidence", confidence)
     if confidence is not None and not Decimal(0) <= confidence <= Decimal(1):
         raise PlanningError("confidence must lie between 0 and 1")
+    # Lock the key result before adding the row that references it: on PostgreSQL the insert
+    # takes a share lock on the key result, and two check-ins asking for the row lock only
+    # afterwards would each wait for the other.
+    session.refresh(kr, with_for_update=True)
     entry = create(
         session=session, actor_id=actor_id, org_id=org_id, model=CheckIn,
         key_result_id=kr.id, checked_on=checked_on, value=value, confidence=confidence,

@@ -202,3 +202,48 @@ def test_two_sessions_racing_over_http_never_overwrite_each_other(app, make, as_
           f"{sum(o == [200, 409] for o in outcomes)} with one save and one 409, final version {row.version}")
     assert all(o == [200, 409] for o in outcomes), outcomes
     assert row.version == 1 + rounds
+
+
+def test_two_people_checking_in_at_once_both_count(app, make, session):
+    """Check-ins add rows: two at the same moment on one key result are both kept, and the key
+    result's current value is the latest of them (no 500, no lost check-in)."""
+    from datetime import date
+
+    from okr.db import get_engine
+
+    team = make.team()
+    people = [make.user(team=team, role="manager") for _ in range(2)]
+    kr = make.kr(objective=make.objective(team=team), start=0, target=100)
+    engine = get_engine(app.config["DATABASE_URL"])
+    barrier = threading.Barrier(2)
+    errors, lock = [], threading.Lock()
+    rounds = 15
+
+    def worker(k):
+        for i in range(rounds):
+            with Session(engine, expire_on_commit=False) as s:
+                row = s.get(m.KeyResult, kr.id)  # read before the other commits
+                try:
+                    barrier.wait(timeout=10)
+                except threading.BrokenBarrierError:
+                    pass
+                try:
+                    planning.check_in(session=s, actor_id=people[k].id, org_id=team.org_id, kr=row,
+                                      value=Decimal(10 * i + k), checked_on=date(2026, 5, 1))
+                    s.commit()
+                except Exception as e:
+                    s.rollback()
+                    with lock:
+                        errors.append(repr(e))
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors[:3]
+    session.expire_all()
+    entries = session.exec(select(m.CheckIn).where(m.CheckIn.key_result_id == kr.id)
+                           .order_by(m.CheckIn.checked_on, m.CheckIn.id)).all()
+    assert len(entries) == 2 * rounds
+    assert session.get(m.KeyResult, kr.id).current == entries[-1].value  # the later entry of the day wins
