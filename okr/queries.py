@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
 
+from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
 from okr import models as m
@@ -483,16 +484,40 @@ def _record_type(model):
     return found
 
 
-def _records(session, model, build, *extra):
+def _records(session, model, build, *extra, params=None):
     """Rows of ``model`` as read-only named tuples: ``build`` adds the WHERE and ORDER BY to
-    the select; with ``extra`` columns, each item is (record, *extra values)."""
+    the select; with ``extra`` columns, each item is (record, *extra values). ``build`` may also
+    be a statement made earlier by :func:`_record_select` (then ``params`` fill it in)."""
     rtype = _record_type(model)
-    stmt = build(select(*[model.__table__.c[n] for n in rtype._fields], *extra))
-    rows = session.exec(stmt).all()
+    stmt = build if isinstance(build, Select) else _record_select(model, build, *extra)
+    rows = session.exec(stmt, params=params).all()
     n = len(rtype._fields)
-    if not extra:
+    if len(rows) and len(rows[0]) == n:
         return [rtype._make(r) for r in rows]
     return [(rtype._make(r[:n]), *r[n:]) for r in rows]
+
+
+def _record_select(model, build, *extra):
+    rtype = _record_type(model)
+    return build(select(*[model.__table__.c[n] for n in rtype._fields], *extra))
+
+
+_PREPARED: dict[str, object] = {}
+
+
+def _prepared(name: str, build):
+    """A statement built once per process, with bind parameters for what changes: bringing a
+    rollup forward reads a handful of rows, and building a select costs more than running it."""
+    stmt = _PREPARED.get(name)
+    if stmt is None:
+        stmt = _PREPARED[name] = build()
+    return stmt
+
+
+def _ids(name: str = "ids"):
+    import sqlalchemy as sa
+
+    return sa.bindparam(name, expanding=True)
 
 
 def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[int | None, list[int]]]:
@@ -604,13 +629,17 @@ def rollup_key_results(session: Session, where) -> list:
     conditions (the full load) or a list of ids (bringing a rollup forward)."""
     import sqlalchemy as sa
 
-    if not isinstance(where, tuple):
-        where = (m.KeyResult.id.in_(list(where)), _live_row(m.KeyResult))
-    owner = sa.orm.aliased(m.User)
-    return _records(session, m.KeyResult, lambda q: q
-        .outerjoin(owner, owner.id == m.KeyResult.owner_id)
-        .where(*where)
-        .order_by(m.KeyResult.position, m.KeyResult.id), owner.name)
+    def build(where):
+        owner = sa.orm.aliased(m.User)
+        return _record_select(m.KeyResult, lambda q: q
+            .outerjoin(owner, owner.id == m.KeyResult.owner_id)
+            .where(*where)
+            .order_by(m.KeyResult.position, m.KeyResult.id), owner.name)
+
+    if isinstance(where, tuple):
+        return _records(session, m.KeyResult, build(where), params=None)
+    stmt = _prepared("rollup_key_results", lambda: build((m.KeyResult.id.in_(_ids()), _live_row(m.KeyResult))))
+    return _records(session, m.KeyResult, stmt, params={"ids": list(where)})
 
 
 def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
@@ -620,25 +649,32 @@ def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
     import sqlalchemy as sa
 
     T = m.Task
-    is_live = T.status != "dropped"
-    if not isinstance(project_ids, sa.sql.Select):
-        project_ids = list(project_ids)
-        if not project_ids:
-            return {}
-    counts = {}
-    for pid, live_n, done_n, dropped_n, est_n, live_est, done_est in session.exec(
-        select(
-            T.project_id,
-            sa.func.sum(sa.case((is_live, 1), else_=0)),
-            sa.func.sum(sa.case((T.status == "done", 1), else_=0)),
-            sa.func.sum(sa.case((is_live, 0), else_=1)),
-            sa.func.sum(sa.case((sa.and_(is_live, T.estimate.is_not(None)), 1), else_=0)),
-            sa.func.sum(sa.case((is_live, T.estimate), else_=None)),
-            sa.func.sum(sa.case((T.status == "done", T.estimate), else_=None)),
+
+    def build(ids):
+        is_live = T.status != "dropped"
+        return (
+            select(
+                T.project_id,
+                sa.func.sum(sa.case((is_live, 1), else_=0)),
+                sa.func.sum(sa.case((T.status == "done", 1), else_=0)),
+                sa.func.sum(sa.case((is_live, 0), else_=1)),
+                sa.func.sum(sa.case((sa.and_(is_live, T.estimate.is_not(None)), 1), else_=0)),
+                sa.func.sum(sa.case((is_live, T.estimate), else_=None)),
+                sa.func.sum(sa.case((T.status == "done", T.estimate), else_=None)),
+            )
+            .where(T.project_id.in_(ids), _live_row(T))
+            .group_by(T.project_id)
         )
-        .where(T.project_id.in_(project_ids), _live_row(T))
-        .group_by(T.project_id)
-    ).all():
+
+    if isinstance(project_ids, sa.sql.Select):
+        stmt, params = build(project_ids), None
+    else:
+        params = {"ids": list(project_ids)}
+        if not params["ids"]:
+            return {}
+        stmt = _prepared("project_task_counts", lambda: build(_ids()))
+    counts = {}
+    for pid, live_n, done_n, dropped_n, est_n, live_est, done_est in session.exec(stmt, params=params).all():
         live_n, done_n, dropped_n, est_n = int(live_n or 0), int(done_n or 0), int(dropped_n or 0), int(est_n or 0)
         counts[pid] = (done_n, live_n, dropped_n, done_est, live_est, live_n > 0 and est_n == live_n)
     return counts
@@ -651,33 +687,43 @@ def check_in_points(session: Session, kr_ids, period, today) -> tuple[dict, dict
     skipping the Decimal conversion of tens of thousands of check-ins halves a year's load."""
     import sqlalchemy as sa
 
-    if not isinstance(kr_ids, sa.sql.Select):
-        kr_ids = list(kr_ids)
-        if not kr_ids:
-            return {}, {}
-    end = min(period.end, today)
-    points: dict[int, list] = defaultdict(list)
     C = m.CheckIn
-    as_float = sa.cast(C.value, sa.Float)
-    for kr_id, day, value in session.exec(
-        select(C.key_result_id, C.checked_on, as_float)
-        .where(C.key_result_id.in_(kr_ids), _live_row(C), C.checked_on >= period.start, C.checked_on <= end)
-        .order_by(C.key_result_id, C.checked_on, C.id)
-    ).all():
+
+    def build(ids):
+        as_float = sa.cast(C.value, sa.Float)
+        points = (
+            select(C.key_result_id, C.checked_on, as_float)
+            .where(C.key_result_id.in_(ids), _live_row(C), C.checked_on >= sa.bindparam("start"),
+                   C.checked_on <= sa.bindparam("end"))
+            .order_by(C.key_result_id, C.checked_on, C.id)
+        )
+        last = (
+            select(C.key_result_id, sa.func.max(C.checked_on).label("day"))
+            .where(C.key_result_id.in_(ids), _live_row(C), C.checked_on < sa.bindparam("start"))
+            .group_by(C.key_result_id)
+            .subquery()
+        )
+        before = (
+            select(C.key_result_id, as_float)
+            .join(last, sa.and_(last.c.key_result_id == C.key_result_id, last.c.day == C.checked_on))
+            .where(_live_row(C))
+            .order_by(C.id)
+        )
+        return points, before
+
+    params = {"start": period.start, "end": min(period.end, today)}
+    if isinstance(kr_ids, sa.sql.Select):
+        points_stmt, before_stmt = build(kr_ids)
+    else:
+        params["ids"] = list(kr_ids)
+        if not params["ids"]:
+            return {}, {}
+        points_stmt, before_stmt = _prepared("check_in_points", lambda: build(_ids()))
+    points: dict[int, list] = defaultdict(list)
+    for kr_id, day, value in session.exec(points_stmt, params=params).all():
         points[kr_id].append((day, value))
-    last = (
-        select(C.key_result_id, sa.func.max(C.checked_on).label("day"))
-        .where(C.key_result_id.in_(kr_ids), _live_row(C), C.checked_on < period.start)
-        .group_by(C.key_result_id)
-        .subquery()
-    )
     before = {}
-    for kr_id, value in session.exec(
-        select(C.key_result_id, as_float)
-        .join(last, sa.and_(last.c.key_result_id == C.key_result_id, last.c.day == C.checked_on))
-        .where(_live_row(C))
-        .order_by(C.id)
-    ).all():
+    for kr_id, value in session.exec(before_stmt, params=params).all():
         before[kr_id] = value
     return dict(points), before
 
@@ -705,14 +751,19 @@ def effort_by_team(session: Session, team_ids, period) -> dict[int, list[tuple[b
     if not team_ids:
         return {}
     T = m.Task
-    linked = sa.case((m.Project.key_result_id.is_not(None), True), else_=False)
+
+    def build():
+        linked = sa.case((m.Project.key_result_id.is_not(None), True), else_=False)
+        return (
+            select(T.team_id, T.important, T.urgent, linked, T.status, sa.func.count())
+            .select_from(T)
+            .outerjoin(m.Project, m.Project.id == T.project_id)
+            .where(T.team_id.in_(_ids("teams")), T.week.in_(_ids("weeks")), _live_row(T))
+            .group_by(T.team_id, T.important, T.urgent, linked, T.status)
+        )
+
     out: dict[int, list] = defaultdict(list)
-    for tid, imp, urg, lk, st, n in session.exec(
-        select(T.team_id, T.important, T.urgent, linked, T.status, sa.func.count())
-        .select_from(T)
-        .outerjoin(m.Project, m.Project.id == T.project_id)
-        .where(T.team_id.in_(team_ids), T.week.in_([str(w) for w in period.weeks()]), _live_row(T))
-        .group_by(T.team_id, T.important, T.urgent, linked, T.status)
-    ).all():
+    params = {"teams": team_ids, "weeks": [str(w) for w in period.weeks()]}
+    for tid, imp, urg, lk, st, n in session.exec(_prepared("effort_by_team", build), params=params).all():
         out[tid].append((bool(imp), bool(urg), bool(lk), st, int(n)))
     return dict(out)
