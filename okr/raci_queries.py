@@ -308,14 +308,16 @@ class QuarterItem(NamedTuple):
         return raci.live(self.letters, self.archived)
 
 
-def quarter_load(session, org_id: int, quarter: periods.Quarter) -> dict[int, raci.Counts]:
+def quarter_load(session, org_id: int, quarter: periods.Quarter, user_ids=None) -> dict[int, raci.Counts]:
     """Per person, on how many live items of the organisation's quarter they hold each letter.
 
     Counted in SQL (one GROUP BY for key results, one for projects): the same numbers as
     ``raci.load`` over ``quarter_items`` (archived people carry no load), without loading every
-    item of the organisation.
+    item of the organisation. ``user_ids`` counts only those people (a matrix's columns).
     """
     live_person = sa.and_(m.User.id == m.RaciAssignment.user_id, m.User.is_archived == False)  # noqa: E712
+    if user_ids is not None:
+        live_person = sa.and_(live_person, m.RaciAssignment.user_id.in_(list(user_ids)))
     kr_counts = session.exec(
         select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
         .join(m.User, live_person)
