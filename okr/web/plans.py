@@ -241,14 +241,14 @@ def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=No
 
 
 def _blank_forms(team, period, plan, members):
-    """Empty "add" forms for the page (rendered closed inside <details>)."""
+    """Empty "add" forms for the page (rendered closed inside <details>). A quarter's key
+    results and projects are added under their objective or key result, with a form loaded
+    when its <details> opens (plans.item_new), so only the objective's form is built here."""
     out = {}
     if period.kind == "year":
         out["goal"] = _make_form("goal", team, period, members, formdata=None)
     elif period.kind == "quarter":
         out["objective"] = _make_form("objective", team, period, members, formdata=None)
-        out["kr"] = _make_form("kr", team, period, members, formdata=None)
-        out["project"] = _make_form("project", team, period, members, formdata=None)
     else:
         out["project"] = _make_form("project", team, period, members, formdata=None)
     return out
