@@ -23,7 +23,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,6 @@ import threading
 import time
 import uuid
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -215,7 +213,12 @@ def main(argv=None) -> int:
             machine={"cores": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
                      "python": sys.version.split()[0]},
         )
+        log = (work / "server.log").read_text(errors="replace")
+        results["server_errors"] = log.count("Traceback (most recent call last)")
         print_table(results)
+        if results["server_errors"]:
+            start = log.index("Traceback (most recent call last)")
+            print(f"\n{results['server_errors']} server error(s); the first:\n" + log[start:start + 3000])
         out = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / f"{backend}-scale{args.scale:g}{'-smoke' if args.smoke else ''}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
@@ -279,13 +282,11 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
         print(f"  measuring {name} …", flush=True)
         rows.append(measure(manager, name, "GET", path_fn, n, warm))
 
-    # Writes carry the version the person saw: read it before each request, outside the timing
-    # (a move renumbers the other cards of the quadrant, which raises their versions too).
+    # Writes carry the version the person saw: read it before each request, outside the timing.
     def version_of(tid):
         with engine.connect() as conn:
             return conn.execute(sa.select(m.Task.version).where(m.Task.id == tid)).scalar_one()
 
-    versions = {tid: v for tid, v in tasks}
     task_ids = [tid for tid, _v in tasks]
     if len(task_ids) < 2:
         raise SystemExit("the seeded team has too few open tasks to time writes")
@@ -374,6 +375,7 @@ def mixed_load(args, port: int, manager: Client, pages, krs, task_ids, version_o
     """80% page reads, 20% writes (check-ins and moves on each client's own tasks)."""
     stop = time.perf_counter() + args.mixed_seconds
     done, errors = [0], [0]
+    error_kinds: dict[str, int] = {}
     lock = threading.Lock()
     share = [task_ids[i::args.clients] for i in range(args.clients)]
 
@@ -387,13 +389,18 @@ def mixed_load(args, port: int, manager: Client, pages, krs, task_ids, version_o
                 name, path_fn = rnd.choice(pages)
                 status, *_ = c.request("GET", path_fn(0))
             elif rnd.random() < 0.5:
+                name = "check-in"
                 status, *_ = c.request("POST", f"/key-results/{rnd.choice(krs)}/check-ins",
                                        {"value": str(rnd.randint(100, 200)), "confidence": "0.6", "note": ""}, htmx=True)
             else:
+                name = "move a task"
                 tid = rnd.choice(mine)
                 status, *_ = c.request("POST", f"/tasks/{tid}/move", {"quadrant": rnd.choice(["do", "schedule"]), "version": str(version_of(tid))}, htmx=True)
             count += 1
-            bad += status >= 400
+            if status >= 400:
+                bad += 1
+                with lock:
+                    error_kinds[f"{name}: {status}"] = error_kinds.get(f"{name}: {status}", 0) + 1
         with lock:
             done[0] += count
             errors[0] += bad
@@ -424,6 +431,7 @@ def mixed_load(args, port: int, manager: Client, pages, krs, task_ids, version_o
         t.join()
     hz_rps = hz[0] / (time.perf_counter() - t1)
     return {"clients": args.clients, "seconds": round(elapsed, 1), "requests": done[0], "errors": errors[0],
+            "error_kinds": error_kinds,
             "rps": round(rps, 1), "healthz_rps": round(hz_rps, 1), "ratio_to_healthz": round(rps / hz_rps, 2) if hz_rps else None}
 
 
@@ -436,6 +444,8 @@ def print_table(res: dict) -> None:
         print(f"{r['name']:<26} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['x_healthz']:>10} {q:>9}")
     mx = res["mixed"]
     print(f"\nmixed 80/20, {mx['clients']} clients: {mx['rps']} req/s ({mx['errors']} errors) · /healthz {mx['healthz_rps']} req/s · ratio {mx['ratio_to_healthz']}")
+    if mx.get("error_kinds"):
+        print("  errors: " + ", ".join(f"{k} ×{n}" for k, n in sorted(mx["error_kinds"].items())))
     print(f"worker RSS (MB): {res['worker_rss_mb']}")
     rc = res["rollup_check"]
     print(f"rollup JSON vs okr.rollup from the tables: {rc['compared']} figures compared, {len(rc['wrong'])} differ → {'OK' if rc['ok'] else 'MISMATCH'}")
