@@ -384,6 +384,21 @@ def test_a_large_tree_opens_key_results_on_demand(plan, make, as_user, monkeypat
     assert "<html" not in frag and frag.count('href="/rollup/explain/key_result/') == 3
 
 
+def test_a_very_large_tree_opens_objectives_on_demand(plan, make, as_user, monkeypatch):
+    from okr.web import reports
+
+    org, co, _ = plan
+    monkeypatch.setattr(reports, "INLINE_OBJECTIVES", 3)  # the plan has 7 objectives this quarter
+    b = as_user(make.user(team=co, role="viewer"))
+    html = b.get(f"/rollup/{Q}").get_data(as_text=True)
+    assert 'class="node node-goal' in html and 'class="node node-objective' not in html
+    assert html.count("<details") == html.count("</details>")
+    lazy = re.findall(r'<div class="lazy" hx-get="(/rollup/explain/goal/\d+/2026-Q2)"', html)
+    assert lazy
+    frag = b.get(lazy[0], headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in frag and 'href="/rollup/explain/objective/' in frag
+
+
 def test_a_long_attention_list_shows_the_worst_first_then_all(plan, make, as_user, monkeypatch):
     from okr.web import reports
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -341,21 +341,26 @@ ATTENTION_SHOWN = 60
 #: Up to this many key results a rollup page shows them inline; a larger tree (a company's year)
 #: shows objectives and opens their key results on demand, so the page stays small and fast.
 INLINE_KEY_RESULTS = 300
+#: Likewise up to this many objectives a page shows them inline; past it (a company's year: four
+#: quarters of every team) goals open their objectives on demand.
+INLINE_OBJECTIVES = 200
 
 
 def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
     """The drill-down in document order as nested ``<details>``: team → goal → objective → key
     result; projects and their tasks open on demand (htmx) or on the key result's explain
     page (without script). Past INLINE_KEY_RESULTS key results, objectives open theirs on
-    demand the same way.
+    demand the same way, and past INLINE_OBJECTIVES objectives, goals open theirs.
 
     Each line is rendered once by the ``line`` macro of reports/_tree.html and kept per node
     and language in ``r.view_memo``: after a check-in only the lines on its path are made
     again, and a company page is the joining of kept strings.
     """
-    inline_krs = r.derived.get("inline_krs")
-    if inline_krs is None:
-        inline_krs = r.derived["inline_krs"] = sum(1 for k in r.index if k[0] == "key_result") <= INLINE_KEY_RESULTS
+    inline = r.derived.get("inline")
+    if inline is None:
+        kinds = Counter(k[0] for k in r.index)
+        inline = r.derived["inline"] = (kinds["objective"] <= INLINE_OBJECTIVES, kinds["key_result"] <= INLINE_KEY_RESULTS)
+    inline_objectives, inline_krs = inline
     locale = str(get_locale())
     memo = r.view_memo
     maker = None
@@ -365,7 +370,8 @@ def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
         nonlocal maker
         info = r.meta.get((n.kind, n.id), {})
         team = info.get("team")
-        leaf = n.kind == "key_result" or (n.kind == "objective" and not inline_krs)
+        leaf = (n.kind == "key_result" or (n.kind == "objective" and not inline_krs)
+                or (n.kind == "goal" and not inline_objectives))
         key = ("line", id(n), locale, depth, opened, leaf)
         hit = memo.get(key)
         if hit is not None and hit[0] is n:
