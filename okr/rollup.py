@@ -80,6 +80,7 @@ __all__ = [
     "ProjectIn",
     "TASK_STATUSES",
     "TeamIn",
+    "attention",
     "evaluate",
     "is_silent",
     "kr_progress",
@@ -907,6 +908,48 @@ class _Eval:
         n = Node("team", team.id, team.name, acc.result(), acc.w, formula, children=children)
         _judge(n, self.e)
         return self._keep(team, (n, acc))
+
+
+# --- what needs attention -------------------------------------------------------------------
+
+#: Why an item needs leadership's attention, worst first (the order of the attention list).
+NEEDS_OFF_TRACK, NEEDS_AT_RISK, NEEDS_CHECK_IN, NEEDS_ACCOUNTABLE, NEEDS_OWNER, NEEDS_ALIGNMENT = range(6)
+
+
+def attention(
+    node: Node,
+    *,
+    silent: bool = False,
+    has_accountable: bool = True,
+    has_owner: bool = True,
+    aligned: bool = True,
+) -> list[int]:
+    """The reasons (``NEEDS_*``, worst first) an evaluated item needs attention.
+
+    Behind pace: off track, or at risk (its status). A key result: silent (no check-in for
+    :data:`SILENT_DAYS`, see :func:`is_silent`) unless it is done, and no Accountable. An
+    objective: no owner, and aligned to no annual goal. Projects are judged by their key
+    result, never on their own. An item weighted 0 is left out of every figure on purpose;
+    callers skip it and what lies under it.
+    """
+    if node.kind == "project":
+        return []
+    found = []
+    if node.status == OFF_TRACK:
+        found.append(NEEDS_OFF_TRACK)
+    elif node.status == AT_RISK:
+        found.append(NEEDS_AT_RISK)
+    if node.kind == "key_result":
+        if silent and (node.progress is None or node.progress < ONE):
+            found.append(NEEDS_CHECK_IN)
+        if not has_accountable:
+            found.append(NEEDS_ACCOUNTABLE)
+    if node.kind == "objective":
+        if not has_owner:
+            found.append(NEEDS_OWNER)
+        if not aligned:
+            found.append(NEEDS_ALIGNMENT)
+    return found
 
 
 # --- trend and silence: what the rollup pages draw and flag ---------------------------------

@@ -677,3 +677,24 @@ def test_trend_uses_the_figures_weights_and_ends_at_the_figure():
     assert got[("team", "t")] == got[("goal", "g")] == got[("objective", "o")]
     # a KR without a series (from projects, a milestone) is drawn flat at its figure
     assert rollup.trend(evaluate(_kr("m", kind="milestone", done=True)), {}, 2)[("key_result", "m")] == [1.0, 1.0]
+
+
+# --- what needs attention ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, status, progress, kw, expected", [
+    ("key_result", rollup.OFF_TRACK, "0.1", dict(silent=True, has_accountable=False),
+     [rollup.NEEDS_OFF_TRACK, rollup.NEEDS_CHECK_IN, rollup.NEEDS_ACCOUNTABLE]),
+    # done: silence is nothing to report
+    ("key_result", rollup.ON_TRACK, "1", dict(silent=True), []),
+    ("key_result", rollup.AT_RISK, "0.4", {}, [rollup.NEEDS_AT_RISK]),
+    ("objective", rollup.ON_TRACK, "0.9", dict(has_owner=False, aligned=False),
+     [rollup.NEEDS_OWNER, rollup.NEEDS_ALIGNMENT]),
+    # a key result's own rules do not apply to an objective, nor any to a project
+    ("objective", rollup.ON_TRACK, "0.9", dict(silent=True, has_accountable=False), []),
+    ("project", rollup.OFF_TRACK, "0", dict(silent=True), []),
+    ("goal", rollup.OFF_TRACK, "0.1", dict(has_owner=False), [rollup.NEEDS_OFF_TRACK]),
+])
+def test_attention_reasons_worst_first(kind, status, progress, kw, expected):
+    node = rollup.Node(kind, 1, "x", D(progress), D(1), "", status=status)
+    assert rollup.attention(node, **kw) == expected

@@ -175,28 +175,29 @@ def _attention(r: Rollup) -> list[Attention]:
 
 
 def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
-    reasons: list[tuple[int, str]] = []
-    if n.status == rollup.OFF_TRACK:
-        reasons.append((0, words["off"] % {"reason": explained(n.status_reason)}))
-    elif n.status == rollup.AT_RISK:
-        reasons.append((1, words["risk"] % {"reason": explained(n.status_reason)}))
     info = r.meta.get((n.kind, n.id), {})
-    if n.kind == "key_result":
-        if info.get("silent") and (n.progress is None or n.progress < 1):  # done: nothing to report
-            last = info["row"].last_check_in_on
-            reasons.append((2, words["silent"] % {"days": rollup.SILENT_DAYS,
-                                                  "last": last.isoformat() if last else words["never"]}))
-        if not info.get("accountable"):
-            reasons.append((3, words["no_a"]))
-    if n.kind == "objective":
-        if info.get("row") is not None and info["row"].owner_id is None:
-            reasons.append((4, words["no_owner"]))
-        if n.id in r.unaligned_ids:
-            reasons.append((5, words["unaligned"]))
-    if not reasons:
+    row = info.get("row")
+    codes = rollup.attention(
+        n, silent=bool(info.get("silent")), has_accountable=bool(info.get("accountable")),
+        has_owner=row is None or getattr(row, "owner_id", None) is not None, aligned=n.id not in r.unaligned_ids
+        if n.kind == "objective" else True,
+    )
+    if not codes:
         return None
-    return Attention(n.kind, n.id, n.title, info.get("team"), [why for _sev, why in reasons],
-                     min(sev for sev, _why in reasons))
+    reasons = []
+    for code in codes:
+        if code == rollup.NEEDS_OFF_TRACK:
+            reasons.append(words["off"] % {"reason": explained(n.status_reason)})
+        elif code == rollup.NEEDS_AT_RISK:
+            reasons.append(words["risk"] % {"reason": explained(n.status_reason)})
+        elif code == rollup.NEEDS_CHECK_IN:
+            last = row.last_check_in_on
+            reasons.append(words["silent"] % {"days": rollup.SILENT_DAYS,
+                                              "last": last.isoformat() if last else words["never"]})
+        else:
+            reasons.append(words[{rollup.NEEDS_ACCOUNTABLE: "no_a", rollup.NEEDS_OWNER: "no_owner",
+                                  rollup.NEEDS_ALIGNMENT: "unaligned"}[code]])
+    return Attention(n.kind, n.id, n.title, info.get("team"), reasons, codes[0])
 
 
 # --- presenting -------------------------------------------------------------------------------
