@@ -140,6 +140,23 @@ def copy_links(session: Session, model, period_column: str, rows) -> tuple[dict[
     return originals, dict(copies)
 
 
+def kr_copies(session: Session, team: m.Team, quarter) -> dict[int, int]:
+    """{key result id: its live copy's id} among the team's key results of ``quarter`` (copy
+    forward moves a project past the quarter's end to its key result's copy)."""
+    rows = session.exec(
+        select(m.KeyResult.copied_from_id, m.KeyResult.id)
+        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
+               m.KeyResult.copied_from_id.is_not(None),
+               m.Objective.is_archived == False, m.KeyResult.is_archived == False)  # noqa: E712
+        .order_by(m.KeyResult.id)
+    ).all()
+    found: dict[int, int] = {}
+    for source, copy in rows:
+        found.setdefault(source, copy)
+    return found
+
+
 def raci_letters(session: Session, *, kr_ids=(), project_ids=()) -> dict[tuple[str, int], list[tuple[str, int]]]:
     """{("kr", id) | ("project", id): [(letter, user id), …]} for the badges slot, one query."""
     out: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)

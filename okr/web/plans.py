@@ -774,32 +774,22 @@ def copy_form(slug, period):
     return render("plans/copy.html", block="copy_panel", **_copy_ctx(team, p))
 
 
-def _copies_in(model, column, target, ids) -> dict[int, object]:
-    """{original id: its live copy in ``target``} for the given originals (one query)."""
-    if not ids:
-        return {}
-    rows = db().exec(
-        select(model).where(model.copied_from_id.in_(list(ids)), getattr(model, column) == str(target),
-                            model.is_archived == False)  # noqa: E712
-        .order_by(model.id)
-    ).all()
-    found = {}
-    for row in rows:
-        found.setdefault(row.copied_from_id, row)
-    return found
-
-
 def _copy_ctx(team, p, formdata=None, copied=None):
     plan = _load(team, p)
     target = p.next()
     if p.kind == "quarter":
-        candidates, model, column = _unfinished_objectives(plan), m.Objective, "quarter"
+        candidates = _unfinished_objectives(plan)
     elif p.kind == "month":
         candidates = [x for x in plan.projects if x.status not in ("done", "dropped") and not x.is_archived]
-        model, column = m.Project, "month"
     else:
         abort(404)
-    copies = _copies_in(model, column, target, [c.id for c in candidates])
+    # The plan already knows each item's live copies (queries.copy_links): those in the target.
+    kind = "objective" if p.kind == "quarter" else "project"
+    copies = {}
+    for c in candidates:
+        found = [link for link in plan.copied_to.get((kind, c.id), []) if link.period == str(target)]
+        if found:
+            copies[c.id] = found[0]
     offered = [c for c in candidates if c.id not in copies]
     already = [(c, copies[c.id]) for c in candidates if c.id in copies]
     form = forms.CopyForwardForm(formdata=formdata, allowed=[c.id for c in offered],
@@ -830,7 +820,7 @@ def copy_forward(slug, period):
         for obj in chosen:
             copies.append(_copy_objective(session, me, obj, ctx["plan"], target))
     else:
-        kr_copies = _kr_copies(session, team, target.fiscal_quarter(_fys()))
+        kr_copies = queries.kr_copies(session, team, target.fiscal_quarter(_fys()))
         for proj in chosen:
             copies.append(_copy_project(session, me, proj, p, target, kr_copies))
     session.commit()
@@ -877,22 +867,6 @@ def _copy_objective(session, me, obj, plan, target):
         )
         _copy_raci(session, me, source=kr, copy=copy, kind="kr")
     return new
-
-
-def _kr_copies(session, team, quarter) -> dict[int, int]:
-    """{key result id: its live copy's id} among the team's key results of ``quarter``."""
-    rows = session.exec(
-        select(m.KeyResult.copied_from_id, m.KeyResult.id)
-        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
-               m.KeyResult.copied_from_id.is_not(None),
-               m.Objective.is_archived == False, m.KeyResult.is_archived == False)  # noqa: E712
-        .order_by(m.KeyResult.id)
-    ).all()
-    found: dict[int, int] = {}
-    for source, copy in rows:
-        found.setdefault(source, copy)
-    return found
 
 
 def _copy_project(session, me, proj, month, target, kr_copies):
