@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from okr.web import template_helpers
+    from okr.web import fragments, template_helpers
 
     template_helpers.init_app(app)
+    fragments.init_app(app)

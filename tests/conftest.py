@@ -93,6 +93,10 @@ def app_config(database_url):
         # Tests write rows with factories, outside okr.planning, so the cache would not see
         # them; tests/test_rollup_cache.py switches it on and checks it through okr.planning.
         "ROLLUP_CACHE": False,
+        # Every kept fragment is rendered afresh as well and must equal what was kept for its
+        # key (okr.web.fragments): any test that changes something and looks again checks that
+        # no fragment shows a value missing from its key.
+        "KEEP_FRAGMENTS": "verify",
     }
 
 

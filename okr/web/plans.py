@@ -147,7 +147,6 @@ def _context(team, period, show_archived=False, **extra):
         team=team, period=period, plan=plan, members=members, can_edit=can_plan(me, team),
         show_archived=show_archived, nav=_nav(team, period), teams=org_teams(),
     )
-    ctx["new_forms"] = _blank_forms(team, period, plan, members) if ctx["can_edit"] else {}
     ctx["check_in_ids"] = _check_in_ids(me, team, plan)
     ctx.update(extra)
     return ctx
@@ -238,20 +237,6 @@ def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=No
     ).all()
     months = list(quarter.months()) if p.kind == "quarter" else [p]
     return forms.ProjectForm(krs=krs, months=months, **kw)
-
-
-def _blank_forms(team, period, plan, members):
-    """Empty "add" forms for the page (rendered closed inside <details>). A quarter's key
-    results and projects are added under their objective or key result, with a form loaded
-    when its <details> opens (plans.item_new), so only the objective's form is built here."""
-    out = {}
-    if period.kind == "year":
-        out["goal"] = _make_form("goal", team, period, members, formdata=None)
-    elif period.kind == "quarter":
-        out["objective"] = _make_form("objective", team, period, members, formdata=None)
-    else:
-        out["project"] = _make_form("project", team, period, members, formdata=None)
-    return out
 
 
 def _values_from(kind, form) -> dict:
