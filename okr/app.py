@@ -93,7 +93,11 @@ def _init_security(app: Flask) -> None:
             uid = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = get_session().get(User, uid)
+        from sqlmodel import select
+
+        from okr.queries import param, run
+
+        user = run(get_session(), "load_user", lambda: select(User).where(User.id == param("id")), id=uid).first()
         if user is None or user.is_archived:
             return None
         # A password change or "sign out everywhere" raises session_version: older sessions end.

@@ -26,6 +26,20 @@ def _live(model, include_archived: bool):
     return True if include_archived else model.is_archived == False  # noqa: E712
 
 
+def param(name: str):
+    """A bind parameter of a statement built once (``run``)."""
+    import sqlalchemy as sa
+
+    return sa.bindparam(name)
+
+
+def run(session: Session, name: str, build, **params):
+    """Run the statement ``build()`` makes, built once per process under ``name``: a page's
+    dozen reads would otherwise spend more on building and keying each select than on the
+    database. Values go in as bind parameters (``param``, ``id_list``)."""
+    return session.exec(_prepared(name, build), params=params)
+
+
 @dataclass
 class Member:
     id: int
@@ -37,18 +51,12 @@ class Member:
 def team_members(session: Session, team: m.Team) -> list[Member]:
     """The people who may own the team's plan items: its members, and the managers and admins
     of the teams above it (they plan it too). One query for the memberships of the chain."""
-    chain = [team.id]
-    parents = dict(session.exec(select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == team.org_id)).all())
-    node = parents.get(team.id)
-    while node is not None and node not in chain:
-        chain.append(node)
-        node = parents.get(node)
-    rows = session.exec(
+    chain = team_chain(session, team)
+    rows = run(session, "team_members", lambda: (
         select(m.User, m.Membership.role, m.Membership.team_id)
         .join(m.Membership, m.Membership.user_id == m.User.id)
-        .where(m.Membership.team_id.in_(chain), m.User.is_archived == False)  # noqa: E712
-        .order_by(m.User.name)
-    ).all()
+        .where(m.Membership.team_id.in_(_ids()), m.User.is_archived == False)  # noqa: E712
+        .order_by(m.User.name)), ids=chain).all()
     found: dict[int, Member] = {}
     for user, role, team_id in rows:
         if team_id != team.id and role not in ("admin", "manager"):
@@ -58,11 +66,28 @@ def team_members(session: Session, team: m.Team) -> list[Member]:
     return sorted(found.values(), key=lambda p: p.name)
 
 
+def team_parents(session: Session, org_id: int) -> dict[int, int | None]:
+    """{team id: parent id} of the organisation."""
+    return dict(run(session, "team_parents", lambda: (
+        select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == param("org"))), org=org_id).all())
+
+
+def team_chain(session: Session, team: m.Team) -> list[int]:
+    """The team and the teams above it, nearest first."""
+    parents = team_parents(session, team.org_id)
+    chain, node = [], team.id
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = parents.get(node)
+    return chain
+
+
 def user_names(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return dict(session.exec(select(m.User.id, m.User.name).where(m.User.id.in_(ids))).all())
+    return dict(run(session, "user_names", lambda: select(m.User.id, m.User.name).where(m.User.id.in_(_ids())),
+                     ids=sorted(ids)).all())
 
 
 def raci_holders(raci: dict) -> list[int]:
@@ -126,10 +151,13 @@ def copy_links(session: Session, model, period_column: str, rows) -> tuple[dict[
     if not shown:
         return {}, {}
     column = getattr(model, period_column)
-    cond = sa.and_(model.copied_from_id.in_(shown), model.is_archived == False)  # noqa: E712
-    if from_ids:
-        cond = sa.or_(model.id.in_(from_ids), cond)
-    found = session.exec(select(model.id, column, model.copied_from_id).where(cond).order_by(column, model.id)).all()
+
+    def build():
+        cond = sa.or_(model.id.in_(_ids("from_ids")),
+                      sa.and_(model.copied_from_id.in_(_ids("shown")), model.is_archived == False))  # noqa: E712
+        return select(model.id, column, model.copied_from_id).where(cond).order_by(column, model.id)
+
+    found = run(session, f"copy_links:{model.__name__}", build, from_ids=sorted(from_ids), shown=shown).all()
     by_id = {i: CopyLink(i, period) for i, period, _src in found}
     originals = {r.id: by_id[r.copied_from_id] for r in rows if r.copied_from_id in by_id}
     copies: dict[int, list[CopyLink]] = defaultdict(list)
@@ -163,16 +191,16 @@ def raci_letters(session: Session, *, kr_ids=(), project_ids=()) -> dict[tuple[s
     kr_ids, project_ids = list(kr_ids), list(project_ids)
     if not kr_ids and not project_ids:
         return out
-    cond = []
-    if kr_ids:
-        cond.append(m.RaciAssignment.key_result_id.in_(kr_ids))
-    if project_ids:
-        cond.append(m.RaciAssignment.project_id.in_(project_ids))
     from sqlalchemy import or_
 
-    for a in session.exec(select(m.RaciAssignment).where(or_(*cond))).all():
-        key = ("kr", a.key_result_id) if a.key_result_id else ("project", a.project_id)
-        out[key].append((a.letter, a.user_id))
+    A = m.RaciAssignment
+    rows = run(session, "raci_letters", lambda: (
+        select(A.key_result_id, A.project_id, A.letter, A.user_id)
+        .where(or_(A.key_result_id.in_(_ids("krs")), A.project_id.in_(_ids("projects")))).order_by(A.id)),
+        krs=kr_ids, projects=project_ids).all()
+    for kr_id, project_id, letter, user_id in rows:
+        key = ("kr", kr_id) if kr_id else ("project", project_id)
+        out[key].append((letter, user_id))
     return out
 
 
@@ -264,18 +292,10 @@ class QuarterPlan:
 
 
 def _goal_choices(session: Session, team: m.Team, year: int) -> list[m.AnnualGoal]:
-    parents = dict(session.exec(select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == team.org_id)).all())
-    chain, node = [], team.id
-    while node is not None and node not in chain:
-        chain.append(node)
-        node = parents.get(node)
-    return list(
-        session.exec(
-            select(m.AnnualGoal)
-            .where(m.AnnualGoal.team_id.in_(chain), m.AnnualGoal.year == year, m.AnnualGoal.is_archived == False)  # noqa: E712
-            .order_by(m.AnnualGoal.team_id != team.id, m.AnnualGoal.position, m.AnnualGoal.id)
-        ).all()
-    )
+    G = m.AnnualGoal
+    return list(run(session, "goal_choices", lambda: (
+        select(G).where(G.team_id.in_(_ids()), G.year == param("year"), G.is_archived == False)  # noqa: E712
+        .order_by(G.team_id != param("team"), G.position, G.id)), ids=team_chain(session, team), year=year, team=team.id).all())
 
 
 def latest_check_ins(session: Session, kr_ids: list[int]) -> dict[int, m.CheckIn]:
@@ -284,13 +304,17 @@ def latest_check_ins(session: Session, kr_ids: list[int]) -> dict[int, m.CheckIn
     import sqlalchemy as sa
 
     C = m.CheckIn
-    ranked = (
-        select(C.id, sa.func.row_number().over(
-            partition_by=C.key_result_id, order_by=(C.checked_on.desc(), C.id.desc())).label("n"))
-        .where(C.key_result_id.in_(kr_ids), C.is_archived == False)  # noqa: E712
-        .subquery()
-    )
-    rows = session.exec(select(C).join(ranked, ranked.c.id == C.id).where(ranked.c.n == 1)).all()
+
+    def build():
+        ranked = (
+            select(C.id, sa.func.row_number().over(
+                partition_by=C.key_result_id, order_by=(C.checked_on.desc(), C.id.desc())).label("n"))
+            .where(C.key_result_id.in_(_ids()), C.is_archived == False)  # noqa: E712
+            .subquery()
+        )
+        return select(C).join(ranked, ranked.c.id == C.id).where(ranked.c.n == 1)
+
+    rows = run(session, "latest_check_ins", build, ids=list(kr_ids)).all()
     return {ci.key_result_id: ci for ci in rows}
 
 
@@ -298,20 +322,19 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
     """Objectives of the quarter, their key results, each KR's latest check-in and the projects
     of the quarter's months under the KR they move, with each project's progress and the
     copy-forward links: a fixed number of queries whatever the size of the plan."""
-    objectives = session.exec(
+    arch = include_archived
+    objectives = run(session, f"quarter_objectives:{arch}", lambda: (
         select(m.Objective)
-        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter), _live(m.Objective, include_archived))
-        .order_by(m.Objective.position, m.Objective.id)
-    ).all()
+        .where(m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"), _live(m.Objective, arch))
+        .order_by(m.Objective.position, m.Objective.id)), team=team.id, quarter=str(quarter)).all()
     obj_ids = [o.id for o in objectives]
     krs: dict[int, list[m.KeyResult]] = defaultdict(list)
     kr_rows = []
     if obj_ids:
-        kr_rows = session.exec(
+        kr_rows = run(session, f"quarter_krs:{arch}", lambda: (
             select(m.KeyResult)
-            .where(m.KeyResult.objective_id.in_(obj_ids), _live(m.KeyResult, include_archived))
-            .order_by(m.KeyResult.position, m.KeyResult.id)
-        ).all()
+            .where(m.KeyResult.objective_id.in_(_ids()), _live(m.KeyResult, arch))
+            .order_by(m.KeyResult.position, m.KeyResult.id)), ids=obj_ids).all()
     for kr in kr_rows:
         krs[kr.objective_id].append(kr)
     kr_ids = [k.id for k in kr_rows]
@@ -321,11 +344,10 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
     if kr_ids:
         latest = latest_check_ins(session, kr_ids)
         months = [str(x) for x in quarter.months()]
-        project_rows = session.exec(
+        project_rows = run(session, f"quarter_projects:{arch}", lambda: (
             select(m.Project)
-            .where(m.Project.key_result_id.in_(kr_ids), m.Project.month.in_(months), _live(m.Project, include_archived))
-            .order_by(m.Project.month, m.Project.position, m.Project.id)
-        ).all()
+            .where(m.Project.key_result_id.in_(_ids()), m.Project.month.in_(_ids("months")), _live(m.Project, arch))
+            .order_by(m.Project.month, m.Project.position, m.Project.id)), ids=kr_ids, months=months).all()
         for p in project_rows:
             projects[p.key_result_id].append(p)
     goals = _goal_choices(session, team, quarter.fiscal_year().year)
@@ -377,11 +399,11 @@ def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_s
                include_archived: bool = False) -> MonthPlan:
     """Projects of the month with their tasks by ISO week and their progress, and the key
     results of the month's quarter they may move: a fixed number of queries."""
-    projects = session.exec(
+    arch = include_archived
+    projects = run(session, f"month_projects:{arch}", lambda: (
         select(m.Project)
-        .where(m.Project.team_id == team.id, m.Project.month == str(month), _live(m.Project, include_archived))
-        .order_by(m.Project.position, m.Project.id)
-    ).all()
+        .where(m.Project.team_id == param("team"), m.Project.month == param("month"), _live(m.Project, arch))
+        .order_by(m.Project.position, m.Project.id)), team=team.id, month=str(month)).all()
     pids = [p.id for p in projects]
     tasks: dict[int, dict[str, list[m.Task]]] = defaultdict(lambda: defaultdict(list))
     weeks = [str(w) for w in month.weeks()]
@@ -389,26 +411,24 @@ def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_s
     if pids:
         # Plain rows of what the page lists: a busy team's month holds hundreds of tasks.
         T = m.Task
-        task_rows = [TaskLine(*row) for row in session.exec(
+        task_rows = [TaskLine(*row) for row in run(session, "month_tasks", lambda: (
             select(T.id, T.project_id, T.week, T.title, T.assignee_id, T.status)
-            .where(T.project_id.in_(pids), T.is_archived == False)  # noqa: E712
-            .order_by(T.week, T.position, T.id)
-        ).all()]
+            .where(T.project_id.in_(_ids()), T.is_archived == False)  # noqa: E712
+            .order_by(T.week, T.position, T.id)), ids=pids).all()]
         for t in task_rows:
             tasks[t.project_id][t.week].append(t)
             if t.week not in weeks:
                 weeks.append(t.week)
     weeks.sort()
     quarter = month.fiscal_quarter(fiscal_start)
-    krs = session.exec(
+    krs = run(session, "month_krs", lambda: (
         select(m.KeyResult)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
         .where(
-            m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
+            m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"),
             m.Objective.is_archived == False, m.KeyResult.is_archived == False,  # noqa: E712
         )
-        .order_by(m.Objective.position, m.KeyResult.position, m.KeyResult.id)
-    ).all()
+        .order_by(m.Objective.position, m.KeyResult.position, m.KeyResult.id)), team=team.id, quarter=str(quarter)).all()
     kr_titles = {k.id: k.title for k in krs}
     missing = {p.key_result_id for p in projects if p.key_result_id and p.key_result_id not in kr_titles}
     if missing:
@@ -532,9 +552,13 @@ def _prepared(name: str, build):
 
 
 def _ids(name: str = "ids"):
+    """An expanding bind parameter: a list of values for ``IN`` in a statement built once."""
     import sqlalchemy as sa
 
     return sa.bindparam(name, expanding=True)
+
+
+id_list = _ids
 
 
 def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[int | None, list[int]]]:

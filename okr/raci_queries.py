@@ -19,6 +19,7 @@ from sqlmodel import select
 from okr import models as m
 from okr import periods
 from okr import raci
+from okr.queries import id_list, param, run
 
 KR = "key_result"
 PROJECT = "project"
@@ -115,19 +116,16 @@ def letters_for(session, keys: Iterable[ItemKey]) -> dict[ItemKey, dict[int, str
     kr_ids = [i for t, i in keys if t == KR]
     project_ids = [i for t, i in keys if t == PROJECT]
     out: dict[ItemKey, dict[int, str]] = {k: {} for k in keys}
-    conds = []
-    if kr_ids:
-        conds.append(m.RaciAssignment.key_result_id.in_(kr_ids))
-    if project_ids:
-        conds.append(m.RaciAssignment.project_id.in_(project_ids))
-    if not conds:
+    if not kr_ids and not project_ids:
         return out
-    rows = session.exec(
-        select(m.RaciAssignment).where(sa.or_(*conds)).order_by(m.RaciAssignment.id)
-    ).all()
-    for a in rows:
-        key = (KR, a.key_result_id) if a.key_result_id is not None else (PROJECT, a.project_id)
-        out.setdefault(key, {})[a.user_id] = a.letter
+    A = m.RaciAssignment
+    rows = run(session, "raci_letters_for", lambda: (
+        select(A.key_result_id, A.project_id, A.user_id, A.letter)
+        .where(sa.or_(A.key_result_id.in_(id_list("krs")), A.project_id.in_(id_list("projects")))).order_by(A.id)),
+        krs=kr_ids, projects=project_ids).all()
+    for kr_id, project_id, user_id, letter in rows:
+        key = (KR, kr_id) if kr_id is not None else (PROJECT, project_id)
+        out.setdefault(key, {})[user_id] = letter
     return out
 
 
@@ -136,9 +134,9 @@ def archived_among(session, user_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted({i for i in user_ids if i is not None})
     if not ids:
         return {}
-    return dict(session.exec(
-        select(m.User.id, m.User.name).where(m.User.id.in_(ids), m.User.is_archived == True)  # noqa: E712
-    ).all())
+    return dict(run(session, "raci_archived_among", lambda: (
+        select(m.User.id, m.User.name).where(m.User.id.in_(id_list()), m.User.is_archived == True)),  # noqa: E712
+        ids=ids).all())
 
 
 def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[int]) -> Accountables:
@@ -171,11 +169,10 @@ def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[in
 
 def org_people(session, org_id: int) -> dict[int, Person]:
     """Every live person of the organisation: the only people who may hold a letter."""
-    rows = session.exec(
+    rows = run(session, "org_people", lambda: (
         select(m.User.id, m.User.name, m.User.email)
-        .where(m.User.org_id == org_id, m.User.is_archived == False)  # noqa: E712
-        .order_by(m.User.name, m.User.id)
-    ).all()
+        .where(m.User.org_id == param("org"), m.User.is_archived == False)  # noqa: E712
+        .order_by(m.User.name, m.User.id)), org=org_id).all()
     return {uid: Person(uid, name, email) for uid, name, email in rows}
 
 
@@ -192,24 +189,20 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
     """
     quarter = quarter_for(period, fiscal_start)
     months = [str(mo) for mo in (quarter.months() if isinstance(period, periods.Quarter) else (period,))]
-    objectives = session.exec(
+    objectives = run(session, "matrix_objectives", lambda: (
         select(m.Objective)
-        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
+        .where(m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"),
                m.Objective.is_archived == False)  # noqa: E712
-        .order_by(m.Objective.position, m.Objective.id)
-    ).all()
+        .order_by(m.Objective.position, m.Objective.id)), team=team.id, quarter=str(quarter)).all()
     obj_by_id = {o.id: o for o in objectives}
-    krs = session.exec(
+    krs = run(session, "matrix_krs", lambda: (
         select(m.KeyResult)
-        .where(m.KeyResult.objective_id.in_(list(obj_by_id) or [-1]),
-               m.KeyResult.is_archived == False)  # noqa: E712
-        .order_by(m.KeyResult.position, m.KeyResult.id)
-    ).all() if obj_by_id else []
-    projects = session.exec(
+        .where(m.KeyResult.objective_id.in_(id_list()), m.KeyResult.is_archived == False)  # noqa: E712
+        .order_by(m.KeyResult.position, m.KeyResult.id)), ids=list(obj_by_id)).all() if obj_by_id else []
+    projects = run(session, "matrix_projects", lambda: (
         select(m.Project)
-        .where(m.Project.team_id == team.id, m.Project.month.in_(months), _live_project())
-        .order_by(m.Project.month, m.Project.position, m.Project.id)
-    ).all()
+        .where(m.Project.team_id == param("team"), m.Project.month.in_(id_list("months")), _live_project())
+        .order_by(m.Project.month, m.Project.position, m.Project.id)), team=team.id, months=months).all()
     kr_by_id = {k.id: k for k in krs}
     projects_of: dict[int | None, list[m.Project]] = {}
     for p in projects:
@@ -234,24 +227,22 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
         r.letters = letters.get(r.key, {})
         r.archived = {uid: archived[uid] for uid in r.letters if uid in archived}
 
-    member_rows = session.exec(
+    member_rows = run(session, "matrix_members", lambda: (
         select(m.User.id, m.User.name, m.User.email)
         .join(m.Membership, m.Membership.user_id == m.User.id)
-        .where(m.Membership.team_id == team.id, m.User.is_archived == False)  # noqa: E712
-        .order_by(m.User.name, m.User.id)
-    ).all()
+        .where(m.Membership.team_id == param("team"), m.User.is_archived == False)  # noqa: E712
+        .order_by(m.User.name, m.User.id)), team=team.id).all()
     members = [Person(*row) for row in member_rows]
     member_ids = {p.id for p in members}
     wanted = {uid for r in all_rows for uid in r.letters} | set(extra_people)
     wanted -= member_ids | set(archived)
     outsiders: list[Person] = []
     if wanted:
-        outsiders = [Person(*row) for row in session.exec(
+        outsiders = [Person(*row) for row in run(session, "matrix_outsiders", lambda: (
             select(m.User.id, m.User.name, m.User.email)
-            .where(m.User.id.in_(list(wanted)), m.User.org_id == team.org_id,
+            .where(m.User.id.in_(id_list()), m.User.org_id == param("org"),
                    m.User.is_archived == False)  # noqa: E712
-            .order_by(m.User.name, m.User.id)
-        ).all()]
+            .order_by(m.User.name, m.User.id)), ids=sorted(wanted), org=team.org_id).all()]
     return Matrix(team, period, quarter, groups, members + outsiders, member_ids)
 
 
@@ -315,27 +306,30 @@ def quarter_load(session, org_id: int, quarter: periods.Quarter, user_ids=None) 
     ``raci.load`` over ``quarter_items`` (archived people carry no load), without loading every
     item of the organisation. ``user_ids`` counts only those people (a matrix's columns).
     """
-    live_person = sa.and_(m.User.id == m.RaciAssignment.user_id, m.User.is_archived == False)  # noqa: E712
-    if user_ids is not None:
-        live_person = sa.and_(live_person, m.RaciAssignment.user_id.in_(list(user_ids)))
-    kr_counts = session.exec(
+    some = user_ids is not None
+
+    def live_person():
+        cond = sa.and_(m.User.id == m.RaciAssignment.user_id, m.User.is_archived == False)  # noqa: E712
+        return sa.and_(cond, m.RaciAssignment.user_id.in_(id_list("people"))) if some else cond
+
+    params = {"org": org_id, **({"people": list(user_ids)} if some else {})}
+    kr_counts = run(session, f"quarter_load_krs:{some}", lambda: (
         select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
-        .join(m.User, live_person)
+        .join(m.User, live_person())
         .join(m.KeyResult, m.KeyResult.id == m.RaciAssignment.key_result_id)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
         .join(m.Team, m.Team.id == m.Objective.team_id)
-        .where(m.Team.org_id == org_id, m.Objective.quarter == str(quarter),
+        .where(m.Team.org_id == param("org"), m.Objective.quarter == param("quarter"),
                m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
-        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)
-    ).all()
-    project_counts = session.exec(
+        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)), quarter=str(quarter), **params).all()
+    project_counts = run(session, f"quarter_load_projects:{some}", lambda: (
         select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
-        .join(m.User, live_person)
+        .join(m.User, live_person())
         .join(m.Project, m.Project.id == m.RaciAssignment.project_id)
         .join(m.Team, m.Team.id == m.Project.team_id)
-        .where(m.Team.org_id == org_id, m.Project.month.in_([str(mo) for mo in quarter.months()]), _live_project())
-        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)
-    ).all()
+        .where(m.Team.org_id == param("org"), m.Project.month.in_(id_list("months")), _live_project())
+        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)), months=[str(mo) for mo in quarter.months()],
+        **params).all()
     tally: dict[int, dict[str, int]] = {}
     for user_id, letter, n in [*kr_counts, *project_counts]:
         person = tally.setdefault(user_id, dict.fromkeys(raci.LETTERS, 0))

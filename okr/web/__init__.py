@@ -17,6 +17,7 @@ from sqlmodel import select
 from okr import models as m
 from okr.db import get_session
 from okr.permissions import Actor
+from okr.queries import param, run, team_parents
 
 
 def is_htmx() -> bool:
@@ -68,12 +69,9 @@ def actor() -> Actor:
             abort(401)
         user = current_user._get_current_object()
         session = db()
-        roles = dict(
-            session.exec(
-                select(m.Membership.team_id, m.Membership.role).where(m.Membership.user_id == user.id)
-            ).all()
-        )
-        tree = dict(session.exec(select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == user.org_id)).all())
+        roles = dict(run(session, "actor_roles", lambda: (
+            select(m.Membership.team_id, m.Membership.role).where(m.Membership.user_id == param("user"))), user=user.id).all())
+        tree = team_parents(session, user.org_id)
         g.actor = Actor(user_id=user.id, org_id=user.org_id, is_admin=user.is_admin, roles=roles, parent_of=tree)
     return g.actor
 
@@ -87,10 +85,9 @@ def org_teams() -> list[TeamRow]:
     """The organisation's live teams in tree order (parents before children) with their depth,
     cached per request."""
     if "org_teams" not in g:
-        rows = db().exec(
-            select(m.Team).where(m.Team.org_id == actor().org_id, m.Team.is_archived == False)  # noqa: E712
-            .order_by(m.Team.position, m.Team.name)
-        ).all()
+        rows = run(db(), "org_teams", lambda: (
+            select(m.Team).where(m.Team.org_id == param("org"), m.Team.is_archived == False)  # noqa: E712
+            .order_by(m.Team.position, m.Team.name)), org=actor().org_id).all()
         children: dict[int | None, list[m.Team]] = {}
         ids = {t.id for t in rows}
         for t in rows:
@@ -108,9 +105,8 @@ def org_teams() -> list[TeamRow]:
 
 
 def team_or_404(slug: str) -> m.Team:
-    team = db().exec(
-        select(m.Team).where(m.Team.org_id == actor().org_id, m.Team.slug == slug)
-    ).first()
+    team = run(db(), "team_by_slug", lambda: (
+        select(m.Team).where(m.Team.org_id == param("org"), m.Team.slug == param("slug"))), org=actor().org_id, slug=slug).first()
     if team is None:
         abort(404)
     return team

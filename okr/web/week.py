@@ -22,6 +22,7 @@ from okr import eisenhower, periods, planning, rollup, weekly
 from okr import models as m
 from okr.forms.week import AddTaskForm, DelegateForm, MoveForm, VersionForm, choices
 from okr.permissions import WRITE_ROLES, can_add_task, can_edit_task, can_read_team, can_write_anything
+from okr.queries import id_list, param, run, user_names
 from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, org_teams, render, team_or_404, wants_json
 
 bp = Blueprint("week", __name__)
@@ -61,17 +62,16 @@ def _project_rows(project_ids) -> dict[int, dict]:
     if not ids:
         return {}
     session = db()
-    rows = session.exec(
+    ids = sorted(ids)
+    rows = run(session, "week_projects", lambda: (
         select(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title)
         .outerjoin(m.KeyResult, m.KeyResult.id == m.Project.key_result_id)
-        .where(m.Project.id.in_(ids))
-    ).all()
+        .where(m.Project.id.in_(id_list()))), ids=ids).all()
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, status, n in session.exec(
+    for pid, status, n in run(session, "week_project_counts", lambda: (
         select(m.Task.project_id, m.Task.status, sa.func.count())
-        .where(m.Task.project_id.in_(ids), m.Task.is_archived == FALSE)
-        .group_by(m.Task.project_id, m.Task.status)
-    ).all():
+        .where(m.Task.project_id.in_(id_list()), m.Task.is_archived == FALSE)
+        .group_by(m.Task.project_id, m.Task.status)), ids=ids).all():
         counts[pid][status] = n
     out = {}
     for pid, title, team_id, kr_id, kr_title in rows:
@@ -94,7 +94,7 @@ def _names(ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return dict(db().exec(select(m.User.id, m.User.name).where(m.User.id.in_(ids))).all())
+    return user_names(db(), ids)
 
 
 def _teams(ids) -> dict[int, m.Team]:
@@ -110,7 +110,8 @@ def _teams(ids) -> dict[int, m.Team]:
         else:
             missing.add(i)
     if missing:
-        found.update({t.id: t for t in session.exec(select(m.Team).where(m.Team.id.in_(missing))).all()})
+        found.update({t.id: t for t in run(session, "week_teams", lambda: select(m.Team).where(m.Team.id.in_(id_list())),
+                                            ids=sorted(missing)).all()})
     return found
 
 
@@ -120,12 +121,11 @@ def _teammates(team_ids) -> dict[int, list[tuple[int, str]]]:
     if not ids:
         return {}
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for team_id, uid, name in db().exec(
+    for team_id, uid, name in run(db(), "week_teammates", lambda: (
         select(m.Membership.team_id, m.User.id, m.User.name)
         .join(m.User, m.User.id == m.Membership.user_id)
-        .where(m.Membership.team_id.in_(ids), m.Membership.role.in_(WRITE_ROLES), m.User.is_archived == FALSE)
-        .order_by(m.User.name)
-    ).all():
+        .where(m.Membership.team_id.in_(id_list()), m.Membership.role.in_(WRITE_ROLES), m.User.is_archived == FALSE)
+        .order_by(m.User.name)), ids=sorted(ids)).all():
         out[team_id].append((uid, name))
     return out
 
@@ -144,10 +144,11 @@ def _carried_to(week: periods.Week, tasks) -> dict[int, str]:
     nxt = str(week.next())
     # By team and week (an index; a copy keeps its original's team, while its assignee may have
     # changed since), never by carried_from_id alone (no index: a full scan).
-    return dict(db().exec(
+    return dict(run(db(), "week_carried_to", lambda: (
         select(m.Task.carried_from_id, m.Task.week)
-        .where(m.Task.team_id.in_({t.team_id for t in dropped}), m.Task.week == nxt,
-               m.Task.carried_from_id.in_([t.id for t in dropped]))
+        .where(m.Task.team_id.in_(id_list("teams")), m.Task.week == param("week"),
+               m.Task.carried_from_id.in_(id_list()))), teams=sorted({t.team_id for t in dropped}), week=nxt,
+        ids=[t.id for t in dropped]
     ).all())
 
 
@@ -158,12 +159,11 @@ def _addable_teams(me) -> list[m.Team]:
 def _quick_add_projects(teams: list[m.Team], week: periods.Week) -> list[tuple[int, str, int]]:
     if not teams:
         return []
-    return list(db().exec(
+    return list(run(db(), "week_quick_add_projects", lambda: (
         select(m.Project.id, m.Project.title, m.Project.team_id)
-        .where(m.Project.team_id.in_([t.id for t in teams]), m.Project.month == str(week.parent()),
+        .where(m.Project.team_id.in_(id_list()), m.Project.month == param("month"),
                m.Project.is_archived == FALSE, m.Project.status.in_(("planned", "active")))
-        .order_by(m.Project.position, m.Project.title)
-    ).all())
+        .order_by(m.Project.position, m.Project.title)), ids=[t.id for t in teams], month=str(week.parent())).all())
 
 
 def _owe(me, today: date) -> dict:
@@ -171,33 +171,32 @@ def _owe(me, today: date) -> dict:
     tasks of past weeks or past their due date, and tasks others delegated to me."""
     session = db()
     quarter = str(periods.quarter_of(today, _fiscal_start()))
-    krs = session.exec(
+    krs = run(session, "owe_check_ins", lambda: (
         select(m.KeyResult.id, m.KeyResult.title, m.KeyResult.last_check_in_on, m.RaciAssignment.letter, m.Objective.team_id)
         .join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .where(m.RaciAssignment.user_id == me.user_id, m.RaciAssignment.letter.in_(("R", "A")),
-               m.KeyResult.is_archived == FALSE, m.Objective.is_archived == FALSE, m.Objective.quarter == quarter)
-        .order_by(m.KeyResult.last_check_in_on, m.KeyResult.id)
-    ).all()
+        .where(m.RaciAssignment.user_id == param("me"), m.RaciAssignment.letter.in_(("R", "A")),
+               m.KeyResult.is_archived == FALSE, m.Objective.is_archived == FALSE, m.Objective.quarter == param("quarter"))
+        .order_by(m.KeyResult.last_check_in_on, m.KeyResult.id)), me=me.user_id, quarter=quarter).all()
     slugs = {row.team.id: row.team.slug for row in org_teams()}
     check_ins = [
         {"id": kr_id, "title": title, "last": last, "letter": letter, "slug": slugs.get(team_id), "quarter": quarter}
         for kr_id, title, last, letter, team_id in krs if weekly.check_in_due(last, today)
     ]
     this_week = str(periods.week_of(today))
-    overdue = list(session.exec(
-        select(m.Task)
-        .where(m.Task.assignee_id == me.user_id, m.Task.status.in_(weekly.UNFINISHED), m.Task.is_archived == FALSE,
-               sa.or_(m.Task.week < this_week, m.Task.due_on < today))
-        .order_by(m.Task.week.desc(), m.Task.id).limit(50)
-    ).all())
-    delegated = list(session.exec(
-        select(m.Task)
-        .where(m.Task.assignee_id == me.user_id, m.Task.delegated_by_id.is_not(None),
-               m.Task.delegated_by_id != me.user_id, m.Task.status.in_(weekly.UNFINISHED),
-               m.Task.week >= this_week, m.Task.is_archived == FALSE)
-        .order_by(m.Task.week, m.Task.id).limit(50)
-    ).all())
+    # Plain rows of what the lists show (id, title, week, due date), up to 50 each.
+    T = m.Task
+    overdue = list(run(session, "owe_overdue", lambda: (
+        select(T.id, T.title, T.week, T.due_on)
+        .where(T.assignee_id == param("me"), T.status.in_(weekly.UNFINISHED), T.is_archived == FALSE,
+               sa.or_(T.week < param("week"), T.due_on < param("today")))
+        .order_by(T.week.desc(), T.id).limit(50)), me=me.user_id, week=this_week, today=today).all())
+    delegated = list(run(session, "owe_delegated", lambda: (
+        select(T.id, T.title, T.week, T.due_on)
+        .where(T.assignee_id == param("me"), T.delegated_by_id.is_not(None),
+               T.delegated_by_id != param("me"), T.status.in_(weekly.UNFINISHED),
+               T.week >= param("week"), T.is_archived == FALSE)
+        .order_by(T.week, T.id).limit(50)), me=me.user_id, week=this_week).all())
     return {"check_ins": check_ins, "overdue": overdue, "delegated": delegated}
 
 
@@ -208,11 +207,10 @@ def _board_context(week: periods.Week, *, full: bool, message: str | None = None
     session = db()
     wk = str(week)
     # Mine and the ones I handed to others, in one query (two indexes: assignee/week, delegator).
-    rows = session.exec(
-        select(m.Task).where(m.Task.week == wk, m.Task.is_archived == FALSE,
-                             sa.or_(m.Task.assignee_id == me.user_id, m.Task.delegated_by_id == me.user_id))
-        .order_by(m.Task.position, m.Task.id)
-    ).all()
+    rows = run(session, "week_board", lambda: (
+        select(m.Task).where(m.Task.week == param("week"), m.Task.is_archived == FALSE,
+                             sa.or_(m.Task.assignee_id == param("me"), m.Task.delegated_by_id == param("me")))
+        .order_by(m.Task.position, m.Task.id)), week=wk, me=me.user_id).all()
     mine = [t for t in rows if t.assignee_id == me.user_id]
     waiting = [t for t in rows if t.assignee_id != me.user_id]
     every = mine + waiting
