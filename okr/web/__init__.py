@@ -77,7 +77,7 @@ def actor() -> Actor:
 
 
 class TeamRow(NamedTuple):
-    team: m.Team
+    team: m.Team  # a read-only row with the team's columns, not a model object
     depth: int
 
 
@@ -85,8 +85,10 @@ def org_teams() -> list[TeamRow]:
     """The organisation's live teams in tree order (parents before children) with their depth,
     cached per request."""
     if "org_teams" not in g:
+        # Plain rows with every column of a team (read-only: menus, switchers, permission
+        # checks); building forty model objects per page cost more than the query.
         rows = run(db(), "org_teams", lambda: (
-            select(m.Team).where(m.Team.org_id == param("org"), m.Team.is_archived == False)  # noqa: E712
+            select(*m.Team.__table__.c).where(m.Team.org_id == param("org"), m.Team.is_archived == False)  # noqa: E712
             .order_by(m.Team.position, m.Team.name)), org=actor().org_id).all()
         children: dict[int | None, list[m.Team]] = {}
         ids = {t.id for t in rows}
