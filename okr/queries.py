@@ -67,9 +67,37 @@ def team_members(session: Session, team: m.Team) -> list[Member]:
 
 
 def team_parents(session: Session, org_id: int) -> dict[int, int | None]:
-    """{team id: parent id} of the organisation."""
-    return dict(run(session, "team_parents", lambda: (
-        select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == param("org"))), org=org_id).all())
+    """{team id: parent id} of the organisation, read once per transaction: a page asks for
+    the tree from several places (permissions, owners, goals). Any write through the session
+    forgets it (``_forget_reads``)."""
+    key = ("team_parents", org_id)
+    found = session.info.get(key)
+    if found is None:
+        found = session.info[key] = dict(run(session, "team_parents", lambda: (
+            select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == param("org"))), org=org_id).all())
+    return dict(found)
+
+
+def _forget_reads(session, *_args) -> None:
+    session.info.pop("team_parents", None)
+    for key in [k for k in session.info if isinstance(k, tuple) and k and k[0] == "team_parents"]:
+        del session.info[key]
+
+
+def _forget_after_write(state) -> None:
+    if not state.is_select:
+        _forget_reads(state.session)
+
+
+def _listen() -> None:
+    import sqlalchemy as sa
+
+    for name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+        sa.event.listen(Session, name, _forget_reads)
+    sa.event.listen(Session, "do_orm_execute", _forget_after_write)
+
+
+_listen()
 
 
 def team_chain(session: Session, team: m.Team) -> list[int]:

@@ -129,9 +129,10 @@ def letters_for(session, keys: Iterable[ItemKey]) -> dict[ItemKey, dict[int, str
     return out
 
 
-def archived_among(session, user_ids: Iterable[int]) -> dict[int, str]:
-    """{user id: name} of the archived people among ``user_ids``, in one query (none: no query)."""
-    ids = sorted({i for i in user_ids if i is not None})
+def archived_among(session, user_ids: Iterable[int], live: Iterable[int] = ()) -> dict[int, str]:
+    """{user id: name} of the archived people among ``user_ids``, in one query (none: no query).
+    ``live``: ids known to be live people already (no need to ask about them)."""
+    ids = sorted({i for i in user_ids if i is not None} - set(live))
     if not ids:
         return {}
     return dict(run(session, "raci_archived_among", lambda: (
@@ -177,7 +178,7 @@ def org_people(session, org_id: int) -> dict[int, Person]:
 
 
 def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: int = 1,
-                extra_people: Iterable[int] = ()) -> Matrix:
+                extra_people: Iterable[int] = (), live_people: Iterable[int] = ()) -> Matrix:
     """The team's live key results and projects for a quarter or a month, grouped by objective.
 
     A quarter shows the quarter's objectives with their key results and the projects of its
@@ -222,7 +223,7 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
 
     all_rows = [r for g in groups for r in g.rows]
     letters = letters_for(session, [r.key for r in all_rows])
-    archived = archived_among(session, (uid for found in letters.values() for uid in found))
+    archived = archived_among(session, (uid for found in letters.values() for uid in found), live=live_people)
     for r in all_rows:
         r.letters = letters.get(r.key, {})
         r.archived = {uid: archived[uid] for uid in r.letters if uid in archived}
@@ -302,7 +303,7 @@ class QuarterItem(NamedTuple):
 def quarter_load(session, org_id: int, quarter: periods.Quarter, user_ids=None) -> dict[int, raci.Counts]:
     """Per person, on how many live items of the organisation's quarter they hold each letter.
 
-    Counted in SQL (one GROUP BY for key results, one for projects): the same numbers as
+    Counted in SQL (a GROUP BY for key results and one for projects, in one statement): the same numbers as
     ``raci.load`` over ``quarter_items`` (archived people carry no load), without loading every
     item of the organisation. ``user_ids`` counts only those people (a matrix's columns).
     """
@@ -313,25 +314,30 @@ def quarter_load(session, org_id: int, quarter: periods.Quarter, user_ids=None) 
         return sa.and_(cond, m.RaciAssignment.user_id.in_(id_list("people"))) if some else cond
 
     params = {"org": org_id, **({"people": list(user_ids)} if some else {})}
-    kr_counts = run(session, f"quarter_load_krs:{some}", lambda: (
-        select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
-        .join(m.User, live_person())
-        .join(m.KeyResult, m.KeyResult.id == m.RaciAssignment.key_result_id)
-        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .join(m.Team, m.Team.id == m.Objective.team_id)
-        .where(m.Team.org_id == param("org"), m.Objective.quarter == param("quarter"),
-               m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
-        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)), quarter=str(quarter), **params).all()
-    project_counts = run(session, f"quarter_load_projects:{some}", lambda: (
-        select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
-        .join(m.User, live_person())
-        .join(m.Project, m.Project.id == m.RaciAssignment.project_id)
-        .join(m.Team, m.Team.id == m.Project.team_id)
-        .where(m.Team.org_id == param("org"), m.Project.month.in_(id_list("months")), _live_project())
-        .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)), months=[str(mo) for mo in quarter.months()],
-        **params).all()
+
+    def build():
+        krs = (
+            select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
+            .join(m.User, live_person())
+            .join(m.KeyResult, m.KeyResult.id == m.RaciAssignment.key_result_id)
+            .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+            .join(m.Team, m.Team.id == m.Objective.team_id)
+            .where(m.Team.org_id == param("org"), m.Objective.quarter == param("quarter"),
+                   m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
+            .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter))
+        projects = (
+            select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
+            .join(m.User, live_person())
+            .join(m.Project, m.Project.id == m.RaciAssignment.project_id)
+            .join(m.Team, m.Team.id == m.Project.team_id)
+            .where(m.Team.org_id == param("org"), m.Project.month.in_(id_list("months")), _live_project())
+            .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter))
+        return sa.union_all(krs, projects)
+
+    counts = run(session, f"quarter_load:{some}", build, quarter=str(quarter), months=[str(mo) for mo in quarter.months()],
+                 **params).all()
     tally: dict[int, dict[str, int]] = {}
-    for user_id, letter, n in [*kr_counts, *project_counts]:
+    for user_id, letter, n in counts:
         person = tally.setdefault(user_id, dict.fromkeys(raci.LETTERS, 0))
         if letter in person:
             person[letter] += n

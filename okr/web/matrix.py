@@ -78,7 +78,8 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
     org = session.get(m.Organisation, team.org_id)
     people_of_org = rq.org_people(session, team.org_id)
     extra = [uid for uid in extra if uid in people_of_org]
-    matrix = rq.team_matrix(session, team, period, fiscal_start=_fiscal_start(), extra_people=extra)
+    matrix = rq.team_matrix(session, team, period, fiscal_start=_fiscal_start(), extra_people=extra,
+                            live_people=people_of_org)
     load = rq.quarter_load(session, team.org_id, matrix.quarter, user_ids=[p.id for p in matrix.people])
     over = raci.overloaded(load, max_a=org.raci_max_accountable, max_r=org.raci_max_responsible)
     # An archived person's letters count for nothing here either (their rows show the gap).

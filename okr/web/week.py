@@ -98,13 +98,14 @@ def _names(ids) -> dict[int, str]:
 
 
 def _teams(ids) -> dict[int, m.Team]:
-    """Teams by id; those already in the session (the team of the task just written) cost no
-    query, the rest come in one."""
+    """Teams by id; the organisation's live teams (read once per request for the page's menus)
+    and those already in the session cost no query, the rest come in one."""
     session = db()
     found: dict[int, m.Team] = {}
     missing = set()
+    live = {row.team.id: row.team for row in org_teams()}
     for i in {i for i in ids if i is not None}:
-        team = session.identity_map.get(sa.inspect(m.Team).identity_key_from_primary_key((i,)))
+        team = live.get(i) or session.identity_map.get(sa.inspect(m.Team).identity_key_from_primary_key((i,)))
         if team is not None:
             found[i] = team
         else:
