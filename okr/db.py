@@ -74,10 +74,21 @@ def dispose_all() -> None:
 
 
 def get_session() -> Session:
-    """The request's session, opened on first use and closed when the request ends."""
+    """The request's session, opened on first use and closed when the request ends.
+
+    It holds on to every row it loads until the request ends (``_hold``): the session's own
+    identity map keeps rows only while something else refers to them, so a key result's
+    objective looked up by the permission check was read again by each later step."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = Session(get_engine(), expire_on_commit=False, info={"hold": []})
     return g.db_session
+
+
+@sa.event.listens_for(Session, "loaded_as_persistent")
+def _hold(session, instance) -> None:
+    held = session.info.get("hold")
+    if held is not None:
+        held.append(instance)
 
 
 def close_session(exc: BaseException | None = None) -> None:
@@ -86,6 +97,7 @@ def close_session(exc: BaseException | None = None) -> None:
         if exc is not None:
             session.rollback()
         session.close()
+        session.info.pop("hold", None)
 
 
 def init_app(app) -> None:

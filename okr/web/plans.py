@@ -631,11 +631,15 @@ def item_move(kind, item_id):
 # --- key results: the page, check-ins ------------------------------------------------------------
 
 
-def _kr_context(kr, team, form=None, status_note=None):
+_UNKNOWN = object()  # the reader's RACI letter, not looked up yet
+
+
+def _kr_context(kr, team, form=None, status_note=None, letter=_UNKNOWN):
     session = db()
     page = queries.load_kr(session, kr)
     me = actor()
-    letter = queries.kr_letter(session, kr.id, me.user_id)
+    if letter is _UNKNOWN:
+        letter = queries.kr_letter(session, kr.id, me.user_id)
     quarter = periods.parse(page.objective.quarter, _fys())
     chart = kr_chart(kr, page.check_ins, quarter)
     return dict(
@@ -717,7 +721,7 @@ def check_in(kr_id):
         return redirect(url_for("plans.kr", kr_id=item.id), 303)
     if return_to == "row":
         return _item_fragment("kr", item, team)
-    return render("plans/kr.html", block="history", **_kr_context(item, team, status_note=_("Check-in saved.")))
+    return render("plans/kr.html", block="history", **_kr_context(item, team, status_note=_("Check-in saved."), letter=letter))
 
 
 # --- copy forward ---------------------------------------------------------------------------------
