@@ -7,7 +7,7 @@ PostgreSQL gets a pool sized for a gunicorn worker. Nothing here knows about tab
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_request_context, request
 from sqlmodel import Session
 
 _engines: dict[str, sa.Engine] = {}
@@ -80,8 +80,44 @@ def get_session() -> Session:
     identity map keeps rows only while something else refers to them, so a key result's
     objective looked up by the permission check was read again by each later step."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False, info={"hold": []})
+        engine = get_engine()
+        if engine.dialect.name == "postgresql" and request.method in READ_METHODS:
+            engine = _reading(engine)
+        g.db_session = Session(engine, expire_on_commit=False, info={"hold": []})
     return g.db_session
+
+
+#: Requests that only read: on PostgreSQL they run without a transaction of their own. At READ
+#: COMMITTED (the default) each statement sees what was committed when it began either way, so
+#: nothing changes for the page; it saves the BEGIN and ROLLBACK round trips, and psycopg keeps
+#: its prepared statements (it forgets them on every ROLLBACK), so a page's statements are
+#: parsed and planned once per connection instead of on every request.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_readers: dict[int, sa.Engine] = {}
+
+
+def _reading(engine: sa.Engine) -> sa.Engine:
+    found = _readers.get(id(engine))
+    if found is None or found.engine is not engine:
+        found = _readers[id(engine)] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _wrote(session, *_args) -> None:
+    session.info["wrote"] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _wrote_statement(state) -> None:
+    if not state.is_select:
+        state.session.info["wrote"] = True
+
+
+@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(Session, "after_rollback")
+def _ended(session) -> None:
+    session.info.pop("wrote", None)
 
 
 @sa.event.listens_for(Session, "loaded_as_persistent")
@@ -94,7 +130,12 @@ def _hold(session, instance) -> None:
 def close_session(exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        if exc is not None:
+        if exc is None and not session.info.get("wrote") and not (session.new or session.dirty or session.deleted):
+            # Only reads since the last commit (a write's page is read after it commits):
+            # COMMIT ends them as well as ROLLBACK and, unlike it, leaves psycopg's prepared
+            # statements in place. Anything written and not committed is rolled back.
+            session.commit()
+        else:
             session.rollback()
         session.close()
         session.info.pop("hold", None)
