@@ -93,14 +93,14 @@ def get_session() -> Session:
 #: its prepared statements (it forgets them on every ROLLBACK), so a page's statements are
 #: parsed and planned once per connection instead of on every request.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_readers: dict[int, sa.Engine] = {}
+_readers: dict[int, tuple[sa.Engine, sa.Engine]] = {}
 
 
 def _reading(engine: sa.Engine) -> sa.Engine:
     found = _readers.get(id(engine))
-    if found is None or found.engine is not engine:
-        found = _readers[id(engine)] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return found
+    if found is None or found[0] is not engine:
+        found = _readers[id(engine)] = (engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
+    return found[1]
 
 
 @sa.event.listens_for(Session, "after_flush")
