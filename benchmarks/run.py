@@ -258,7 +258,10 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
         me = conn.execute(sa.select(m.User.id).where(m.User.email == logins["manager"])).scalar_one()
         team_id, slug = conn.execute(
             sa.select(m.Team.id, m.Team.slug).join(m.Membership, m.Membership.team_id == m.Team.id)
-            .where(m.Membership.user_id == me, m.Membership.role == "manager")).first()
+            .where(m.Membership.user_id == me, m.Membership.role == "manager")
+            # The manager's own team (the leaf one), not the company above it: without an order
+            # the database picks either, and the company has no tasks of its own.
+            .order_by(sa.case((m.Team.kind == "team", 0), else_=1), m.Team.id)).first()
         krs = conn.execute(sa.select(m.KeyResult.id).join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
                            .where(m.Objective.team_id == team_id, m.Objective.quarter == str(quarter),
                                   m.KeyResult.kind != "milestone")).scalars().all()

@@ -104,7 +104,8 @@ def samples(period, today: date) -> list[date]:
 
 def latest_version(session: Session, org_id: int) -> int | None:
     """The organisation's data version: its newest audit event id (one index lookup)."""
-    return session.exec(select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == org_id)).one()
+    return queries.run(session, "latest_version", lambda: (
+        select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == queries.param("org"))), org=org_id).one()
 
 
 # --- inputs of okr.rollup, kept so that a change replaces only its path ----------------------
@@ -391,13 +392,17 @@ def bring_forward(session: Session, r: Rollup, version: int | None, now: float) 
     if version is None or version < base or r.data is None:
         return build_at(session, r.team, r.period, r.today, now)
     E = m.AuditEvent
-    newer = sa.and_(E.id > base, E.id <= version)
-    events = session.exec(
-        select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
-        .where(E.org_id == r.team.org_id, sa.or_(newer, E.id.in_(sorted(gaps))) if gaps else newer)
-        .order_by(E.id)
-        .limit(MAX_EVENTS + 1)
-    ).all()
+    with_gaps = bool(gaps)
+
+    def build():
+        newer = sa.and_(E.id > queries.param("base"), E.id <= queries.param("version"))
+        return (select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
+                .where(E.org_id == queries.param("org"), sa.or_(newer, E.id.in_(queries.id_list("gaps"))) if with_gaps else newer)
+                .order_by(E.id)
+                .limit(MAX_EVENTS + 1))
+
+    params = {"base": base, "version": version, "org": r.team.org_id, **({"gaps": sorted(gaps)} if with_gaps else {})}
+    events = queries.run(session, f"rollup_events:{with_gaps}", build, **params).all()
     touched = _classify(events) if len(events) <= MAX_EVENTS else None
     if touched is None:
         return build_at(session, r.team, r.period, r.today, now)
@@ -420,16 +425,14 @@ def _apply(session: Session, r: Rollup, t: _Touched) -> Rollup:
     data, inputs = r.data, r.inputs
     T = m.Task
     if t.tasks:
-        for team_id, project_id in session.exec(
-            select(T.team_id, T.project_id).where(T.id.in_(sorted(t.tasks)))
-        ).all():
+        for team_id, project_id in queries.run(session, "touched_tasks", lambda: (
+                select(T.team_id, T.project_id).where(T.id.in_(queries.id_list()))), ids=sorted(t.tasks)).all():
             t.teams.add(team_id)
             if project_id is not None:
                 t.projects.add(project_id)
     if t.check_ins:
-        t.krs.update(session.exec(
-            select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(sorted(t.check_ins)))
-        ).all())
+        t.krs.update(queries.run(session, "touched_check_ins", lambda: (
+            select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(queries.id_list()))), ids=sorted(t.check_ins)).all())
     projects = sorted(p for p in t.projects if p in inputs.project_kr)
     teams = sorted(tid for tid in t.teams if tid in inputs.team)
     krs = sorted(k for k in t.krs if k in inputs.kr_objective)

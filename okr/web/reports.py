@@ -543,11 +543,12 @@ def _context(r: Rollup, **extra) -> dict:
 def _top_team() -> m.Team | None:
     from sqlmodel import select
 
-    return db().exec(
+    from okr.queries import param, run
+
+    return run(db(), "top_team", lambda: (
         select(m.Team)
-        .where(m.Team.org_id == actor().org_id, m.Team.parent_id == None, m.Team.is_archived == False)  # noqa: E711,E712
-        .order_by(m.Team.position, m.Team.id)
-    ).first()
+        .where(m.Team.org_id == param("org"), m.Team.parent_id == None, m.Team.is_archived == False)  # noqa: E711,E712
+        .order_by(m.Team.position, m.Team.id)), org=actor().org_id).first()
 
 
 def _root_team() -> m.Team:
