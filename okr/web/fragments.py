@@ -45,7 +45,7 @@ MAX_CHARS = 24_000_000  # about 48 MB of str at most per worker; a scale-1 compa
 _store: OrderedDict = OrderedDict()
 _size = [0]
 _lock = threading.Lock()
-_COLUMNS: dict[type, tuple] = {}
+_HANDLERS: dict[type, object] = {}
 _ATOMS = (str, int, float, bool, Decimal, date, datetime, enum.Enum, type(None))
 _ATOM_TYPES = frozenset({str, int, float, bool, Decimal, date, datetime, type(None), Markup})
 
@@ -58,32 +58,52 @@ def freeze(value):
     """A hashable value equal for equal contents: plan items by their columns, containers by
     their items. Anything else is refused, so a key can never depend on an object's identity."""
     cls = type(value)
-    if cls in _ATOM_TYPES or cls is Frozen:
+    if cls in _ATOM_TYPES:
         return value
-    if cls is tuple or cls is list or cls is Row:
-        return tuple(v if type(v) in _ATOM_TYPES else freeze(v) for v in value)
-    if isinstance(value, _ATOMS):
-        return value
-    if isinstance(value, LazyString):  # a translated message: the language is in the key
-        return str(value)
-    if isinstance(value, (tuple, list, Row)):
-        return tuple(freeze(v) for v in value)
-    if isinstance(value, dict):
-        return tuple(sorted(((freeze(k), freeze(v)) for k, v in value.items()), key=repr))
-    if isinstance(value, (set, frozenset)):
-        return tuple(sorted((freeze(v) for v in value), key=repr))
-    getter = _COLUMNS.get(cls)
-    if getter is None:
-        table = getattr(cls, "__table__", None)
-        if table is not None:
-            cols = [c.key for c in table.columns]
-        elif is_dataclass(value):
-            cols = [f.name for f in fields(value)]
-        else:
-            raise TypeError(f"a kept fragment cannot be keyed by a {cls.__name__}")
-        getter = _COLUMNS[cls] = (cls.__name__, operator.attrgetter(*cols) if len(cols) > 1 else (lambda o, c=cols[0]: (getattr(o, c),)))
-    name, get = getter
-    return (name,) + tuple(v if type(v) in _ATOM_TYPES else freeze(v) for v in get(value))
+    handler = _HANDLERS.get(cls)
+    if handler is None:
+        handler = _HANDLERS[cls] = _handler_for(cls, value)
+    return handler(value)
+
+
+def _sequence(value) -> tuple:
+    return tuple([v if type(v) in _ATOM_TYPES else freeze(v) for v in value])
+
+
+def _mapping(value) -> tuple:
+    return tuple(sorted(((freeze(k), freeze(v)) for k, v in value.items()), key=repr))
+
+
+def _set(value) -> tuple:
+    return tuple(sorted((freeze(v) for v in value), key=repr))
+
+
+def _handler_for(cls, value):
+    """How to freeze values of ``cls``, decided once per class."""
+    if cls is Frozen or issubclass(cls, _ATOMS):
+        return lambda v: v
+    if issubclass(cls, LazyString):  # a translated message: the language is in the key
+        return str
+    if issubclass(cls, (tuple, list, Row)):  # named tuples and the like
+        return _sequence
+    if issubclass(cls, dict):
+        return _mapping
+    if issubclass(cls, (set, frozenset)):
+        return _set
+    table = getattr(cls, "__table__", None)
+    if table is not None:
+        cols = [c.key for c in table.columns]
+    elif is_dataclass(value):
+        cols = [f.name for f in fields(value)]
+    else:
+        raise TypeError(f"a kept fragment cannot be keyed by a {cls.__name__}")
+    get = operator.attrgetter(*cols) if len(cols) > 1 else (lambda o, c=cols[0]: (getattr(o, c),))
+    name = cls.__name__
+
+    def row(v):
+        return (name,) + tuple([x if type(x) in _ATOM_TYPES else freeze(x) for x in get(v)])
+
+    return row
 
 
 def frozen(value) -> Frozen:
