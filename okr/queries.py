@@ -350,19 +350,20 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
     """Objectives of the quarter, their key results, each KR's latest check-in and the projects
     of the quarter's months under the KR they move, with each project's progress and the
     copy-forward links: a fixed number of queries whatever the size of the plan."""
+    import sqlalchemy as sa
+
     arch = include_archived
-    objectives = run(session, f"quarter_objectives:{arch}", lambda: (
-        select(m.Objective)
+    # Objectives and their key results in one statement (an objective with none comes once,
+    # with None beside it).
+    K = m.KeyResult
+    pairs = run(session, f"quarter_objectives:{arch}", lambda: (
+        select(m.Objective, K)
+        .outerjoin(K, sa.and_(K.objective_id == m.Objective.id, _live(K, arch)))
         .where(m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"), _live(m.Objective, arch))
-        .order_by(m.Objective.position, m.Objective.id)), team=team.id, quarter=str(quarter)).all()
-    obj_ids = [o.id for o in objectives]
+        .order_by(m.Objective.position, m.Objective.id, K.position, K.id)), team=team.id, quarter=str(quarter)).all()
+    objectives = list({o.id: o for o, _kr in pairs}.values())
     krs: dict[int, list[m.KeyResult]] = defaultdict(list)
-    kr_rows = []
-    if obj_ids:
-        kr_rows = run(session, f"quarter_krs:{arch}", lambda: (
-            select(m.KeyResult)
-            .where(m.KeyResult.objective_id.in_(_ids()), _live(m.KeyResult, arch))
-            .order_by(m.KeyResult.position, m.KeyResult.id)), ids=obj_ids).all()
+    kr_rows = [kr for _o, kr in pairs if kr is not None]
     for kr in kr_rows:
         krs[kr.objective_id].append(kr)
     kr_ids = [k.id for k in kr_rows]
