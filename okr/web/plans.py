@@ -142,9 +142,8 @@ def _load(team, period, show_archived=False):
 def _context(team, period, show_archived=False, **extra):
     me = actor()
     plan = _load(team, period, show_archived)
-    members = queries.team_members(db(), team)
     ctx = dict(
-        team=team, period=period, plan=plan, members=members, can_edit=can_plan(me, team),
+        team=team, period=period, plan=plan, can_edit=can_plan(me, team),
         show_archived=show_archived, nav=_nav(team, period), teams=org_teams(),
     )
     ctx["check_in_ids"] = _check_in_ids(me, team, plan)
