@@ -78,6 +78,11 @@ def team_parents(session: Session, org_id: int) -> dict[int, int | None]:
     return dict(found)
 
 
+def remember_team_parents(session: Session, org_id: int, parents: dict) -> None:
+    """Keep a tree read elsewhere (with the signed-in person's roles) for ``team_parents``."""
+    session.info[("team_parents", org_id)] = dict(parents)
+
+
 def _forget_reads(session, *_args) -> None:
     session.info.pop("team_parents", None)
     for key in [k for k in session.info if isinstance(k, tuple) and k and k[0] == "team_parents"]:

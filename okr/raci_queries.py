@@ -190,16 +190,16 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
     """
     quarter = quarter_for(period, fiscal_start)
     months = [str(mo) for mo in (quarter.months() if isinstance(period, periods.Quarter) else (period,))]
-    objectives = run(session, "matrix_objectives", lambda: (
-        select(m.Objective)
+    # The quarter's live objectives and their live key results in one statement.
+    K = m.KeyResult
+    pairs = run(session, "matrix_objectives", lambda: (
+        select(m.Objective, K)
+        .outerjoin(K, sa.and_(K.objective_id == m.Objective.id, K.is_archived == False))  # noqa: E712
         .where(m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"),
                m.Objective.is_archived == False)  # noqa: E712
-        .order_by(m.Objective.position, m.Objective.id)), team=team.id, quarter=str(quarter)).all()
-    obj_by_id = {o.id: o for o in objectives}
-    krs = run(session, "matrix_krs", lambda: (
-        select(m.KeyResult)
-        .where(m.KeyResult.objective_id.in_(id_list()), m.KeyResult.is_archived == False)  # noqa: E712
-        .order_by(m.KeyResult.position, m.KeyResult.id)), ids=list(obj_by_id)).all() if obj_by_id else []
+        .order_by(m.Objective.position, m.Objective.id, K.position, K.id)), team=team.id, quarter=str(quarter)).all()
+    objectives = list({o.id: o for o, _k in pairs}.values())
+    krs = [k for _o, k in pairs if k is not None]
     projects = run(session, "matrix_projects", lambda: (
         select(m.Project)
         .where(m.Project.team_id == param("team"), m.Project.month.in_(id_list("months")), _live_project())

@@ -17,7 +17,7 @@ from sqlmodel import select
 from okr import models as m
 from okr.db import get_session
 from okr.permissions import Actor
-from okr.queries import param, run, team_parents
+from okr.queries import param, remember_team_parents, run
 
 
 def is_htmx() -> bool:
@@ -63,17 +63,33 @@ def db():
 
 
 def actor() -> Actor:
-    """The signed-in person with their roles and the organisation's team tree (two queries)."""
+    """The signed-in person with their roles and the organisation's team tree, in one statement
+    (every page asks for both; the tree is kept for the transaction, see queries.team_parents)."""
     if "actor" not in g:
         if not current_user.is_authenticated:
             abort(401)
         user = current_user._get_current_object()
         session = db()
-        roles = dict(run(session, "actor_roles", lambda: (
-            select(m.Membership.team_id, m.Membership.role).where(m.Membership.user_id == param("user"))), user=user.id).all())
-        tree = team_parents(session, user.org_id)
+        roles, tree = {}, {}
+        for kind, team_id, role, parent_id in run(session, "actor", _actor_statement, user=user.id, org=user.org_id).all():
+            if kind == "role":
+                roles[team_id] = role
+            else:
+                tree[team_id] = parent_id
+        remember_team_parents(session, user.org_id, tree)
         g.actor = Actor(user_id=user.id, org_id=user.org_id, is_admin=user.is_admin, roles=roles, parent_of=tree)
     return g.actor
+
+
+def _actor_statement():
+    import sqlalchemy as sa
+
+    return sa.union_all(
+        select(sa.literal("role"), m.Membership.team_id, m.Membership.role, sa.null().cast(sa.Integer))
+        .where(m.Membership.user_id == param("user")),
+        select(sa.literal("team"), m.Team.id, sa.null().cast(sa.String), m.Team.parent_id)
+        .where(m.Team.org_id == param("org")),
+    )
 
 
 class TeamRow(NamedTuple):

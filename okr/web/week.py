@@ -63,18 +63,22 @@ def _project_rows(project_ids) -> dict[int, dict]:
         return {}
     session = db()
     ids = sorted(ids)
-    rows = run(session, "week_projects", lambda: (
-        select(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title)
+    # One row per project and task status (a project with no live task: one row, status None).
+    T = m.Task
+    found = run(session, "week_projects", lambda: (
+        select(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title, T.status, sa.func.count(T.id))
         .outerjoin(m.KeyResult, m.KeyResult.id == m.Project.key_result_id)
-        .where(m.Project.id.in_(id_list()))), ids=ids).all()
+        .outerjoin(T, sa.and_(T.project_id == m.Project.id, T.is_archived == FALSE))
+        .where(m.Project.id.in_(id_list()))
+        .group_by(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title, T.status)), ids=ids).all()
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, status, n in run(session, "week_project_counts", lambda: (
-        select(m.Task.project_id, m.Task.status, sa.func.count())
-        .where(m.Task.project_id.in_(id_list()), m.Task.is_archived == FALSE)
-        .group_by(m.Task.project_id, m.Task.status)), ids=ids).all():
-        counts[pid][status] = n
+    rows = {}
+    for pid, title, team_id, kr_id, kr_title, status, n in found:
+        rows[pid] = (pid, title, team_id, kr_id, kr_title)
+        if status is not None:
+            counts[pid][status] = n
     out = {}
-    for pid, title, team_id, kr_id, kr_title in rows:
+    for pid, title, team_id, kr_id, kr_title in rows.values():
         c = counts.get(pid, {})
         live = sum(n for s, n in c.items() if s != weekly.DROPPED)
         progress = rollup.project_progress(c.get(weekly.DONE, 0), live)
