@@ -95,9 +95,6 @@ def project_progress(project_id: int | None) -> dict | None:
 
 
 def _names(ids) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
     return user_names(db(), ids)
 
 
