@@ -55,7 +55,7 @@ def team_members(session: Session, team: m.Team) -> list[Member]:
     rows = run(session, "team_members", lambda: (
         select(m.User, m.Membership.role, m.Membership.team_id)
         .join(m.Membership, m.Membership.user_id == m.User.id)
-        .where(m.Membership.team_id.in_(_ids()), m.User.is_archived == False)  # noqa: E712
+        .where(m.Membership.team_id.in_(id_list()), m.User.is_archived == False)  # noqa: E712
         .order_by(m.User.name)), ids=chain).all()
     found: dict[int, Member] = {}
     for user, role, team_id in rows:
@@ -84,7 +84,6 @@ def remember_team_parents(session: Session, org_id: int, parents: dict) -> None:
 
 
 def _forget_reads(session, *_args) -> None:
-    session.info.pop("team_parents", None)
     for key in [k for k in session.info if isinstance(k, tuple) and k and k[0] == "team_parents"]:
         del session.info[key]
 
@@ -119,7 +118,7 @@ def user_names(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return dict(run(session, "user_names", lambda: select(m.User.id, m.User.name).where(m.User.id.in_(_ids())),
+    return dict(run(session, "user_names", lambda: select(m.User.id, m.User.name).where(m.User.id.in_(id_list())),
                      ids=sorted(ids)).all())
 
 
@@ -186,8 +185,8 @@ def copy_links(session: Session, model, period_column: str, rows) -> tuple[dict[
     column = getattr(model, period_column)
 
     def build():
-        cond = sa.or_(model.id.in_(_ids("from_ids")),
-                      sa.and_(model.copied_from_id.in_(_ids("shown")), model.is_archived == False))  # noqa: E712
+        cond = sa.or_(model.id.in_(id_list("from_ids")),
+                      sa.and_(model.copied_from_id.in_(id_list("shown")), model.is_archived == False))  # noqa: E712
         return select(model.id, column, model.copied_from_id).where(cond).order_by(column, model.id)
 
     found = run(session, f"copy_links:{model.__name__}", build, from_ids=sorted(from_ids), shown=shown).all()
@@ -229,7 +228,7 @@ def raci_letters(session: Session, *, kr_ids=(), project_ids=()) -> dict[tuple[s
     A = m.RaciAssignment
     rows = run(session, "raci_letters", lambda: (
         select(A.key_result_id, A.project_id, A.letter, A.user_id)
-        .where(or_(A.key_result_id.in_(_ids("krs")), A.project_id.in_(_ids("projects")))).order_by(A.id)),
+        .where(or_(A.key_result_id.in_(id_list("krs")), A.project_id.in_(id_list("projects")))).order_by(A.id)),
         krs=kr_ids, projects=project_ids).all()
     for kr_id, project_id, letter, user_id in rows:
         key = ("kr", kr_id) if kr_id else ("project", project_id)
@@ -327,7 +326,7 @@ class QuarterPlan:
 def _goal_choices(session: Session, team: m.Team, year: int) -> list[m.AnnualGoal]:
     G = m.AnnualGoal
     return list(run(session, "goal_choices", lambda: (
-        select(G).where(G.team_id.in_(_ids()), G.year == param("year"), G.is_archived == False)  # noqa: E712
+        select(G).where(G.team_id.in_(id_list()), G.year == param("year"), G.is_archived == False)  # noqa: E712
         .order_by(G.team_id != param("team"), G.position, G.id)), ids=team_chain(session, team), year=year, team=team.id).all())
 
 
@@ -342,7 +341,7 @@ def latest_check_ins(session: Session, kr_ids: list[int]) -> dict[int, m.CheckIn
         ranked = (
             select(C.id, sa.func.row_number().over(
                 partition_by=C.key_result_id, order_by=(C.checked_on.desc(), C.id.desc())).label("n"))
-            .where(C.key_result_id.in_(_ids()), C.is_archived == False)  # noqa: E712
+            .where(C.key_result_id.in_(id_list()), C.is_archived == False)  # noqa: E712
             .subquery()
         )
         return select(C).join(ranked, ranked.c.id == C.id).where(ranked.c.n == 1)
@@ -380,7 +379,7 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
         months = [str(x) for x in quarter.months()]
         project_rows = run(session, f"quarter_projects:{arch}", lambda: (
             select(m.Project)
-            .where(m.Project.key_result_id.in_(_ids()), m.Project.month.in_(_ids("months")), _live(m.Project, arch))
+            .where(m.Project.key_result_id.in_(id_list()), m.Project.month.in_(id_list("months")), _live(m.Project, arch))
             .order_by(m.Project.month, m.Project.position, m.Project.id)), ids=kr_ids, months=months).all()
         for p in project_rows:
             projects[p.key_result_id].append(p)
@@ -447,7 +446,7 @@ def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_s
         T = m.Task
         task_rows = [TaskLine(*row) for row in run(session, "month_tasks", lambda: (
             select(T.id, T.project_id, T.week, T.title, T.assignee_id, T.status)
-            .where(T.project_id.in_(_ids()), T.is_archived == False)  # noqa: E712
+            .where(T.project_id.in_(id_list()), T.is_archived == False)  # noqa: E712
             .order_by(T.week, T.position, T.id)), ids=pids).all()]
         for t in task_rows:
             tasks[t.project_id][t.week].append(t)
@@ -585,14 +584,12 @@ def _prepared(name: str, build):
     return stmt
 
 
-def _ids(name: str = "ids"):
+def id_list(name: str = "ids"):
     """An expanding bind parameter: a list of values for ``IN`` in a statement built once."""
     import sqlalchemy as sa
 
     return sa.bindparam(name, expanding=True)
 
-
-id_list = _ids
 
 
 def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[int | None, list[int]]]:
@@ -713,7 +710,7 @@ def rollup_key_results(session: Session, where) -> list:
 
     if isinstance(where, tuple):
         return _records(session, m.KeyResult, build(where), params=None)
-    stmt = _prepared("rollup_key_results", lambda: build((m.KeyResult.id.in_(_ids()), _live_row(m.KeyResult))))
+    stmt = _prepared("rollup_key_results", lambda: build((m.KeyResult.id.in_(id_list()), _live_row(m.KeyResult))))
     return _records(session, m.KeyResult, stmt, params={"ids": list(where)})
 
 
@@ -747,7 +744,7 @@ def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
         params = {"ids": list(project_ids)}
         if not params["ids"]:
             return {}
-        stmt = _prepared("project_task_counts", lambda: build(_ids()))
+        stmt = _prepared("project_task_counts", lambda: build(id_list()))
     counts = {}
     for pid, live_n, done_n, dropped_n, est_n, live_est, done_est in session.exec(stmt, params=params).all():
         live_n, done_n, dropped_n, est_n = int(live_n or 0), int(done_n or 0), int(dropped_n or 0), int(est_n or 0)
@@ -793,7 +790,7 @@ def check_in_points(session: Session, kr_ids, period, today) -> tuple[dict, dict
         params["ids"] = list(kr_ids)
         if not params["ids"]:
             return {}, {}
-        points_stmt, before_stmt = _prepared("check_in_points", lambda: build(_ids()))
+        points_stmt, before_stmt = _prepared("check_in_points", lambda: build(id_list()))
     points: dict[int, list] = defaultdict(list)
     for kr_id, day, value in session.exec(points_stmt, params=params).all():
         points[kr_id].append((day, value))
@@ -833,7 +830,7 @@ def effort_by_team(session: Session, team_ids, period) -> dict[int, list[tuple[b
             select(T.team_id, T.important, T.urgent, linked, T.status, sa.func.count())
             .select_from(T)
             .outerjoin(m.Project, m.Project.id == T.project_id)
-            .where(T.team_id.in_(_ids("teams")), T.week.in_(_ids("weeks")), _live_row(T))
+            .where(T.team_id.in_(id_list("teams")), T.week.in_(id_list("weeks")), _live_row(T))
             .group_by(T.team_id, T.important, T.urgent, linked, T.status)
         )
 
