@@ -63,50 +63,79 @@ def db():
 
 
 def actor() -> Actor:
-    """The signed-in person with their roles and the organisation's team tree, in one statement
-    (every page asks for both; the tree is kept for the transaction, see queries.team_parents)."""
+    """The signed-in person with their roles and the organisation's teams, in one statement
+    (every page asks for both; the tree is kept for the transaction, see queries.team_parents,
+    and the teams serve :func:`org_teams` and :func:`team_or_404` without another query)."""
     if "actor" not in g:
         if not current_user.is_authenticated:
             abort(401)
         user = current_user._get_current_object()
         session = db()
-        roles, tree = {}, {}
-        for kind, team_id, role, parent_id in run(session, "actor", _actor_statement, user=user.id, org=user.org_id).all():
-            if kind == "role":
-                roles[team_id] = role
+        roles, tree, teams = {}, {}, []
+        for row in run(session, "actor", _actor_statement, user=user.id, org=user.org_id).all():
+            if row[0] == "role":
+                roles[row[2]] = row[1]
             else:
-                tree[team_id] = parent_id
+                team = TeamRecord(*row[2:])
+                teams.append(team)
+                tree[team.id] = team.parent_id
         remember_team_parents(session, user.org_id, tree)
         g.actor = Actor(user_id=user.id, org_id=user.org_id, is_admin=user.is_admin, roles=roles, parent_of=tree)
+        g.team_records = teams
     return g.actor
 
 
+#: What a page reads of a team (no timestamps: nothing shows them, and parsing forty of them per
+#: request on SQLite cost more than the query it saves).
+TEAM_FIELDS = ("id", "org_id", "parent_id", "slug", "name", "kind", "position", "is_archived", "version")
+
+
+class TeamRecord(NamedTuple):
+    """A team as pages read it: a read-only row, not a model object (write through a loaded
+    ``m.Team``)."""
+
+    id: int
+    org_id: int
+    parent_id: int | None
+    slug: str
+    name: str
+    kind: str
+    position: int
+    is_archived: bool
+    version: int
+
+
 def _actor_statement():
+    """("team", None, *team) for each of the organisation's teams in menu order (position, then
+    name), then ("role", role, team id, None…) for each membership of the person."""
     import sqlalchemy as sa
 
-    return sa.union_all(
-        select(sa.literal("role"), m.Membership.team_id, m.Membership.role, sa.null().cast(sa.Integer))
-        .where(m.Membership.user_id == param("user")),
-        select(sa.literal("team"), m.Team.id, sa.null().cast(sa.String), m.Team.parent_id)
-        .where(m.Team.org_id == param("org")),
-    )
+    cols = [m.Team.__table__.c[name] for name in TEAM_FIELDS]
+    teams = select(sa.literal("team").label("row_kind"), sa.null().cast(sa.String).label("role"),
+                   *[c.label(f"t_{c.name}") for c in cols]).where(m.Team.org_id == param("org"))
+    roles = select(sa.literal("role"), m.Membership.role, m.Membership.team_id,
+                   *[sa.null().cast(c.type) for c in cols[1:]]).where(m.Membership.user_id == param("user"))
+    return sa.union_all(teams, roles).order_by(sa.literal_column("row_kind").desc(), sa.literal_column("t_position"),
+                                               sa.literal_column("t_name"), sa.literal_column("t_id"))
+
+
+def team_records() -> list[TeamRecord]:
+    """Every team of the organisation, archived ones too, in menu order."""
+    actor()
+    return g.team_records
 
 
 class TeamRow(NamedTuple):
-    team: m.Team  # a read-only row with the team's columns, not a model object
+    team: TeamRecord
     depth: int
 
 
 def org_teams() -> list[TeamRow]:
     """The organisation's live teams in tree order (parents before children) with their depth,
-    cached per request."""
+    cached per request (read with the signed-in person's roles: no query of their own)."""
     if "org_teams" not in g:
-        # Plain rows with every column of a team (read-only: menus, switchers, permission
-        # checks); building forty model objects per page cost more than the query.
-        rows = run(db(), "org_teams", lambda: (
-            select(*m.Team.__table__.c).where(m.Team.org_id == param("org"), m.Team.is_archived == False)  # noqa: E712
-            .order_by(m.Team.position, m.Team.name)), org=actor().org_id).all()
-        children: dict[int | None, list[m.Team]] = {}
+        rows = [t for t in team_records() if not t.is_archived]
+        children: dict[int | None, list[TeamRecord]] = {}
         ids = {t.id for t in rows}
         for t in rows:
             children.setdefault(t.parent_id if t.parent_id in ids else None, []).append(t)
@@ -122,12 +151,18 @@ def org_teams() -> list[TeamRow]:
     return g.org_teams
 
 
-def team_or_404(slug: str) -> m.Team:
-    team = run(db(), "team_by_slug", lambda: (
-        select(m.Team).where(m.Team.org_id == param("org"), m.Team.slug == param("slug"))), org=actor().org_id, slug=slug).first()
-    if team is None:
-        abort(404)
-    return team
+def team_or_404(slug: str) -> TeamRecord:
+    """The organisation's team with this slug (archived ones too), or 404."""
+    for team in team_records():
+        if team.slug == slug:
+            return team
+    abort(404)
+
+
+def top_team() -> TeamRecord | None:
+    """The first live team at the top of the tree (by position, then id): the company."""
+    roots = [t for t in team_records() if t.parent_id is None and not t.is_archived]
+    return min(roots, key=lambda t: (t.position, t.id), default=None)
 
 
 def _team_of(item) -> m.Team | None:

@@ -28,7 +28,7 @@ from okr import eisenhower, periods, planning, rollup, rollup_state
 from okr import models as m
 from okr.forms.reports import KRScoreForm, ObjectiveReviewForm
 from okr.permissions import can_plan
-from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, team_or_404, wants_json
+from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, team_or_404, team_records, top_team, wants_json
 
 bp = Blueprint("reports", __name__)
 
@@ -540,33 +540,19 @@ def _context(r: Rollup, **extra) -> dict:
     )
 
 
-def _top_team() -> m.Team | None:
-    from sqlmodel import select
-
-    from okr.queries import param, run
-
-    return run(db(), "top_team", lambda: (
-        select(m.Team)
-        .where(m.Team.org_id == param("org"), m.Team.parent_id == None, m.Team.is_archived == False)  # noqa: E711,E712
-        .order_by(m.Team.position, m.Team.id)), org=actor().org_id).first()
-
-
-def _root_team() -> m.Team:
-    team = _top_team()
+def _root_team():
+    team = top_team()
     if team is None:
         abort(404)
     return team
 
 
-def _team_by_slug(slug: str) -> m.Team:
-    if slug == "company":
-        from sqlmodel import select
-
-        found = db().exec(
-            select(m.Team).where(m.Team.org_id == actor().org_id, m.Team.slug == "company")
-        ).first()
-        return found or _root_team()
-    return team_or_404(slug)
+def _team_by_slug(slug: str):
+    """A team by slug; "company" is the top team when no team has that slug."""
+    found = next((t for t in team_records() if t.slug == slug), None)
+    if found is None and slug == "company":
+        return _root_team()
+    return found or abort(404)
 
 
 def _page(team: m.Team, period_text: str):
@@ -591,7 +577,7 @@ def company_now():
 @bp.get("/rollup/<period>")
 @login_required
 def company(period):
-    team = _top_team()
+    team = top_team()
     if team is None:
         if wants_json():
             abort(404)
