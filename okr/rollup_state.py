@@ -35,6 +35,9 @@ _TASK_QUIET = frozenset({"position", "title", "description", "assignee_id", "del
                          "due_on", "done_at", "carry_count", "updated_at", "updated_by_id"})
 #: Key result fields that change through check-ins (okr.planning.refresh_key_result).
 _KR_FROM_CHECK_INS = frozenset({"current", "confidence", "last_check_in_on", "updated_at", "updated_by_id"})
+#: Task fields that move only the effort split (a card moved to another quadrant): the team's
+#: split is read again, its project's progress and the paths above it stay as they are.
+_TASK_EFFORT = _TASK_QUIET | {"important", "urgent"}
 
 
 @dataclass
@@ -325,6 +328,7 @@ class _Touched:
     krs: set[int] = field(default_factory=set)
     projects: set[int] = field(default_factory=set)  # a task's project before the change
     teams: set[int] = field(default_factory=set)  # a task's team before the change
+    effort_tasks: set[int] = field(default_factory=set)  # tasks that only changed quadrant
 
 
 def _classify(events) -> _Touched | None:
@@ -336,6 +340,9 @@ def _classify(events) -> _Touched | None:
                 old = json.loads(before or "{}")
                 changed = set(old) | set(json.loads(after or "{}"))
                 if changed <= _TASK_QUIET:
+                    continue
+                if changed <= _TASK_EFFORT:
+                    touched.effort_tasks.add(item_id)
                     continue
                 if old.get("project_id") is not None:
                     touched.projects.add(int(old["project_id"]))
@@ -424,11 +431,12 @@ def _apply(session: Session, r: Rollup, t: _Touched) -> Rollup:
     above them re-evaluated (every other subtree is reused as it is)."""
     data, inputs = r.data, r.inputs
     T = m.Task
-    if t.tasks:
-        for team_id, project_id in queries.run(session, "touched_tasks", lambda: (
-                select(T.team_id, T.project_id).where(T.id.in_(queries.id_list()))), ids=sorted(t.tasks)).all():
+    if t.tasks or t.effort_tasks:
+        for task_id, team_id, project_id in queries.run(session, "touched_tasks", lambda: (
+                select(T.id, T.team_id, T.project_id).where(T.id.in_(queries.id_list()))),
+                ids=sorted(t.tasks | t.effort_tasks)).all():
             t.teams.add(team_id)
-            if project_id is not None:
+            if project_id is not None and task_id in t.tasks:
                 t.projects.add(project_id)
     if t.check_ins:
         t.krs.update(queries.run(session, "touched_check_ins", lambda: (
