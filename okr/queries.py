@@ -622,8 +622,8 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     # Teams as records too: a rollup is kept between requests, past the session of its rows.
     teams = {t.id: t for t in _records(session, m.Team, lambda q: q.where(m.Team.org_id == root.org_id, live(m.Team)))}
     if root.id not in teams:  # an archived team's own rollup
-        rtype = _record_type(m.Team)
-        teams[root.id] = rtype._make(getattr(root, name) for name in rtype._fields)
+        rtype, row = _record_type(m.Team), session.get(m.Team, root.id)  # root may be a page's TeamRecord
+        teams[root.id] = rtype._make(getattr(row, name) for name in rtype._fields)
     subtree, children = _subtree(teams, root.id)
     if isinstance(period, periods.Year):
         year, quarters = period.year, [str(q) for q in period.quarters()]

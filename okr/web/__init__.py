@@ -151,6 +151,13 @@ def org_teams() -> list[TeamRow]:
     return g.org_teams
 
 
+def team_by_id(team_id: int) -> TeamRecord | None:
+    """One of the organisation's teams by id (None for another organisation's team)."""
+    if "teams_by_id" not in g:
+        g.teams_by_id = {t.id: t for t in team_records()}
+    return g.teams_by_id.get(team_id)
+
+
 def team_or_404(slug: str) -> TeamRecord:
     """The organisation's team with this slug (archived ones too), or 404."""
     for team in team_records():
@@ -165,15 +172,17 @@ def top_team() -> TeamRecord | None:
     return min(roots, key=lambda t: (t.position, t.id), default=None)
 
 
-def _team_of(item) -> m.Team | None:
+def _team_of(item) -> m.Team | TeamRecord | None:
+    """The item's team: the organisation's teams come with the signed-in person's statement, so
+    None means the item lies in another organisation."""
     session = db()
     if isinstance(item, m.Team):
         return item
     if isinstance(item, (m.AnnualGoal, m.Objective, m.Project, m.Task)):
-        return session.get(m.Team, item.team_id)
+        return team_by_id(item.team_id)
     if isinstance(item, m.KeyResult):
         obj = session.get(m.Objective, item.objective_id)
-        return session.get(m.Team, obj.team_id) if obj else None
+        return team_by_id(obj.team_id) if obj else None
     if isinstance(item, m.CheckIn):
         kr = session.get(m.KeyResult, item.key_result_id)
         return _team_of(kr) if kr else None
