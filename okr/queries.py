@@ -485,20 +485,24 @@ class KRPage:
     raci: list[tuple[str, int]]
 
 
-def load_kr(session: Session, kr: m.KeyResult) -> KRPage:
-    """A key result with its whole check-in history (oldest first) and its projects."""
+def load_kr(session: Session, kr: m.KeyResult, *, history_only: bool = False) -> KRPage:
+    """A key result with its whole check-in history (oldest first) and its projects;
+    ``history_only``: the check-ins and their authors, no projects and no letters (the page's
+    history block, answered after a check-in)."""
     objective = session.get(m.Objective, kr.objective_id)
     check_ins = session.exec(
         select(m.CheckIn)
         .where(m.CheckIn.key_result_id == kr.id, m.CheckIn.is_archived == False)  # noqa: E712
         .order_by(m.CheckIn.checked_on, m.CheckIn.id)
     ).all()
-    projects = session.exec(
-        select(m.Project)
-        .where(m.Project.key_result_id == kr.id, m.Project.is_archived == False)  # noqa: E712
-        .order_by(m.Project.month, m.Project.position)
-    ).all()
-    raci = raci_letters(session, kr_ids=[kr.id]).get(("kr", kr.id), [])
+    projects, raci = [], []
+    if not history_only:
+        projects = session.exec(
+            select(m.Project)
+            .where(m.Project.key_result_id == kr.id, m.Project.is_archived == False)  # noqa: E712
+            .order_by(m.Project.month, m.Project.position)
+        ).all()
+        raci = raci_letters(session, kr_ids=[kr.id]).get(("kr", kr.id), [])
     names = user_names(session, [c.author_id for c in check_ins] + [kr.owner_id, objective.owner_id]
                        + [p.owner_id for p in projects] + [u for _, u in raci])
     return KRPage(kr, objective, list(check_ins), list(projects), names, raci)

@@ -633,9 +633,10 @@ def item_move(kind, item_id):
 _UNKNOWN = object()  # the reader's RACI letter, not looked up yet
 
 
-def _kr_context(kr, team, form=None, status_note=None, letter=_UNKNOWN):
+def _kr_context(kr, team, form=None, status_note=None, letter=_UNKNOWN, block=None):
+    """The key result page; with ``block="history"`` for htmx, only what that block shows."""
     session = db()
-    page = queries.load_kr(session, kr)
+    page = queries.load_kr(session, kr, history_only=block == "history" and is_htmx())
     me = actor()
     if letter is _UNKNOWN:
         letter = queries.kr_letter(session, kr.id, me.user_id)
@@ -668,7 +669,7 @@ def _blank_check_in(kr):
 @login_required
 def kr(kr_id):
     item, team = item_or_404(m.KeyResult, kr_id)
-    return render("plans/kr.html", block="history", **_kr_context(item, team))
+    return render("plans/kr.html", block="history", **_kr_context(item, team, block="history"))
 
 
 @bp.get("/key-results/<kr_id>/check-in")
@@ -720,7 +721,8 @@ def check_in(kr_id):
         return redirect(url_for("plans.kr", kr_id=item.id), 303)
     if return_to == "row":
         return _item_fragment("kr", item, team)
-    return render("plans/kr.html", block="history", **_kr_context(item, team, status_note=_("Check-in saved."), letter=letter))
+    return render("plans/kr.html", block="history", **_kr_context(item, team, status_note=_("Check-in saved."), letter=letter,
+                                                                block="history"))
 
 
 # --- copy forward ---------------------------------------------------------------------------------
