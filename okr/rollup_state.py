@@ -46,7 +46,9 @@ class Rollup:
 
     ``version`` is the organisation's newest audit event id the figures include. ``derived``
     holds what the web layer makes from the tree per language (attention lists, page rows);
-    it is emptied whenever the tree changes.
+    it is emptied whenever the tree changes, except keys ``("shape", …)``: those depend only on
+    which items the tree holds, and bringing a rollup forward never changes that (anything that
+    adds or removes an item rebuilds).
     """
 
     team: Any
@@ -296,7 +298,7 @@ def _evaluate(r: Rollup, team_in: rollup.TeamIn, side: list[rollup.ObjectiveIn])
         index[key] = n
         stack.extend(n.children)
     r.index = index
-    r.derived = {}
+    r.derived = _shape_only(r.derived)
     # The memos forget what the tree no longer uses, now and then (they only grow in between).
     live = None
     if len(r.trend_memo) > 2 * len(index) + 16:
@@ -309,6 +311,10 @@ def _evaluate(r: Rollup, team_in: rollup.TeamIn, side: list[rollup.ObjectiveIn])
         i = r.inputs
         inputs = {id(x) for d in (i.kr, i.objective, i.goal, i.team) for x in d.values()}
         r.eval_memo = {k: v for k, v in r.eval_memo.items() if k[0] in inputs}
+
+
+def _shape_only(derived: dict) -> dict:
+    return {k: v for k, v in derived.items() if type(k) is tuple and k[0] == "shape"}
 
 
 # --- bringing forward ----------------------------------------------------------------------------
@@ -448,7 +454,7 @@ def _apply(session: Session, r: Rollup, t: _Touched) -> Rollup:
         return replace(r)
 
     data = replace(data)
-    out = replace(r, data=data, meta=dict(r.meta), derived={}, kr_series=dict(r.kr_series),
+    out = replace(r, data=data, meta=dict(r.meta), derived=_shape_only(r.derived), kr_series=dict(r.kr_series),
                   trends=dict(r.trends), inputs=_Inputs(dict(inputs.kr), dict(inputs.objective),
                   dict(inputs.goal), dict(inputs.team), inputs.kr_objective, inputs.objective_goal,
                   inputs.goal_team, inputs.project_kr, inputs.pace))

@@ -53,3 +53,53 @@ def test_check_in_through_the_page_refreshes_the_cached_rollup(cached_app, make,
     from okr import models as m
 
     assert session.get(m.KeyResult, kr.id).current == Decimal("40")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_kept_rollup_pages_equal_a_fresh_render(app, demo, session, as_user, seed):
+    """After each of a run of random everyday changes, the rollup pages served from a kept rollup
+    (its drill-down and attention list joined from what was kept per subtree) are the same HTML
+    and JSON as the pages of a rollup built afresh, in both languages."""
+    import random
+    import re
+
+    from sqlmodel import select
+
+    from okr import models as m
+    from okr import periods
+    from okr.demo import DEMO_PASSWORD
+
+    from test_rollup_state import World
+
+    today = date.today()
+    world = World(session, demo.org_id, random.Random(seed), today)
+    root = next(t for t in world.teams if t.parent_id is None)
+    department = next(t for t in world.teams if t.parent_id == root.id)
+    b = as_user(world.admin, DEMO_PASSWORD)
+    quarter, year = periods.quarter_of(today), periods.year_of(today)
+    paths = [f"/rollup/{quarter}", f"/rollup/{year}", f"/teams/{department.slug}/rollup/{quarter}",
+             f"/teams/{department.slug}/review/{quarter}", f"/api/v1/rollup/{root.slug}/{quarter}"]
+    token = re.compile(r'(name="csrf[-_]token" (?:content|value)=")[^"]+"')
+
+    def page(path):
+        resp = b.get(path)
+        assert resp.status_code == 200, (path, resp.status_code)
+        return token.sub(r'\1TOKEN"', resp.get_data(as_text=True))
+
+    rnd = random.Random(seed * 7)
+    ops = []
+    app.config["ROLLUP_CACHE"] = True
+    for path in paths:
+        page(path)  # every view kept before the first change
+    for step in range(25):
+        ops.append(world.change())
+        assert b.post("/language", data={"lang": "zh" if rnd.random() < 0.4 else "en", "next": "/teams"}).status_code == 302
+        for path in paths:
+            app.config["ROLLUP_CACHE"] = True
+            kept = page(path)
+            app.config["ROLLUP_CACHE"] = False
+            fresh = page(path)
+            assert kept == fresh, f"step {step} ({ops[-1]}) on {path}: the kept rollup's page differs from a fresh one"
+    assert len(set(ops)) >= 6, ops
+    assert session.exec(select(m.AuditEvent).where(m.AuditEvent.org_id == demo.org_id)).first() is not None

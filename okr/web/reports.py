@@ -149,28 +149,31 @@ def _attention(r: Rollup) -> list[Attention]:
     locale = str(get_locale())
     memo = r.view_memo
     words = None
-    found: list[Attention] = []
-    stack = [r.root, *r.unaligned, *r.elsewhere]
-    while stack:
-        n = stack.pop()
-        if n.kind == "project" or (n.weight is not None and n.weight == 0):
-            continue
-        stack.extend(n.children)
+
+    def under(n: rollup.Node) -> list[Attention]:
+        """The node's items and those of everything under it, kept per subtree (an unchanged
+        node is the same object with the same children: only a changed path is walked)."""
+        nonlocal words
         key = ("attention", id(n), locale)
         hit = memo.get(key)
         if hit is not None and hit[0] is n:
-            if hit[1] is not None:
-                found.append(hit[1])
-            continue
-        if words is None:
-            words = {"off": _("off track: %(reason)s"), "risk": _("at risk: %(reason)s"),
-                     "silent": _("no check-in for %(days)s days (last: %(last)s)"), "never": _("never"),
-                     "no_a": _("no Accountable (A) in its RACI"), "no_owner": _("objective has no owner"),
-                     "unaligned": _("aligned to no annual goal")}
-        item = _node_attention(n, r, words)
-        memo[key] = (n, item)
-        if item is not None:
-            found.append(item)
+            return hit[1]
+        items: list[Attention] = []
+        if n.kind != "project" and not (n.weight is not None and n.weight == 0):
+            if words is None:
+                words = {"off": _("off track: %(reason)s"), "risk": _("at risk: %(reason)s"),
+                         "silent": _("no check-in for %(days)s days (last: %(last)s)"), "never": _("never"),
+                         "no_a": _("no Accountable (A) in its RACI"), "no_owner": _("objective has no owner"),
+                         "unaligned": _("aligned to no annual goal")}
+            item = _node_attention(n, r, words)
+            if item is not None:
+                items.append(item)
+            for c in n.children:
+                items.extend(under(c))
+        memo[key] = (n, items)
+        return items
+
+    found = [a for n in [r.root, *r.unaligned, *r.elsewhere] for a in under(n)]
     return sorted(found, key=lambda a: (a.severity, a.kind != "team", a.title))
 
 
@@ -357,39 +360,44 @@ def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
     and language in ``r.view_memo``: after a check-in only the lines on its path are made
     again, and a company page is the joining of kept strings.
     """
-    inline = r.derived.get("inline")
+    inline = r.derived.get(("shape", "inline"))
     if inline is None:
         kinds = Counter(k[0] for k in r.index)
-        inline = r.derived["inline"] = (kinds["objective"] <= INLINE_OBJECTIVES, kinds["key_result"] <= INLINE_KEY_RESULTS)
+        inline = r.derived[("shape", "inline")] = (kinds["objective"] <= INLINE_OBJECTIVES,
+                                                  kinds["key_result"] <= INLINE_KEY_RESULTS)
     inline_objectives, inline_krs = inline
     locale = str(get_locale())
     memo = r.view_memo
     maker = None
-    parts: list[str] = []
 
-    def visit(n: rollup.Node, depth: int, opened: bool, parent_team) -> None:
+    def visit(n: rollup.Node, depth: int, opened: bool, parent_team) -> str:
+        """The node's line and everything under it, kept per subtree: an unchanged node is the
+        same object with the same children, so after a check-in only its path is joined again."""
         nonlocal maker
         info = r.meta.get((n.kind, n.id), {})
         team = info.get("team")
+        shown_team = team if team is not parent_team or n.kind == "team" else None
         leaf = (n.kind == "key_result" or (n.kind == "objective" and not inline_krs)
                 or (n.kind == "goal" and not inline_objectives))
-        key = ("line", id(n), locale, depth, opened, leaf)
+        key = ("subtree", id(n), locale, depth, opened, leaf, id(shown_team))
         hit = memo.get(key)
-        if hit is not None and hit[0] is n:
-            parts.append(hit[1])
+        if hit is not None and hit[0] is n and hit[1] is shown_team:
+            return hit[2]
+        line_key = ("line", id(n), locale, depth, opened, leaf)
+        line = memo.get(line_key)
+        if line is not None and line[0] is n:
+            html = line[1]
         else:
             maker = maker or _LineMaker(r)
-            html = maker.line(n, info, depth, opened, team if team is not parent_team or n.kind == "team" else None, leaf)
-            memo[key] = (n, html)
-            parts.append(html)
+            html = maker.line(n, info, depth, opened, shown_team, leaf)
+            memo[line_key] = (n, html)
         if not leaf:
-            for c in n.children:
-                visit(c, depth + 1, n.kind == "team" and depth == depth0, team)
-        parts.append("</details>")
+            html += "".join([visit(c, depth + 1, n.kind == "team" and depth == depth0, team) for c in n.children])
+        html += "</details>"
+        memo[key] = (n, shown_team, html)
+        return html
 
-    for root in roots:
-        visit(root, depth0, depth0 == 0, None)
-    return Markup("".join(parts))
+    return Markup("".join([visit(root, depth0, depth0 == 0, None) for root in roots]))
 
 
 class _LineMaker:
