@@ -159,6 +159,11 @@ def _values(item: Any, names) -> dict[str, Any]:
 def _team_org(session: Session, team_id: int | None) -> int | None:
     if team_id is None:
         return None
+    from okr.queries import known_team_org
+
+    known = known_team_org(session, team_id)  # read with the signed-in person in this transaction
+    if known is not None:
+        return known
     team = session.get(Team, team_id)
     return None if team is None else team.org_id
 

@@ -83,6 +83,15 @@ def remember_team_parents(session: Session, org_id: int, parents: dict) -> None:
     session.info[("team_parents", org_id)] = dict(parents)
 
 
+def known_team_org(session: Session, team_id: int) -> int | None:
+    """The organisation of a team in a tree this transaction has read already (the request's
+    own teams), or None when none of them holds it: a check that costs no query."""
+    for key, tree in session.info.items():
+        if isinstance(key, tuple) and key and key[0] == "team_parents" and team_id in tree:
+            return key[1]
+    return None
+
+
 def _forget_reads(session, *_args) -> None:
     for key in [k for k in session.info if isinstance(k, tuple) and k and k[0] == "team_parents"]:
         del session.info[key]
