@@ -15,6 +15,7 @@ No Flask here: ``okr.web.reports`` keeps a few of these per worker and adds what
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -334,13 +335,14 @@ class _Touched:
     krs: set[int] = field(default_factory=set)
     projects: set[int] = field(default_factory=set)  # a task's project before the change
     teams: set[int] = field(default_factory=set)  # a task's team before the change
-    effort_tasks: set[int] = field(default_factory=set)  # tasks that only changed quadrant
+    # Tasks that only changed quadrant: {task id: [(event id, the event's before), …]}.
+    moves: dict[int, list[tuple[int, dict]]] = field(default_factory=dict)
 
 
 def _classify(events) -> _Touched | None:
     """What the events touched, or None when one of them needs a rebuild."""
     touched = _Touched()
-    for _id, item_type, item_id, action, before, after in events:
+    for event_id, item_type, item_id, action, before, after in events:
         if item_type == "task":
             if action == "update":
                 old = json.loads(before or "{}")
@@ -348,7 +350,7 @@ def _classify(events) -> _Touched | None:
                 if changed <= _TASK_QUIET:
                     continue
                 if changed <= _TASK_EFFORT:
-                    touched.effort_tasks.add(item_id)
+                    touched.moves.setdefault(item_id, []).append((event_id, old))
                     continue
                 if old.get("project_id") is not None:
                     touched.projects.add(int(old["project_id"]))
@@ -427,30 +429,71 @@ def bring_forward(session: Session, r: Rollup, version: int | None, now: float) 
         if version == r.version and gaps == r.gaps:
             return r
         return replace(r, version=version, gaps=gaps)
-    fresh = _apply(session, r, touched)
+    fresh = _apply(session, r, touched, version)
     fresh.version, fresh.gaps = version, gaps
     return fresh
 
 
-def _apply(session: Session, r: Rollup, t: _Touched) -> Rollup:
+def _touched_tasks_statement():
+    """Each touched task as it is now, with whether its project counts as linked (as in
+    queries.effort_by_team) and the newest audit event of the task and of its project: read in
+    one statement, so the row and the events are of one moment."""
+    T, P, E = m.Task, m.Project, m.AuditEvent
+    newest = lambda kind, item: (  # noqa: E731
+        select(sa.func.max(E.id)).where(E.item_type == kind, E.item_id == item).scalar_subquery())
+    return (select(T.id, T.team_id, T.project_id, T.week, T.status, T.is_archived, T.important, T.urgent,
+                   sa.case((P.key_result_id.is_not(None), True), else_=False),
+                   newest("task", T.id), newest("project", T.project_id))
+            .outerjoin(P, P.id == T.project_id).where(T.id.in_(queries.id_list())))
+
+
+def _effort_moves(row, moves: list[tuple[int, dict]], version: int, weeks: set[str]):
+    """What a card's moves since the rollup's version do to its team's effort counts:
+    {(important, urgent, linked, status): ±1}, or None when they cannot be told from the row (a
+    newer change to the task or its project is in it): the caller reads the team's split again.
+
+    The events hold only what changed, so the quadrant before them is the row's, with each
+    event's ``before`` applied from the newest back."""
+    (_id, _team, _project, week, status, archived, important, urgent, linked, task_event, project_event) = row
+    if task_event != max(e for e, _b in moves) or (project_event is not None and project_event > version):
+        return None
+    was_important, was_urgent = important, urgent
+    for _e, before in sorted(moves, key=lambda m: m[0], reverse=True):
+        was_important = before.get("important", was_important)
+        was_urgent = before.get("urgent", was_urgent)
+    if archived or week not in weeks or (bool(was_important), bool(was_urgent)) == (bool(important), bool(urgent)):
+        return {}
+    return {(bool(was_important), bool(was_urgent), bool(linked), status): -1,
+            (bool(important), bool(urgent), bool(linked), status): 1}
+
+
+def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
     """A copy of ``r`` with what the touched tasks and check-ins change reloaded and the paths
     above them re-evaluated (every other subtree is reused as it is)."""
     data, inputs = r.data, r.inputs
-    T = m.Task
-    if t.tasks or t.effort_tasks:
-        for task_id, team_id, project_id in queries.run(session, "touched_tasks", lambda: (
-                select(T.id, T.team_id, T.project_id).where(T.id.in_(queries.id_list()))),
-                ids=sorted(t.tasks | t.effort_tasks)).all():
-            t.teams.add(team_id)
-            if project_id is not None and task_id in t.tasks:
-                t.projects.add(project_id)
+    deltas: dict[int, Counter] = {}  # team id -> effort count changes from cards moved
+    if t.tasks or t.moves:
+        weeks = {str(w) for w in r.effort_period.weeks()}
+        for row in queries.run(session, "touched_tasks", _touched_tasks_statement, ids=sorted(t.tasks | set(t.moves))).all():
+            task_id, team_id, project_id = row[0], row[1], row[2]
+            if task_id in t.tasks:
+                t.teams.add(team_id)
+                if project_id is not None:
+                    t.projects.add(project_id)
+                continue
+            change = _effort_moves(row, t.moves[task_id], version, weeks)
+            if change is None:
+                t.teams.add(team_id)
+            elif change:
+                deltas.setdefault(team_id, Counter()).update(change)
     if t.check_ins:
         t.krs.update(queries.run(session, "touched_check_ins", lambda: (
             select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(queries.id_list()))), ids=sorted(t.check_ins)).all())
     projects = sorted(p for p in t.projects if p in inputs.project_kr)
     teams = sorted(tid for tid in t.teams if tid in inputs.team)
+    moved = {tid: d for tid, d in deltas.items() if tid in inputs.team and tid not in t.teams}
     krs = sorted(k for k in t.krs if k in inputs.kr_objective)
-    if not (projects or teams or krs):
+    if not (projects or teams or moved or krs):
         return replace(r)
 
     data = replace(data)
@@ -465,10 +508,22 @@ def _apply(session: Session, r: Rollup, t: _Touched) -> Rollup:
         data.counts = {**data.counts, **dict.fromkeys(projects, (0, 0, 0, None, None, False)), **fresh}
         for pid in projects:
             out.meta[("project", pid)] = _project_meta(out.meta[("project", pid)]["row"], data)
-    # Teams: the effort split of those in this rollup.
+    # Teams: the effort split of those in this rollup, counted afresh, or moved cards applied to
+    # the kept counts (a count that would fall below 0 means they do not add up: count afresh).
+    if moved:
+        effort = dict(data.effort)
+        for tid, delta in moved.items():
+            counts = Counter({(i, u, lk, st): n for i, u, lk, st, n in effort.get(tid, [])})
+            counts.update(delta)
+            if min(counts.values(), default=0) < 0:
+                teams.append(tid)
+                continue
+            effort[tid] = [(*key, n) for key, n in counts.items() if n]
+        data.effort = effort
     if teams:
         fresh = queries.effort_by_team(session, teams, out.effort_period)
         data.effort = {**data.effort, **{tid: fresh.get(tid, []) for tid in teams}}
+    if teams or moved:
         out.effort = _effort(data)
     # Key results: their rows (current, confidence, last check-in) and check-ins of the period.
     if krs:
