@@ -765,9 +765,10 @@ def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
     return counts
 
 
-def check_in_points(session: Session, kr_ids, period, today) -> tuple[dict, dict]:
+def check_in_points(session: Session, kr_ids, period, today, *, carried: bool = True) -> tuple[dict, dict]:
     """({kr id: [(date, value), …] of the period up to today}, {kr id: the value carried into
-    the period, i.e. its latest check-in before it}); ``kr_ids`` is a list or a subquery.
+    the period, i.e. its latest check-in before it}); ``kr_ids`` is a list or a subquery;
+    ``carried=False`` leaves the second out (empty), one statement less.
     Values are floats: they only draw trend lines (the figures use key_result.current), and
     skipping the Decimal conversion of tens of thousands of check-ins halves a year's load."""
     import sqlalchemy as sa
@@ -808,8 +809,9 @@ def check_in_points(session: Session, kr_ids, period, today) -> tuple[dict, dict
     for kr_id, day, value in session.exec(points_stmt, params=params).all():
         points[kr_id].append((day, value))
     before = {}
-    for kr_id, value in session.exec(before_stmt, params=params).all():
-        before[kr_id] = value
+    if carried:
+        for kr_id, value in session.exec(before_stmt, params=params).all():
+            before[kr_id] = value
     return dict(points), before
 
 

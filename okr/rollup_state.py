@@ -331,7 +331,8 @@ GAP_SECONDS = 120.0
 @dataclass
 class _Touched:
     tasks: set[int] = field(default_factory=set)
-    check_ins: set[int] = field(default_factory=set)
+    check_ins: set[int] = field(default_factory=set)  # changed in a way their event does not tell
+    check_in_days: list[date] = field(default_factory=list)  # of new check-ins (their event tells)
     krs: set[int] = field(default_factory=set)
     projects: set[int] = field(default_factory=set)  # a task's project before the change
     teams: set[int] = field(default_factory=set)  # a task's team before the change
@@ -358,7 +359,12 @@ def _classify(events) -> _Touched | None:
                     touched.teams.add(int(old["team_id"]))
             touched.tasks.add(item_id)
         elif item_type == "check_in":
-            touched.check_ins.add(item_id)
+            new = json.loads(after or "{}") if action == "create" else {}
+            if new.get("key_result_id") is not None and new.get("checked_on"):
+                touched.krs.add(int(new["key_result_id"]))
+                touched.check_in_days.append(date.fromisoformat(new["checked_on"]))
+            else:
+                touched.check_ins.add(item_id)
         elif item_type == "key_result" and action == "update":
             changed = set(json.loads(before or "{}")) | set(json.loads(after or "{}"))
             if not changed <= _KR_FROM_CHECK_INS:
@@ -530,9 +536,13 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
         rows = {kr.id: (kr, name) for kr, name in queries.rollup_key_results(session, krs)}
         if len(rows) < len(krs):  # archived meanwhile: only a rebuild drops it from the tree
             return build(session, r.team, r.period, r.today, version=r.version)
-        points, before = queries.check_in_points(session, krs, out.period, out.today)
+        # The value carried into the period changes only with a check-in dated before it, or
+        # one changed in a way its event does not tell.
+        carried = bool(t.check_ins) or any(day < out.period.start for day in t.check_in_days)
+        points, before = queries.check_in_points(session, krs, out.period, out.today, carried=carried)
         data.points = {**data.points, **{k: points.get(k, []) for k in krs}}
-        data.before = {**{k: v for k, v in data.before.items() if k not in rows}, **before}
+        if carried:
+            data.before = {**{k: v for k, v in data.before.items() if k not in rows}, **before}
         data.names = dict(data.names)
         new_krs = dict(data.krs)
         for kid, (kr, name) in rows.items():

@@ -60,14 +60,17 @@ class World:
 
     def change(self) -> str:
         rnd, s, kw = self.rnd, self.s, {"session": self.s, "actor_id": self.admin.id, "org_id": self.org_id}
-        ops = ["check_in"] * 4 + ["back_dated"] + ["status"] * 4 + ["move"] * 3 + ["add"] * 2 + [
+        ops = ["check_in"] * 4 + ["back_dated", "before_period"] + ["status"] * 4 + ["move"] * 3 + ["add"] * 2 + [
             "archive_task", "restore_task", "carry", "delegate", "archive_check_in", "plan_edit", "reassign"]
         op = rnd.choice(ops)
         tasks = self.tasks()
         live = [t for t in tasks if not t.is_archived]
-        if op == "check_in" or (op == "back_dated" and self.krs):
+        if op in ("check_in", "back_dated", "before_period") and self.krs:
             kr = rnd.choice(self.krs)
-            day = self.today if op == "check_in" else max(self.quarter.start, self.today - timedelta(days=rnd.randint(1, 40)))
+            day = {"check_in": self.today,
+                   "back_dated": max(self.quarter.start, self.today - timedelta(days=rnd.randint(1, 40))),
+                   # dated before the quarter: the value the quarter's trend starts from
+                   "before_period": self.quarter.start - timedelta(days=rnd.randint(1, 20))}[op]
             planning.check_in(**kw, kr=kr, value=Decimal(rnd.randint(0, 2000)), confidence=Decimal(rnd.choice(["0.1", "0.5", "0.9"])),
                               checked_on=day)
         elif op == "status" and live:
@@ -190,3 +193,27 @@ def test_an_event_committed_late_below_the_version_is_still_seen(demo, session):
     r2 = rollup_state.bring_forward(session, r, version, time.monotonic())
     assert r2.node("key_result", kr.id).progress == 1
     assert _figures(r2) == _figures(rollup_state.build(session, root, world.quarter, today, version=version))
+
+
+def test_a_check_in_dated_before_the_period_moves_the_value_carried_into_it(make, session):
+    """A check-in dated before the quarter is the value the quarter's trend starts from: a kept
+    rollup brought forward by it reads that value again and equals a fresh build."""
+    today = date.today()
+    quarter = periods.quarter_of(today)
+    team = make.team()
+    manager = make.user(team=team, role="manager")
+    goal = make.goal(team=team, year=periods.year_of(today).year)
+    kr = make.kr(objective=make.objective(team=team, goal=goal, quarter=str(quarter)), start=0, target=100)
+    kw = {"session": session, "actor_id": manager.id, "org_id": team.org_id, "kr": kr}
+    planning.check_in(**kw, value=Decimal(50), checked_on=today)
+    session.commit()
+    kept = rollup_state.build_at(session, team, quarter, today, time.monotonic())
+    planning.check_in(**kw, value=Decimal(30), checked_on=quarter.start - timedelta(days=3))
+    session.commit()
+    version = rollup_state.latest_version(session, team.org_id)
+    forwarded = rollup_state.bring_forward(session, kept, version, time.monotonic())
+    fresh = rollup_state.build(session, team, quarter, today, version=version)
+    assert forwarded.data is not None and forwarded.eval_memo is kept.eval_memo  # brought forward, not rebuilt
+    assert _figures(forwarded) == _figures(fresh)
+    if len(rollup_state.samples(quarter, today)) > 2:  # a trend to start from the carried value
+        assert forwarded.trends != kept.trends
