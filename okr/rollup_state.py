@@ -36,8 +36,9 @@ _TASK_QUIET = frozenset({"position", "title", "description", "assignee_id", "del
                          "due_on", "done_at", "carry_count", "updated_at", "updated_by_id"})
 #: Key result fields that change through check-ins (okr.planning.refresh_key_result).
 _KR_FROM_CHECK_INS = frozenset({"current", "confidence", "last_check_in_on", "updated_at", "updated_by_id"})
-#: Task fields that move only the effort split (a card moved to another quadrant): the team's
-#: split is read again, its project's progress and the paths above it stay as they are.
+#: Task fields that move only the effort split (a card moved to another quadrant): its team's
+#: kept counts change by one each way (_effort_moves); its project's progress and the paths
+#: above it stay as they are.
 _TASK_EFFORT = _TASK_QUIET | {"important", "urgent"}
 
 
