@@ -413,18 +413,49 @@ def bring_forward(session: Session, r: Rollup, version: int | None, now: float) 
     base = r.version or 0  # None: the organisation had no event yet
     if version is None or version < base or r.data is None:
         return build_at(session, r.team, r.period, r.today, now)
+    params = {"base": base, "version": version, "org": r.team.org_id, **({"gaps": sorted(gaps)} if gaps else {})}
+    events = queries.run(session, f"rollup_events:{bool(gaps)}", lambda: _events_statement(bool(gaps), upto=True), **params).all()
+    return _forward(session, r, events, base, version, gaps, now)
+
+
+def bring_forward_to_latest(session: Session, r: Rollup, now: float) -> Rollup:
+    """:func:`bring_forward` to the organisation's newest event, read with the events since
+    ``r`` in one statement (one moment: no event in it is newer than the version it reads)."""
+    gaps = {i: t for i, t in r.gaps.items() if now - t < GAP_SECONDS}
+    base = r.version or 0
+    params = {"base": base, "org": r.team.org_id, **({"gaps": sorted(gaps)} if gaps else {})}
     E = m.AuditEvent
-    with_gaps = bool(gaps)
 
     def build():
-        newer = sa.and_(E.id > queries.param("base"), E.id <= queries.param("version"))
-        return (select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
-                .where(E.org_id == queries.param("org"), sa.or_(newer, E.id.in_(queries.id_list("gaps"))) if with_gaps else newer)
-                .order_by(E.id)
-                .limit(MAX_EVENTS + 1))
+        events = _events_statement(bool(gaps), upto=False).subquery()
+        latest = select(sa.literal(0).label("k"), sa.func.max(E.id), *[sa.null().cast(c.type) for c in events.c[1:]]
+                        ).where(E.org_id == queries.param("org"))
+        return sa.union_all(latest, select(sa.literal(1), *events.c)).order_by(sa.literal_column("k"))
 
-    params = {"base": base, "version": version, "org": r.team.org_id, **({"gaps": sorted(gaps)} if with_gaps else {})}
-    events = queries.run(session, f"rollup_events:{with_gaps}", build, **params).all()
+    rows = queries.run(session, f"rollup_latest:{bool(gaps)}", build, **params).all()
+    version, events = rows[0][1], [tuple(row[1:]) for row in rows[1:]]
+    if version == r.version and not gaps:
+        return r
+    if version is None or version < base or r.data is None:
+        return build_at(session, r.team, r.period, r.today, now)
+    return _forward(session, r, events, base, version, gaps, now)
+
+
+def _events_statement(with_gaps: bool, *, upto: bool):
+    """The organisation's events after ``base`` (up to ``version`` when ``upto``) and those
+    with the ids still watched for, oldest first, at most MAX_EVENTS + 1."""
+    E = m.AuditEvent
+    newer = E.id > queries.param("base")
+    if upto:
+        newer = sa.and_(newer, E.id <= queries.param("version"))
+    return (select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
+            .where(E.org_id == queries.param("org"), sa.or_(newer, E.id.in_(queries.id_list("gaps"))) if with_gaps else newer)
+            .order_by(E.id)
+            .limit(MAX_EVENTS + 1))
+
+
+def _forward(session: Session, r: Rollup, events, base: int, version: int, gaps: dict, now: float) -> Rollup:
+    """``r`` with ``events`` (those after ``base`` up to ``version``, and watched ids) in it."""
     touched = _classify(events) if len(events) <= MAX_EVENTS else None
     if touched is None:
         return build_at(session, r.team, r.period, r.today, now)

@@ -101,8 +101,8 @@ def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
 
     Each worker keeps the few rollups read last (okr.rollup_state.Rollup) under (team,
     period, day). Every change goes through okr.planning, which writes an audit event, so a
-    kept rollup compares its version with the organisation's newest event (one index lookup)
-    and is brought forward by the events since: figures are right straight after a change, and
+    kept rollup reads the organisation's newest event id and the events since its version (one
+    statement) and is brought forward by them: figures are right straight after a change, and
     a check-in or a finished task costs the path above it, not the whole tree.
     """
     today = today or _today()
@@ -115,11 +115,10 @@ def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
     key = (team.id, str(period), today)
     with lock:  # a threaded server must not bring one rollup forward twice at once
         found = cache.get(key)
-        version = rollup_state.latest_version(session, team.org_id)
         if found is None:
             built = rollup_state.build_at(session, team, period, today, now)
         else:
-            built = rollup_state.bring_forward(session, found, version, now)
+            built = rollup_state.bring_forward_to_latest(session, found, now)
             cache.move_to_end(key)
         cache[key] = built
         while len(cache) > ROLLUP_CACHE_SIZE:
