@@ -378,7 +378,7 @@ def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
         shown_team = team if team is not parent_team or n.kind == "team" else None
         leaf = (n.kind == "key_result" or (n.kind == "objective" and not inline_krs)
                 or (n.kind == "goal" and not inline_objectives))
-        key = ("subtree", id(n), locale, depth, opened, leaf, id(shown_team))
+        key = ("subtree", id(n), locale, depth, depth0, opened, leaf, id(shown_team))  # depth0: which children open
         hit = memo.get(key)
         if hit is not None and hit[0] is n and hit[1] is shown_team:
             return hit[2]
