@@ -308,7 +308,7 @@ def _evaluate(r: Rollup, team_in: rollup.TeamIn, side: list[rollup.ObjectiveIn])
         r.trend_memo = {k: v for k, v in r.trend_memo.items() if k in live}
     if len(r.view_memo) > 8 * len(index) + 64:
         live = live or {id(n) for n in index.values()}
-        r.view_memo = {k: v for k, v in r.view_memo.items() if k[1] in live}
+        r.view_memo = {k: v for k, v in r.view_memo.items() if id(v[0]) in live}  # each value starts with its node
     if len(r.eval_memo) > 2 * len(index) + 16:
         i = r.inputs
         inputs = {id(x) for d in (i.kr, i.objective, i.goal, i.team) for x in d.values()}

@@ -103,3 +103,36 @@ def test_kept_rollup_pages_equal_a_fresh_render(app, demo, session, as_user, see
             assert kept == fresh, f"step {step} ({ops[-1]}) on {path}: the kept rollup's page differs from a fresh one"
     assert len(set(ops)) >= 6, ops
     assert session.exec(select(m.AuditEvent).where(m.AuditEvent.org_id == demo.org_id)).first() is not None
+
+
+def test_what_a_kept_rollup_keeps_for_its_pages_does_not_pile_up(app, demo, session, as_user):
+    """The drill-down and attention kept per subtree replace their last version after a change:
+    the kept text stays near one page's worth however many changes come (kept by node object,
+    the company page's whole tree piled up once per change)."""
+    import random
+
+    from okr import periods
+    from okr.demo import DEMO_PASSWORD
+    from okr.web.reports import build_rollup
+
+    from test_rollup_state import World
+
+    today = date.today()
+    world = World(session, demo.org_id, random.Random(5), today)
+    root = next(t for t in world.teams if t.parent_id is None)
+    b = as_user(world.admin, DEMO_PASSWORD)
+    app.config["ROLLUP_CACHE"] = True
+    path = f"/rollup/{periods.year_of(today)}"
+
+    def kept_chars():
+        assert b.get(path).status_code == 200
+        with app.test_request_context():
+            r = build_rollup(root, periods.year_of(today), today)
+        return sum(len(v[-1]) for v in r.view_memo.values() if isinstance(v[-1], str))
+
+    first = kept_chars()
+    for _ in range(30):
+        world.change()
+        kept_chars()
+    assert first > 0
+    assert kept_chars() < 3 * first

@@ -153,7 +153,7 @@ def _attention(r: Rollup) -> list[Attention]:
         """The node's items and those of everything under it, kept per subtree (an unchanged
         node is the same object with the same children: only a changed path is walked)."""
         nonlocal words
-        key = ("attention", id(n), locale)
+        key = ("attention", n.kind, n.id, locale)  # by item, so a changed node's entry replaces its last
         hit = memo.get(key)
         if hit is not None and hit[0] is n:
             return hit[1]
@@ -378,11 +378,14 @@ def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
         shown_team = team if team is not parent_team or n.kind == "team" else None
         leaf = (n.kind == "key_result" or (n.kind == "objective" and not inline_krs)
                 or (n.kind == "goal" and not inline_objectives))
-        key = ("subtree", id(n), locale, depth, depth0, opened, leaf, id(shown_team))  # depth0: which children open
+        # By item, not by node object: a changed node's subtree replaces its last one (the page of
+        # a company's year is joined again after every change; kept by object they piled up).
+        # depth0 tells which children open.
+        key = ("subtree", n.kind, n.id, locale, depth, depth0, opened, leaf)
         hit = memo.get(key)
         if hit is not None and hit[0] is n and hit[1] is shown_team:
             return hit[2]
-        line_key = ("line", id(n), locale, depth, opened, leaf)
+        line_key = ("line", n.kind, n.id, locale, depth, opened, leaf)
         line = memo.get(line_key)
         if line is not None and line[0] is n:
             html = line[1]
