@@ -559,10 +559,9 @@ def _root_team():
 
 def _team_by_slug(slug: str):
     """A team by slug; "company" is the top team when no team has that slug."""
-    found = next((t for t in team_records() if t.slug == slug), None)
-    if found is None and slug == "company":
+    if slug == "company" and not any(t.slug == slug for t in team_records()):
         return _root_team()
-    return found or abort(404)
+    return team_or_404(slug)
 
 
 def _page(team: m.Team, period_text: str):
