@@ -28,7 +28,8 @@ from okr import eisenhower, periods, planning, rollup, rollup_state
 from okr import models as m
 from okr.forms.reports import KRScoreForm, ObjectiveReviewForm
 from okr.permissions import can_plan
-from okr.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, team_or_404, team_records, top_team, wants_json
+from okr.web import (TeamRecord, accepts, actor, db, is_htmx, item_or_404, json_error, render, team_by_id, team_or_404,
+                     team_records, top_team, wants_json)
 
 bp = Blueprint("reports", __name__)
 
@@ -96,7 +97,7 @@ def _today() -> date:
     return date.today()
 
 
-def build_rollup(team: m.Team, period, today: date | None = None) -> Rollup:
+def build_rollup(team: m.Team | TeamRecord, period, today: date | None = None) -> Rollup:
     """The rollup of ``team`` (and every team under it), current to the last change.
 
     Each worker keeps the few rollups read last (okr.rollup_state.Rollup) under (team,
@@ -564,7 +565,7 @@ def _team_by_slug(slug: str):
     return team_or_404(slug)
 
 
-def _page(team: m.Team, period_text: str):
+def _page(team: TeamRecord, period_text: str):
     period = _period_or_404(period_text)
     r = build_rollup(team, period)
     if wants_json():
@@ -629,7 +630,7 @@ def explain(kind, item_id, period):
     if kind == "team":
         top = item
     else:
-        top = db().get(m.Team, _top_of(team.id)) or team
+        top = team_by_id(_top_of(team.id)) or team
     r = build_rollup(top, p)
     node = r.node(kind, item.id)
     if node is None:
@@ -649,7 +650,7 @@ def _quarter_or_404(text: str) -> periods.Quarter:
     return p
 
 
-def _review_context(team: m.Team, quarter: periods.Quarter, **extra) -> dict:
+def _review_context(team: TeamRecord, quarter: periods.Quarter, **extra) -> dict:
     r = build_rollup(team, quarter)
     objectives = []
     for tree in [r.root, *r.unaligned, *r.elsewhere]:
