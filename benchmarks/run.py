@@ -8,7 +8,7 @@ Seeds a fresh database with `okr bench-seed`, serves it with `okr run` (gunicorn
 loopback), signs in as a team manager, warms up, then measures each page and write (p50, p95,
 SQL statements per request from X-Query-Count, ratio to /healthz p50), a mixed 80/20 workload
 from 16 concurrent clients, and the RSS of each worker. After the writes it checks that the
-rollup JSON agrees with okr.rollup computed straight from the tables. Prints a table; writes
+rollup JSON agrees with okr.rollup.rules computed straight from the tables. Prints a table; writes
 JSON. With --database-url, a new database is created on that server and dropped afterwards.
 """
 
@@ -245,9 +245,9 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
     import sqlalchemy as sa
 
     sys.path.insert(0, str(ROOT))
-    from okr import models as m
-    from okr import periods
-    from okr.db import make_engine
+    from okr.core import models as m
+    from okr.core import periods
+    from okr.core.db import make_engine
 
     engine = make_engine(db_url)
     today = date.today()
@@ -331,11 +331,11 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
 
 
 def rollup_check(engine, client: Client, slug: str, team_id: int, quarter) -> dict:
-    """The rollup JSON straight after the writes against okr.rollup fed from the tables."""
+    """The rollup JSON straight after the writes against okr.rollup.rules fed from the tables."""
     import sqlalchemy as sa
 
-    from okr import models as m
-    from okr import rollup
+    from okr.core import models as m
+    from okr.rollup import rules as rollup
 
     status, _h, body, _t = client.request("GET", f"/api/v1/rollup/{slug}/{quarter}")
     tree = json.loads(body)
@@ -451,7 +451,7 @@ def print_table(res: dict) -> None:
         print("  errors: " + ", ".join(f"{k} ×{n}" for k, n in sorted(mx["error_kinds"].items())))
     print(f"worker RSS (MB): {res['worker_rss_mb']}")
     rc = res["rollup_check"]
-    print(f"rollup JSON vs okr.rollup from the tables: {rc['compared']} figures compared, {len(rc['wrong'])} differ → {'OK' if rc['ok'] else 'MISMATCH'}")
+    print(f"rollup JSON vs okr.rollup.rules from the tables: {rc['compared']} figures compared, {len(rc['wrong'])} differ → {'OK' if rc['ok'] else 'MISMATCH'}")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,8 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     """A migrated database to start each test from: a file (SQLite) or a URL (PostgreSQL)."""
-    from okr import migrate
-    from okr.db import make_engine
+    from okr.core import migrate
+    from okr.core.db import make_engine
 
     if not PG_URL:
         path = tmp_path_factory.mktemp("template") / "okr.sqlite"
@@ -52,7 +52,7 @@ def database_template(tmp_path_factory):
     migrate.upgrade(engine)
     engine.dispose()
     yield {"kind": "postgresql", "url": url}
-    from okr.db import dispose_engine
+    from okr.core.db import dispose_engine
 
     dispose_engine(url)
     with admin.connect() as conn:
@@ -68,12 +68,12 @@ def database_url(database_template, tmp_path):
         shutil.copy(database_template["path"], path)
         url = f"sqlite:///{path}"
         yield url
-        from okr.db import dispose_engine
+        from okr.core.db import dispose_engine
 
         dispose_engine(url)
         return
     url = database_template["url"]
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     engine = get_engine(url)
     tables = [t.name for t in SQLModel.metadata.sorted_tables]
@@ -90,11 +90,11 @@ def app_config(database_url):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "FISCAL_YEAR_START": 1,
         "DEFAULT_LOCALE": "en",
-        # Tests write rows with factories, outside okr.planning, so the cache would not see
-        # them; tests/test_rollup_cache.py switches it on and checks it through okr.planning.
+        # Tests write rows with factories, outside okr.plans.ops, so the cache would not see
+        # them; tests/test_rollup_cache.py switches it on and checks it through okr.plans.ops.
         "ROLLUP_CACHE": False,
         # Every kept fragment is rendered afresh as well and must equal what was kept for its
-        # key (okr.web.fragments): any test that changes something and looks again checks that
+        # key (okr.core.web.fragments): any test that changes something and looks again checks that
         # no fragment shows a value missing from its key.
         "KEEP_FRAGMENTS": "verify",
     }
@@ -119,7 +119,7 @@ def client(app):
 @pytest.fixture
 def session(app):
     """A session on the test's database for arranging rows and re-reading them after a request."""
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     with Session(get_engine(app.config["DATABASE_URL"]), expire_on_commit=False) as s:
         yield s
@@ -146,20 +146,20 @@ class Factory:
         return row
 
     def org(self, slug=None, name="Acme"):
-        from okr import models as m
+        from okr.core import models as m
 
         return self._save(m.Organisation(slug=slug or f"org{self._next()}", name=name))
 
     def team(self, org=None, parent=None, slug=None, name=None, kind="team"):
-        from okr import models as m
+        from okr.core import models as m
 
         org = org or self.org()
         n = self._next()
         return self._save(m.Team(org_id=org.id, parent_id=parent.id if parent else None, slug=slug or f"team{n}", name=name or f"Team {n}", kind=kind))
 
     def user(self, team=None, role="member", org=None, email=None, name=None, password="correct horse battery", is_admin=False):
-        from okr import models as m
-        from okr.passwords import hash_password
+        from okr.core import models as m
+        from okr.accounts.passwords import hash_password
 
         org_id = team.org_id if team is not None else (org or self.org()).id
         n = self._next()
@@ -170,20 +170,20 @@ class Factory:
         return user
 
     def goal(self, team=None, year=2026, title="Grow the creator community", weight=1, **kw):
-        from okr import models as m
+        from okr.core import models as m
 
         team = team or self.team()
         return self._save(m.AnnualGoal(team_id=team.id, year=year, title=title, weight=Decimal(str(weight)), **kw))
 
     def objective(self, team=None, goal=None, quarter="2026-Q2", title="Make creators more active", kind="aspirational", weight=1, **kw):
-        from okr import models as m
+        from okr.core import models as m
 
         if team is None:
             team = self.s.get(m.Team, goal.team_id) if goal is not None else self.team()
         return self._save(m.Objective(team_id=team.id, goal_id=goal.id if goal else None, quarter=quarter, title=title, kind=kind, weight=Decimal(str(weight)), **kw))
 
     def kr(self, objective=None, title="Daily posts from 1000 to 1300", kind="metric", start=1000, target=1300, current=None, weight=1, unit="", **kw):
-        from okr import models as m
+        from okr.core import models as m
 
         objective = objective or self.objective()
         start_d, target_d = Decimal(str(start)), Decimal(str(target))
@@ -192,7 +192,7 @@ class Factory:
                                       weight=Decimal(str(weight)), unit=unit, **kw))
 
     def project(self, team=None, kr=None, month="2026-04", title="Creator incentive programme", **kw):
-        from okr import models as m
+        from okr.core import models as m
 
         if team is None:
             if kr is not None:
@@ -203,7 +203,7 @@ class Factory:
         return self._save(m.Project(team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw))
 
     def task(self, team=None, assignee=None, project=None, week="2026-W16", title="Write the brief", important=True, urgent=False, status="todo", **kw):
-        from okr import models as m
+        from okr.core import models as m
 
         if team is None:
             team = self.s.get(m.Team, project.team_id) if project is not None else self.team()
@@ -211,7 +211,7 @@ class Factory:
                                  assignee_id=assignee.id if assignee else None, important=important, urgent=urgent, status=status, **kw))
 
     def raci(self, user, letter, kr=None, project=None):
-        from okr import models as m
+        from okr.core import models as m
 
         return self._save(m.RaciAssignment(user_id=user.id, letter=letter, key_result_id=kr.id if kr else None, project_id=project.id if project else None))
 
@@ -290,7 +290,7 @@ def as_user(app):
 @pytest.fixture
 def demo(app, session):
     """The demo organisation, seeded as `okr demo` does."""
-    from okr.demo import seed_demo
+    from okr.seed.demo import seed_demo
 
     result = seed_demo(session=session, today=date.today(), fiscal_start=app.config["FISCAL_YEAR_START"])
     session.commit()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 @contextmanager
 def count_statements(app):
     """Collect every statement sent to the app's database inside the ``with`` block."""
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     engine = get_engine(app.config["DATABASE_URL"])
     seen: list[str] = []

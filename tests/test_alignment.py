@@ -1,11 +1,11 @@
-"""Tables and properties for okr.alignment: ancestors, descendants, depth and cycle checks.
+"""Tables and properties for okr.plans.rules: ancestors, descendants, depth and cycle checks.
 Each case's id says the rule it checks; the properties compare would_cycle with descendants."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr import alignment as al
+from okr.plans import rules as al
 
 # company → product → (content, growth); content → editors; ops is a separate root
 TREE = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from okr.settings import SettingsError
+from okr.core.settings import SettingsError
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_default_database_is_sqlite_in_instance_folder(app_config, tmp_path, mon
 
 
 def test_healthz_reports_database_and_schema(client):
-    from okr.migrate import head_revision
+    from okr.core.migrate import head_revision
 
     resp = client.get("/healthz")
     assert resp.status_code == 200
@@ -122,7 +122,7 @@ def test_archived_user_cannot_sign_in(make, browser, session):
 
 
 def test_form_without_csrf_token_is_refused_and_changes_nothing(make, client, session):
-    from okr import models as m
+    from okr.core import models as m
 
     user = make.user(team=make.team())
     resp = client.post("/login", data={"email": user.email, "password": "correct horse battery"})

@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from test_security_world import dump
 
-from okr import backup
+from okr.admin import backup
 
 
 def _empty_database(app_config, tmp_path):
@@ -24,13 +24,13 @@ def _empty_database(app_config, tmp_path):
 
 
 def test_backup_and_restore_give_back_every_row(app, demo, tmp_path, app_config):
-    from okr.db import dispose_engine, get_engine, make_engine
+    from okr.core.db import dispose_engine, get_engine, make_engine
 
     src = app.config["DATABASE_URL"]
     before = dump(get_engine(src))
     assert sum(len(rows) for rows in before.values()) > 50
     runner = app.test_cli_runner()
-    target = tmp_path / "okr.backup"
+    target = tmp_path / "okr.admin.backup"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
     assert target.stat().st_size > 0
@@ -76,11 +76,11 @@ def test_a_backup_is_readable_by_its_owner_only(app, make, tmp_path):
     runner = app.test_cli_runner()
     old = os.umask(0)
     try:
-        result = runner.invoke(args=["backup", str(tmp_path / "nested" / "okr.backup")])
+        result = runner.invoke(args=["backup", str(tmp_path / "nested" / "okr.admin.backup")])
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output
-    target = tmp_path / "nested" / "okr.backup"
+    target = tmp_path / "nested" / "okr.admin.backup"
     assert target.stat().st_size > 0
     assert oct(target.stat().st_mode & 0o777) == "0o600"
 

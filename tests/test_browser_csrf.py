@@ -7,7 +7,7 @@ import time
 import pytest
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser

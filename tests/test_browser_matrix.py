@@ -5,7 +5,7 @@ with the keyboard (type a letter, arrows to move), without a page reload; a seco
 import pytest
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 from browser_helpers import sign_in
 
 

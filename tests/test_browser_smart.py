@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 from browser_helpers import sign_in
 
 

@@ -6,7 +6,7 @@ puts the card back and says why."""
 import pytest
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
@@ -110,7 +110,9 @@ def test_new_user_on_the_demo_drags_schedule_to_do_finishes_and_sees_the_plan_mo
     Schedule task of a project to Do with the mouse, finish it, see the project's plan move."""
     from datetime import date
 
-    from okr import demo as demo_module, eisenhower, periods
+    from okr.seed import demo as demo_module
+    from okr.week import rules as eisenhower
+    from okr.core import periods
 
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))

@@ -10,9 +10,14 @@ import pytest
 import sqlmodel
 from sqlmodel import select
 
-import okr.db
-import okr.migrate
-from okr import demo, eisenhower, models, periods, plandoc, planning
+import okr.core.db
+import okr.core.migrate
+from okr.seed import demo
+from okr.week import rules as eisenhower
+from okr.core import models
+from okr.core import periods
+from okr.plandoc import document as plandoc
+from okr.plans import ops as planning
 
 TODAY = date(2026, 5, 21)  # Thursday of 2026-W21, in 2026-Q2
 
@@ -45,8 +50,8 @@ def _items(doc):
 
 
 def _database(path):
-    engine = okr.db.make_engine("sqlite:///" + str(path / "t.sqlite"))
-    okr.migrate.upgrade(engine)
+    engine = okr.core.db.make_engine("sqlite:///" + str(path / "t.sqlite"))
+    okr.core.migrate.upgrade(engine)
     return engine
 
 
@@ -297,8 +302,8 @@ def test_seeded_items_have_exactly_one_accountable_who_is_the_owner(seeded):
 
 def test_seeded_raci_page_shows_li_overloaded_and_a_gap_this_quarter(seeded):
     # Counted as the RACI page counts: this quarter's live items, with the organisation's limits.
-    from okr import raci
-    from okr import raci_queries as rq
+    from okr.raci import rules as raci
+    from okr.raci import queries as rq
 
     session, result = seeded
     org = session.get(models.Organisation, result.org_id)

@@ -1,4 +1,4 @@
-"""Tables and properties for okr.eisenhower: quadrants, card order, effort share, carry-over.
+"""Tables and properties for okr.week.rules: quadrants, card order, effort share, carry-over.
 Each case's id says the rule it checks; the properties cover flags() and positions_after_move()."""
 
 from decimal import Decimal
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okr import eisenhower as eh
-from okr.eisenhower import ORDER, Quadrant
+from okr.week import rules as eh
+from okr.week.rules import ORDER, Quadrant
 
 # --- quadrant and flags ---------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Kept fragments (okr.web.fragments) never show stale data or another reader's CSRF token.
+"""Kept fragments (okr.core.web.fragments) never show stale data or another reader's CSRF token.
 
 The plan pages, the RACI matrix and the week board are built from fragments kept per input and
 language. After each of a run of random changes to the demo organisation (the everyday ones of
@@ -17,10 +17,11 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from okr import models as m
-from okr import periods, planning
-from okr.demo import DEMO_PASSWORD
-from okr.web import fragments
+from okr.core import models as m
+from okr.core import periods
+from okr.plans import ops as planning
+from okr.seed.demo import DEMO_PASSWORD
+from okr.core.web import fragments
 
 from test_rollup_state import World
 
@@ -170,7 +171,7 @@ def test_keys_refuse_what_they_cannot_compare():
 def test_a_renamed_person_shows_on_every_kept_fragment_at_once(app, make, session, as_user):
     """Names are part of each fragment's key: a card delegated by someone, a key result's owner
     and RACI letters, a matrix row all show the new name on the next view."""
-    from okr import models as m
+    from okr.core import models as m
 
     app.config["KEEP_FRAGMENTS"] = True
     today = date.today()

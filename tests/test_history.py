@@ -8,7 +8,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from okr import planning
+from okr.plans import ops as planning
 
 
 def _history(b, item_type, item_id):
@@ -52,7 +52,7 @@ def test_a_task_history_names_people_teams_and_says_yes_no_and_dates(make, as_us
 
 
 def test_the_history_speaks_chinese_to_a_chinese_reader(make, as_user, session):
-    from okr import models as m
+    from okr.core import models as m
 
     org = make.org()
     team = make.team(org=org, name="内容平台部")
@@ -109,7 +109,7 @@ def test_a_new_item_lists_what_it_was_made_with_not_its_defaults(make, as_user, 
     org = make.org()
     team = make.team(org=org, name="Content")
     li = make.user(team=team, role="manager", name="Li Na")
-    from okr import models as m
+    from okr.core import models as m
 
     objective = planning.create(session=session, actor_id=li.id, org_id=org.id, model=m.Objective, team_id=team.id,
                                 quarter="2026-Q2", title="Make creators more active", kind="aspirational", owner_id=li.id)
@@ -126,8 +126,8 @@ def test_a_new_item_lists_what_it_was_made_with_not_its_defaults(make, as_user, 
 def test_changes_made_by_a_command_say_so(make, as_user, session, demo):
     from sqlmodel import select
 
-    from okr import models as m
-    from okr.demo import DEMO_ORG_SLUG
+    from okr.core import models as m
+    from okr.seed.demo import DEMO_ORG_SLUG
 
     org = session.exec(select(m.Organisation).where(m.Organisation.slug == DEMO_ORG_SLUG)).one()
     kr = session.exec(select(m.KeyResult).join(m.Objective).join(m.Team).where(m.Team.org_id == org.id)).first()

@@ -1,5 +1,5 @@
 """Bad input never hurts: every write endpoint of the url_map, every field it declares through
-``okr.web.accepts``, at least 150 hostile values per field, sent as form posts, htmx posts and
+``okr.core.web.accepts``, at least 150 hostile values per field, sent as form posts, htmx posts and
 JSON bodies by an organisation admin (so permission checks do not hide the validation).
 
 Asserted: no 5xx, and a rejected request (4xx) leaves every table exactly as it was (a one-query
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_security_world import WRITE_METHODS, build_world, diff, dump, fill, fingerprint, plausible_body, routes
 
-from okr.web.public import PUBLIC
+from okr.core.web.public import PUBLIC
 
 SKIP = {"auth.logout"}  # ends the sweep's own session; carries no fields
 VALUES_PER_FIELD = 150
@@ -81,8 +81,8 @@ def test_every_write_endpoint_declares_what_it_accepts(app):
 
 
 def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
-    from okr.db import get_engine
-    from okr.web import auth
+    from okr.core.db import get_engine
+    from okr.accounts import views as auth
 
     # The sweep posts to the sign-in form too: a fast stand-in for scrypt keeps it within minutes.
     app.config["LOGIN_RATE_LIMIT"] = False

@@ -1,5 +1,5 @@
 """Optimistic locking: two writers editing the same key result never overwrite each other
-silently — through okr.planning (a thread each, its own session) and through HTTP (two people on
+silently — through okr.plans.ops (a thread each, its own session) and through HTTP (two people on
 the plan page's edit form, plans.item_update): the second gets a 409 showing both versions.
 """
 
@@ -11,14 +11,14 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from okr import models as m
-from okr import planning
+from okr.core import models as m
+from okr.plans import ops as planning
 
 ROUNDS = 40
 
 
 def test_two_workers_never_overwrite_each_other(app, make, session):
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     team = make.team()
     user = make.user(team=team, role="manager")
@@ -188,7 +188,7 @@ def test_two_sessions_racing_over_http_never_overwrite_each_other(app, make, as_
             except threading.BrokenBarrierError:
                 pass
 
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in browsers]
     for t in threads:
@@ -209,7 +209,7 @@ def test_two_people_checking_in_at_once_both_count(app, make, session):
     result's current value is the latest of them (no 500, no lost check-in)."""
     from datetime import date
 
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     team = make.team()
     people = [make.user(team=team, role="manager") for _ in range(2)]

@@ -5,7 +5,7 @@ import threading
 
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 
 
 def test_two_managers_giving_a_at_once_leave_one_a(make, as_user, session):

@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from okr import periods, raci
-from okr import raci_queries as rq
+from okr.core import periods
+from okr.raci import rules as raci
+from okr.raci import queries as rq
 
 
 def test_quarter_load_in_sql_matches_raci_load(app, demo, session):
-    from okr import models as m
+    from okr.core import models as m
     from sqlmodel import select
 
     org = session.exec(select(m.Organisation).where(m.Organisation.slug == "demo")).one()

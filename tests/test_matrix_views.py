@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from okr import models as m
-from okr import periods
+from okr.core import models as m
+from okr.core import periods
 
 
 @pytest.fixture
@@ -340,7 +340,7 @@ def test_person_of_another_org_is_404(plan, make, as_user):
 
 
 def test_accountable_by_item_names_the_a(plan, session):
-    from okr.raci_queries import accountable_by_item
+    from okr.raci.queries import accountable_by_item
 
     found = accountable_by_item(session, [plan.kr1.id, plan.kr2.id], [plan.project.id])
     assert found.key_results == {plan.kr1.id: (plan.li.id, "Li Na", "li@example.com")}
@@ -349,7 +349,7 @@ def test_accountable_by_item_names_the_a(plan, session):
 
 
 def test_losses_if_archived_helper(plan, session):
-    from okr.raci_queries import losses_if_archived
+    from okr.raci.queries import losses_if_archived
 
     lost = {(key, code) for key, _item, code in losses_if_archived(session, plan.wang.id)}
     assert lost == {(("key_result", plan.kr1.id), "no_responsible")}
@@ -447,7 +447,7 @@ def test_archived_persons_a_counts_as_absent_on_the_matrix(plan, li_archived, as
 
 
 def test_archived_persons_letters_are_left_out_of_csv_json_and_load(plan, li_archived, as_user, session, app):
-    from okr import raci_queries as rq
+    from okr.raci import queries as rq
 
     b = as_user(li_archived)
     rows = list(csv.reader(io.StringIO(b.get(plan.url + "?format=csv").get_data().decode("utf-8-sig"))))

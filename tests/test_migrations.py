@@ -1,7 +1,7 @@
 """Migrations: an empty database upgrades to head, and the models match the migrations."""
 
-from okr import migrate
-from okr.db import get_engine
+from okr.core import migrate
+from okr.core.db import get_engine
 
 
 def test_upgrade_reaches_head_and_autogenerate_finds_no_difference(app):
@@ -11,7 +11,7 @@ def test_upgrade_reaches_head_and_autogenerate_finds_no_difference(app):
 
 
 def test_upgrade_of_an_empty_sqlite_file(tmp_path):
-    from okr.db import make_engine
+    from okr.core.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
     assert migrate.current_revision(engine) is None

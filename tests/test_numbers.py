@@ -1,4 +1,4 @@
-"""Tables and properties for okr.numbers: quantities typed into forms (parse_quantity) and
+"""Tables and properties for okr.core.numbers: quantities typed into forms (parse_quantity) and
 numbers found in free text (find_numbers), in English and Chinese."""
 
 from decimal import Decimal
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr.numbers import Found, find_numbers, halfwidth, parse_quantity
+from okr.core.numbers import Found, find_numbers, halfwidth, parse_quantity
 
 # --- parse_quantity: accepted ---------------------------------------------------------------
 

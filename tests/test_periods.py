@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr.periods import (
+from okr.core.periods import (
     KINDS,
     Month,
     Period,

@@ -13,8 +13,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from okr import migrate, models, plandoc, planning
-from okr.db import make_engine
+from okr.core import migrate
+from okr.core import models
+from okr.plandoc import document as plandoc
+from okr.plans import ops as planning
+from okr.core.db import make_engine
 
 PLANS = Path(__file__).parent / "plans"
 
@@ -673,7 +676,7 @@ def test_an_email_of_another_organisation_is_refused(session):
 
 
 def test_a_scope_limits_teams_people_and_memberships(session):
-    from okr.permissions import ImportScope
+    from okr.core.permissions import ImportScope
 
     org_id = make_org(session)
     plandoc.import_plan(minimal(), session=session, org_id=org_id)

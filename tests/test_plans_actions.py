@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 
 
 @pytest.fixture
@@ -513,7 +513,7 @@ def test_an_edit_keeps_an_owner_from_another_team(plan, make, as_user, session):
     other = make.team(org=session.get(m.Organisation, plan["team"].org_id), slug="design", name="Design")
     outsider = make.user(team=other, role="member", name="Zhao Lei")
     kr = plan["kr"]
-    from okr import planning
+    from okr.plans import ops as planning
 
     planning.set_raci(session=session, actor_id=None, org_id=plan["team"].org_id, key_result=kr,
                       assignments={outsider.id: "A", plan["member"].id: "R"})

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlmodel import func, select
 
-from okr import models as m
+from okr.core import models as m
 
 
 @pytest.fixture

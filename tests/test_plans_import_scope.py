@@ -18,8 +18,8 @@ from html import unescape
 import pytest
 from sqlmodel import func, select
 
-from okr import models as m
-from okr import planning
+from okr.core import models as m
+from okr.plans import ops as planning
 
 
 @pytest.fixture

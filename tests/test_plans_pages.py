@@ -46,7 +46,7 @@ def test_quarter_page_as_fragment_for_htmx(plan, as_user):
 
 def test_year_page_shows_goals_with_aligned_objectives_of_every_team(plan, make, as_user):
     other = make.team(org=None, slug="data") if False else None
-    from okr import models as m
+    from okr.core import models as m
     sub = make.team(org=make.s.get(m.Organisation, plan["team"].org_id), parent=plan["team"], slug="sub", name="Sub team")
     make.objective(team=sub, goal=plan["goal"], quarter="2026-Q3", title="Sub team helps creators")
     b = as_user(plan["manager"])
@@ -108,7 +108,7 @@ def test_kr_page_shows_history_table_and_chart(plan, make, as_user, session):
     from datetime import date
     from decimal import Decimal
 
-    from okr import models as m
+    from okr.core import models as m
 
     kr = plan["kr"]
     for d, v in ((date(2026, 4, 10), 1050), (date(2026, 4, 24), 1100)):
@@ -133,12 +133,12 @@ def test_viewer_sees_no_edit_controls(plan, make, as_user):
 def test_demo_plans_render_for_the_demo_manager(demo, as_user, session):
     from datetime import date
 
-    from okr import periods
-    from okr.demo import DEMO_PASSWORD
+    from okr.core import periods
+    from okr.seed.demo import DEMO_PASSWORD
 
     from sqlmodel import select
 
-    from okr import models as m
+    from okr.core import models as m
 
     li = session.exec(select(m.User).where(m.User.email == "li@example.com")).one()
     b = as_user(li, password=DEMO_PASSWORD)
@@ -237,7 +237,7 @@ def test_check_in_button_only_where_the_person_may_check_in(plan, make, as_user)
 
 
 def test_year_page_shows_other_teams_goals_under_the_goal_they_support(plan, make, as_user):
-    from okr import models as m
+    from okr.core import models as m
 
     org = make.s.get(m.Organisation, plan["team"].org_id)
     data = make.team(org=org, parent=plan["team"], slug="data", name="Data team")

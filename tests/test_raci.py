@@ -1,4 +1,4 @@
-"""Tables and properties for okr.raci: one A and at least one R per item, load, gaps, messages.
+"""Tables and properties for okr.raci.rules: one A and at least one R per item, load, gaps, messages.
 Each case's id says the rule it checks; the properties cover the click cycle and apply()."""
 
 import string
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr import raci
-from okr.raci import Counts, Problem
+from okr.raci import rules as raci
+from okr.raci.rules import Counts, Problem
 
 codes = lambda found: [p.code for p in found]  # noqa: E731
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from okr import models as m
+from okr.core import models as m
 
 PLAN = Path(__file__).parent / "plans" / "rollup_handworked.json"
 TODAY = date(2026, 5, 16)
@@ -92,8 +92,8 @@ def _num(x):
 
 @pytest.fixture
 def imported(app, session, make, monkeypatch):
-    from okr import plandoc
-    from okr.web import reports
+    from okr.plandoc import document as plandoc
+    from okr.rollup import views as reports
 
     org = make.org(slug="handworked")
     result = plandoc.import_plan(json.loads(PLAN.read_text()), session=session, org_id=org.id)

@@ -10,8 +10,8 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
-from okr import models as m
-from okr import periods
+from okr.core import models as m
+from okr.core import periods
 from statements import count_statements
 
 # A past quarter, so pace is 1 and nothing depends on the day the suite runs.
@@ -371,7 +371,7 @@ def test_review_json_write_and_permissions(review, as_user, session):
 
 
 def test_a_large_tree_opens_key_results_on_demand(plan, make, as_user, monkeypatch):
-    from okr.web import reports
+    from okr.rollup import views as reports
 
     org, co, _ = plan
     monkeypatch.setattr(reports, "INLINE_KEY_RESULTS", 5)  # the plan has 21 key results this quarter
@@ -385,7 +385,7 @@ def test_a_large_tree_opens_key_results_on_demand(plan, make, as_user, monkeypat
 
 
 def test_a_very_large_tree_opens_objectives_on_demand(plan, make, as_user, monkeypatch):
-    from okr.web import reports
+    from okr.rollup import views as reports
 
     org, co, _ = plan
     monkeypatch.setattr(reports, "INLINE_OBJECTIVES", 3)  # the plan has 7 objectives this quarter
@@ -400,7 +400,7 @@ def test_a_very_large_tree_opens_objectives_on_demand(plan, make, as_user, monke
 
 
 def test_a_long_attention_list_shows_the_worst_first_then_all(plan, make, as_user, monkeypatch):
-    from okr.web import reports
+    from okr.rollup import views as reports
 
     org, co, _ = plan
     monkeypatch.setattr(reports, "ATTENTION_SHOWN", 3)
@@ -414,7 +414,7 @@ def test_a_long_attention_list_shows_the_worst_first_then_all(plan, make, as_use
 def test_the_demo_and_a_plan_ten_times_larger_cost_the_same_statements(app, demo, make, session, as_user):
     from sqlmodel import select
 
-    from okr import periods as p
+    from okr.core import periods as p
 
     today = date.today()
     quarter, year = str(p.quarter_of(today)), str(p.year_of(today))
@@ -436,7 +436,7 @@ def test_the_demo_and_a_plan_ten_times_larger_cost_the_same_statements(app, demo
 
 
 def test_formulas_and_status_reasons_speak_the_readers_language(plan, make, as_user, session):
-    """okr.rollup writes its formulas language-free (in English words); a Chinese reader sees
+    """okr.rollup.rules writes its formulas language-free (in English words); a Chinese reader sees
     every one of them in Chinese: on the page, in the explain fragments and in the attention list."""
     org, co, _ = plan
     viewer = make.user(team=co, role="viewer")
@@ -464,7 +464,7 @@ def test_an_archived_accountable_is_no_accountable_in_the_rollup(make, as_user, 
     """Archiving a person ends their A (their letters count as absent): the rollup's attention
     list says so at once, with the rollup kept between requests too."""
     app.config["ROLLUP_CACHE"] = True
-    from okr import periods as p
+    from okr.core import periods as p
 
     quarter = str(p.quarter_of(date.today()))
     org = make.org(slug="arch")

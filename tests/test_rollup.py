@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr import rollup
-from okr.rollup import (
+from okr.rollup import rules as rollup
+from okr.rollup.rules import (
     GoalIn,
     KRIn,
     ObjectiveIn,
@@ -607,7 +607,7 @@ def test_property_tree_figures_stay_in_unit_interval(children, expected):
 
 
 def test_a_week_spanning_two_months_counts_in_the_month_of_its_thursday():
-    from okr import periods
+    from okr.core import periods
 
     # 2026-W14 runs Monday 30 March to Sunday 5 April; its Thursday is 2 April, so its tasks
     # belong to April's project and to Q2, not to March or Q1.

@@ -28,7 +28,7 @@ def _kr_progress(tree, kr_id):
 
 
 def test_check_in_through_the_page_refreshes_the_cached_rollup(cached_app, make, as_user, session):
-    from okr import periods
+    from okr.core import periods
 
     team = make.team(slug="content")
     manager = make.user(team=team, role="manager")
@@ -50,7 +50,7 @@ def test_check_in_through_the_page_refreshes_the_cached_rollup(cached_app, make,
     after = b.get(f"/api/v1/rollup/content/{quarter}")
     assert _kr_progress(after.json, kr.id) == pytest.approx(0.4)
     session.expire_all()
-    from okr import models as m
+    from okr.core import models as m
 
     assert session.get(m.KeyResult, kr.id).current == Decimal("40")
 
@@ -66,9 +66,9 @@ def test_kept_rollup_pages_equal_a_fresh_render(app, demo, session, as_user, see
 
     from sqlmodel import select
 
-    from okr import models as m
-    from okr import periods
-    from okr.demo import DEMO_PASSWORD
+    from okr.core import models as m
+    from okr.core import periods
+    from okr.seed.demo import DEMO_PASSWORD
 
     from test_rollup_state import World
 
@@ -111,9 +111,9 @@ def test_what_a_kept_rollup_keeps_for_its_pages_does_not_pile_up(app, demo, sess
     the company page's whole tree piled up once per change)."""
     import random
 
-    from okr import periods
-    from okr.demo import DEMO_PASSWORD
-    from okr.web.reports import build_rollup
+    from okr.core import periods
+    from okr.seed.demo import DEMO_PASSWORD
+    from okr.rollup.views import build_rollup
 
     from test_rollup_state import World
 

@@ -2,7 +2,7 @@
 
 Random everyday changes (check-ins, back-dated check-ins, finishing, dropping, moving, adding,
 archiving, carrying over and delegating tasks) and the odd plan edit are made through
-okr.planning on the demo organisation; after each, the kept rollup is brought forward and
+okr.plans.ops on the demo organisation; after each, the kept rollup is brought forward and
 compared, figure by figure, with a fresh build: the tree, the trends, the effort split and
 what each item shows (task counts, key result rows).
 """
@@ -17,8 +17,10 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from okr import models as m
-from okr import periods, planning, rollup_state
+from okr.core import models as m
+from okr.core import periods
+from okr.plans import ops as planning
+from okr.rollup import state as rollup_state
 
 
 def _figures(r: rollup_state.Rollup) -> dict:
@@ -38,7 +40,7 @@ def _figures(r: rollup_state.Rollup) -> dict:
 
 
 class World:
-    """The demo organisation and random everyday changes to it through okr.planning."""
+    """The demo organisation and random everyday changes to it through okr.plans.ops."""
 
     def __init__(self, session, org_id: int, rnd: random.Random, today: date):
         self.s, self.org_id, self.rnd, self.today = session, org_id, rnd, today

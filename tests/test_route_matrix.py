@@ -22,9 +22,9 @@ from test_security_world import (
     team_scoped,
 )
 
-from okr.web.public import PUBLIC
+from okr.core.web.public import PUBLIC
 
-# The reviewed public endpoints: adding one to okr/web/public.py must be reviewed here too.
+# The reviewed public endpoints: adding one to okr/core/web/public.py must be reviewed here too.
 REVIEWED_PUBLIC = {"auth.login", "auth.login_post", "auth.logout_confirm", "auth.csrf_token",
                    "auth.set_language", "home.healthz", "static"}
 # Acting on one's own session, not on data: swept separately (signing out ends the sweep).
@@ -33,7 +33,7 @@ SESSION_ENDPOINTS = {"auth.logout", "auth.login_post"}
 
 class Matrix:
     def __init__(self, app, world: World, session, as_user):
-        from okr.db import get_engine
+        from okr.core.db import get_engine
 
         self.app, self.world, self.session, self.as_user = app, world, session, as_user
         self.engine = get_engine(app.config["DATABASE_URL"])
@@ -240,7 +240,7 @@ class Matrix:
 
     def public_reviewed(self):
         for endpoint in sorted(set(PUBLIC) - REVIEWED_PUBLIC):
-            self.problems.append(f"{endpoint} is public (okr/web/public.py) but not reviewed in tests/test_route_matrix.py")
+            self.problems.append(f"{endpoint} is public (okr/core/web/public.py) but not reviewed in tests/test_route_matrix.py")
 
     def run(self, *checks):
         for name in checks:
@@ -281,8 +281,8 @@ def test_a_new_route_without_any_decorator_is_private(app, client):
 
 
 def test_matrix_reports_a_throwaway_route_that_writes_without_asking(app, make, session, as_user):
-    from okr import models as mm
-    from okr.db import get_session
+    from okr.core import models as mm
+    from okr.core.db import get_session
 
     def careless(goal_id):
         goal = get_session().get(mm.AnnualGoal, goal_id)
@@ -298,7 +298,7 @@ def test_matrix_reports_a_throwaway_route_that_writes_without_asking(app, make, 
 
 
 def test_matrix_reports_an_unreviewed_public_route(app, make, session, as_user, monkeypatch):
-    from okr.web import public
+    from okr.core.web import public
 
     app.add_url_rule("/throwaway-open", "throwaway_open", lambda: "open")
     monkeypatch.setitem(public.PUBLIC, "throwaway_open", "a test")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def test_500_shows_a_request_id_and_no_trace(app, client, caplog):
         raise RuntimeError("SELECT secret FROM app_user")
 
     app.add_url_rule("/throwaway-boom", "throwaway_boom", boom)
-    from okr.web import public
+    from okr.core.web import public
 
     public.PUBLIC["throwaway_boom"] = "a test"
     try:
@@ -180,7 +180,7 @@ def test_admin_moves_teams_but_refuses_a_cycle(make, as_user, session):
 
 
 def test_history_shows_changes_and_managers_restore(make, as_user, session):
-    from okr import planning
+    from okr.plans import ops as planning
 
     team = make.team()
     manager = make.user(team=team, role="manager")

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import Browser
 
-from okr.web import ratelimit
+from okr.core.web import ratelimit
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_two_workers_share_one_api_count_through_the_database(app_config, tmp_pa
 
 
 def test_an_api_request_costs_one_small_write(app_config, tmp_path, monkeypatch, make):
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     make.team(slug="content")
     user = make.user(team=make.team())
@@ -85,7 +85,7 @@ def _storage(app):
 
 
 def test_a_window_that_has_passed_starts_again_and_old_counters_are_pruned(app):
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     storage = _storage(app)
     assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]

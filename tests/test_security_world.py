@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from okr import models as m
+from okr.core import models as m
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Tables that record the act of asking rather than data: failed sign-ins.
@@ -288,7 +288,7 @@ def diff(before: dict, after: dict) -> list[tuple[str, tuple, dict | None, dict 
 
 
 def test_world_builds_and_dumps(world, session, app):
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     d = dump(get_engine(app.config["DATABASE_URL"]))
     assert len(d["team"]) == 5 and len(d["task"]) == 5 and len(d["check_in"]) == 5
@@ -296,7 +296,7 @@ def test_world_builds_and_dumps(world, session, app):
 
 
 def test_fingerprint_moves_with_any_tracked_change_and_only_then(world, session, app):
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     engine = get_engine(app.config["DATABASE_URL"])
     before = fingerprint(engine)
@@ -312,7 +312,7 @@ def test_fingerprint_moves_with_any_tracked_change_and_only_then(world, session,
 
 
 def test_public_list_names_real_endpoints_with_a_reason(app):
-    from okr.web.public import PUBLIC
+    from okr.core.web.public import PUBLIC
 
     for endpoint, reason in PUBLIC.items():
         assert endpoint in app.view_functions, f"{endpoint} is listed as public but does not exist"

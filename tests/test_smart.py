@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr import smart
-from okr.smart import LETTERS, SmartItem, SmartResult, check, detect_language, find_dates, find_measures, text_length, vague_words
+from okr.smart import rules as smart
+from okr.smart.rules import LETTERS, SmartItem, SmartResult, check, detect_language, find_dates, find_measures, text_length, vague_words
 
 CORPUS = json.loads((Path(__file__).parent / "smart_corpus.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u4e00-\u9fff]")

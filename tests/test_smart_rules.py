@@ -3,8 +3,8 @@ result, warnings never."""
 
 import pytest
 
-from okr.smart import SmartItem, check
-from okr.smart_rules import blocking_letters, blocking_problems, check_many, make_item
+from okr.smart.rules import SmartItem, check
+from okr.smart.blocking import blocking_letters, blocking_problems, check_many, make_item
 
 
 @pytest.mark.parametrize(

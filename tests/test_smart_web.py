@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ def test_quarter_page_filters_to_items_failing_a_letter(plan, as_user):
 def test_badges_cost_no_query_per_row(plan, make, app, as_user):
     import sqlalchemy as sa
 
-    from okr.db import get_engine
+    from okr.core.db import get_engine
 
     b = as_user(plan["viewer"])
     b.get("/teams/content/plan/2026-Q2")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from okr import models as m
+from okr.core import models as m
 
 WEEK = "2026-W21"
 
@@ -268,7 +268,7 @@ def test_carry_over_across_the_year_boundary(setup, make, as_user, session):
 
 
 def test_owe_list_check_ins_overdue_and_delegated(setup, make, as_user, session):
-    from okr import periods
+    from okr.core import periods
 
     s = setup
     today = date.today()

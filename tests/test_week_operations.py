@@ -1,4 +1,4 @@
-"""The board's task operations in okr.planning: move, status, delegate, carry over (flush only,
+"""The board's task operations in okr.plans.ops: move, status, delegate, carry over (flush only,
 audited, version-checked)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from okr import models as m
-from okr import planning
+from okr.core import models as m
+from okr.plans import ops as planning
 
 
 @pytest.fixture

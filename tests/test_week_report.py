@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from okr import weekly
+from okr.week import report as weekly
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ def _reasons(html):
 
 
 def test_every_task_of_a_running_week_is_in_one_section_with_its_reason(plan, make, as_user, monkeypatch):
-    from okr.web import week as week_view
+    from okr.week import views as week_view
 
     monkeypatch.setattr(week_view, "_today", lambda: date(2026, 5, 20))  # Wednesday of W21
     team, wang = plan["team"], plan["wang"]
@@ -117,7 +117,7 @@ def test_a_past_weeks_open_tasks_are_overdue_in_its_report(plan, as_user):
 
 
 def test_check_ins_due_in_a_past_weeks_report_are_judged_at_its_end(plan, make, as_user, session):
-    from okr import models as m
+    from okr.core import models as m
 
     team, wang = plan["team"], plan["wang"]
     objective = make.objective(team=team, quarter="2026-Q2", title="Retain creators")

@@ -1,10 +1,10 @@
-"""Alembic environment: the URL comes from the caller (okr.migrate), never from an ini file."""
+"""Alembic environment: the URL comes from the caller (okr.core.migrate), never from an ini file."""
 
 from alembic import context
 from sqlalchemy import pool
 
-import okr.models  # noqa: F401  (registers every table on the metadata)
-from okr.db import make_engine
+import okr.core.models  # noqa: F401  (registers every table on the metadata)
+from okr.core.db import make_engine
 from sqlmodel import SQLModel
 
 config = context.config

@@ -7,7 +7,7 @@ Create Date: 2026-11-25 00:24:01.990627
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import okr.models
+import okr.core.models
 
 
 revision = '0002'

@@ -7,7 +7,7 @@ Create Date: 2026-11-27 08:20:07.088825
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import okr.models
+import okr.core.models
 
 
 revision = '0003'
