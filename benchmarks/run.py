@@ -81,7 +81,9 @@ class Client:
     def login(self, email: str, password: str) -> None:
         status, _h, body, _t = self.request("GET", "/login")
         self.token = re.search(rb'<meta name="csrf-token" content="([^"]+)"', body).group(1).decode()
-        status, headers, _b, _t = self.request("POST", "/login", {"email": email, "password": password, "csrf_token": self.token})
+        status, headers, _b, _t = self.request(
+            "POST", "/login", {"email": email, "password": password, "csrf_token": self.token}
+        )
         if status != 302:
             raise SystemExit(f"sign-in as {email} failed with {status}")
         status, headers, body, _t = self.request("GET", "/teams")
@@ -138,9 +140,13 @@ def measure(client: Client, name: str, method: str, path_fn, n: int, warm: int, 
             times.append(elapsed * 1000)
             queries.append(int(headers.get("X-Query-Count", "-1")))
     return {
-        "name": name, "path": path_fn(0), "requests": n,
-        "p50_ms": round(pct(times, 0.5), 2), "p95_ms": round(pct(times, 0.95), 2),
-        "queries": sorted(set(queries)), "statuses": statuses,
+        "name": name,
+        "path": path_fn(0),
+        "requests": n,
+        "p50_ms": round(pct(times, 0.5), 2),
+        "p95_ms": round(pct(times, 0.95), 2),
+        "queries": sorted(set(queries)),
+        "statuses": statuses,
     }
 
 
@@ -163,9 +169,13 @@ def main(argv=None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="okr-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
-    env.update(OKR_INSTANCE_PATH=str(work), OKR_SECRET_KEY="benchmark-secret-key-0123456789",
-               OKR_QUERY_COUNT_HEADER="true", OKR_LOGIN_RATE_LIMIT="false",
-               OKR_API_RATE_LIMIT="100000 per minute")
+    env.update(
+        OKR_INSTANCE_PATH=str(work),
+        OKR_SECRET_KEY="benchmark-secret-key-0123456789",
+        OKR_QUERY_COUNT_HEADER="true",
+        OKR_LOGIN_RATE_LIMIT="false",
+        OKR_API_RATE_LIMIT="100000 per minute",
+    )
     backend = "sqlite"
     pg_admin_url = pg_name = None
     if args.database_url:
@@ -187,14 +197,22 @@ def main(argv=None) -> int:
     try:
         run([OKR, "init"], env)
         t0 = time.perf_counter()
-        seeded = run([OKR, "bench-seed", "--teams", str(args.teams), "--people", str(args.people), "--scale", str(args.scale)], env)
+        seeded = run(
+            [OKR, "bench-seed", "--teams", str(args.teams), "--people", str(args.people), "--scale", str(args.scale)],
+            env,
+        )
         seed_seconds = time.perf_counter() - t0
         print(seeded.strip())
         logins = dict(re.findall(r"(admin|manager|member) (\S+@bench\.example)", seeded))
 
         port = free_port()
-        server = subprocess.Popen([OKR, "run", "--port", str(port), "--workers", "2"], env=env,
-                                  stdout=open(work / "server.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [OKR, "run", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=open(work / "server.log", "w"),  # noqa: SIM115 (open while the server runs)
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         for _ in range(200):
             try:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -208,18 +226,30 @@ def main(argv=None) -> int:
 
         results = run_benchmark(args, port, db_url, logins, server.pid)
         results.update(
-            backend=backend, scale=args.scale, teams=args.teams, people=args.people, seed_seconds=round(seed_seconds, 1),
-            seeded=seeded.strip().splitlines()[0], date=date.today().isoformat(),
-            machine={"cores": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-                     "python": sys.version.split()[0]},
+            backend=backend,
+            scale=args.scale,
+            teams=args.teams,
+            people=args.people,
+            seed_seconds=round(seed_seconds, 1),
+            seeded=seeded.strip().splitlines()[0],
+            date=date.today().isoformat(),
+            machine={
+                "cores": os.cpu_count(),
+                "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+                "python": sys.version.split()[0],
+            },
         )
         log = (work / "server.log").read_text(errors="replace")
         results["server_errors"] = log.count("Traceback (most recent call last)")
         print_table(results)
         if results["server_errors"]:
             start = log.index("Traceback (most recent call last)")
-            print(f"\n{results['server_errors']} server error(s); the first:\n" + log[start:start + 3000])
-        out = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / f"{backend}-scale{args.scale:g}{'-smoke' if args.smoke else ''}.json"
+            print(f"\n{results['server_errors']} server error(s); the first:\n" + log[start : start + 3000])
+        out = (
+            Path(args.out)
+            if args.out
+            else ROOT / "benchmarks" / "results" / f"{backend}-scale{args.scale:g}{'-smoke' if args.smoke else ''}.json"
+        )
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
         print(f"\nresults written to {out}")
@@ -251,22 +281,41 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
 
     engine = make_engine(db_url)
     today = date.today()
-    quarter, year, month, week = periods.quarter_of(today), periods.year_of(today), periods.month_of(today), periods.week_of(today)
+    quarter, year, month, week = (
+        periods.quarter_of(today),
+        periods.year_of(today),
+        periods.month_of(today),
+        periods.week_of(today),
+    )
     manager = Client(port)
     manager.login(logins["manager"], "bench-password")
     with engine.connect() as conn:
         me = conn.execute(sa.select(m.User.id).where(m.User.email == logins["manager"])).scalar_one()
         team_id, slug = conn.execute(
-            sa.select(m.Team.id, m.Team.slug).join(m.Membership, m.Membership.team_id == m.Team.id)
+            sa.select(m.Team.id, m.Team.slug)
+            .join(m.Membership, m.Membership.team_id == m.Team.id)
             .where(m.Membership.user_id == me, m.Membership.role == "manager")
             # The manager's own team (the leaf one), not the company above it: without an order
             # the database picks either, and the company has no tasks of its own.
-            .order_by(sa.case((m.Team.kind == "team", 0), else_=1), m.Team.id)).first()
-        krs = conn.execute(sa.select(m.KeyResult.id).join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-                           .where(m.Objective.team_id == team_id, m.Objective.quarter == str(quarter),
-                                  m.KeyResult.kind != "milestone")).scalars().all()
-        tasks = conn.execute(sa.select(m.Task.id, m.Task.version).where(m.Task.team_id == team_id, m.Task.status == "todo")
-                             .where(m.Task.week.in_([str(week), str(week.next())])).order_by(m.Task.id)).all()
+            .order_by(sa.case((m.Team.kind == "team", 0), else_=1), m.Team.id)
+        ).first()
+        krs = (
+            conn.execute(
+                sa.select(m.KeyResult.id)
+                .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+                .where(
+                    m.Objective.team_id == team_id, m.Objective.quarter == str(quarter), m.KeyResult.kind != "milestone"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        tasks = conn.execute(
+            sa.select(m.Task.id, m.Task.version)
+            .where(m.Task.team_id == team_id, m.Task.status == "todo")
+            .where(m.Task.week.in_([str(week), str(week.next())]))
+            .order_by(m.Task.id)
+        ).all()
     n, warm = args.requests, args.warmup
     pages = [
         ("healthz", lambda i: "/healthz"),
@@ -301,10 +350,35 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
 
     move_ids = [task_ids[i % len(task_ids)] for i in range(warm + n)]
     print("  measuring writes …", flush=True)
-    rows.append(measure(manager, "check-in", "POST", lambda i: f"/key-results/{krs[i % len(krs)]}/check-ins", n, warm,
-                        form_fn=lambda i: {"value": str(100 + i % 50), "confidence": "0.7", "note": "bench", "return_to": "history"},
-                        htmx=True))
-    rows.append(measure(manager, "move a task", "POST", lambda i: f"/tasks/{move_ids[i]}/move", n, warm, form_fn=move_form, htmx=True))
+    rows.append(
+        measure(
+            manager,
+            "check-in",
+            "POST",
+            lambda i: f"/key-results/{krs[i % len(krs)]}/check-ins",
+            n,
+            warm,
+            form_fn=lambda i: {
+                "value": str(100 + i % 50),
+                "confidence": "0.7",
+                "note": "bench",
+                "return_to": "history",
+            },
+            htmx=True,
+        )
+    )
+    rows.append(
+        measure(
+            manager,
+            "move a task",
+            "POST",
+            lambda i: f"/tasks/{move_ids[i]}/move",
+            n,
+            warm,
+            form_fn=move_form,
+            htmx=True,
+        )
+    )
 
     # Finish: alternate finish and reopen on the same tasks, so the count of open tasks holds.
     finish_seq = []
@@ -315,8 +389,16 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
     def finish_form(i):
         return {"version": str(version_of(finish_seq[i][0]))}
 
-    finish = measure(manager, "finish a task", "POST", lambda i: f"/tasks/{finish_seq[i][0]}/{finish_seq[i][1]}", n, warm,
-                     form_fn=finish_form, htmx=True)
+    finish = measure(
+        manager,
+        "finish a task",
+        "POST",
+        lambda i: f"/tasks/{finish_seq[i][0]}/{finish_seq[i][1]}",
+        n,
+        warm,
+        form_fn=finish_form,
+        htmx=True,
+    )
     rows.append(finish)
 
     floor = rows[0]["p50_ms"]
@@ -354,24 +436,43 @@ def rollup_check(engine, client: Client, slug: str, team_id: int, quarter) -> di
     walk(tree)
     with engine.connect() as conn:
         counts = conn.execute(
-            sa.select(m.Task.project_id,
-                      sa.func.sum(sa.case((m.Task.status == "done", 1), else_=0)),
-                      sa.func.sum(sa.case((m.Task.status != "dropped", 1), else_=0)))
+            sa.select(
+                m.Task.project_id,
+                sa.func.sum(sa.case((m.Task.status == "done", 1), else_=0)),
+                sa.func.sum(sa.case((m.Task.status != "dropped", 1), else_=0)),
+            )
             .join(m.Project, m.Project.id == m.Task.project_id)
             .where(m.Project.team_id == team_id, m.Task.is_archived == sa.false())
-            .group_by(m.Task.project_id)).all()
+            .group_by(m.Task.project_id)
+        ).all()
     from sqlmodel import Session
 
     with Session(engine) as session:
-        krs = session.exec(sa.select(m.KeyResult).join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-                           .where(m.Objective.team_id == team_id, m.Objective.quarter == str(quarter))).scalars().all()
-    expected = {("project", pid): float(rollup.project_progress(int(done), int(live))) for pid, done, live in counts if live}
+        krs = (
+            session.exec(
+                sa.select(m.KeyResult)
+                .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+                .where(m.Objective.team_id == team_id, m.Objective.quarter == str(quarter))
+            )
+            .scalars()
+            .all()
+        )
+    expected = {
+        ("project", pid): float(rollup.project_progress(int(done), int(live))) for pid, done, live in counts if live
+    }
     for kr in krs:
         if kr.progress_from == "checkins":
-            expected[("key_result", kr.id)] = float(rollup.kr_progress(kr.start, kr.target, kr.current, kind=kr.kind, done=kr.is_done))
+            expected[("key_result", kr.id)] = float(
+                rollup.kr_progress(kr.start, kr.target, kr.current, kind=kr.kind, done=kr.is_done)
+            )
     compared = [k for k in expected if k in shown]
     wrong = [(k, shown[k], round(expected[k], 4)) for k in compared if abs(shown[k] - expected[k]) > 0.0005]
-    return {"status": status, "compared": len(compared), "wrong": wrong[:10], "ok": status == 200 and bool(compared) and not wrong}
+    return {
+        "status": status,
+        "compared": len(compared),
+        "wrong": wrong[:10],
+        "ok": status == 200 and bool(compared) and not wrong,
+    }
 
 
 def mixed_load(args, port: int, manager: Client, pages, krs, task_ids, version_of) -> dict:
@@ -380,7 +481,7 @@ def mixed_load(args, port: int, manager: Client, pages, krs, task_ids, version_o
     done, errors = [0], [0]
     error_kinds: dict[str, int] = {}
     lock = threading.Lock()
-    share = [task_ids[i::args.clients] for i in range(args.clients)]
+    share = [task_ids[i :: args.clients] for i in range(args.clients)]
 
     def worker(k):
         c = Client(port, manager.cookie, manager.token)
@@ -393,12 +494,21 @@ def mixed_load(args, port: int, manager: Client, pages, krs, task_ids, version_o
                 status, *_ = c.request("GET", path_fn(0))
             elif rnd.random() < 0.5:
                 name = "check-in"
-                status, *_ = c.request("POST", f"/key-results/{rnd.choice(krs)}/check-ins",
-                                       {"value": str(rnd.randint(100, 200)), "confidence": "0.6", "note": ""}, htmx=True)
+                status, *_ = c.request(
+                    "POST",
+                    f"/key-results/{rnd.choice(krs)}/check-ins",
+                    {"value": str(rnd.randint(100, 200)), "confidence": "0.6", "note": ""},
+                    htmx=True,
+                )
             else:
                 name = "move a task"
                 tid = rnd.choice(mine)
-                status, *_ = c.request("POST", f"/tasks/{tid}/move", {"quadrant": rnd.choice(["do", "schedule"]), "version": str(version_of(tid))}, htmx=True)
+                status, *_ = c.request(
+                    "POST",
+                    f"/tasks/{tid}/move",
+                    {"quadrant": rnd.choice(["do", "schedule"]), "version": str(version_of(tid))},
+                    htmx=True,
+                )
             count += 1
             if status >= 400:
                 bad += 1
@@ -433,25 +543,38 @@ def mixed_load(args, port: int, manager: Client, pages, krs, task_ids, version_o
     for t in threads:
         t.join()
     hz_rps = hz[0] / (time.perf_counter() - t1)
-    return {"clients": args.clients, "seconds": round(elapsed, 1), "requests": done[0], "errors": errors[0],
-            "error_kinds": error_kinds,
-            "rps": round(rps, 1), "healthz_rps": round(hz_rps, 1), "ratio_to_healthz": round(rps / hz_rps, 2) if hz_rps else None}
+    return {
+        "clients": args.clients,
+        "seconds": round(elapsed, 1),
+        "requests": done[0],
+        "errors": errors[0],
+        "error_kinds": error_kinds,
+        "rps": round(rps, 1),
+        "healthz_rps": round(hz_rps, 1),
+        "ratio_to_healthz": round(rps / hz_rps, 2) if hz_rps else None,
+    }
 
 
 def print_table(res: dict) -> None:
     print(f"\n{res['backend']} · scale {res['scale']:g} · {res['seeded']}")
-    print(f"seeded in {res['seed_seconds']} s · {res['machine']['cores']} cores, {res['machine']['memory_gb']} GB · {res['date']}\n")
+    print(
+        f"seeded in {res['seed_seconds']} s · {res['machine']['cores']} cores, {res['machine']['memory_gb']} GB · {res['date']}\n"
+    )
     print(f"{'page or write':<26} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10} {'queries':>9}")
     for r in res["pages"]:
         q = ",".join(str(x) for x in r["queries"])
         print(f"{r['name']:<26} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['x_healthz']:>10} {q:>9}")
     mx = res["mixed"]
-    print(f"\nmixed 80/20, {mx['clients']} clients: {mx['rps']} req/s ({mx['errors']} errors) · /healthz {mx['healthz_rps']} req/s · ratio {mx['ratio_to_healthz']}")
+    print(
+        f"\nmixed 80/20, {mx['clients']} clients: {mx['rps']} req/s ({mx['errors']} errors) · /healthz {mx['healthz_rps']} req/s · ratio {mx['ratio_to_healthz']}"
+    )
     if mx.get("error_kinds"):
         print("  errors: " + ", ".join(f"{k} ×{n}" for k, n in sorted(mx["error_kinds"].items())))
     print(f"worker RSS (MB): {res['worker_rss_mb']}")
     rc = res["rollup_check"]
-    print(f"rollup JSON vs okr.rollup.rules from the tables: {rc['compared']} figures compared, {len(rc['wrong'])} differ → {'OK' if rc['ok'] else 'MISMATCH'}")
+    print(
+        f"rollup JSON vs okr.rollup.rules from the tables: {rc['compared']} figures compared, {len(rc['wrong'])} differ → {'OK' if rc['ok'] else 'MISMATCH'}"
+    )
 
 
 if __name__ == "__main__":

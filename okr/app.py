@@ -12,9 +12,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from okr.core import db
-from okr.core import i18n
-from okr.core import settings
+from okr.core import db, i18n, settings
 
 PACKAGE_DIR = Path(__file__).parent
 csrf = CSRFProtect()
@@ -150,8 +148,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from okr.core.web import fragments
-    from okr.core.web import template_helpers
+    from okr.core.web import fragments, template_helpers
 
     template_helpers.init_app(app)
     fragments.init_app(app)

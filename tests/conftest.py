@@ -155,16 +155,40 @@ class Factory:
 
         org = org or self.org()
         n = self._next()
-        return self._save(m.Team(org_id=org.id, parent_id=parent.id if parent else None, slug=slug or f"team{n}", name=name or f"Team {n}", kind=kind))
+        return self._save(
+            m.Team(
+                org_id=org.id,
+                parent_id=parent.id if parent else None,
+                slug=slug or f"team{n}",
+                name=name or f"Team {n}",
+                kind=kind,
+            )
+        )
 
-    def user(self, team=None, role="member", org=None, email=None, name=None, password="correct horse battery", is_admin=False):
-        from okr.core import models as m
+    def user(
+        self,
+        team=None,
+        role="member",
+        org=None,
+        email=None,
+        name=None,
+        password="correct horse battery",
+        is_admin=False,
+    ):
         from okr.accounts.passwords import hash_password
+        from okr.core import models as m
 
         org_id = team.org_id if team is not None else (org or self.org()).id
         n = self._next()
-        user = self._save(m.User(org_id=org_id, email=email or f"user{n}@example.com", name=name or f"User {n}",
-                                 password_hash=hash_password(password), is_admin=is_admin))
+        user = self._save(
+            m.User(
+                org_id=org_id,
+                email=email or f"user{n}@example.com",
+                name=name or f"User {n}",
+                password_hash=hash_password(password),
+                is_admin=is_admin,
+            )
+        )
         if team is not None and role:
             self._save(m.Membership(user_id=user.id, team_id=team.id, role=role))
         return user
@@ -175,21 +199,61 @@ class Factory:
         team = team or self.team()
         return self._save(m.AnnualGoal(team_id=team.id, year=year, title=title, weight=Decimal(str(weight)), **kw))
 
-    def objective(self, team=None, goal=None, quarter="2026-Q2", title="Make creators more active", kind="aspirational", weight=1, **kw):
+    def objective(
+        self,
+        team=None,
+        goal=None,
+        quarter="2026-Q2",
+        title="Make creators more active",
+        kind="aspirational",
+        weight=1,
+        **kw,
+    ):
         from okr.core import models as m
 
         if team is None:
             team = self.s.get(m.Team, goal.team_id) if goal is not None else self.team()
-        return self._save(m.Objective(team_id=team.id, goal_id=goal.id if goal else None, quarter=quarter, title=title, kind=kind, weight=Decimal(str(weight)), **kw))
+        return self._save(
+            m.Objective(
+                team_id=team.id,
+                goal_id=goal.id if goal else None,
+                quarter=quarter,
+                title=title,
+                kind=kind,
+                weight=Decimal(str(weight)),
+                **kw,
+            )
+        )
 
-    def kr(self, objective=None, title="Daily posts from 1000 to 1300", kind="metric", start=1000, target=1300, current=None, weight=1, unit="", **kw):
+    def kr(
+        self,
+        objective=None,
+        title="Daily posts from 1000 to 1300",
+        kind="metric",
+        start=1000,
+        target=1300,
+        current=None,
+        weight=1,
+        unit="",
+        **kw,
+    ):
         from okr.core import models as m
 
         objective = objective or self.objective()
         start_d, target_d = Decimal(str(start)), Decimal(str(target))
-        return self._save(m.KeyResult(objective_id=objective.id, title=title, kind=kind, start=start_d, target=target_d,
-                                      current=Decimal(str(current)) if current is not None else start_d,
-                                      weight=Decimal(str(weight)), unit=unit, **kw))
+        return self._save(
+            m.KeyResult(
+                objective_id=objective.id,
+                title=title,
+                kind=kind,
+                start=start_d,
+                target=target_d,
+                current=Decimal(str(current)) if current is not None else start_d,
+                weight=Decimal(str(weight)),
+                unit=unit,
+                **kw,
+            )
+        )
 
     def project(self, team=None, kr=None, month="2026-04", title="Creator incentive programme", **kw):
         from okr.core import models as m
@@ -200,20 +264,51 @@ class Factory:
                 team = self.s.get(m.Team, obj.team_id)
             else:
                 team = self.team()
-        return self._save(m.Project(team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw))
+        return self._save(
+            m.Project(team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw)
+        )
 
-    def task(self, team=None, assignee=None, project=None, week="2026-W16", title="Write the brief", important=True, urgent=False, status="todo", **kw):
+    def task(
+        self,
+        team=None,
+        assignee=None,
+        project=None,
+        week="2026-W16",
+        title="Write the brief",
+        important=True,
+        urgent=False,
+        status="todo",
+        **kw,
+    ):
         from okr.core import models as m
 
         if team is None:
             team = self.s.get(m.Team, project.team_id) if project is not None else self.team()
-        return self._save(m.Task(team_id=team.id, week=week, project_id=project.id if project else None, title=title,
-                                 assignee_id=assignee.id if assignee else None, important=important, urgent=urgent, status=status, **kw))
+        return self._save(
+            m.Task(
+                team_id=team.id,
+                week=week,
+                project_id=project.id if project else None,
+                title=title,
+                assignee_id=assignee.id if assignee else None,
+                important=important,
+                urgent=urgent,
+                status=status,
+                **kw,
+            )
+        )
 
     def raci(self, user, letter, kr=None, project=None):
         from okr.core import models as m
 
-        return self._save(m.RaciAssignment(user_id=user.id, letter=letter, key_result_id=kr.id if kr else None, project_id=project.id if project else None))
+        return self._save(
+            m.RaciAssignment(
+                user_id=user.id,
+                letter=letter,
+                key_result_id=kr.id if kr else None,
+                project_id=project.id if project else None,
+            )
+        )
 
 
 @pytest.fixture
@@ -330,8 +425,16 @@ def live_server(app):
     thread.join(5)
 
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

@@ -52,14 +52,20 @@ def test_depth(tree, node, expected):
 @pytest.mark.parametrize(
     "tree, node, expected",
     [
-        pytest.param(TREE, "company", {"product", "content", "growth", "editors"},
-                     id="parent_of: company has all but ops"),
+        pytest.param(
+            TREE, "company", {"product", "content", "growth", "editors"}, id="parent_of: company has all but ops"
+        ),
         pytest.param(TREE, "content", {"editors"}, id="parent_of: content → editors"),
         pytest.param(TREE, "editors", set(), id="leaf: none"),
-        pytest.param({"company": ["product"], "product": ("content", "growth")}, "company",
-                     {"product", "content", "growth"}, id="children_of with lists and tuples"),
-        pytest.param({"company": {"product"}, "product": None}, "company", {"product"},
-                     id="children_of with a set and None"),
+        pytest.param(
+            {"company": ["product"], "product": ("content", "growth")},
+            "company",
+            {"product", "content", "growth"},
+            id="children_of with lists and tuples",
+        ),
+        pytest.param(
+            {"company": {"product"}, "product": None}, "company", {"product"}, id="children_of with a set and None"
+        ),
         pytest.param(LOOP, "a", {"b", "c", "d"}, id="cycle: the others once, not a itself"),
         pytest.param({"a": ["a", "b"], "b": ["a"]}, "a", {"b"}, id="children_of loop: stops"),
         pytest.param({}, "a", set(), id="empty tree: none"),
@@ -94,8 +100,7 @@ def test_children_of_inverts_parent_of():
         pytest.param(TREE, "content", None, False, id="become a root: fine"),
         pytest.param(TREE, "new", "company", False, id="a new node: fine"),
         pytest.param(LOOP, "a", "d", True, id="existing loop, d below a: cycle"),
-        pytest.param({**LOOP, "e": None}, "e", "d", False,
-                     id="existing loop not through e: no new cycle, terminates"),
+        pytest.param({**LOOP, "e": None}, "e", "d", False, id="existing loop not through e: no new cycle, terminates"),
         pytest.param({1: None, 2: 1, 3: 2}, 1, 3, True, id="integer ids: 1 under 3 → cycle"),
     ],
 )
@@ -139,9 +144,7 @@ parent_maps = st.dictionaries(ids, st.one_of(st.none(), ids), max_size=13)
 @settings(deadline=None)
 @given(parent_maps, ids, st.one_of(st.none(), ids))
 def test_would_cycle_iff_new_parent_is_node_or_below_it(tree, node, new_parent):
-    below = new_parent is not None and (
-        new_parent == node or new_parent in al.descendants(tree, node)
-    )
+    below = new_parent is not None and (new_parent == node or new_parent in al.descendants(tree, node))
     assert al.would_cycle(tree, node, new_parent) is below
 
 

@@ -105,7 +105,9 @@ def test_wrong_password_gets_generic_message(make, browser):
     user = make.user(team=make.team())
     browser.refresh_token()
     wrong = browser.post("/login", data={"email": user.email, "password": "nope", "csrf_token": browser.token})
-    unknown = browser.post("/login", data={"email": "nobody@example.com", "password": "nope", "csrf_token": browser.token})
+    unknown = browser.post(
+        "/login", data={"email": "nobody@example.com", "password": "nope", "csrf_token": browser.token}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert "Email or password is not right." in wrong.get_data(as_text=True)
     assert "Email or password is not right." in unknown.get_data(as_text=True)
@@ -117,7 +119,9 @@ def test_archived_user_cannot_sign_in(make, browser, session):
     session.add(user)
     session.commit()
     browser.refresh_token()
-    resp = browser.post("/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token})
+    resp = browser.post(
+        "/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token}
+    )
     assert resp.status_code == 401
 
 
@@ -144,7 +148,15 @@ def test_htmx_post_without_token_is_400_with_header_passes(make, as_user):
 def test_open_redirect_after_login_is_refused(make, browser):
     user = make.user(team=make.team())
     browser.refresh_token()
-    resp = browser.post("/login", data={"email": user.email, "password": "correct horse battery", "next": "//evil.example/x", "csrf_token": browser.token})
+    resp = browser.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": "correct horse battery",
+            "next": "//evil.example/x",
+            "csrf_token": browser.token,
+        },
+    )
     assert resp.status_code == 302
     assert "evil" not in resp.headers["Location"]
 
@@ -245,7 +257,9 @@ def _okr(tmp_path, *args, env=None, prelude=""):
     return subprocess.run([sys.executable, "-c", code, *args], env=clean, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("command", [["init"], ["run"], ["demo"], ["backup", "out.backup"], ["export", "--team", "x", "--year", "2026"]])
+@pytest.mark.parametrize(
+    "command", [["init"], ["run"], ["demo"], ["backup", "out.backup"], ["export", "--team", "x", "--year", "2026"]]
+)
 def test_an_unreachable_database_is_one_line_naming_the_setting(tmp_path, command):
     url = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2"
     if command[0] == "backup":
@@ -277,8 +291,12 @@ def test_a_database_that_does_not_exist_is_one_line(tmp_path):
 
 def test_postgresql_without_its_driver_says_which_extra_to_install(tmp_path):
     # sys.modules[name] = None makes `import psycopg` fail as if it were not installed.
-    result = _okr(tmp_path, "init", env={"OKR_DATABASE_URL": "postgresql://okr@127.0.0.1/okr"},
-                  prelude="import sys; sys.modules['psycopg'] = None")
+    result = _okr(
+        tmp_path,
+        "init",
+        env={"OKR_DATABASE_URL": "postgresql://okr@127.0.0.1/okr"},
+        prelude="import sys; sys.modules['psycopg'] = None",
+    )
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [
         "okr: OKR_DATABASE_URL names PostgreSQL, but its driver psycopg is not installed: "
@@ -306,6 +324,8 @@ def test_the_app_imports_and_starts_from_a_fresh_interpreter(tmp_path):
         "assert 'auth.login' in app.view_functions and 'init' in app.cli.commands\n"
         "print('ok', len(app.url_map._rules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok ")

@@ -5,10 +5,10 @@ token fetched from /csrf-token) saves it once."""
 import time
 
 import pytest
+from browser_helpers import sign_in
 from sqlmodel import select
 
 from okr.core import models as m
-from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,9 @@ def member(make):
 
 def titles(session, user):
     session.expire_all()
-    return [t.title for t in session.exec(select(m.Task).where(m.Task.assignee_id == user.id).order_by(m.Task.id)).all()]
+    return [
+        t.title for t in session.exec(select(m.Task).where(m.Task.assignee_id == user.id).order_by(m.Task.id)).all()
+    ]
 
 
 def watch(page):

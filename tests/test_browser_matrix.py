@@ -1,12 +1,11 @@
 """A manager fills in a RACI matrix in a real browser: with the mouse (cell → letter menu) and
 with the keyboard (type a letter, arrows to move), without a page reload; a second A is refused."""
 
-
 import pytest
+from browser_helpers import sign_in
 from sqlmodel import select
 
 from okr.core import models as m
-from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +31,14 @@ def test_fill_a_row_with_mouse_and_keyboard(page, live_server, matrix, session):
     li, wang, kr = matrix["li"], matrix["wang"], matrix["kr"]
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     sign_in(page, live_server, "li@example.com")
     page.goto(live_server + "/teams/content/raci/2026-Q2")
     page.evaluate("window.__same_page = true")
@@ -47,7 +53,9 @@ def test_fill_a_row_with_mouse_and_keyboard(page, live_server, matrix, session):
     assert "No one is Responsible" in page.inner_text(row)
 
     # keyboard: the focus stays on li's cell after the swap; move right and type R
-    page.wait_for_function(f"document.activeElement && document.activeElement.dataset.cell === 'raci-kr-{kr.id}:{li.id}'")
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.dataset.cell === 'raci-kr-{kr.id}:{li.id}'"
+    )
     page.keyboard.press("ArrowRight")
     page.keyboard.press("r")
     page.wait_for_selector(f'{wang_cell}[data-letter="R"]')
@@ -64,7 +72,9 @@ def test_fill_a_row_with_mouse_and_keyboard(page, live_server, matrix, session):
     # Delete on the only R of a complete row is refused too, with its reason
     page.focus(wang_cell)
     page.keyboard.press("Delete")
-    page.wait_for_function(f"document.querySelector('{row} .raci-note-refused') && document.querySelector('{row} .raci-note-refused').textContent.includes('Responsible')")
+    page.wait_for_function(
+        f"document.querySelector('{row} .raci-note-refused') && document.querySelector('{row} .raci-note-refused').textContent.includes('Responsible')"
+    )
     assert letters(session, kr) == {li.id: "A", wang.id: "R"}
     assert page.evaluate("window.__same_page") is True  # never reloaded
     assert problems == []  # no script error, no CSP violation

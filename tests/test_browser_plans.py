@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from browser_helpers import sign_in
 from sqlmodel import select
 
 from okr.core import models as m
-from browser_helpers import sign_in
 
 
 def test_manager_plans_a_quarter_and_member_checks_in_without_reload(make, session, live_server, page):
@@ -28,7 +28,10 @@ def test_manager_plans_a_quarter_and_member_checks_in_without_reload(make, sessi
     section = page.locator("#objectives section.objective", has_text="Make creators more active")
     section.wait_for()
 
-    for title, start, target in (("Daily posts from 1,000 to 1,300", "1,000", "1,300"), ("Weekly creators to 500", "200", "500")):
+    for title, start, target in (
+        ("Daily posts from 1,000 to 1,300", "1,000", "1,300"),
+        ("Weekly creators to 500", "200", "500"),
+    ):
         section.locator("details.add > summary", has_text="Add a key result").click()
         form = section.locator("form[id^=new-kr-]")
         form.locator("[name=title]").fill(title)

@@ -4,10 +4,10 @@ with its message by the title."""
 
 from __future__ import annotations
 
+from browser_helpers import sign_in
 from sqlmodel import select
 
 from okr.core import models as m
-from browser_helpers import sign_in
 
 
 def test_typing_a_kr_title_updates_the_smart_panel_without_reload(make, session, live_server, page):

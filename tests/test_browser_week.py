@@ -2,12 +2,11 @@
 moves one with the keyboard only, finishes one and sees the project's progress; a failed save
 puts the card back and says why."""
 
-
 import pytest
+from browser_helpers import sign_in
 from sqlmodel import select
 
 from okr.core import models as m
-from browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +21,29 @@ def week(make):
     kr = make.kr(objective=make.objective(team=team, quarter="2026-Q2"), title="Daily posts 1000 → 1300")
     project = make.project(team=team, kr=kr, month="2026-05", title="Creator incentives")
     tasks = {
-        "brief": make.task(team=team, assignee=wang, project=project, week=WEEK, title="Write the brief", important=True, urgent=False, position=0),
-        "budget": make.task(team=team, assignee=wang, project=project, week=WEEK, title="Plan the budget", important=True, urgent=False, position=1),
-        "call": make.task(team=team, assignee=wang, week=WEEK, title="Call the printer", important=True, urgent=True, position=0),
+        "brief": make.task(
+            team=team,
+            assignee=wang,
+            project=project,
+            week=WEEK,
+            title="Write the brief",
+            important=True,
+            urgent=False,
+            position=0,
+        ),
+        "budget": make.task(
+            team=team,
+            assignee=wang,
+            project=project,
+            week=WEEK,
+            title="Plan the budget",
+            important=True,
+            urgent=False,
+            position=1,
+        ),
+        "call": make.task(
+            team=team, assignee=wang, week=WEEK, title="Call the printer", important=True, urgent=True, position=0
+        ),
     }
     return {"wang": wang, "project": project, "tasks": tasks}
 
@@ -49,7 +68,14 @@ def drag(page, source, target):
 def test_drag_keyboard_finish_and_a_refused_save(page, live_server, week, session):
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     brief, budget, call = (week["tasks"][k] for k in ("brief", "budget", "call"))
     sign_in(page, live_server, "wang@example.com")
     page.goto(f"{live_server}/week/{WEEK}")
@@ -61,7 +87,12 @@ def test_drag_keyboard_finish_and_a_refused_save(page, live_server, week, sessio
     page.wait_for_selector("#board-status:has-text('Moved to Do.')")
     row = reread(session, brief)
     assert (row.important, row.urgent) == (True, True)
-    assert [t.title for t in session.exec(select(m.Task).where(m.Task.important == True, m.Task.urgent == True).order_by(m.Task.position)).all()] == ["Call the printer", "Write the brief"]  # noqa: E712
+    assert [
+        t.title
+        for t in session.exec(
+            select(m.Task).where(m.Task.important == True, m.Task.urgent == True).order_by(m.Task.position)
+        ).all()
+    ] == ["Call the printer", "Write the brief"]  # noqa: E712
 
     # Keyboard only: open "Move" on "Plan the budget" and choose "Move to Do".
     page.focus(f"#task-{budget.id} summary[data-action=move-menu]")
@@ -70,19 +101,34 @@ def test_drag_keyboard_finish_and_a_refused_save(page, live_server, week, sessio
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#cards-do #task-{budget.id}")
     # Focus comes back to the moved card's menu, so the person can keep going.
-    page.wait_for_function(f"() => document.activeElement && document.activeElement.closest('#task-{budget.id}') !== null")
+    page.wait_for_function(
+        f"() => document.activeElement && document.activeElement.closest('#task-{budget.id}') !== null"
+    )
     # ... and up one place with the keyboard.
     page.keyboard.press("Enter")
     page.focus(f"#task-{budget.id} button[data-action=up]")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"() => document.querySelector('#cards-do').firstElementChild.nextElementSibling.id === 'task-{budget.id}'")
+    page.wait_for_function(
+        f"() => document.querySelector('#cards-do').firstElementChild.nextElementSibling.id === 'task-{budget.id}'"
+    )
     session.expire_all()
-    order = [t.title for t in session.exec(select(m.Task).where(m.Task.important == True, m.Task.urgent == True, m.Task.status != 'dropped').order_by(m.Task.position)).all()]  # noqa: E712
+    order = [
+        t.title
+        for t in session.exec(
+            select(m.Task)
+            .where(m.Task.important == True, m.Task.urgent == True, m.Task.status != "dropped")
+            .order_by(m.Task.position)
+        ).all()
+    ]  # noqa: E712
     assert order == ["Call the printer", "Plan the budget", "Write the brief"]
 
     # It all survives a reload.
     page.reload()
-    assert page.locator("#cards-do li.task").evaluate_all("els => els.map(e => e.id)") == [f"task-{call.id}", f"task-{budget.id}", f"task-{brief.id}"]
+    assert page.locator("#cards-do li.task").evaluate_all("els => els.map(e => e.id)") == [
+        f"task-{call.id}",
+        f"task-{budget.id}",
+        f"task-{brief.id}",
+    ]
     page.evaluate("window.__same_page = true")
 
     # Finish one: the project's new progress is shown at once.
@@ -110,15 +156,20 @@ def test_new_user_on_the_demo_drags_schedule_to_do_finishes_and_sees_the_plan_mo
     Schedule task of a project to Do with the mouse, finish it, see the project's plan move."""
     from datetime import date
 
+    from okr.core import periods
     from okr.seed import demo as demo_module
     from okr.week import rules as eisenhower
-    from okr.core import periods
 
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     wang = session.exec(select(m.User).where(m.User.email == demo_module.DEMO_MEMBER)).one()
-    mine = session.exec(select(m.Task).where(m.Task.assignee_id == wang.id, m.Task.week == str(periods.week_of(date.today())),
-                                             m.Task.status.in_(("todo", "doing")))).all()
+    mine = session.exec(
+        select(m.Task).where(
+            m.Task.assignee_id == wang.id,
+            m.Task.week == str(periods.week_of(date.today())),
+            m.Task.status.in_(("todo", "doing")),
+        )
+    ).all()
     task = next(t for t in mine if eisenhower.quadrant(t.important, t.urgent) == "schedule" and t.project_id)
     project = session.get(m.Project, task.project_id)
     team = session.get(m.Team, project.team_id)

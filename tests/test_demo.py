@@ -12,12 +12,11 @@ from sqlmodel import select
 
 import okr.core.db
 import okr.core.migrate
-from okr.seed import demo
-from okr.week import rules as eisenhower
-from okr.core import models
-from okr.core import periods
+from okr.core import models, periods
 from okr.plandoc import document as plandoc
 from okr.plans import ops as planning
+from okr.seed import demo
+from okr.week import rules as eisenhower
 
 TODAY = date(2026, 5, 21)  # Thursday of 2026-W21, in 2026-Q2
 
@@ -113,9 +112,7 @@ def test_demo_plan_has_the_organisation_described():
     assert len(teams) == 10
     assert teams["content"] == {"slug": "content", "name": "内容平台部", "parent": "product"}
     kinds = Counter(
-        "company" if t.get("parent") is None
-        else "department" if teams[t["parent"]].get("parent") is None
-        else "team"
+        "company" if t.get("parent") is None else "department" if teams[t["parent"]].get("parent") is None else "team"
         for t in teams.values()
     )
     assert kinds == {"company": 1, "department": 3, "team": 6}
@@ -142,8 +139,11 @@ def test_demo_key_results_cover_every_kind_and_pace():
     # Some key results have gone quiet for three weeks and more this quarter.
     quarter = periods.quarter_of(TODAY)
     silent = [
-        kr for _, o, kr, p in _walk(doc)
-        if p is None and o["quarter"] == str(quarter) and kr["kind"] != "milestone"
+        kr
+        for _, o, kr, p in _walk(doc)
+        if p is None
+        and o["quarter"] == str(quarter)
+        and kr["kind"] != "milestone"
         and not kr.get("progress_from")
         and all((TODAY - date.fromisoformat(c["date"])).days >= 21 for c in kr["check_ins"])
     ]
@@ -180,7 +180,7 @@ def test_demo_raci_overloads_one_person_this_quarter_and_shows_a_gap(today, fisc
         assert item["owner"] == raci["A"], "the Accountable is the owner"
         per = load.setdefault(quarter, {})
         for letter in "ARCI":
-            for person in ([raci[letter]] if letter == "A" else raci[letter]):
+            for person in [raci[letter]] if letter == "A" else raci[letter]:
                 per.setdefault(person, Counter())[letter] += 1
     for quarter, per in load.items():
         over = sorted(p for p, n in per.items() if n["A"] > 5 or n["R"] > 8)
@@ -214,8 +214,16 @@ def test_seed_demo_creates_the_organisation_once(seeded):
     assert first.created and first.counts["tasks"] > 0
     counts = {
         model: len(session.exec(select(model)).all())
-        for model in (models.Team, models.User, models.Objective, models.KeyResult,
-                      models.CheckIn, models.Project, models.Task, models.RaciAssignment)
+        for model in (
+            models.Team,
+            models.User,
+            models.Objective,
+            models.KeyResult,
+            models.CheckIn,
+            models.Project,
+            models.Task,
+            models.RaciAssignment,
+        )
     }
     doc = demo.build_demo_plan(TODAY)
     krs, projects = _items(doc)
@@ -242,16 +250,15 @@ def test_seeded_demo_has_the_content_teams_q2_okr(seeded):
     assert content.name == "内容平台部"
     objective = session.exec(
         select(models.Objective).where(
-            models.Objective.team_id == content.id, models.Objective.quarter == "2026-Q2",
+            models.Objective.team_id == content.id,
+            models.Objective.quarter == "2026-Q2",
             models.Objective.title == "提升用户创作活跃度",
         )
     ).one()
     assert objective.kind == "aspirational"
     krs = {
         kr.title: kr
-        for kr in session.exec(
-            select(models.KeyResult).where(models.KeyResult.objective_id == objective.id)
-        )
+        for kr in session.exec(select(models.KeyResult).where(models.KeyResult.objective_id == objective.id))
     }
     assert set(krs) == {"日均发布内容量提升30%", "创作者留存率提升15%"}
     posts = krs["日均发布内容量提升30%"]
@@ -268,9 +275,7 @@ def test_seeded_demo_has_the_content_teams_q2_okr(seeded):
 def test_seeded_demo_has_the_content_q2_okr_from_any_quarter(session, today, fiscal_start):
     demo.seed_demo(session=session, today=today, fiscal_start=fiscal_start)
     q2 = str(periods.Quarter(periods.year_of(today, fiscal_start).year, 2, fiscal_start))
-    objective = session.exec(
-        select(models.Objective).where(models.Objective.title == "提升用户创作活跃度")
-    ).one()
+    objective = session.exec(select(models.Objective).where(models.Objective.title == "提升用户创作活跃度")).one()
     assert objective.quarter == q2
     titles = set(session.exec(select(models.Project.title)).all())
     assert {"创作者激励计划", "内容分发算法优化"} <= titles
@@ -291,7 +296,8 @@ def test_seeded_items_have_exactly_one_accountable_who_is_the_owner(seeded):
     assert {k for k in letters if k[0] == "kr"} == {("kr", k.id) for k in krs}
     unstaffed = {("project", p.id) for p in projects} - {k for k in letters if k[0] == "project"}
     assert [p.title for p in projects if ("project", p.id) in unstaffed] == [
-        "创作者学院课程录制 Record the academy courses"]
+        "创作者学院课程录制 Record the academy courses"
+    ]
     for counts in letters.values():
         assert counts["A"] == 1 and counts["R"] >= 1
     for kr in krs:
@@ -302,8 +308,8 @@ def test_seeded_items_have_exactly_one_accountable_who_is_the_owner(seeded):
 
 def test_seeded_raci_page_shows_li_overloaded_and_a_gap_this_quarter(seeded):
     # Counted as the RACI page counts: this quarter's live items, with the organisation's limits.
-    from okr.raci import rules as raci
     from okr.raci import queries as rq
+    from okr.raci import rules as raci
 
     session, result = seeded
     org = session.get(models.Organisation, result.org_id)
@@ -315,18 +321,22 @@ def test_seeded_raci_page_shows_li_overloaded_and_a_gap_this_quarter(seeded):
     content = session.exec(select(models.Team).where(models.Team.slug == "content")).one()
     matrix = rq.team_matrix(session, content, quarter)
     gaps = raci.gaps((r.key, r.live_letters) for r in matrix.rows)
-    assert [(dict((r.key, r.item.title) for r in matrix.rows)[key], codes) for key, codes in gaps] == [
-        ("创作者学院课程录制 Record the academy courses", [raci.NO_ACCOUNTABLE, raci.NO_RESPONSIBLE])]
+    assert [({r.key: r.item.title for r in matrix.rows}[key], codes) for key, codes in gaps] == [
+        ("创作者学院课程录制 Record the academy courses", [raci.NO_ACCOUNTABLE, raci.NO_RESPONSIBLE])
+    ]
 
 
 @pytest.mark.parametrize(("today", "fiscal_start"), [(TODAY, 1), (date(2026, 11, 27), 1), (date(2027, 1, 4), 1)])
 def test_seeded_member_can_drag_schedule_to_do_and_finish_it_this_week(session, today, fiscal_start):
     demo.seed_demo(session=session, today=today, fiscal_start=fiscal_start)
     wang = session.exec(select(models.User).where(models.User.email == demo.DEMO_MEMBER)).one()
-    tasks = session.exec(select(models.Task).where(
-        models.Task.assignee_id == wang.id, models.Task.week == str(periods.week_of(today)))).all()
-    open_in = {q: [t for t in tasks if eisenhower.quadrant(t.important, t.urgent) == q and t.status in ("todo", "doing")]
-               for q in (eisenhower.Quadrant.SCHEDULE, eisenhower.Quadrant.DO)}
+    tasks = session.exec(
+        select(models.Task).where(models.Task.assignee_id == wang.id, models.Task.week == str(periods.week_of(today)))
+    ).all()
+    open_in = {
+        q: [t for t in tasks if eisenhower.quadrant(t.important, t.urgent) == q and t.status in ("todo", "doing")]
+        for q in (eisenhower.Quadrant.SCHEDULE, eisenhower.Quadrant.DO)
+    }
     assert open_in[eisenhower.Quadrant.DO]
     # Finishing the Schedule task moves a project's progress on the plan page.
     assert any(t.project_id is not None for t in open_in[eisenhower.Quadrant.SCHEDULE])
@@ -336,9 +346,11 @@ def test_seeded_demo_aligns_a_team_objective_to_the_company_goal(seeded):
     session, _ = seeded
     teams = {t.id: t.slug for t in session.exec(select(models.Team)).all()}
     goals = {g.id: g for g in session.exec(select(models.AnnualGoal)).all()}
-    crossing = [(teams[o.team_id], teams[goals[o.goal_id].team_id], o.title)
-                for o in session.exec(select(models.Objective)).all()
-                if o.goal_id is not None and goals[o.goal_id].team_id != o.team_id]
+    crossing = [
+        (teams[o.team_id], teams[goals[o.goal_id].team_id], o.title)
+        for o in session.exec(select(models.Objective)).all()
+        if o.goal_id is not None and goals[o.goal_id].team_id != o.team_id
+    ]
     assert crossing == [("ops", "company", "Grow a lively community 社区活跃度提升")]
 
 
@@ -346,9 +358,7 @@ def test_seeded_member_has_all_four_quadrants_this_week(seeded):
     session, _ = seeded
     wang = session.exec(select(models.User).where(models.User.email == "wang@example.com")).one()
     tasks = session.exec(
-        select(models.Task).where(
-            models.Task.assignee_id == wang.id, models.Task.week == str(periods.week_of(TODAY))
-        )
+        select(models.Task).where(models.Task.assignee_id == wang.id, models.Task.week == str(periods.week_of(TODAY)))
     ).all()
     assert {eisenhower.quadrant(t.important, t.urgent) for t in tasks} == set(eisenhower.ORDER)
     assert any(t.project_id is not None for t in tasks)

@@ -72,10 +72,8 @@ def test_flags_and_quadrant_are_inverse(q):
     [
         pytest.param(Quadrant.DO, "Do", "立即做", id="do: Do / 立即做"),
         pytest.param(Quadrant.SCHEDULE, "Schedule", "计划做", id="schedule: Schedule / 计划做"),
-        pytest.param(Quadrant.DELEGATE, "Delegate", "授权他人做",
-                     id="delegate: Delegate / 授权他人做"),
-        pytest.param(Quadrant.ELIMINATE, "Eliminate", "不做/减少",
-                     id="eliminate: Eliminate / 不做/减少"),
+        pytest.param(Quadrant.DELEGATE, "Delegate", "授权他人做", id="delegate: Delegate / 授权他人做"),
+        pytest.param(Quadrant.ELIMINATE, "Eliminate", "不做/减少", id="eliminate: Eliminate / 不做/减少"),
     ],
 )
 def test_label(q, en, zh):
@@ -177,10 +175,13 @@ def test_effort_share_counts_live_tasks_per_quadrant_and_link():
     ]
     share = eh.effort_share(tasks)
     assert share.total == 4
-    assert dict(share.counts) == {Quadrant.DO: 2, Quadrant.SCHEDULE: 1, Quadrant.DELEGATE: 1,
-                                  Quadrant.ELIMINATE: 0}
-    assert dict(share.linked_counts) == {Quadrant.DO: 1, Quadrant.SCHEDULE: 1,
-                                         Quadrant.DELEGATE: 0, Quadrant.ELIMINATE: 0}
+    assert dict(share.counts) == {Quadrant.DO: 2, Quadrant.SCHEDULE: 1, Quadrant.DELEGATE: 1, Quadrant.ELIMINATE: 0}
+    assert dict(share.linked_counts) == {
+        Quadrant.DO: 1,
+        Quadrant.SCHEDULE: 1,
+        Quadrant.DELEGATE: 0,
+        Quadrant.ELIMINATE: 0,
+    }
     assert (share.linked, share.unlinked) == (2, 2)
     assert share.fractions[Quadrant.DO] == Decimal("0.5")  # 2 of 4
     assert share.fractions[Quadrant.SCHEDULE] == Decimal("0.25")  # 1 of 4
@@ -203,15 +204,13 @@ def test_effort_share_of_nothing_is_zero(tasks):
 
 
 def test_effort_share_thirds_are_decimal():
-    share = eh.effort_share([(True, True, True, "todo"), (True, True, False, "todo"),
-                             (False, False, False, "todo")])
+    share = eh.effort_share([(True, True, True, "todo"), (True, True, False, "todo"), (False, False, False, "todo")])
     assert share.linked_fraction == Decimal(1) / Decimal(3)  # 1 of 3
     assert isinstance(share.linked_fraction, Decimal)
 
 
 tasks_st = st.lists(
-    st.tuples(st.booleans(), st.booleans(), st.booleans(),
-              st.sampled_from(["todo", "doing", "done", "dropped"])),
+    st.tuples(st.booleans(), st.booleans(), st.booleans(), st.sampled_from(["todo", "doing", "done", "dropped"])),
     max_size=30,
 )
 
@@ -245,8 +244,12 @@ def test_carry_count(original, expected):
 
 @pytest.mark.parametrize(
     "bad",
-    [pytest.param(-1, id="negative"), pytest.param(1.5, id="float"),
-     pytest.param(True, id="bool"), pytest.param("1", id="text")],
+    [
+        pytest.param(-1, id="negative"),
+        pytest.param(1.5, id="float"),
+        pytest.param(True, id="bool"),
+        pytest.param("1", id="text"),
+    ],
 )
 def test_carry_count_refuses_bad_counts(bad):
     with pytest.raises(ValueError):

@@ -16,14 +16,13 @@ from decimal import Decimal
 
 import pytest
 from sqlmodel import select
+from test_rollup_state import World
 
 from okr.core import models as m
 from okr.core import periods
+from okr.core.web import fragments
 from okr.plans import ops as planning
 from okr.seed.demo import DEMO_PASSWORD
-from okr.core.web import fragments
-
-from test_rollup_state import World
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -45,10 +44,28 @@ class PlanWorld(World):
     def change(self) -> str:
         rnd, s = self.rnd, self.s
         kw = {"session": s, "actor_id": self.admin.id, "org_id": self.org_id}
-        op = rnd.choice(["everyday"] * 6 + ["rename_person", "rename_team", "delegate_to_reader", "delegate_to_reader", "retitle", "owner", "raci", "align", "archive_item",
-                                           "project_status", "target", "archive_person"])
-        objectives = s.exec(select(m.Objective).where(m.Objective.team_id.in_([t.id for t in self.teams]),
-                                                      m.Objective.quarter == str(self.quarter))).all()
+        op = rnd.choice(
+            ["everyday"] * 6
+            + [
+                "rename_person",
+                "rename_team",
+                "delegate_to_reader",
+                "delegate_to_reader",
+                "retitle",
+                "owner",
+                "raci",
+                "align",
+                "archive_item",
+                "project_status",
+                "target",
+                "archive_person",
+            ]
+        )
+        objectives = s.exec(
+            select(m.Objective).where(
+                m.Objective.team_id.in_([t.id for t in self.teams]), m.Objective.quarter == str(self.quarter)
+            )
+        ).all()
         projects = s.exec(select(m.Project).where(m.Project.team_id.in_([t.id for t in self.teams]))).all()
         live_people = [p for p in self.people if not p.is_archived]
         if op == "everyday":
@@ -61,26 +78,43 @@ class PlanWorld(World):
             s.add(person)
         elif op == "delegate_to_reader":
             this_week = str(periods.week_of(self.today))
-            open_ = [t for t in self.tasks() if t.week == this_week and t.status in ("todo", "doing") and not t.is_archived]
+            open_ = [
+                t for t in self.tasks() if t.week == this_week and t.status in ("todo", "doing") and not t.is_archived
+            ]
             if open_:
                 t = rnd.choice(open_)
-                planning.delegate_task(**kw, task=t, assignee_id=rnd.choice(sorted(self.readers)), expected_version=t.version)
+                planning.delegate_task(
+                    **kw, task=t, assignee_id=rnd.choice(sorted(self.readers)), expected_version=t.version
+                )
         elif op == "rename_team":
             team = rnd.choice(self.teams)
-            planning.update(**kw, item=team, expected_version=team.version, name=f"{team.name.split(' #')[0]} #{rnd.randint(1, 99)}")
+            planning.update(
+                **kw, item=team, expected_version=team.version, name=f"{team.name.split(' #')[0]} #{rnd.randint(1, 99)}"
+            )
         elif op == "retitle":
             item = rnd.choice(objectives + self.krs + projects)
-            planning.update(**kw, item=item, expected_version=item.version, title=f"{item.title.split(' #')[0]} #{rnd.randint(1, 99)}")
+            planning.update(
+                **kw,
+                item=item,
+                expected_version=item.version,
+                title=f"{item.title.split(' #')[0]} #{rnd.randint(1, 99)}",
+            )
         elif op == "owner":
             item = rnd.choice(objectives + self.krs + projects)
             planning.update(**kw, item=item, expected_version=item.version, owner_id=rnd.choice(live_people).id)
         elif op == "raci":
             if rnd.random() < 0.5:
-                planning.set_raci(**kw, key_result=rnd.choice(self.krs),
-                                  assignments={p.id: rnd.choice("RACI") for p in rnd.sample(live_people, 3)})
+                planning.set_raci(
+                    **kw,
+                    key_result=rnd.choice(self.krs),
+                    assignments={p.id: rnd.choice("RACI") for p in rnd.sample(live_people, 3)},
+                )
             else:
-                planning.set_raci(**kw, project=rnd.choice(projects),
-                                  assignments={p.id: rnd.choice("RACI") for p in rnd.sample(live_people, 2)})
+                planning.set_raci(
+                    **kw,
+                    project=rnd.choice(projects),
+                    assignments={p.id: rnd.choice("RACI") for p in rnd.sample(live_people, 2)},
+                )
         elif op == "align":
             obj = rnd.choice(objectives)
             goals = s.exec(select(m.AnnualGoal).where(m.AnnualGoal.team_id == obj.team_id)).all()
@@ -91,7 +125,9 @@ class PlanWorld(World):
             (planning.restore if item.is_archived else planning.archive)(**kw, item=item)
         elif op == "project_status":
             p = rnd.choice(projects)
-            planning.update(**kw, item=p, expected_version=p.version, status=rnd.choice(["planned", "active", "done", "dropped"]))
+            planning.update(
+                **kw, item=p, expected_version=p.version, status=rnd.choice(["planned", "active", "done", "dropped"])
+            )
         elif op == "target":
             kr = rnd.choice([k for k in self.krs if k.kind != "milestone"])
             planning.update(**kw, item=kr, expected_version=kr.version, target=kr.target + Decimal(rnd.randint(1, 50)))
@@ -111,7 +147,9 @@ def test_kept_fragments_equal_a_fresh_render(app, demo, session, as_user, seed):
     teams = [t for t in world.teams if t.parent_id is not None]
     readers = {}
     for person in world.people:
-        roles = dict(session.exec(select(m.Membership.team_id, m.Membership.role).where(m.Membership.user_id == person.id)).all())
+        roles = dict(
+            session.exec(select(m.Membership.team_id, m.Membership.role).where(m.Membership.user_id == person.id)).all()
+        )
         kind = "admin" if person.is_admin else ("manager" if "manager" in roles.values() else "member")
         readers.setdefault(kind, person)
     browsers = {kind: as_user(p, DEMO_PASSWORD) for kind, p in readers.items()}
@@ -121,16 +159,25 @@ def test_kept_fragments_equal_a_fresh_render(app, demo, session, as_user, seed):
     def pages(rnd):
         team = rnd.choice(teams)
         month = rnd.choice(list(quarter.months()))
-        return [f"/teams/{team.slug}/plan/{quarter}", f"/teams/{team.slug}/plan/{month}", f"/teams/{team.slug}/raci",
-                f"/teams/{team.slug}/raci/{month}", "/week", f"/week/{rnd.choice(world.weeks)}",
-                f"/teams/{team.slug}/plan/{quarter.fiscal_year()}"]
+        return [
+            f"/teams/{team.slug}/plan/{quarter}",
+            f"/teams/{team.slug}/plan/{month}",
+            f"/teams/{team.slug}/raci",
+            f"/teams/{team.slug}/raci/{month}",
+            "/week",
+            f"/week/{rnd.choice(world.weeks)}",
+            f"/teams/{team.slug}/plan/{quarter.fiscal_year()}",
+        ]
 
     rnd = random.Random(seed * 101)
     ops = []
     for step in range(25):
         ops.append(world.change())
         for kind, b in browsers.items():
-            assert b.post("/language", data={"lang": "zh" if rnd.random() < 0.4 else "en", "next": "/teams"}).status_code == 302
+            assert (
+                b.post("/language", data={"lang": "zh" if rnd.random() < 0.4 else "en", "next": "/teams"}).status_code
+                == 302
+            )
             for path in pages(rnd):
                 app.config["KEEP_FRAGMENTS"] = True
                 b.get(path)  # fills the store, as another reader may have done
@@ -178,8 +225,9 @@ def test_a_renamed_person_shows_on_every_kept_fragment_at_once(app, make, sessio
     quarter, week = periods.quarter_of(today), periods.week_of(today)
     team = make.team(slug="content")
     manager = make.user(team=team, role="manager", name="Li Na")
-    boss = make.user(team=make.team(org=session.get(m.Organisation, team.org_id), slug="leadership"),
-                     role="manager", name="Old Name")  # not a teammate
+    boss = make.user(
+        team=make.team(org=session.get(m.Organisation, team.org_id), slug="leadership"), role="manager", name="Old Name"
+    )  # not a teammate
     obj = make.objective(team=team, quarter=str(quarter))
     kr = make.kr(objective=obj, owner_id=boss.id)
     make.raci(boss, "A", kr=kr)

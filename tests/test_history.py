@@ -31,8 +31,17 @@ def test_a_task_history_names_people_teams_and_says_yes_no_and_dates(make, as_us
     wang = make.user(team=team, name="Wang Wei")
     zhao = make.user(team=team, name="Zhao Min")
     task = make.task(team=team, assignee=wang, important=False, title="Write the brief")
-    planning.update(session=session, actor_id=manager.id, org_id=org.id, item=task, expected_version=None,
-                    assignee_id=zhao.id, important=True, due_on=date(2026, 4, 30), team_id=other.id)
+    planning.update(
+        session=session,
+        actor_id=manager.id,
+        org_id=org.id,
+        item=task,
+        expected_version=None,
+        assignee_id=zhao.id,
+        important=True,
+        due_on=date(2026, 4, 30),
+        team_id=other.id,
+    )
     planning.archive(session=session, actor_id=manager.id, org_id=org.id, item=task)
     session.commit()
 
@@ -59,8 +68,17 @@ def test_the_history_speaks_chinese_to_a_chinese_reader(make, as_user, session):
     li = make.user(team=team, role="manager", name="李娜")
     wang = make.user(team=team, name="王伟")
     task = make.task(team=team, assignee=li, important=False)
-    planning.update(session=session, actor_id=li.id, org_id=org.id, item=task, expected_version=None,
-                    assignee_id=wang.id, important=True, due_on=date(2026, 4, 30), status="doing")
+    planning.update(
+        session=session,
+        actor_id=li.id,
+        org_id=org.id,
+        item=task,
+        expected_version=None,
+        assignee_id=wang.id,
+        important=True,
+        due_on=date(2026, 4, 30),
+        status="doing",
+    )
     reader = session.get(m.User, wang.id)
     reader.locale = "zh"
     session.add(reader)
@@ -85,10 +103,19 @@ def test_key_result_history_shows_raci_letters_links_and_numbers_as_typed(make, 
     goal = make.goal(team=team, title="Grow the creator community")
     objective = make.objective(team=team, goal=goal, title="Make creators more active")
     kr = make.kr(objective=objective, title="Daily posts 1000 → 1300", start=1000, target=1300)
-    planning.set_raci(session=session, actor_id=li.id, org_id=org.id, key_result=kr, assignments={li.id: "A", wang.id: "R"})
+    planning.set_raci(
+        session=session, actor_id=li.id, org_id=org.id, key_result=kr, assignments={li.id: "A", wang.id: "R"}
+    )
     planning.update(session=session, actor_id=li.id, org_id=org.id, item=kr, expected_version=None, target=1350)
-    planning.check_in(session=session, actor_id=wang.id, org_id=org.id, kr=kr, value=Decimal("1080"), confidence=Decimal("0.7"),
-                      checked_on=date(2026, 4, 15))
+    planning.check_in(
+        session=session,
+        actor_id=wang.id,
+        org_id=org.id,
+        kr=kr,
+        value=Decimal("1080"),
+        confidence=Decimal("0.7"),
+        checked_on=date(2026, 4, 15),
+    )
     session.commit()
 
     rows = _rows(_history(as_user(wang), "key_result", kr.id))
@@ -100,7 +127,9 @@ def test_key_result_history_shows_raci_letters_links_and_numbers_as_typed(make, 
     assert ("Last check-in", "—", "Apr 15, 2026") in rows
 
     project = make.project(team=team, title="Creator incentive programme")
-    planning.update(session=session, actor_id=li.id, org_id=org.id, item=project, expected_version=None, key_result_id=kr.id)
+    planning.update(
+        session=session, actor_id=li.id, org_id=org.id, item=project, expected_version=None, key_result_id=kr.id
+    )
     session.commit()
     assert ("Key result", "—", "Daily posts 1000 → 1300") in _rows(_history(as_user(wang), "project", project.id))
 
@@ -111,8 +140,17 @@ def test_a_new_item_lists_what_it_was_made_with_not_its_defaults(make, as_user, 
     li = make.user(team=team, role="manager", name="Li Na")
     from okr.core import models as m
 
-    objective = planning.create(session=session, actor_id=li.id, org_id=org.id, model=m.Objective, team_id=team.id,
-                                quarter="2026-Q2", title="Make creators more active", kind="aspirational", owner_id=li.id)
+    objective = planning.create(
+        session=session,
+        actor_id=li.id,
+        org_id=org.id,
+        model=m.Objective,
+        team_id=team.id,
+        quarter="2026-Q2",
+        title="Make creators more active",
+        kind="aspirational",
+        owner_id=li.id,
+    )
     session.commit()
     html = _history(as_user(li), "objective", objective.id)
     rows = _rows(html)
@@ -139,8 +177,9 @@ def test_changes_made_by_a_command_say_so(make, as_user, session, demo):
     # Elsewhere, a change with no person behind it came from an okr command (okr import).
     team = make.team()
     person = make.user(team=team)
-    goal = planning.create(session=session, actor_id=None, org_id=team.org_id, model=m.AnnualGoal, team_id=team.id,
-                           year=2026, title="Grow")
+    goal = planning.create(
+        session=session, actor_id=None, org_id=team.org_id, model=m.AnnualGoal, team_id=team.id, year=2026, title="Grow"
+    )
     session.commit()
     assert "the system (an okr command)" in _history(as_user(person), "goal", goal.id)
 
@@ -149,13 +188,21 @@ def test_the_history_json_carries_labels_and_readable_values(make, as_user, sess
     team = make.team(name="Content")
     li = make.user(team=team, role="manager", name="Li Na")
     task = make.task(team=team, important=False)
-    planning.update(session=session, actor_id=li.id, org_id=team.org_id, item=task, expected_version=None, important=True)
+    planning.update(
+        session=session, actor_id=li.id, org_id=team.org_id, item=task, expected_version=None, important=True
+    )
     session.commit()
     data = as_user(li).get(f"/history/task/{task.id}?format=json").get_json()
     event = data["events"][0]
     assert event["action"] == "update" and event["action_label"] == "changed" and event["who"] == "Li Na"
-    assert {"field": "important", "label": "Important", "before": False, "after": True,
-            "before_text": "no", "after_text": "yes"} in event["changes"]
+    assert {
+        "field": "important",
+        "label": "Important",
+        "before": False,
+        "after": True,
+        "before_text": "no",
+        "after_text": "yes",
+    } in event["changes"]
 
 
 def test_pages_that_show_an_item_link_to_its_history(make, as_user, session):
@@ -178,4 +225,6 @@ def test_pages_that_show_an_item_link_to_its_history(make, as_user, session):
     assert f'href="/history/key_result/{kr.id}"' in b.get("/teams/content/plan/2026-Q2").get_data(as_text=True)
     # A reader who may not edit still finds the history from the plan.
     viewer = make.user(team=team, role="viewer")
-    assert f'href="/history/objective/{objective.id}"' in as_user(viewer).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
+    assert f'href="/history/objective/{objective.id}"' in as_user(viewer).get("/teams/content/plan/2026-Q2").get_data(
+        as_text=True
+    )

@@ -18,8 +18,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_security_world import WRITE_METHODS, build_world, diff, dump, fill, fingerprint, plausible_body, routes
 
-from okr.core.web.public import PUBLIC
-
 SKIP = {"auth.logout"}  # ends the sweep's own session; carries no fields
 VALUES_PER_FIELD = 150
 
@@ -28,29 +26,133 @@ def curated(world) -> list:
     other = world.teams["X"]
     b = world.teams["B"]
     values = [
-        "", " ", "\t\n", "x" * (1024 * 1024), "\x00", "a\x00b", "\ud800", "x\udfffy", "NaN", "nan", "Infinity",
-        "-Infinity", "inf", "1e308", "-1e308", "1e309", "-1", "-0", "0", "-999999999999999999999",
-        "99999999999999999999999999", "9" * 400, "0.0000000001", "1,5", "１２３", "1.5万", "3.", ".", "+",
-        "2026-02-30", "2026-13-01", "0000-00-00", "2026-Q5", "2026-Q0", "2026-W54", "2026-W00", "2026-00",
-        "9999-12-31", "-2026", "2026-W5X", "Q2", "yesterday",
-        "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "javascript:alert(1)",
-        "=HYPERLINK(\"http://evil.example\",\"x\")", "=1+1", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3",
-        "\u202eevil\u202c", "\u200f\u200e", "\ufeff", "😀" * 50, "内容" * 200, "' OR 1=1 --", "'; DROP TABLE task; --",
-        "{{7*7}}", "${7*7}", "%s%s%n", "../../etc/passwd", "\\\\server\\share", "\r\nX-Injected: 1",
-        "true", "false", "null", "None", "[]", "{}", "[1,2]", "unknown", "DO", "delete", "ZZZ", "A,B",
-        str(other.goal.id), str(other.kr.id), str(other.task.id), str(other.project.id), str(other.team.id),
-        str(other.member.id), str(b.goal.id), str(b.kr.id), str(b.task.id), str(b.team.id), str(b.member.id),
-        str(2**63), str(2**31), "-2147483649", "0x10", "1e3", "01", "1_000",
+        "",
+        " ",
+        "\t\n",
+        "x" * (1024 * 1024),
+        "\x00",
+        "a\x00b",
+        "\ud800",
+        "x\udfffy",
+        "NaN",
+        "nan",
+        "Infinity",
+        "-Infinity",
+        "inf",
+        "1e308",
+        "-1e308",
+        "1e309",
+        "-1",
+        "-0",
+        "0",
+        "-999999999999999999999",
+        "99999999999999999999999999",
+        "9" * 400,
+        "0.0000000001",
+        "1,5",
+        "１２３",
+        "1.5万",
+        "3.",
+        ".",
+        "+",
+        "2026-02-30",
+        "2026-13-01",
+        "0000-00-00",
+        "2026-Q5",
+        "2026-Q0",
+        "2026-W54",
+        "2026-W00",
+        "2026-00",
+        "9999-12-31",
+        "-2026",
+        "2026-W5X",
+        "Q2",
+        "yesterday",
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "javascript:alert(1)",
+        '=HYPERLINK("http://evil.example","x")',
+        "=1+1",
+        "@SUM(A1)",
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "\u202eevil\u202c",
+        "\u200f\u200e",
+        "\ufeff",
+        "😀" * 50,
+        "内容" * 200,
+        "' OR 1=1 --",
+        "'; DROP TABLE task; --",
+        "{{7*7}}",
+        "${7*7}",
+        "%s%s%n",
+        "../../etc/passwd",
+        "\\\\server\\share",
+        "\r\nX-Injected: 1",
+        "true",
+        "false",
+        "null",
+        "None",
+        "[]",
+        "{}",
+        "[1,2]",
+        "unknown",
+        "DO",
+        "delete",
+        "ZZZ",
+        "A,B",
+        str(other.goal.id),
+        str(other.kr.id),
+        str(other.task.id),
+        str(other.project.id),
+        str(other.team.id),
+        str(other.member.id),
+        str(b.goal.id),
+        str(b.kr.id),
+        str(b.task.id),
+        str(b.team.id),
+        str(b.member.id),
+        str(2**63),
+        str(2**31),
+        "-2147483649",
+        "0x10",
+        "1e3",
+        "01",
+        "1_000",
     ]
-    json_only = [None, True, False, 0, -1, 1e308, -1e308, 2**64, -(2**63) - 1, [], {}, [None], {"a": 1},
-                 ["<script>"], 0.1, float(2**53 + 1), other.kr.id, other.team.id, b.kr.id]
+    json_only = [
+        None,
+        True,
+        False,
+        0,
+        -1,
+        1e308,
+        -1e308,
+        2**64,
+        -(2**63) - 1,
+        [],
+        {},
+        [None],
+        {"a": 1},
+        ["<script>"],
+        0.1,
+        float(2**53 + 1),
+        other.kr.id,
+        other.team.id,
+        b.kr.id,
+    ]
     return values, json_only
 
 
 def generated():
     text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40)
-    return st.one_of(text, st.integers().map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr),
-                     st.dates().map(lambda d: d.isoformat()), st.binary(max_size=20).map(lambda b: b.decode("latin-1")))
+    return st.one_of(
+        text,
+        st.integers().map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.dates().map(lambda d: d.isoformat()),
+        st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+    )
 
 
 def fields_of(app, endpoint) -> dict[str, str]:
@@ -81,8 +183,8 @@ def test_every_write_endpoint_declares_what_it_accepts(app):
 
 
 def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
-    from okr.core.db import get_engine
     from okr.accounts import views as auth
+    from okr.core.db import get_engine
 
     # The sweep posts to the sign-in form too: a fast stand-in for scrypt keeps it within minutes.
     app.config["LOGIN_RATE_LIMIT"] = False
@@ -117,14 +219,23 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
             headers = {"X-CSRFToken": b.token}
             if mode == "json":
                 raw = json.dumps({k: _json_safe(v) for k, v in body.items()})  # \\ud800 escapes survive
-                resp = b.client.open(path, method=method, data=raw, content_type="application/json",
-                                     headers={**headers, "Accept": "application/json"})
+                resp = b.client.open(
+                    path,
+                    method=method,
+                    data=raw,
+                    content_type="application/json",
+                    headers={**headers, "Accept": "application/json"},
+                )
             else:
                 if mode == "htmx":
                     headers["HX-Request"] = "true"
                 # Bytes as an attacker sends them: lone surrogates as their (invalid) UTF-8 bytes.
-                raw = urlencode({k: ("" if v is None else str(v)).encode("utf-8", "surrogatepass") for k, v in body.items()})
-                resp = b.client.open(path, method=method, data=raw, content_type="application/x-www-form-urlencoded", headers=headers)
+                raw = urlencode(
+                    {k: ("" if v is None else str(v)).encode("utf-8", "surrogatepass") for k, v in body.items()}
+                )
+                resp = b.client.open(
+                    path, method=method, data=raw, content_type="application/x-www-form-urlencoded", headers=headers
+                )
             counts["requests"] += 1
             for field in hostile:
                 key = f"{rule.endpoint}.{field}"
@@ -141,8 +252,12 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
                 counts["rejected"] += 1
                 if rows is not None:
                     counts["partial"] += 1
-                    changed = diff(state["dump"], rows) or [(t, "(fingerprint)") for t in after if after[t] != state["fp"].get(t)]
-                    problems.append(f"{method} {rule.rule} {shown} ({mode}) → {resp.status_code} but changed {changed[0][0]} {changed[0][1]}")
+                    changed = diff(state["dump"], rows) or [
+                        (t, "(fingerprint)") for t in after if after[t] != state["fp"].get(t)
+                    ]
+                    problems.append(
+                        f"{method} {rule.rule} {shown} ({mode}) → {resp.status_code} but changed {changed[0][0]} {changed[0][1]}"
+                    )
             else:
                 counts["accepted"] += 1
             if rows is not None:  # what stands now is the baseline of the next request
@@ -158,8 +273,14 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
                 hostile = {f: (v if isinstance(v, str) else json.dumps(v)) for f, v in hostile.items()}
             send(hostile, mode)
 
-        @settings(max_examples=max(VALUES_PER_FIELD - len(pool), 0) + 10, deadline=None, database=None,
-                  derandomize=True, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=max(VALUES_PER_FIELD - len(pool), 0) + 10,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(hostile=st.fixed_dictionaries({f: generated() for f in names}), mode=st.sampled_from(modes))
         def sweep(hostile, mode):
             send(hostile, mode)
@@ -167,8 +288,10 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
         sweep()
     per_field = counts["values"]
     low = {k: n for k, n in per_field.items() if n < VALUES_PER_FIELD}
-    print(f"\nhostile input [{app.config['DATABASE_URL'].split(':')[0]}]: {len(per_field)} fields, "
-          f"{counts['requests']} requests, {counts['rejected']} rejected, {counts['accepted']} accepted, "
-          f"{counts['5xx']} responses 5xx, {counts['partial']} partial writes, {time.monotonic() - started:.0f}s")
+    print(
+        f"\nhostile input [{app.config['DATABASE_URL'].split(':')[0]}]: {len(per_field)} fields, "
+        f"{counts['requests']} requests, {counts['rejected']} rejected, {counts['accepted']} accepted, "
+        f"{counts['5xx']} responses 5xx, {counts['partial']} partial writes, {time.monotonic() - started:.0f}s"
+    )
     assert not low, f"fields swept with fewer than {VALUES_PER_FIELD} values: {low}"
     assert not problems, "\n".join(problems[:80]) + (f"\n… and {len(problems) - 80} more" if len(problems) > 80 else "")

@@ -39,8 +39,15 @@ def test_two_workers_never_overwrite_each_other(app, make, session):
                     pass
                 title = f"{name}-{i}"
                 try:
-                    planning.update(session=s, actor_id=user.id, org_id=team.org_id, item=row,
-                                    expected_version=seen, title=title, weight=Decimal(i + 1))
+                    planning.update(
+                        session=s,
+                        actor_id=user.id,
+                        org_id=team.org_id,
+                        item=row,
+                        expected_version=seen,
+                        title=title,
+                        weight=Decimal(i + 1),
+                    )
                     s.commit()
                     with lock:
                         results["saved"].append((seen, title))
@@ -60,13 +67,18 @@ def test_two_workers_never_overwrite_each_other(app, make, session):
         t.join(120)
     session.expire_all()
     final = session.get(m.KeyResult, kr.id)
-    audits = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "key_result", m.AuditEvent.item_id == kr.id,
-                                                    m.AuditEvent.action == "update")).all()
+    audits = session.exec(
+        select(m.AuditEvent).where(
+            m.AuditEvent.item_type == "key_result", m.AuditEvent.item_id == kr.id, m.AuditEvent.action == "update"
+        )
+    ).all()
     # A silent overwrite: two saves that both started from the same version and both succeeded.
     from_version = [v for v, _ in results["saved"]]
     silent = len(from_version) - len(set(from_version))
-    print(f"\nlocking [{app.config['DATABASE_URL'].split(':')[0]}]: {len(results['saved'])} saved, "
-          f"{results['stale']} refused as stale, {silent} silent overwrites, {len(results['errors'])} errors")
+    print(
+        f"\nlocking [{app.config['DATABASE_URL'].split(':')[0]}]: {len(results['saved'])} saved, "
+        f"{results['stale']} refused as stale, {silent} silent overwrites, {len(results['errors'])} errors"
+    )
     assert not results["errors"], results["errors"][:3]
     assert silent == 0
     assert len(results["saved"]) + results["stale"] == 2 * ROUNDS
@@ -89,8 +101,19 @@ def _edit_form_version(b, kr) -> str:
 
 
 def _kr_body(title, version, **over):
-    return {"title": title, "kind": "metric", "start": "1000", "target": "1300", "unit": "",
-            "weight": "1", "progress_from": "checkins", "owner_id": "", "description": "", "version": version, **over}
+    return {
+        "title": title,
+        "kind": "metric",
+        "start": "1000",
+        "target": "1300",
+        "unit": "",
+        "weight": "1",
+        "progress_from": "checkins",
+        "owner_id": "",
+        "description": "",
+        "version": version,
+        **over,
+    }
 
 
 def _plan_pair(make):
@@ -121,8 +144,11 @@ def test_second_editor_gets_409_with_both_versions_and_keeps_their_text(make, as
     session.expire_all()
     row = session.get(m.KeyResult, kr.id)
     assert (row.title, row.version) == ("Daily posts from 1000 to 1400", 2), "nothing silently overwritten"
-    updates = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "key_result", m.AuditEvent.item_id == kr.id,
-                                                      m.AuditEvent.action == "update")).all()
+    updates = session.exec(
+        select(m.AuditEvent).where(
+            m.AuditEvent.item_type == "key_result", m.AuditEvent.item_id == kr.id, m.AuditEvent.action == "update"
+        )
+    ).all()
     assert len(updates) == 1
 
     # The second editor read both and saves again on purpose, from the version they were shown.
@@ -198,8 +224,10 @@ def test_two_sessions_racing_over_http_never_overwrite_each_other(app, make, as_
     session.expire_all()
     row = session.get(m.KeyResult, kr.id)
     outcomes = [sorted(s) for s in statuses.values()]
-    print(f"\nlocking over HTTP [{app.config['DATABASE_URL'].split(':')[0]}]: {rounds} rounds, "
-          f"{sum(o == [200, 409] for o in outcomes)} with one save and one 409, final version {row.version}")
+    print(
+        f"\nlocking over HTTP [{app.config['DATABASE_URL'].split(':')[0]}]: {rounds} rounds, "
+        f"{sum(o == [200, 409] for o in outcomes)} with one save and one 409, final version {row.version}"
+    )
     assert all(o == [200, 409] for o in outcomes), outcomes
     assert row.version == 1 + rounds
 
@@ -228,8 +256,14 @@ def test_two_people_checking_in_at_once_both_count(app, make, session):
                 except threading.BrokenBarrierError:
                     pass
                 try:
-                    planning.check_in(session=s, actor_id=people[k].id, org_id=team.org_id, kr=row,
-                                      value=Decimal(10 * i + k), checked_on=date(2026, 5, 1))
+                    planning.check_in(
+                        session=s,
+                        actor_id=people[k].id,
+                        org_id=team.org_id,
+                        kr=row,
+                        value=Decimal(10 * i + k),
+                        checked_on=date(2026, 5, 1),
+                    )
                     s.commit()
                 except Exception as e:
                     s.rollback()
@@ -243,7 +277,8 @@ def test_two_people_checking_in_at_once_both_count(app, make, session):
         t.join(120)
     assert not errors, errors[:3]
     session.expire_all()
-    entries = session.exec(select(m.CheckIn).where(m.CheckIn.key_result_id == kr.id)
-                           .order_by(m.CheckIn.checked_on, m.CheckIn.id)).all()
+    entries = session.exec(
+        select(m.CheckIn).where(m.CheckIn.key_result_id == kr.id).order_by(m.CheckIn.checked_on, m.CheckIn.id)
+    ).all()
     assert len(entries) == 2 * rounds
     assert session.get(m.KeyResult, kr.id).current == entries[-1].value  # the later entry of the day wins

@@ -16,9 +16,19 @@ def test_two_managers_giving_a_at_once_leave_one_a(make, as_user, session):
     editors = [as_user(li), as_user(sun)]
 
     def give_a(browser, user_id, results):
-        resp = browser.post("/teams/content/raci/cell", htmx=True, data={
-            "item_type": "key_result", "item_id": kr_id, "user_id": user_id, "op": "set", "letter": "A",
-            "state": "", "period": "2026-Q2"})
+        resp = browser.post(
+            "/teams/content/raci/cell",
+            htmx=True,
+            data={
+                "item_type": "key_result",
+                "item_id": kr_id,
+                "user_id": user_id,
+                "op": "set",
+                "letter": "A",
+                "state": "",
+                "period": "2026-Q2",
+            },
+        )
         results.append(resp.status_code)
 
     for _round in range(5):
@@ -26,8 +36,10 @@ def test_two_managers_giving_a_at_once_leave_one_a(make, as_user, session):
             session.delete(row)
         session.commit()
         results: list[int] = []
-        threads = [threading.Thread(target=give_a, args=(b, uid, results))
-                   for b, uid in zip(editors, (wang_id, zhao_id), strict=True)]
+        threads = [
+            threading.Thread(target=give_a, args=(b, uid, results))
+            for b, uid in zip(editors, (wang_id, zhao_id), strict=True)
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -3,13 +3,14 @@
 from datetime import date
 
 from okr.core import periods
-from okr.raci import rules as raci
 from okr.raci import queries as rq
+from okr.raci import rules as raci
 
 
 def test_quarter_load_in_sql_matches_raci_load(app, demo, session):
-    from okr.core import models as m
     from sqlmodel import select
+
+    from okr.core import models as m
 
     org = session.exec(select(m.Organisation).where(m.Organisation.slug == "demo")).one()
     # Someone who holds letters this quarter has left: their letters carry no load either way.

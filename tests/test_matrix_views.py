@@ -23,7 +23,7 @@ def plan(make):
     zhao = make.user(team=team, role="viewer", name="Zhao Lei", email="zhao@example.com")
     obj = make.objective(team=team, quarter="2026-Q2", title="Make creators more active")
     kr1 = make.kr(objective=obj, title="Daily posts 1000 → 1300")
-    kr2 = make.kr(objective=obj, title="=HYPERLINK(\"http://evil\")")
+    kr2 = make.kr(objective=obj, title='=HYPERLINK("http://evil")')
     project = make.project(kr=kr1, month="2026-04", title="Creator incentives")
     make.raci(li, "A", kr=kr1)
     make.raci(wang, "R", kr=kr1)
@@ -33,7 +33,17 @@ def plan(make):
         pass
 
     p = P()
-    p.org, p.team, p.li, p.wang, p.zhao, p.obj, p.kr1, p.kr2, p.project = org, team, li, wang, zhao, obj, kr1, kr2, project
+    p.org, p.team, p.li, p.wang, p.zhao, p.obj, p.kr1, p.kr2, p.project = (
+        org,
+        team,
+        li,
+        wang,
+        zhao,
+        obj,
+        kr1,
+        kr2,
+        project,
+    )
     p.url = "/teams/content/raci/2026-Q2"
     return p
 
@@ -46,8 +56,15 @@ def letters(session, kr=None, project=None):
 
 
 def cell(p, item, user, letter, state, op="set", **extra):
-    data = {"item_type": "key_result" if isinstance(item, m.KeyResult) else "project", "item_id": item.id,
-            "user_id": user.id, "op": op, "letter": letter, "state": state, "period": "2026-Q2"}
+    data = {
+        "item_type": "key_result" if isinstance(item, m.KeyResult) else "project",
+        "item_id": item.id,
+        "user_id": user.id,
+        "op": op,
+        "letter": letter,
+        "state": state,
+        "period": "2026-Q2",
+    }
     data.update(extra)
     return data
 
@@ -70,7 +87,7 @@ def test_matrix_page_shows_rows_by_objective_people_and_problems(plan, as_user):
         assert name in html
     assert "No one is Responsible" in html  # the project has an A but no R
     assert "No one is Accountable" in html  # kr2 is empty
-    assert "button type=\"submit\" form=" not in html  # a member reads, never edits
+    assert 'button type="submit" form=' not in html  # a member reads, never edits
     assert 'href="/static/css/matrix.css"' in html
 
 
@@ -91,8 +108,10 @@ def test_month_period_shows_that_months_projects_only(plan, make, as_user):
     assert "Daily posts" in html  # the quarter's key results stay visible
 
 
-@pytest.mark.parametrize("path", ["/teams/content/raci/2026", "/teams/content/raci/2026-W10",
-                                  "/teams/content/raci/nonsense", "/teams/nope/raci"])
+@pytest.mark.parametrize(
+    "path",
+    ["/teams/content/raci/2026", "/teams/content/raci/2026-W10", "/teams/content/raci/nonsense", "/teams/nope/raci"],
+)
 def test_bad_period_or_team_is_404(plan, as_user, path):
     assert as_user(plan.li).get(path).status_code == 404
 
@@ -168,7 +187,9 @@ def test_second_a_is_refused_with_the_reason(plan, as_user, session):
 def test_second_a_is_refused_even_as_draft_and_on_an_incomplete_row(plan, as_user, session):
     b = as_user(plan.li)
     state = state_of((plan.li, "A"))
-    resp = b.post("/teams/content/raci/cell", data=cell(plan, plan.project, plan.wang, "A", state, draft="y"), htmx=True)
+    resp = b.post(
+        "/teams/content/raci/cell", data=cell(plan, plan.project, plan.wang, "A", state, draft="y"), htmx=True
+    )
     assert resp.status_code == 422
     assert letters(session, project=plan.project) == {plan.li.id: "A"}
 
@@ -235,8 +256,9 @@ def test_member_and_viewer_may_not_edit(plan, as_user, session, who):
 def test_other_orgs_item_is_404(plan, make, as_user, session):
     other_kr = make.kr()
     b = as_user(plan.li)
-    resp = b.post("/teams/content/raci/cell",
-                  data={**cell(plan, plan.kr2, plan.wang, "R", ""), "item_id": other_kr.id}, htmx=True)
+    resp = b.post(
+        "/teams/content/raci/cell", data={**cell(plan, plan.kr2, plan.wang, "R", ""), "item_id": other_kr.id}, htmx=True
+    )
     assert resp.status_code == 404
     assert letters(session, kr=other_kr) == {}
 
@@ -244,15 +266,17 @@ def test_other_orgs_item_is_404(plan, make, as_user, session):
 def test_other_teams_item_via_this_team_is_404(plan, make, as_user, session):
     sibling = make.team(org=plan.org, slug="growth")
     kr = make.kr(objective=make.objective(team=sibling))
-    resp = as_user(plan.li).post("/teams/content/raci/cell",
-                                 data={**cell(plan, plan.kr2, plan.wang, "R", ""), "item_id": kr.id}, htmx=True)
+    resp = as_user(plan.li).post(
+        "/teams/content/raci/cell", data={**cell(plan, plan.kr2, plan.wang, "R", ""), "item_id": kr.id}, htmx=True
+    )
     assert resp.status_code == 404
 
 
 def test_person_of_another_org_is_refused(plan, make, as_user, session):
     stranger = make.user(name="Stranger")
-    resp = as_user(plan.li).post("/teams/content/raci/cell",
-                                 data={**cell(plan, plan.kr2, plan.wang, "R", ""), "user_id": stranger.id}, htmx=True)
+    resp = as_user(plan.li).post(
+        "/teams/content/raci/cell", data={**cell(plan, plan.kr2, plan.wang, "R", ""), "user_id": stranger.id}, htmx=True
+    )
     assert resp.status_code == 422
     assert "not a member" in resp.get_data(as_text=True)
     assert letters(session, kr=plan.kr2) == {}
@@ -275,7 +299,10 @@ def test_json_cell_edit_and_refusal_shape(plan, as_user, session):
     resp = b.post("/teams/content/raci/cell", json=cell(plan, plan.kr2, plan.wang, "R", ""))
     assert resp.status_code == 200
     assert resp.get_json()["letters"] == {str(plan.wang.id): "R"}
-    resp = b.post("/teams/content/raci/cell", json=cell(plan, plan.kr1, plan.zhao, "A", state_of((plan.li, "A"), (plan.wang, "R"))))
+    resp = b.post(
+        "/teams/content/raci/cell",
+        json=cell(plan, plan.kr1, plan.zhao, "A", state_of((plan.li, "A"), (plan.wang, "R"))),
+    )
     assert resp.status_code == 422
     body = resp.get_json()
     assert "Accountable" in body["error"] and body["fields"]["letter"]
@@ -306,13 +333,13 @@ def test_overload_and_gaps_for_a_plan_built_to_have_them(plan, make, as_user, se
         make.raci(plan.li, "A", kr=kr)
         make.raci(plan.wang, "R", kr=kr)
     html = as_user(plan.li).get(plan.url).get_data(as_text=True)
-    load = html[html.index('id="raci-load"'):]
-    li_row = load[load.index(f'data-person="{plan.li.id}"'):]
-    li_row = li_row[:li_row.index("</tr>")]
+    load = html[html.index('id="raci-load"') :]
+    li_row = load[load.index(f'data-person="{plan.li.id}"') :]
+    li_row = li_row[: li_row.index("</tr>")]
     assert "Overloaded" in li_row and "Accountable for 4 live items (more than 2)" in li_row
-    wang_row = load[load.index(f'data-person="{plan.wang.id}"'):]
-    assert "Overloaded" not in wang_row[:wang_row.index("</tr>")]
-    gaps = html[html.index('id="raci-gaps"'):html.index('id="raci-load"')]
+    wang_row = load[load.index(f'data-person="{plan.wang.id}"') :]
+    assert "Overloaded" not in wang_row[: wang_row.index("</tr>")]
+    gaps = html[html.index('id="raci-gaps"') : html.index('id="raci-load"')]
     assert "Creator incentives" in gaps and "HYPERLINK" in gaps and "Daily posts" not in gaps
 
 
@@ -323,14 +350,14 @@ def test_my_raci_lists_what_i_am_accountable_for_and_consulted_on(plan, make, as
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/people/{plan.wang.id}/raci?period=2026-Q2")
     html = b.get(resp.headers["Location"]).get_data(as_text=True)
     assert "My RACI" in html
-    resp_section = html[html.index('id="raci-person-R"'):html.index('id="raci-person-C"')]
+    resp_section = html[html.index('id="raci-person-R"') : html.index('id="raci-person-C"')]
     assert "Daily posts" in resp_section
-    c_section = html[html.index('id="raci-person-C"'):html.index('id="raci-person-I"')]
+    c_section = html[html.index('id="raci-person-C"') : html.index('id="raci-person-I"')]
     assert "Creator incentives" in c_section
     li_html = b.get(f"/people/{plan.li.id}/raci?period=2026-Q2").get_data(as_text=True)
-    a_section = li_html[li_html.index('id="raci-person-A"'):li_html.index('id="raci-person-R"')]
+    a_section = li_html[li_html.index('id="raci-person-A"') : li_html.index('id="raci-person-R"')]
     assert "Daily posts" in a_section and "Creator incentives" in a_section
-    losses = li_html[li_html.index('id="raci-person-losses"'):]
+    losses = li_html[li_html.index('id="raci-person-losses"') :]
     assert "Daily posts" in losses and "No one is Accountable" in losses
 
 
@@ -373,8 +400,8 @@ def test_csv_has_the_pages_cells_with_formulas_escaped_and_a_bom(plan, as_user):
     by_item = {r[2]: dict(zip(people, r[4:-1], strict=True)) for r in rows[1:]}
     assert by_item["Daily posts 1000 → 1300"] == {"Li Na": "A", "Wang Wei": "R", "Zhao Lei": ""}
     assert by_item["Creator incentives"] == {"Li Na": "A", "Wang Wei": "", "Zhao Lei": ""}
-    assert "'=HYPERLINK(\"http://evil\")" in by_item  # escaped, never a formula
-    assert [r[2] for r in rows[1:]] == ["Daily posts 1000 → 1300", "Creator incentives", "'=HYPERLINK(\"http://evil\")"]
+    assert '\'=HYPERLINK("http://evil")' in by_item  # escaped, never a formula
+    assert [r[2] for r in rows[1:]] == ["Daily posts 1000 → 1300", "Creator incentives", '\'=HYPERLINK("http://evil")']
 
 
 def test_csv_reads_chinese(plan, make, as_user, session):
@@ -436,14 +463,14 @@ def li_archived(plan, make, session):
 def test_archived_persons_a_counts_as_absent_on_the_matrix(plan, li_archived, as_user):
     html = as_user(li_archived).get(plan.url).get_data(as_text=True)
     # No column for her (she used to move to an "other team" column, still holding the A).
-    assert f'/people/{plan.li.id}/raci' not in html and "other team" not in html
-    row = html[html.index(f'id="raci-kr-{plan.kr1.id}"'):]
-    row = row[:row.index("</tr>")]
+    assert f"/people/{plan.li.id}/raci" not in html and "other team" not in html
+    row = html[html.index(f'id="raci-kr-{plan.kr1.id}"') :]
+    row = row[: row.index("</tr>")]
     assert "Complete" not in row
     assert "No one is Accountable" in row and "Li Na is archived: their A no longer counts" in row
-    gaps = html[html.index('id="raci-gaps"'):html.index('id="raci-load"')]
+    gaps = html[html.index('id="raci-gaps"') : html.index('id="raci-load"')]
     assert "Daily posts" in gaps and "Creator incentives" in gaps and "Li Na is archived" in gaps
-    assert 'data-person="%s"' % plan.li.id not in html  # no load row either
+    assert f'data-person="{plan.li.id}"' not in html  # no load row either
 
 
 def test_archived_persons_letters_are_left_out_of_csv_json_and_load(plan, li_archived, as_user, session, app):
@@ -473,8 +500,8 @@ def test_manager_gives_an_archived_persons_a_to_someone_else(plan, li_archived, 
     assert resp.status_code == 200, html
     # Her letter goes with the edit (the audit keeps it); the row is complete again.
     assert letters(session, kr=plan.kr1) == {plan.wang.id: "R", plan.zhao.id: "A"}
-    row = html[html.index(f'id="raci-kr-{plan.kr1.id}"'):]
-    assert "Complete" in row[:row.index("</tr>")]
+    row = html[html.index(f'id="raci-kr-{plan.kr1.id}"') :]
+    assert "Complete" in row[: row.index("</tr>")]
     assert session.get(m.KeyResult, plan.kr1.id).owner_id == plan.zhao.id
 
 
@@ -483,13 +510,13 @@ def test_person_page_and_losses_treat_archived_people_as_absent(plan, make, as_u
     make.raci(plan.zhao, "R", kr=plan.kr1)
     b = as_user(plan.li)
     html = b.get(f"/people/{plan.wang.id}/raci?period=2026-Q2").get_data(as_text=True)
-    assert "Daily posts" not in html[html.index('id="raci-person-losses"'):]
+    assert "Daily posts" not in html[html.index('id="raci-person-losses"') :]
     session.get(m.User, plan.zhao.id).is_archived = True
     session.commit()
     html = b.get(f"/people/{plan.wang.id}/raci?period=2026-Q2").get_data(as_text=True)
-    losses = html[html.index('id="raci-person-losses"'):]
+    losses = html[html.index('id="raci-person-losses"') :]
     assert "Daily posts" in losses and "No one is Responsible" in losses
-    r_section = html[html.index('id="raci-person-R"'):html.index('id="raci-person-C"')]
+    r_section = html[html.index('id="raci-person-R"') : html.index('id="raci-person-C"')]
     assert "Zhao Lei is archived: their R no longer counts" in r_section
 
 
@@ -501,8 +528,8 @@ def test_admin_archive_listing_agrees_with_the_matrix(plan, make, as_user, sessi
     make.raci(plan.li, "A", kr=make.kr(objective=make.objective(team=plan.team, title="Gone", is_archived=True)))
     make.raci(plan.li, "A", project=dropped)
     html = as_user(admin).get(f"/admin/people/{plan.li.id}").get_data(as_text=True)
-    listed = html[html.index('class="losses"'):]
-    listed = listed[:listed.index("</ul>")]
+    listed = html[html.index('class="losses"') :]
+    listed = listed[: listed.index("</ul>")]
     assert "Daily posts" in listed and "Creator incentives" in listed
     assert "Dropped one" not in listed and listed.count("<li>") == 2
 
@@ -513,9 +540,9 @@ def test_admin_archive_listing_agrees_with_the_matrix(plan, make, as_user, sessi
 def test_my_raci_is_in_the_navigation(plan, as_user):
     b = as_user(plan.wang)
     html = b.get("/week").get_data(as_text=True)
-    nav = html[html.index('class="mainnav"'):html.index("</nav>")]
+    nav = html[html.index('class="mainnav"') : html.index("</nav>")]
     assert '<a href="/me/raci"' in nav and "My RACI" in nav
     html = b.get(f"/people/{plan.wang.id}/raci").get_data(as_text=True)
-    nav = html[html.index('class="mainnav"'):html.index("</nav>")]
+    nav = html[html.index('class="mainnav"') : html.index("</nav>")]
     assert '<a href="/me/raci" aria-current="page">My RACI</a>' in nav
     assert '<a href="/raci" aria-current' not in nav

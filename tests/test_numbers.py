@@ -221,7 +221,12 @@ def test_halfwidth_keeps_positions():
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.characters() | st.characters(categories=["Cs"]) | st.sampled_from("一二三十百千万亿成%１0,."), max_size=80))
+@given(
+    st.text(
+        alphabet=st.characters() | st.characters(categories=["Cs"]) | st.sampled_from("一二三十百千万亿成%１0,."),
+        max_size=80,
+    )
+)
 def test_find_numbers_never_raises_and_spans_are_in_the_text(text):
     found = find_numbers(text)
     assert all(isinstance(f, Found) and f.value.is_finite() for f in found)

@@ -472,9 +472,7 @@ def test_periods_are_hashable_ordered_values():
     ]  # fmt: skip
     assert Quarter(2025, 4) < Quarter(2026, 1)
     assert Year(2025, 7) != Year(2025)
-    assert [p.kind for p in (Year(2026), Quarter(2026, 1), Month(2026, 1), Week(2026, 1))] == list(
-        KINDS
-    )
+    assert [p.kind for p in (Year(2026), Quarter(2026, 1), Month(2026, 1), Week(2026, 1))] == list(KINDS)
     assert isinstance(parse("2026-Q2"), Period)
     with pytest.raises(TypeError):
         Month(2026, 1) < Week(2026, 1)  # noqa: B015 - only the same kind is ordered
@@ -504,9 +502,7 @@ def months():
 
 
 def weeks():
-    return st.integers(1900, 9998).flatmap(
-        lambda y: st.builds(Week, st.just(y), st.integers(1, weeks_in_year(y)))
-    )
+    return st.integers(1900, 9998).flatmap(lambda y: st.builds(Week, st.just(y), st.integers(1, weeks_in_year(y))))
 
 
 PERIODS = st.one_of(years(), quarters(), months(), weeks())
@@ -563,9 +559,7 @@ def test_children_tile_their_parent(period):
 
 
 @properties
-@given(
-    st.one_of(years(), quarters(), months()).filter(lambda p: 1900 < p.start.year < 9999)
-)
+@given(st.one_of(years(), quarters(), months()).filter(lambda p: 1900 < p.start.year < 9999))
 def test_the_weeks_of_a_period_are_consecutive_and_held_by_their_thursday(period):
     found = period.weeks()
     assert found, "every period has at least one week"
@@ -603,9 +597,7 @@ def test_elapsed_is_monotone_and_between_0_and_1(period, a, b):
     st.one_of(
         st.text(st.characters(exclude_categories=())),  # surrogates and NULs too
         st.from_regex(r"\s*[0-9]{1,6}(-([QqWw]?[0-9]{0,3})?)?\s*", fullmatch=True),
-        st.sampled_from([str(p) for p in (Year(2026), Quarter(2026, 2), Week(2026, 53))]).map(
-            lambda s: s + "\x00"
-        ),
+        st.sampled_from([str(p) for p in (Year(2026), Quarter(2026, 2), Week(2026, 53))]).map(lambda s: s + "\x00"),
     ),
     FISCAL_STARTS,
 )

@@ -13,11 +13,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from okr.core import migrate
-from okr.core import models
+from okr.core import migrate, models
+from okr.core.db import make_engine
 from okr.plandoc import document as plandoc
 from okr.plans import ops as planning
-from okr.core.db import make_engine
 
 PLANS = Path(__file__).parent / "plans"
 
@@ -73,7 +72,10 @@ def paths(issues) -> list[str]:
 def minimal(**kr) -> dict:
     """A small valid plan: one team, two people, one goal → objective → key result."""
     key_result = {
-        "title": "日均发布内容量提升30%", "kind": "metric", "start": 1000, "target": 1300,
+        "title": "日均发布内容量提升30%",
+        "kind": "metric",
+        "start": 1000,
+        "target": 1300,
         "raci": {"A": "li@example.com", "R": ["wang@example.com"]},
     }
     key_result.update(kr)
@@ -84,13 +86,21 @@ def minimal(**kr) -> dict:
             {"email": "li@example.com", "name": "李娜", "team": "content", "role": "manager"},
             {"email": "wang@example.com", "name": "王磊", "team": "content"},
         ],
-        "goals": [{
-            "team": "content", "year": 2026, "title": "内容平台年度创作活跃度翻番",
-            "objectives": [{
-                "quarter": "2026-Q2", "title": "提升用户创作活跃度", "kind": "aspirational",
-                "key_results": [key_result],
-            }],
-        }],
+        "goals": [
+            {
+                "team": "content",
+                "year": 2026,
+                "title": "内容平台年度创作活跃度翻番",
+                "objectives": [
+                    {
+                        "quarter": "2026-Q2",
+                        "title": "提升用户创作活跃度",
+                        "kind": "aspirational",
+                        "key_results": [key_result],
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -107,8 +117,16 @@ def test_chinese_plan_validates_and_imports_with_the_right_counts(session):
 
     assert result.issues == [] and result.ok
     assert result.created == {
-        "teams": 4, "people": 5, "memberships": 6, "goals": 2, "objectives": 2,
-        "key_results": 4, "check_ins": 5, "projects": 2, "tasks": 5, "raci": 15,
+        "teams": 4,
+        "people": 5,
+        "memberships": 6,
+        "goals": 2,
+        "objectives": 2,
+        "key_results": 4,
+        "check_ins": 5,
+        "projects": 2,
+        "tasks": 5,
+        "raci": 15,
     }
     counts = row_counts(session)
     assert counts["team"] == 4 and counts["app_user"] == 5 and counts["membership"] == 6
@@ -116,7 +134,11 @@ def test_chinese_plan_validates_and_imports_with_the_right_counts(session):
     assert counts["raci_assignment"] == 15
     # Every new person got a password of their own, stored only as a scrypt hash.
     assert sorted(result.passwords) == [
-        "chen@example.com", "li@example.com", "sun@example.com", "wang@example.com", "zhao@example.com",
+        "chen@example.com",
+        "li@example.com",
+        "sun@example.com",
+        "wang@example.com",
+        "zhao@example.com",
     ]
     li = session.exec(select(models.User).where(models.User.email == "li@example.com")).one()
     assert li.password_hash.startswith("scrypt:32768:8:1$")
@@ -152,7 +174,9 @@ def test_imported_plan_reads_back_as_written(session):
     raci = planning.get_raci(session=session, project=project)
     emails = {u.id: u.email for u in session.exec(select(models.User)).all()}
     assert {emails[u]: letter for u, letter in raci.items()} == {
-        "li@example.com": "A", "wang@example.com": "R", "zhao@example.com": "R",
+        "li@example.com": "A",
+        "wang@example.com": "R",
+        "zhao@example.com": "R",
     }
 
     # The growth team's objective is aligned to the company's goal and keeps its own team.
@@ -325,22 +349,44 @@ TWENTY_ERRORS = {
         {"email": "wang@example.com", "name": "王磊", "team": "content"},
         {"email": "LI@example.com", "name": "Li Na"},
     ],
-    "goals": [{
-        "team": "content", "year": 2025, "title": "",
-        "objectives": [{
-            "quarter": "2026-Q2", "title": "提升用户创作活跃度", "kind": "stretch",
-            "key_results": [{
-                "title": "日均发布内容量提升30%", "kind": "metric", "start": 1000, "target": 1000,
-                "raci": {"A": ["li@example.com", "wang@example.com"], "R": []},
-                "check_ins": [{"date": "2026-02-30", "value": float("nan"), "confidence": 1.5}],
-                "projects": [{
-                    "month": "2026-Q2", "title": "创作者激励计划",
-                    "tasks": [{"week": "2026-W54", "title": "确定激励规则", "assignee": "nobody@example.com",
-                               "status": "finished"}],
-                }],
-            }],
-        }],
-    }],
+    "goals": [
+        {
+            "team": "content",
+            "year": 2025,
+            "title": "",
+            "objectives": [
+                {
+                    "quarter": "2026-Q2",
+                    "title": "提升用户创作活跃度",
+                    "kind": "stretch",
+                    "key_results": [
+                        {
+                            "title": "日均发布内容量提升30%",
+                            "kind": "metric",
+                            "start": 1000,
+                            "target": 1000,
+                            "raci": {"A": ["li@example.com", "wang@example.com"], "R": []},
+                            "check_ins": [{"date": "2026-02-30", "value": float("nan"), "confidence": 1.5}],
+                            "projects": [
+                                {
+                                    "month": "2026-Q2",
+                                    "title": "创作者激励计划",
+                                    "tasks": [
+                                        {
+                                            "week": "2026-W54",
+                                            "title": "确定激励规则",
+                                            "assignee": "nobody@example.com",
+                                            "status": "finished",
+                                        }
+                                    ],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
     "tasks": [{"week": "2026-W16", "title": "整理周报", "important": "yes", "urgnet": True}],
 }
 
@@ -349,25 +395,25 @@ def test_twenty_errors_are_all_reported_with_their_paths_and_nothing_is_written(
     kr = "goals[0].objectives[0].key_results[0]"
     expected = [
         "format",
-        "teams[1].slug",                       # duplicate slug
-        "people[0].role",                      # not a role
-        "people[2].email",                     # duplicate email (case does not matter)
-        "goals[0].title",                      # empty
-        "goals[0].objectives[0].quarter",      # 2026-Q2 is not in 2025
-        "goals[0].objectives[0].kind",         # not committed/aspirational
-        f"{kr}.target",                        # equal to start
-        f"{kr}.raci.A",                        # two people Accountable
-        f"{kr}.raci.R",                        # nobody Responsible
-        f"{kr}.check_ins[0].date",             # 2026-02-30
-        f"{kr}.check_ins[0].value",            # NaN
-        f"{kr}.check_ins[0].confidence",       # above 1
-        f"{kr}.projects[0].month",             # a quarter where a month goes
-        f"{kr}.projects[0].tasks[0].week",     # no week 54
+        "teams[1].slug",  # duplicate slug
+        "people[0].role",  # not a role
+        "people[2].email",  # duplicate email (case does not matter)
+        "goals[0].title",  # empty
+        "goals[0].objectives[0].quarter",  # 2026-Q2 is not in 2025
+        "goals[0].objectives[0].kind",  # not committed/aspirational
+        f"{kr}.target",  # equal to start
+        f"{kr}.raci.A",  # two people Accountable
+        f"{kr}.raci.R",  # nobody Responsible
+        f"{kr}.check_ins[0].date",  # 2026-02-30
+        f"{kr}.check_ins[0].value",  # NaN
+        f"{kr}.check_ins[0].confidence",  # above 1
+        f"{kr}.projects[0].month",  # a quarter where a month goes
+        f"{kr}.projects[0].tasks[0].week",  # no week 54
         f"{kr}.projects[0].tasks[0].assignee",  # unknown person
-        f"{kr}.projects[0].tasks[0].status",   # not a task status
-        "tasks[0].urgnet",                     # typo
-        "tasks[0]",                            # no team and no assignee
-        "tasks[0].important",                  # not a boolean
+        f"{kr}.projects[0].tasks[0].status",  # not a task status
+        "tasks[0].urgnet",  # typo
+        "tasks[0]",  # no team and no assignee
+        "tasks[0].important",  # not a boolean
     ]
     issues = plandoc.validate(TWENTY_ERRORS)
     assert paths(issues) == expected
@@ -457,13 +503,22 @@ def test_bad_periods(change, path, words):
     ("project", "path", "words"),
     [
         ({"month": "2026-07", "title": "七月项目"}, f"{PROJECT}.month", "not in the objective's quarter 2026-Q2"),
-        ({"month": "2026-04", "title": "创作者激励计划",
-          "tasks": [{"week": "2026-W54", "title": "t"}]}, f"{PROJECT}.tasks[0].week", "no week 54"),
+        (
+            {"month": "2026-04", "title": "创作者激励计划", "tasks": [{"week": "2026-W54", "title": "t"}]},
+            f"{PROJECT}.tasks[0].week",
+            "no week 54",
+        ),
         # 2026-W14 runs Mon 30 March to Sun 5 April: its Thursday is in April, so not in March.
-        ({"month": "2026-03", "title": "三月项目",
-          "tasks": [{"week": "2026-W14", "title": "t"}]}, f"{PROJECT}.tasks[0].week", "Thursday"),
-        ({"month": "2026-04", "title": "创作者激励计划",
-          "tasks": [{"week": "2026-04", "title": "t"}]}, f"{PROJECT}.tasks[0].week", "is a month"),
+        (
+            {"month": "2026-03", "title": "三月项目", "tasks": [{"week": "2026-W14", "title": "t"}]},
+            f"{PROJECT}.tasks[0].week",
+            "Thursday",
+        ),
+        (
+            {"month": "2026-04", "title": "创作者激励计划", "tasks": [{"week": "2026-04", "title": "t"}]},
+            f"{PROJECT}.tasks[0].week",
+            "is a month",
+        ),
     ],
 )
 def test_bad_project_and_task_periods(project, path, words):
@@ -497,10 +552,16 @@ KR = "goals[0].objectives[0].key_results[0]"
 
 
 def test_decreasing_key_result_is_valid_and_tracks_its_latest_check_in(session):
-    doc = minimal(title="内容审核平均时长从8小时降到5小时", start=8, target=5, unit="小时", check_ins=[
-        {"date": "2026-05-01", "value": 6.5, "confidence": 0.8},
-        {"date": "2026-04-10", "value": 7.2, "confidence": 0.5, "note": "补录的四月数据"},
-    ])
+    doc = minimal(
+        title="内容审核平均时长从8小时降到5小时",
+        start=8,
+        target=5,
+        unit="小时",
+        check_ins=[
+            {"date": "2026-05-01", "value": 6.5, "confidence": 0.8},
+            {"date": "2026-04-10", "value": 7.2, "confidence": 0.5, "note": "补录的四月数据"},
+        ],
+    )
     assert plandoc.validate(doc) == []
     org_id = make_org(session)
     plandoc.import_plan(doc, session=session, org_id=org_id)
@@ -532,8 +593,11 @@ def test_decreasing_key_result_is_valid_and_tracks_its_latest_check_in(session):
         ({"score": 1.2}, f"{KR}.score", "at most 1"),
         ({"check_ins": [{"date": "2026-4-1", "value": 1}]}, f"{KR}.check_ins[0].date", "YYYY-MM-DD"),
         ({"check_ins": [{"date": "2026-04-01"}]}, f"{KR}.check_ins[0].value", "is required"),
-        ({"check_ins": [{"date": "2026-04-01", "value": 1, "confidence": -0.1}]},
-         f"{KR}.check_ins[0].confidence", "at least 0"),
+        (
+            {"check_ins": [{"date": "2026-04-01", "value": 1, "confidence": -0.1}]},
+            f"{KR}.check_ins[0].confidence",
+            "at least 0",
+        ),
         ({"check_ins": {"date": "2026-04-01"}}, f"{KR}.check_ins", "must be a list"),
     ],
 )
@@ -548,8 +612,12 @@ def test_key_result_errors(kr, path, words):
 
 def test_numbers_may_be_numeric_strings_and_milestones_take_done(session):
     doc = minimal(start="1000", target=" 1300.50 ")
-    milestone = {"title": "上线创作者成长等级体系", "kind": "milestone", "done": True,
-                 "raci": {"A": "li@example.com", "R": ["wang@example.com"]}}
+    milestone = {
+        "title": "上线创作者成长等级体系",
+        "kind": "milestone",
+        "done": True,
+        "raci": {"A": "li@example.com", "R": ["wang@example.com"]},
+    }
     doc["goals"][0]["objectives"][0]["key_results"].append(milestone)
     assert plandoc.validate(doc) == []
     org_id = make_org(session)
@@ -609,8 +677,11 @@ def test_team_and_people_errors():
         {"email": "not-an-email", "name": "X"},
         {"email": "zhao@example.com", "name": "赵敏", "team": "nowhere"},
         {"email": "qian@example.com", "name": "", "role": "member"},
-        {"email": "sun@example.com", "name": "孙悦",
-         "memberships": [{"team": "content"}, {"team": "content", "role": "viewer"}]},
+        {
+            "email": "sun@example.com",
+            "name": "孙悦",
+            "memberships": [{"team": "content"}, {"team": "content", "role": "viewer"}],
+        },
     ]
     doc["goals"][0]["owner"] = "ghost@example.com"
     doc["goals"][0]["team"] = "marketing"
@@ -636,7 +707,10 @@ def test_goal_refs_must_exist_and_not_loop():
     doc["goals"].append({"team": "content", "year": 2026, "title": "第二个目标", "ref": "b", "supports": "a"})
     doc["goals"].append({"team": "content", "year": 2026, "title": "第三个目标", "ref": "a", "supports": "zzz"})
     assert paths(plandoc.validate(doc)) == [
-        "goals[2].ref", "goals[2].supports", "goals[0].supports", "goals[1].supports",
+        "goals[2].ref",
+        "goals[2].supports",
+        "goals[0].supports",
+        "goals[1].supports",
     ]
 
 
@@ -680,8 +754,9 @@ def test_a_scope_limits_teams_people_and_memberships(session):
 
     org_id = make_org(session)
     plandoc.import_plan(minimal(), session=session, org_id=org_id)
-    plandoc.import_plan({"format": "okr-plan/1", "teams": [{"slug": "sales", "name": "Sales"}]},
-                        session=session, org_id=org_id)
+    plandoc.import_plan(
+        {"format": "okr-plan/1", "teams": [{"slug": "sales", "name": "Sales"}]}, session=session, org_id=org_id
+    )
     content = session.exec(select(models.Team).where(models.Team.slug == "content")).one()
     scope = ImportScope(team_ids=frozenset({content.id}), may_manage_people=False)
     doc = minimal()
@@ -698,8 +773,9 @@ def test_a_scope_limits_teams_people_and_memberships(session):
     assert plandoc.import_plan(doc, session=session, org_id=org_id).issues == []
     # and a scope that manages people but not every team still refuses the goal only
     wide = ImportScope(team_ids=frozenset({content.id}), may_manage_people=True)
-    assert paths(plandoc.validate(minimal() | {"goals": doc["goals"][1:]}, session=session, org_id=org_id,
-                                  scope=wide)) == ["goals[0].team"]
+    assert paths(
+        plandoc.validate(minimal() | {"goals": doc["goals"][1:]}, session=session, org_id=org_id, scope=wide)
+    ) == ["goals[0].team"]
 
 
 def test_the_import_names_what_it_creates(session):
@@ -707,13 +783,19 @@ def test_the_import_names_what_it_creates(session):
     result = plandoc.import_plan(minimal(), session=session, org_id=org_id, dry_run=True)
     assert result.new_teams == [("content", "内容平台部", None)]
     assert result.new_people == [("li@example.com", "李娜", False), ("wang@example.com", "王磊", False)]
-    assert result.new_memberships == [("li@example.com", "content", "manager"), ("wang@example.com", "content", "member")]
+    assert result.new_memberships == [
+        ("li@example.com", "content", "manager"),
+        ("wang@example.com", "content", "member"),
+    ]
 
 
 def test_issues_translate_their_template_and_phrases():
     issue = plandoc.validate({"format": "okr-plan/1", "goals": [{"team": "x", "year": "2026-Q1", "title": "t"}]})[1]
     assert issue.path == "goals[0].year" and issue.message == "2026-Q1 is a quarter: this must be a year such as 2026"
-    zh = {"%(value)s is %(found)s: this must be %(what)s": "%(value)s 是%(found)s：这里必须是%(what)s",
-          "a quarter": "季度", "a year such as 2026": "年份（如 2026）"}
+    zh = {
+        "%(value)s is %(found)s: this must be %(what)s": "%(value)s 是%(found)s：这里必须是%(what)s",
+        "a quarter": "季度",
+        "a year such as 2026": "年份（如 2026）",
+    }
     assert issue.translated(lambda text: zh.get(text, text)) == "2026-Q1 是季度：这里必须是年份（如 2026）"
     assert plandoc.Issue("p", "plain").translated(str.upper) == "PLAIN"

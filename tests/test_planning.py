@@ -10,10 +10,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from okr.core import migrate
-from okr.core import models
-from okr.plans import ops as planning
+from okr.core import migrate, models
 from okr.core.db import make_engine
+from okr.plans import ops as planning
 from okr.plans.ops import StaleEdit
 
 
@@ -43,15 +42,39 @@ def world(session):
     team = planning.create(**ops, actor_id=li.id, model=models.Team, slug="content", name="内容平台部")
     planning.add_member(**ops, actor_id=li.id, user_id=li.id, team_id=team.id, role="manager")
     planning.add_member(**ops, actor_id=li.id, user_id=wang.id, team_id=team.id)
-    goal = planning.create(**ops, actor_id=li.id, model=models.AnnualGoal, team_id=team.id, year=2026,
-                           title="内容平台年度创作活跃度翻番")
-    objective = planning.create(**ops, actor_id=li.id, model=models.Objective, team_id=team.id,
-                                quarter="2026-Q2", title="提升用户创作活跃度", goal_id=goal.id)
-    kr = planning.create(**ops, actor_id=li.id, model=models.KeyResult, objective_id=objective.id,
-                         title="日均发布内容量提升30%", start=Decimal(1000), target=Decimal(1300), unit="篇/日")
+    goal = planning.create(
+        **ops, actor_id=li.id, model=models.AnnualGoal, team_id=team.id, year=2026, title="内容平台年度创作活跃度翻番"
+    )
+    objective = planning.create(
+        **ops,
+        actor_id=li.id,
+        model=models.Objective,
+        team_id=team.id,
+        quarter="2026-Q2",
+        title="提升用户创作活跃度",
+        goal_id=goal.id,
+    )
+    kr = planning.create(
+        **ops,
+        actor_id=li.id,
+        model=models.KeyResult,
+        objective_id=objective.id,
+        title="日均发布内容量提升30%",
+        start=Decimal(1000),
+        target=Decimal(1300),
+        unit="篇/日",
+    )
     session.commit()
-    return {"org": org, "li": li, "wang": wang, "team": team, "goal": goal, "objective": objective, "kr": kr,
-            "ops": {"session": session, "org_id": org.id, "actor_id": li.id}}
+    return {
+        "org": org,
+        "li": li,
+        "wang": wang,
+        "team": team,
+        "goal": goal,
+        "objective": objective,
+        "kr": kr,
+        "ops": {"session": session, "org_id": org.id, "actor_id": li.id},
+    }
 
 
 def events(session, item_type=None, item_id=None):
@@ -83,8 +106,9 @@ def test_create_records_who_when_and_an_audit_event(session, world):
 
 def test_update_writes_changed_values_bumps_the_version_and_audits_before_and_after(session, world):
     kr = world["kr"]
-    planning.update(**world["ops"], item=kr, expected_version=1, target=Decimal(1350), title="日均发布内容量提升35%",
-                    unit="篇/日")
+    planning.update(
+        **world["ops"], item=kr, expected_version=1, target=Decimal(1350), title="日均发布内容量提升35%", unit="篇/日"
+    )
     session.commit()
 
     session.expire_all()
@@ -158,19 +182,33 @@ def test_items_of_another_organisation_are_refused(session, world):
     session.add(other)
     session.flush()
     with pytest.raises(planning.PlanningError):
-        planning.create(session=session, actor_id=None, org_id=other.id, model=models.Objective,
-                        team_id=world["team"].id, quarter="2026-Q2", title="不属于这里")
+        planning.create(
+            session=session,
+            actor_id=None,
+            org_id=other.id,
+            model=models.Objective,
+            team_id=world["team"].id,
+            quarter="2026-Q2",
+            title="不属于这里",
+        )
     with pytest.raises(planning.PlanningError):
-        planning.update(session=session, actor_id=None, org_id=other.id, item=world["kr"],
-                        expected_version=None, title="改不了")
+        planning.update(
+            session=session, actor_id=None, org_id=other.id, item=world["kr"], expected_version=None, title="改不了"
+        )
     with pytest.raises(planning.PlanningError):
-        planning.create(session=session, actor_id=None, org_id=other.id, model=models.Team,
-                        slug="x", name="X", parent_id=world["team"].id)
+        planning.create(
+            session=session,
+            actor_id=None,
+            org_id=other.id,
+            model=models.Team,
+            slug="x",
+            name="X",
+            parent_id=world["team"].id,
+        )
 
 
 def test_a_team_cannot_move_below_itself(session, world):
-    child = planning.create(**world["ops"], model=models.Team, slug="child", name="子团队",
-                            parent_id=world["team"].id)
+    child = planning.create(**world["ops"], model=models.Team, slug="child", name="子团队", parent_id=world["team"].id)
     with pytest.raises(planning.PlanningError):
         planning.update(**world["ops"], item=world["team"], expected_version=None, parent_id=child.id)
 
@@ -198,13 +236,15 @@ def test_archive_and_restore_are_audited(session, world):
 def test_check_in_moves_current_to_the_latest_by_date(session, world):
     kr = world["kr"]
     ops = world["ops"]
-    planning.check_in(**ops, kr=kr, value=Decimal(1080), confidence=Decimal("0.7"), note="首周",
-                      checked_on=date(2026, 4, 15))
+    planning.check_in(
+        **ops, kr=kr, value=Decimal(1080), confidence=Decimal("0.7"), note="首周", checked_on=date(2026, 4, 15)
+    )
     assert (kr.current, kr.confidence, kr.last_check_in_on) == (Decimal(1080), Decimal("0.7"), date(2026, 4, 15))
 
     # A back-dated check-in joins the history but does not overwrite the newer value.
-    back = planning.check_in(**ops, kr=kr, value=Decimal(1010), confidence=Decimal("0.5"), note="补录",
-                             checked_on=date(2026, 4, 1))
+    back = planning.check_in(
+        **ops, kr=kr, value=Decimal(1010), confidence=Decimal("0.5"), note="补录", checked_on=date(2026, 4, 1)
+    )
     assert (kr.current, kr.confidence, kr.last_check_in_on) == (Decimal(1080), Decimal("0.7"), date(2026, 4, 15))
     assert back.author_id == world["li"].id
 
@@ -237,8 +277,14 @@ def test_archiving_the_latest_check_in_brings_back_the_one_before(session, world
 
 def test_decreasing_key_result_check_ins(session, world):
     ops = world["ops"]
-    kr = planning.create(**ops, model=models.KeyResult, objective_id=world["objective"].id,
-                         title="内容审核平均时长从8小时降到5小时", start=Decimal(8), target=Decimal(5))
+    kr = planning.create(
+        **ops,
+        model=models.KeyResult,
+        objective_id=world["objective"].id,
+        title="内容审核平均时长从8小时降到5小时",
+        start=Decimal(8),
+        target=Decimal(5),
+    )
     planning.check_in(**ops, kr=kr, value=Decimal("6.5"), checked_on=date(2026, 5, 1))
     planning.check_in(**ops, kr=kr, value=Decimal("7.2"), checked_on=date(2026, 4, 10))
     assert kr.current == Decimal("6.5")
@@ -247,7 +293,9 @@ def test_decreasing_key_result_check_ins(session, world):
 def test_check_in_refuses_bad_values(session, world):
     ops = world["ops"]
     with pytest.raises(planning.PlanningError):
-        planning.check_in(**ops, kr=world["kr"], value=Decimal(1), confidence=Decimal("1.5"), checked_on=date(2026, 4, 1))
+        planning.check_in(
+            **ops, kr=world["kr"], value=Decimal(1), confidence=Decimal("1.5"), checked_on=date(2026, 4, 1)
+        )
     with pytest.raises(TypeError):
         planning.check_in(**ops, kr=world["kr"], value=1.5, checked_on=date(2026, 4, 1))
 
@@ -297,10 +345,13 @@ def test_giving_the_a_makes_that_person_the_owner_audited(session, world):
     session.commit()
     session.expire_all()
     assert session.get(models.KeyResult, kr.id).owner_id == wang.id
-    owner_events = [e for e in events(session, "key_result", kr.id)
-                    if e.action == "update" and "owner_id" in json.loads(e.after)]
+    owner_events = [
+        e for e in events(session, "key_result", kr.id) if e.action == "update" and "owner_id" in json.loads(e.after)
+    ]
     assert [(json.loads(e.before)["owner_id"], json.loads(e.after)["owner_id"]) for e in owner_events] == [
-        (None, li.id), (li.id, wang.id)]
+        (None, li.id),
+        (li.id, wang.id),
+    ]
     assert len(events(session, "raci", kr.id)) == 2  # one audited change per letter change, no echo
 
 
@@ -331,8 +382,14 @@ def test_changing_the_owner_makes_the_new_owner_the_a(session, world):
 def test_a_project_owner_from_the_form_becomes_its_a(session, world):
     li, wang = world["li"], world["wang"]
     ops = world["ops"]
-    project = planning.create(**ops, model=models.Project, team_id=world["team"].id, month="2026-04",
-                              key_result_id=world["kr"].id, title="创作者激励计划")
+    project = planning.create(
+        **ops,
+        model=models.Project,
+        team_id=world["team"].id,
+        month="2026-04",
+        key_result_id=world["kr"].id,
+        title="创作者激励计划",
+    )
     planning.update(**ops, item=project, expected_version=project.version, owner_id=wang.id)
     assert planning.get_raci(session=session, project=project) == {wang.id: "A"}
     planning.update(**ops, item=project, expected_version=project.version, title="创作者激励计划 v2")
@@ -344,10 +401,31 @@ def test_a_project_owner_from_the_form_becomes_its_a(session, world):
 def test_the_importer_names_the_a_as_the_owner(session, world):
     from okr.plandoc import document as plandoc
 
-    doc = {"format": "okr-plan/1", "goals": [{"team": "content", "year": 2026, "title": "内容生态翻倍", "objectives": [
-        {"quarter": "2026-Q2", "title": "提升创作活跃度", "key_results": [
-            {"title": "日均发布量从 1000 到 1300", "start": 1000, "target": 1300, "owner": "li@example.com",
-             "raci": {"A": "wang@example.com", "R": ["li@example.com"]}}]}]}]}
+    doc = {
+        "format": "okr-plan/1",
+        "goals": [
+            {
+                "team": "content",
+                "year": 2026,
+                "title": "内容生态翻倍",
+                "objectives": [
+                    {
+                        "quarter": "2026-Q2",
+                        "title": "提升创作活跃度",
+                        "key_results": [
+                            {
+                                "title": "日均发布量从 1000 到 1300",
+                                "start": 1000,
+                                "target": 1300,
+                                "owner": "li@example.com",
+                                "raci": {"A": "wang@example.com", "R": ["li@example.com"]},
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
     result = plandoc.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
     assert result.ok, result.issues
     kr = session.exec(select(models.KeyResult).where(models.KeyResult.title == "日均发布量从 1000 到 1300")).one()
@@ -357,23 +435,62 @@ def test_the_importer_names_the_a_as_the_owner(session, world):
 def test_a_key_result_or_project_created_with_an_owner_has_them_as_its_a(session, world):
     li, ops = world["li"], world["ops"]
     obj = world["kr"].objective_id
-    kr = planning.create(**ops, model=models.KeyResult, objective_id=obj, title="Weekly creators from 200 to 500",
-                         start=200, target=500, owner_id=li.id)
+    kr = planning.create(
+        **ops,
+        model=models.KeyResult,
+        objective_id=obj,
+        title="Weekly creators from 200 to 500",
+        start=200,
+        target=500,
+        owner_id=li.id,
+    )
     assert planning.get_raci(session=session, key_result=kr) == {li.id: "A"}
-    project = planning.create(**ops, model=models.Project, team_id=world["team"].id, month="2026-04",
-                              key_result_id=kr.id, title="Creator week", owner_id=li.id)
+    project = planning.create(
+        **ops,
+        model=models.Project,
+        team_id=world["team"].id,
+        month="2026-04",
+        key_result_id=kr.id,
+        title="Creator week",
+        owner_id=li.id,
+    )
     assert planning.get_raci(session=session, project=project) == {li.id: "A"}
-    assert planning.create(**ops, model=models.Project, team_id=world["team"].id, month="2026-04",
-                           title="No owner yet").owner_id is None
+    assert (
+        planning.create(
+            **ops, model=models.Project, team_id=world["team"].id, month="2026-04", title="No owner yet"
+        ).owner_id
+        is None
+    )
 
 
 def test_a_document_naming_no_a_keeps_the_owner_accountable(session, world):
     from okr.plandoc import document as plandoc
 
-    doc = {"format": "okr-plan/1", "goals": [{"team": "content", "year": 2026, "title": "Grow", "objectives": [
-        {"quarter": "2026-Q2", "title": "Creators post more", "key_results": [
-            {"title": "Daily posts from 1000 to 1300", "start": 1000, "target": 1300, "owner": "li@example.com",
-             "raci": {"R": ["wang@example.com"]}}]}]}]}
+    doc = {
+        "format": "okr-plan/1",
+        "goals": [
+            {
+                "team": "content",
+                "year": 2026,
+                "title": "Grow",
+                "objectives": [
+                    {
+                        "quarter": "2026-Q2",
+                        "title": "Creators post more",
+                        "key_results": [
+                            {
+                                "title": "Daily posts from 1000 to 1300",
+                                "start": 1000,
+                                "target": 1300,
+                                "owner": "li@example.com",
+                                "raci": {"R": ["wang@example.com"]},
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
     result = plandoc.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
     assert result.ok, result.issues
     kr = session.exec(select(models.KeyResult).where(models.KeyResult.title == "Daily posts from 1000 to 1300")).one()
@@ -390,8 +507,7 @@ def test_people_and_memberships(session, world):
     with pytest.raises(planning.PlanningError):
         planning.create_user(session=session, org_id=world["org"].id, email="LI@example.com ", name="Again")
 
-    membership = planning.add_member(**world["ops"], user_id=world["wang"].id, team_id=world["team"].id,
-                                     role="viewer")
+    membership = planning.add_member(**world["ops"], user_id=world["wang"].id, team_id=world["team"].id, role="viewer")
     assert membership.role == "viewer"
     last = events(session, "team", world["team"].id)[-1]
     assert json.loads(last.before) == {"membership": {"user_id": world["wang"].id, "role": "member"}}

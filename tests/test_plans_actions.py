@@ -30,14 +30,31 @@ def reread(session, model, id_):
 
 
 def objective_data(**kw):
-    data = {"title": "Ship the creator app", "kind": "committed", "goal_id": "", "owner_id": "", "weight": "1", "description": ""}
+    data = {
+        "title": "Ship the creator app",
+        "kind": "committed",
+        "goal_id": "",
+        "owner_id": "",
+        "weight": "1",
+        "description": "",
+    }
     data.update(kw)
     return data
 
 
 def kr_data(parent, **kw):
-    data = {"parent": str(parent), "title": "Weekly active creators from 200 to 500", "kind": "metric", "start": "200",
-            "target": "500", "unit": "people", "weight": "1", "owner_id": "", "progress_from": "checkins", "description": ""}
+    data = {
+        "parent": str(parent),
+        "title": "Weekly active creators from 200 to 500",
+        "kind": "metric",
+        "start": "200",
+        "target": "500",
+        "unit": "people",
+        "weight": "1",
+        "owner_id": "",
+        "progress_from": "checkins",
+        "description": "",
+    }
     data.update(kw)
     return data
 
@@ -47,8 +64,11 @@ def kr_data(parent, **kw):
 
 def test_create_objective_with_htmx_returns_the_list_fragment(plan, as_user, session):
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026-Q2/items/objective",
-                  data=objective_data(goal_id=str(plan["goal"].id), owner_id=str(plan["manager"].id)), htmx=True)
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/objective",
+        data=objective_data(goal_id=str(plan["goal"].id), owner_id=str(plan["manager"].id)),
+        htmx=True,
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200, html[:800]
     assert 'id="objectives"' in html and "<html" not in html
@@ -67,8 +87,11 @@ def test_create_objective_without_js_redirects(plan, as_user, session):
 
 def test_create_kr_parses_numbers_as_people_type_them(plan, as_user, session):
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026-Q2/items/kr",
-                  data=kr_data(plan["objective"].id, start="1,000", target="１３００", weight="30%"), htmx=True)
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/kr",
+        data=kr_data(plan["objective"].id, start="1,000", target="１３００", weight="30%"),
+        htmx=True,
+    )
     assert resp.status_code == 200, resp.get_data(as_text=True)[:800]
     assert f'id="krs-{plan["objective"].id}"' in resp.get_data(as_text=True)
     kr = session.exec(select(m.KeyResult).where(m.KeyResult.title.startswith("Weekly active"))).one()
@@ -78,9 +101,20 @@ def test_create_kr_parses_numbers_as_people_type_them(plan, as_user, session):
 def test_create_project_under_a_kr_on_the_quarter_page(plan, as_user, session):
     b = as_user(plan["manager"])
     kr = plan["kr"]
-    resp = b.post("/teams/content/plan/2026-Q2/items/project", htmx=True, data={
-        "parent": str(kr.id), "key_result_id": str(kr.id), "month": "2026-05", "title": "Creator incentive programme",
-        "owner_id": str(plan["member"].id), "status": "active", "starts_on": "2026-05-04", "due_on": "2026-05-29"})
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/project",
+        htmx=True,
+        data={
+            "parent": str(kr.id),
+            "key_result_id": str(kr.id),
+            "month": "2026-05",
+            "title": "Creator incentive programme",
+            "owner_id": str(plan["member"].id),
+            "status": "active",
+            "starts_on": "2026-05-04",
+            "due_on": "2026-05-29",
+        },
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200, html[:800]
     assert f'id="projects-kr-{kr.id}"' in html and "Creator incentive programme" in html
@@ -90,8 +124,11 @@ def test_create_project_under_a_kr_on_the_quarter_page(plan, as_user, session):
 
 def test_create_goal_on_the_year_page(plan, as_user, session):
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026/items/goal", htmx=True,
-                  data={"title": "Become the creators' first choice", "weight": "2", "owner_id": str(plan["manager"].id)})
+    resp = b.post(
+        "/teams/content/plan/2026/items/goal",
+        htmx=True,
+        data={"title": "Become the creators' first choice", "weight": "2", "owner_id": str(plan["manager"].id)},
+    )
     assert resp.status_code == 200
     assert 'id="goals"' in resp.get_data(as_text=True)
     g = session.exec(select(m.AnnualGoal).where(m.AnnualGoal.title.startswith("Become"))).one()
@@ -140,7 +177,11 @@ def test_messages_in_chinese(plan, make, as_user, session):
     plan["manager"].locale = "zh"
     session.commit()
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026-Q2/items/kr", data=kr_data(plan["objective"].id, title="", target="200", weight="0"), htmx=True)
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/kr",
+        data=kr_data(plan["objective"].id, title="", target="200", weight="0"),
+        htmx=True,
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert "请输入标题。" in html
@@ -159,8 +200,17 @@ def test_objective_cannot_align_to_a_goal_of_another_year(plan, make, as_user, s
 
 def test_project_month_must_lie_in_the_quarter(plan, as_user, session):
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026-Q2/items/project", htmx=True, data={
-        "parent": str(plan["kr"].id), "key_result_id": str(plan["kr"].id), "month": "2026-07", "title": "Too late", "status": "active"})
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/project",
+        htmx=True,
+        data={
+            "parent": str(plan["kr"].id),
+            "key_result_id": str(plan["kr"].id),
+            "month": "2026-07",
+            "title": "Too late",
+            "status": "active",
+        },
+    )
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert "new-project-{}-month-error".format(plan["kr"].id) in html and "2026-04, 2026-05, 2026-06" in html, html
@@ -169,8 +219,11 @@ def test_project_month_must_lie_in_the_quarter(plan, as_user, session):
 
 def test_json_body_errors_have_the_api_shape(plan, as_user):
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026-Q2/items/kr", json={"parent": plan["objective"].id, "title": "", "kind": "metric",
-                                                              "start": 1, "target": 1}, headers={"Accept": "application/json"})
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/kr",
+        json={"parent": plan["objective"].id, "title": "", "kind": "metric", "start": 1, "target": 1},
+        headers={"Accept": "application/json"},
+    )
     assert resp.status_code == 422
     body = resp.get_json()
     assert body["error"] and "title" in body["fields"] and "target" in body["fields"]
@@ -197,8 +250,11 @@ def test_edit_form_fragment_and_update_swaps_only_the_item(plan, as_user, sessio
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and f'<form id="objective-{obj.id}"' in html and "<html" not in html
     assert f'name="version" value="{obj.version}"' in html
-    resp = b.post(f"/items/objective/{obj.id}", htmx=True, data=objective_data(title="Creators post every day", version=str(obj.version),
-                                                                            goal_id=str(plan["goal"].id)))
+    resp = b.post(
+        f"/items/objective/{obj.id}",
+        htmx=True,
+        data=objective_data(title="Creators post every day", version=str(obj.version), goal_id=str(plan["goal"].id)),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200, html[:600]
     assert f'id="objective-{obj.id}"' in html and "Creators post every day" in html and "<html" not in html
@@ -212,7 +268,12 @@ def test_edit_without_js(plan, as_user, session):
     kr = plan["kr"]
     page = b.get(f"/items/kr/{kr.id}/edit")
     assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
-    resp = b.post(f"/items/kr/{kr.id}", data=kr_data(kr.objective_id, title="Daily posts to 1,500", start="1000", target="1,500", version=str(kr.version)))
+    resp = b.post(
+        f"/items/kr/{kr.id}",
+        data=kr_data(
+            kr.objective_id, title="Daily posts to 1,500", start="1000", target="1,500", version=str(kr.version)
+        ),
+    )
     assert resp.status_code == 303
     assert resp.headers["Location"].endswith(f"/teams/content/plan/2026-Q2#kr-{kr.id}")
     assert reread(session, m.KeyResult, kr.id).target == Decimal(1500)
@@ -227,7 +288,11 @@ def test_stale_version_is_409_keeping_typed_text_and_showing_theirs(plan, as_use
     row.title = "Their title"
     session.commit()
     for htmx in (True, False):
-        resp = b.post(f"/items/objective/{obj.id}", htmx=htmx, data=objective_data(title="My typed title", version=str(old_version)))
+        resp = b.post(
+            f"/items/objective/{obj.id}",
+            htmx=htmx,
+            data=objective_data(title="My typed title", version=str(old_version)),
+        )
         html = resp.get_data(as_text=True)
         assert resp.status_code == 409
         assert 'value="My typed title"' in html
@@ -238,7 +303,11 @@ def test_stale_version_is_409_keeping_typed_text_and_showing_theirs(plan, as_use
 
 def test_stale_version_json(plan, as_user):
     b = as_user(plan["manager"])
-    resp = b.post(f"/items/objective/{plan['objective'].id}", json=objective_data(version="99"), headers={"Accept": "application/json"})
+    resp = b.post(
+        f"/items/objective/{plan['objective'].id}",
+        json=objective_data(version="99"),
+        headers={"Accept": "application/json"},
+    )
     assert resp.status_code == 409
     assert resp.get_json()["current"]["title"] == "Make creators more active"
 
@@ -255,7 +324,10 @@ def test_move_down_and_up(plan, make, as_user, session):
     assert resp.status_code == 200 and f'id="krs-{plan["objective"].id}"' in html
     assert html.index("Second KR") < html.index("Daily posts")
     assert reread(session, m.KeyResult, second.id).position < reread(session, m.KeyResult, first.id).position
-    resp = b.post(f"/items/kr/{first.id}/move", data={"direction": "up", "version": str(reread(session, m.KeyResult, first.id).version)})
+    resp = b.post(
+        f"/items/kr/{first.id}/move",
+        data={"direction": "up", "version": str(reread(session, m.KeyResult, first.id).version)},
+    )
     assert resp.status_code == 303
     assert reread(session, m.KeyResult, first.id).position < reread(session, m.KeyResult, second.id).position
 
@@ -308,8 +380,17 @@ def test_member_who_is_r_checks_in_from_the_plan_row(plan, as_user, session):
     kr = plan["kr"]
     form = b.get(f"/key-results/{kr.id}/check-in?return_to=row", headers={"HX-Request": "true"})
     assert form.status_code == 200 and f'id="check-in-{kr.id}"' in form.get_data(as_text=True)
-    resp = b.post(f"/key-results/{kr.id}/check-ins", htmx=True,
-                  data={"value": "1,080", "confidence": "high", "note": "good week", "return_to": "row", "version": str(kr.version)})
+    resp = b.post(
+        f"/key-results/{kr.id}/check-ins",
+        htmx=True,
+        data={
+            "value": "1,080",
+            "confidence": "high",
+            "note": "good week",
+            "return_to": "row",
+            "version": str(kr.version),
+        },
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200, html[:600]
     assert f'id="kr-{kr.id}"' in html and "1080" in html and "<html" not in html
@@ -323,7 +404,11 @@ def test_check_in_on_the_kr_page_grows_the_history(plan, as_user, session):
     b = as_user(plan["member"])
     kr = plan["kr"]
     for value, conf in (("1050", "0.6"), ("1100", "70%")):
-        resp = b.post(f"/key-results/{kr.id}/check-ins", htmx=True, data={"value": value, "confidence": conf, "return_to": "history"})
+        resp = b.post(
+            f"/key-results/{kr.id}/check-ins",
+            htmx=True,
+            data={"value": value, "confidence": conf, "return_to": "history"},
+        )
         assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert 'id="history"' in html and html.count('class="check-in"') == 2 and "<html" not in html
@@ -333,13 +418,16 @@ def test_check_in_on_the_kr_page_grows_the_history(plan, as_user, session):
     assert len(session.exec(select(m.CheckIn)).all()) == 3
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"value": ""}, "Enter the value you measured."),
-    ({"value": "abc"}, "Enter a number"),
-    ({"value": "10", "confidence": "2"}, "Enter a confidence from 0 to 1"),
-    ({"value": "10", "confidence": "meh"}, "Enter a confidence from 0 to 1"),
-    ({"value": "10", "checked_on": "2999-01-01"}, "A check-in cannot be dated in the future."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"value": ""}, "Enter the value you measured."),
+        ({"value": "abc"}, "Enter a number"),
+        ({"value": "10", "confidence": "2"}, "Enter a confidence from 0 to 1"),
+        ({"value": "10", "confidence": "meh"}, "Enter a confidence from 0 to 1"),
+        ({"value": "10", "checked_on": "2999-01-01"}, "A check-in cannot be dated in the future."),
+    ],
+)
 def test_bad_check_ins_are_refused(plan, as_user, session, data, message):
     b = as_user(plan["member"])
     resp = b.post(f"/key-results/{plan['kr'].id}/check-ins", htmx=True, data={"return_to": "row", **data})
@@ -462,8 +550,9 @@ def test_archiving_an_objective_shows_one_notice_with_a_working_undo(plan, make,
 
 def test_archiving_a_project_on_the_quarter_page_notices_in_its_kr_list(plan, make, as_user):
     project = make.project(kr=plan["kr"], month="2026-05", title="Keep going")
-    resp = as_user(plan["manager"]).post(f"/items/project/{project.id}/archive", htmx=True,
-                                         data={"version": str(project.version), "view": "quarter"})
+    resp = as_user(plan["manager"]).post(
+        f"/items/project/{project.id}/archive", htmx=True, data={"version": str(project.version), "view": "quarter"}
+    )
     html = resp.get_data(as_text=True)
     assert html.lstrip().startswith(f'<div id="projects-kr-{plan["kr"].id}"')
     assert html.count('class="flash flash-success notice"') == 1
@@ -480,17 +569,26 @@ def test_an_imported_weight_0_item_can_be_saved_in_its_edit_form(plan, make, as_
     form = b.get(f"/items/kr/{kr.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "The weight is 0, so this item is left out of every rollup." in form
     assert f'aria-describedby="kr-{kr.id}-weight-help"' in form
-    resp = b.post(f"/items/kr/{kr.id}", htmx=True, data=kr_data(obj.id, title="Weekly active creators from 200 to 600",
-                                                            target="600", weight="0", version=str(kr.version)))
+    resp = b.post(
+        f"/items/kr/{kr.id}",
+        htmx=True,
+        data=kr_data(
+            obj.id, title="Weekly active creators from 200 to 600", target="600", weight="0", version=str(kr.version)
+        ),
+    )
     assert resp.status_code == 200, resp.get_data(as_text=True)[:800]
     row = reread(session, m.KeyResult, kr.id)
     assert (row.target, row.weight) == (Decimal(600), Decimal(0))
-    resp = b.post(f"/items/objective/{obj.id}", data=objective_data(title="Counted nowhere, renamed", weight="0",
-                                                                   version=str(obj.version)))
+    resp = b.post(
+        f"/items/objective/{obj.id}",
+        data=objective_data(title="Counted nowhere, renamed", weight="0", version=str(obj.version)),
+    )
     assert resp.status_code == 303
     assert reread(session, m.Objective, obj.id).title == "Counted nowhere, renamed"
     # a weight may leave 0 for a positive one, but not go below
-    resp = b.post(f"/items/objective/{obj.id}", htmx=True, data=objective_data(weight="-1", version=str(obj.version + 1)))
+    resp = b.post(
+        f"/items/objective/{obj.id}", htmx=True, data=objective_data(weight="-1", version=str(obj.version + 1))
+    )
     assert resp.status_code == 422 and "The weight must be greater than 0." in resp.get_data(as_text=True)
 
 
@@ -499,8 +597,11 @@ def test_a_weight_cannot_be_set_to_0_anew(plan, as_user, session):
     b = as_user(plan["manager"])
     form = b.get(f"/items/kr/{kr.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "How much it counts in the weighted mean above it: greater than 0." in form
-    resp = b.post(f"/items/kr/{kr.id}", htmx=True, data=kr_data(kr.objective_id, start="1000", target="1300",
-                                                            weight="0", version=str(kr.version)))
+    resp = b.post(
+        f"/items/kr/{kr.id}",
+        htmx=True,
+        data=kr_data(kr.objective_id, start="1000", target="1300", weight="0", version=str(kr.version)),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and f'id="kr-{kr.id}-weight-error"' in html
     assert "The weight must be greater than 0." in html
@@ -515,21 +616,41 @@ def test_an_edit_keeps_an_owner_from_another_team(plan, make, as_user, session):
     kr = plan["kr"]
     from okr.plans import ops as planning
 
-    planning.set_raci(session=session, actor_id=None, org_id=plan["team"].org_id, key_result=kr,
-                      assignments={outsider.id: "A", plan["member"].id: "R"})
+    planning.set_raci(
+        session=session,
+        actor_id=None,
+        org_id=plan["team"].org_id,
+        key_result=kr,
+        assignments={outsider.id: "A", plan["member"].id: "R"},
+    )
     session.commit()
     b = as_user(plan["manager"])
     form = b.get(f"/items/kr/{kr.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert f'<option selected value="{outsider.id}">Zhao Lei</option>' in form or (f'value="{outsider.id}" selected' in form)
+    assert f'<option selected value="{outsider.id}">Zhao Lei</option>' in form or (
+        f'value="{outsider.id}" selected' in form
+    )
     kr = reread(session, m.KeyResult, kr.id)
-    resp = b.post(f"/items/kr/{kr.id}", data=kr_data(kr.objective_id, title="Daily posts from 1000 to 1400",
-                  start="1000", target="1400", owner_id=str(outsider.id), version=str(kr.version)), htmx=True)
+    resp = b.post(
+        f"/items/kr/{kr.id}",
+        data=kr_data(
+            kr.objective_id,
+            title="Daily posts from 1000 to 1400",
+            start="1000",
+            target="1400",
+            owner_id=str(outsider.id),
+            version=str(kr.version),
+        ),
+        htmx=True,
+    )
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     kr = reread(session, m.KeyResult, kr.id)
     assert kr.owner_id == outsider.id and kr.title == "Daily posts from 1000 to 1400"
     assert planning.get_raci(session=session, key_result=kr)[outsider.id] == "A"
     # A new pick must still be a member of the team.
     stranger = make.user(team=other, role="member", name="Qian")
-    resp = b.post(f"/items/kr/{kr.id}", data=kr_data(kr.objective_id, owner_id=str(stranger.id), version=str(kr.version)),
-                  htmx=True)
+    resp = b.post(
+        f"/items/kr/{kr.id}",
+        data=kr_data(kr.objective_id, owner_id=str(stranger.id), version=str(kr.version)),
+        htmx=True,
+    )
     assert resp.status_code == 422

@@ -19,9 +19,19 @@ def plan(make):
     member = make.user(team=team, role="member", name="Wang Qiang")
     helper = make.user(team=team, role="member", name="Zhao Min")
     goal = make.goal(team=team, year=2026, title="Grow the creator community")
-    obj = make.objective(team=team, goal=goal, quarter="2026-Q2", title="Make creators more active", owner_id=manager.id)
-    kr = make.kr(objective=obj, title="Daily posts from 1000 to 1300", start=1000, target=1300, current=1120,
-                 unit="posts", weight=2, owner_id=manager.id)
+    obj = make.objective(
+        team=team, goal=goal, quarter="2026-Q2", title="Make creators more active", owner_id=manager.id
+    )
+    kr = make.kr(
+        objective=obj,
+        title="Daily posts from 1000 to 1300",
+        start=1000,
+        target=1300,
+        current=1120,
+        unit="posts",
+        weight=2,
+        owner_id=manager.id,
+    )
     done = make.kr(objective=obj, title="Launch the creator levels", start=0, target=1, current=1)
     make.raci(manager, "A", kr=kr)
     make.raci(member, "R", kr=kr)
@@ -30,12 +40,20 @@ def plan(make):
     make.raci(manager, "A", project=project)
     make.raci(member, "R", project=project)
     make.raci(helper, "I", project=project)
-    return {"team": team, "manager": manager, "member": member, "helper": helper, "objective": obj, "kr": kr,
-            "done": done, "project": project}
+    return {
+        "team": team,
+        "manager": manager,
+        "member": member,
+        "helper": helper,
+        "objective": obj,
+        "kr": kr,
+        "done": done,
+        "project": project,
+    }
 
 
 def letters(session, **item):
-    (column, value), = item.items()
+    ((column, value),) = item.items()
     session.expire_all()
     rows = session.exec(select(m.RaciAssignment).where(getattr(m.RaciAssignment, column) == value)).all()
     return sorted((r.letter, r.user_id) for r in rows)
@@ -57,8 +75,11 @@ def test_copied_key_results_carry_raci_and_start_where_the_original_stands(plan,
     # a key result carried into a new quarter starts where the old one stands, aiming at the same target
     assert (kr.start, kr.current, kr.target) == (Decimal(1120), Decimal(1120), Decimal(1300))
     assert (kr.unit, kr.weight, kr.owner_id) == ("posts", Decimal(2), plan["manager"].id)
-    assert letters(session, key_result_id=kr.id) == letters(session, key_result_id=original.id) == sorted(
-        [("A", plan["manager"].id), ("R", plan["member"].id), ("C", plan["helper"].id)])
+    assert (
+        letters(session, key_result_id=kr.id)
+        == letters(session, key_result_id=original.id)
+        == sorted([("A", plan["manager"].id), ("R", plan["member"].id), ("C", plan["helper"].id)])
+    )
     assert session.exec(select(m.CheckIn).where(m.CheckIn.key_result_id == kr.id)).all() == []
 
 
@@ -68,8 +89,11 @@ def test_copied_projects_carry_raci(plan, as_user, session):
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/teams/content/plan/2026-07")
     copy = session.exec(select(m.Project).where(m.Project.month == "2026-07")).one()
     assert (copy.copied_from_id, copy.status, copy.owner_id) == (p.id, "planned", plan["manager"].id)
-    assert letters(session, project_id=copy.id) == letters(session, project_id=p.id) == sorted(
-        [("A", plan["manager"].id), ("R", plan["member"].id), ("I", plan["helper"].id)])
+    assert (
+        letters(session, project_id=copy.id)
+        == letters(session, project_id=p.id)
+        == sorted([("A", plan["manager"].id), ("R", plan["member"].id), ("I", plan["helper"].id)])
+    )
     # July is in the next quarter and the KR was not copied there: the copy moves no KR
     assert copy.key_result_id is None
 
@@ -101,8 +125,9 @@ def test_an_objective_is_not_copied_twice(plan, make, as_user, session):
         assert resp.status_code == 422
         assert "Already copied to 2026-Q3: “Make creators more active”." in html
     assert len(session.exec(select(m.Objective).where(m.Objective.quarter == "2026-Q3")).all()) == 1
-    resp = b.post("/teams/content/plan/2026-Q2/copy", json={"ids": [plan["objective"].id]},
-                  headers={"Accept": "application/json"})
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/copy", json={"ids": [plan["objective"].id]}, headers={"Accept": "application/json"}
+    )
     assert resp.status_code == 422 and "ids" in resp.get_json()["fields"]
     # an archived copy no longer counts: the original is offered again
     session.get(m.Objective, copy.id).is_archived = True

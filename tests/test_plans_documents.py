@@ -21,11 +21,33 @@ def manager(make):
 def small_doc():
     return {
         "format": "okr-plan/1",
-        "goals": [{"team": "content", "year": 2026, "title": "Grow the creator community", "weight": 1,
-                   "objectives": [{"quarter": "2026-Q2", "title": "Make creators more active", "kind": "aspirational",
-                                   "owner": "li@example.com", "weight": 1,
-                                   "key_results": [{"title": "Daily posts from 1000 to 1300", "kind": "metric",
-                                                    "start": 1000, "target": 1300, "unit": "posts", "weight": 1}]}]}],
+        "goals": [
+            {
+                "team": "content",
+                "year": 2026,
+                "title": "Grow the creator community",
+                "weight": 1,
+                "objectives": [
+                    {
+                        "quarter": "2026-Q2",
+                        "title": "Make creators more active",
+                        "kind": "aspirational",
+                        "owner": "li@example.com",
+                        "weight": 1,
+                        "key_results": [
+                            {
+                                "title": "Daily posts from 1000 to 1300",
+                                "kind": "metric",
+                                "start": 1000,
+                                "target": 1300,
+                                "unit": "posts",
+                                "weight": 1,
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -84,9 +106,16 @@ def test_member_cannot_upload(manager, make, as_user):
     assert as_user(member).get("/teams/content/plan/2026-Q2/import").status_code == 403
 
 
-def test_download_then_upload_into_an_empty_database_gives_the_same_plan(manager, as_user, session, app, make, tmp_path):
+def test_download_then_upload_into_an_empty_database_gives_the_same_plan(
+    manager, as_user, session, app, make, tmp_path
+):
     b = as_user(manager)
-    assert b.post("/teams/content/plan/2026-Q2/import", data={"payload": json.dumps(small_doc()), "confirm": "y"}).status_code == 303
+    assert (
+        b.post(
+            "/teams/content/plan/2026-Q2/import", data={"payload": json.dumps(small_doc()), "confirm": "y"}
+        ).status_code
+        == 303
+    )
     resp = b.get("/teams/content/plan/2026/export")
     assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
     exported = json.loads(resp.get_data(as_text=True))

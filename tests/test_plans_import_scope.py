@@ -34,8 +34,16 @@ def org(make):
     wang = make.user(team=content, role="member", email="wang@example.com", name="王磊")
     zhao = make.user(team=sales, role="member", email="zhao@example.com", name="赵敏")
     admin = make.user(org=org, role=None, email="admin@example.com", name="Ada Admin", is_admin=True)
-    return {"company": company, "content": content, "creators": creators, "sales": sales,
-            "li": li, "wang": wang, "zhao": zhao, "admin": admin}
+    return {
+        "company": company,
+        "content": content,
+        "creators": creators,
+        "sales": sales,
+        "li": li,
+        "wang": wang,
+        "zhao": zhao,
+        "admin": admin,
+    }
 
 
 def upload(b, doc, period="2026-Q2", slug="content", **extra):
@@ -44,8 +52,9 @@ def upload(b, doc, period="2026-Q2", slug="content", **extra):
 
 
 def confirm(b, doc, period="2026-Q2", slug="content"):
-    return b.post(f"/teams/{slug}/plan/{period}/import",
-                  data={"payload": json.dumps(doc, ensure_ascii=False), "confirm": "y"})
+    return b.post(
+        f"/teams/{slug}/plan/{period}/import", data={"payload": json.dumps(doc, ensure_ascii=False), "confirm": "y"}
+    )
 
 
 def count(session, model):
@@ -56,7 +65,8 @@ def count(session, model):
 def memberships(session, user):
     session.expire_all()
     rows = session.exec(
-        select(m.Team.slug, m.Membership.role).join(m.Team, m.Team.id == m.Membership.team_id)
+        select(m.Team.slug, m.Membership.role)
+        .join(m.Team, m.Team.id == m.Membership.team_id)
         .where(m.Membership.user_id == user.id)
     ).all()
     return sorted(rows)
@@ -79,9 +89,18 @@ def goal(goal_team, title="Grow the creator community", **objective):
 def test_a_manager_cannot_give_themselves_other_teams_by_upload(org, as_user, session):
     """The audit's first document: Li (manager of content) makes herself sales manager and
     company admin. Both rows are refused by path; with confirm, nothing is written."""
-    doc = {"format": "okr-plan/1", "people": [{
-        "email": "li@example.com", "name": "李娜", "team": "sales", "role": "manager",
-        "memberships": [{"team": "company", "role": "admin"}]}]}
+    doc = {
+        "format": "okr-plan/1",
+        "people": [
+            {
+                "email": "li@example.com",
+                "name": "李娜",
+                "team": "sales",
+                "role": "manager",
+                "memberships": [{"team": "company", "role": "admin"}],
+            }
+        ],
+    }
     b = as_user(org["li"])
     before = memberships(session, org["li"])
     for resp in (upload(b, doc), confirm(b, doc)):
@@ -100,31 +119,37 @@ def test_a_manager_cannot_add_admins_teams_or_other_teams_goals(org, as_user, se
     doc = {
         "format": "okr-plan/1",
         "teams": [{"slug": "shadow", "name": "Shadow", "parent": "company"}],
-        "people": [{"email": "mallory@example.com", "name": "Mallory", "admin": True},
-                   {"email": "zhao@example.com", "name": "赵敏", "admin": True}],
+        "people": [
+            {"email": "mallory@example.com", "name": "Mallory", "admin": True},
+            {"email": "zhao@example.com", "name": "赵敏", "admin": True},
+        ],
         "goals": [goal("sales", "Take over sales"), goal("content", kind="committed", team="company")],
         "objectives": [{"team": "shadow", "quarter": "2026-Q2", "title": "Hide here"}],
         "projects": [{"team": "sales", "month": "2026-04", "title": "Sales project"}],
-        "tasks": [{"week": "2026-W16", "title": "A chore for sales", "assignee": "zhao@example.com"},
-                  {"week": "2026-W16", "title": "Named team", "team": "sales"}],
+        "tasks": [
+            {"week": "2026-W16", "title": "A chore for sales", "assignee": "zhao@example.com"},
+            {"week": "2026-W16", "title": "Named team", "team": "sales"},
+        ],
     }
     b = as_user(org["li"])
-    tables = {model: count(session, model) for model in (m.Team, m.User, m.Membership, m.AnnualGoal, m.Objective,
-                                                         m.Project, m.Task)}
+    tables = {
+        model: count(session, model)
+        for model in (m.Team, m.User, m.Membership, m.AnnualGoal, m.Objective, m.Project, m.Task)
+    }
     resp = confirm(b, doc)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422, html[:800]
     assert issue_paths(html) == [
-        "teams[0]",                        # a new team
-        "people[0]",                       # a new person…
-        "people[0].admin",                 # …made an organisation admin
-        "people[1].admin",                 # an existing member made admin
-        "goals[0].team",                   # a goal of sales
-        "goals[1].objectives[0].team",     # an objective of the company under a content goal
-        "objectives[0].team",              # the new team's objective
-        "projects[0].team",                # a project of sales
-        "tasks[0]",                        # a task of the assignee's team, sales
-        "tasks[1].team",                   # a task of sales
+        "teams[0]",  # a new team
+        "people[0]",  # a new person…
+        "people[0].admin",  # …made an organisation admin
+        "people[1].admin",  # an existing member made admin
+        "goals[0].team",  # a goal of sales
+        "goals[1].objectives[0].team",  # an objective of the company under a content goal
+        "objectives[0].team",  # the new team's objective
+        "projects[0].team",  # a project of sales
+        "tasks[0]",  # a task of the assignee's team, sales
+        "tasks[1].team",  # a task of sales
     ]
     assert {model: count(session, model) for model in tables} == tables
     zhao = session.get(m.User, org["zhao"].id)
@@ -133,8 +158,11 @@ def test_a_manager_cannot_add_admins_teams_or_other_teams_goals(org, as_user, se
 
 def test_json_upload_is_limited_the_same_way(org, as_user, session):
     doc = {"format": "okr-plan/1", "goals": [goal("sales")]}
-    resp = as_user(org["li"]).post("/teams/content/plan/2026-Q2/import", json={"payload": json.dumps(doc), "confirm": True},
-                                   headers={"Accept": "application/json"})
+    resp = as_user(org["li"]).post(
+        "/teams/content/plan/2026-Q2/import",
+        json={"payload": json.dumps(doc), "confirm": True},
+        headers={"Accept": "application/json"},
+    )
     assert resp.status_code == 422
     body = resp.get_json()
     assert [i["path"] for i in body["issues"]] == ["goals[0].team"] and body["imported"] is False
@@ -146,12 +174,26 @@ def test_a_manager_imports_plans_of_their_team_and_the_teams_under_it(org, as_us
         "format": "okr-plan/1",
         # listing existing teams, people and memberships as they are is harmless
         "teams": [{"slug": "company", "name": "Company"}, {"slug": "content", "name": "Content", "parent": "company"}],
-        "people": [{"email": "li@example.com", "name": "李娜", "team": "content", "role": "manager"},
-                   {"email": "zhao@example.com", "name": "赵敏"}],
-        "goals": [goal("content", owner="li@example.com", kind="aspirational",
-                       key_results=[{"title": "Daily posts 1000 → 1300", "start": 1000, "target": 1300,
-                                     "raci": {"A": "li@example.com", "R": ["zhao@example.com"]}}]),
-                  goal("creators", "Creators' own goal")],
+        "people": [
+            {"email": "li@example.com", "name": "李娜", "team": "content", "role": "manager"},
+            {"email": "zhao@example.com", "name": "赵敏"},
+        ],
+        "goals": [
+            goal(
+                "content",
+                owner="li@example.com",
+                kind="aspirational",
+                key_results=[
+                    {
+                        "title": "Daily posts 1000 → 1300",
+                        "start": 1000,
+                        "target": 1300,
+                        "raci": {"A": "li@example.com", "R": ["zhao@example.com"]},
+                    }
+                ],
+            ),
+            goal("creators", "Creators' own goal"),
+        ],
         "tasks": [{"week": "2026-W16", "title": "Wang's chore", "assignee": "wang@example.com"}],
     }
     b = as_user(org["li"])
@@ -185,9 +227,12 @@ def test_the_page_says_what_a_manager_may_import(org, as_user):
 
 
 def test_the_command_line_is_not_limited(org, app, session, tmp_path):
-    doc = {"format": "okr-plan/1", "teams": [{"slug": "ops", "name": "Ops", "parent": "company"}],
-           "people": [{"email": "new@example.com", "name": "New Person", "team": "ops", "admin": True}],
-           "goals": [goal("sales", "Sales goal from the operator")]}
+    doc = {
+        "format": "okr-plan/1",
+        "teams": [{"slug": "ops", "name": "Ops", "parent": "company"}],
+        "people": [{"email": "new@example.com", "name": "New Person", "team": "ops", "admin": True}],
+        "goals": [goal("sales", "Sales goal from the operator")],
+    }
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["import", str(path)])
@@ -203,11 +248,15 @@ def admin_doc():
     return {
         "format": "okr-plan/1",
         "teams": [{"slug": "ops", "name": "运营部", "parent": "company"}],
-        "people": [{"email": "sun@example.com", "name": "孙悦", "team": "ops", "role": "manager"},
-                   {"email": "qian@example.com", "name": "钱多", "team": "ops"},
-                   {"email": "wang@example.com", "name": "王磊", "memberships": [{"team": "ops", "role": "viewer"}]}],
-        "goals": [goal("ops", "运营年度目标", key_results=[{"title": "工单响应 8 → 4 小时", "start": 8, "target": 4}]),
-                  goal("sales", "Sales goal")],
+        "people": [
+            {"email": "sun@example.com", "name": "孙悦", "team": "ops", "role": "manager"},
+            {"email": "qian@example.com", "name": "钱多", "team": "ops"},
+            {"email": "wang@example.com", "name": "王磊", "memberships": [{"team": "ops", "role": "viewer"}]},
+        ],
+        "goals": [
+            goal("ops", "运营年度目标", key_results=[{"title": "工单响应 8 → 4 小时", "start": 8, "target": 4}]),
+            goal("sales", "Sales goal"),
+        ],
     }
 
 
@@ -249,9 +298,11 @@ def test_new_peoples_passwords_are_shown_once_and_stored_nowhere(org, as_user, s
 
 
 def test_new_passwords_in_the_json_answer_of_the_import(org, as_user, session):
-    resp = as_user(org["admin"]).post("/teams/content/plan/2026-Q2/import",
-                                      json={"payload": json.dumps(admin_doc()), "confirm": True},
-                                      headers={"Accept": "application/json"})
+    resp = as_user(org["admin"]).post(
+        "/teams/content/plan/2026-Q2/import",
+        json={"payload": json.dumps(admin_doc()), "confirm": True},
+        headers={"Accept": "application/json"},
+    )
     body = resp.get_json()
     assert resp.status_code == 200 and body["imported"] is True
     assert sorted(body["passwords"]) == ["qian@example.com", "sun@example.com"]
@@ -267,18 +318,26 @@ def test_import_messages_and_preview_in_chinese(org, as_user, session):
         session.add(user)
         user.locale = "zh"
     session.commit()
-    bad = {"format": "okr-plan/1", "goals": [goal("content", kind="committed", quarter_="x",
-                                                  key_results=[{"title": "KR", "start": 5, "target": 5}]),
-                                             goal("sales", "Sales")]}
+    bad = {
+        "format": "okr-plan/1",
+        "goals": [
+            goal("content", kind="committed", quarter_="x", key_results=[{"title": "KR", "start": 5, "target": 5}]),
+            goal("sales", "Sales"),
+        ],
+    }
     html = unescape(confirm(as_user(org["li"]), bad).get_data(as_text=True))
     assert "未知的键 'quarter_'：是否想写 'quarter'？" in html
     assert "必须与起始值（5）不同" in html
     assert "团队 'sales' 不是本页的团队或其下属团队" in html
     assert "must differ from start" not in html and "unknown key" not in html
-    missing = {"format": "okr-plan/1", "goals": [{"team": "content", "year": 2026, "title": "T",
-                                                  "objectives": [{"title": "O", "quarter": "2026-04"}]}]}
+    missing = {
+        "format": "okr-plan/1",
+        "goals": [
+            {"team": "content", "year": 2026, "title": "T", "objectives": [{"title": "O", "quarter": "2026-04"}]}
+        ],
+    }
     html = confirm(as_user(org["li"]), missing).get_data(as_text=True)
     assert "2026-04 是月份：这里必须是季度（如 2026-Q2）" in html
     html = upload(as_user(org["admin"]), admin_doc()).get_data(as_text=True)
     assert "新团队" in html and "新人员" in html and "运营部" in html
-    assert "<th scope=\"row\">关键结果</th>" in html
+    assert '<th scope="row">关键结果</th>' in html

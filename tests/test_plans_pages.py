@@ -12,13 +12,23 @@ def plan(make):
     manager = make.user(team=team, role="manager", name="Li Na")
     member = make.user(team=team, role="member", name="Wang Qiang")
     goal = make.goal(team=team, year=2026, title="Grow the creator community", owner_id=manager.id)
-    obj = make.objective(team=team, goal=goal, quarter="2026-Q2", title="Make creators more active", owner_id=manager.id)
+    obj = make.objective(
+        team=team, goal=goal, quarter="2026-Q2", title="Make creators more active", owner_id=manager.id
+    )
     kr = make.kr(objective=obj, title="Daily posts from 1000 to 1300", start=1000, target=1300, unit="posts")
     project = make.project(kr=kr, month="2026-04", title="Creator incentive programme", owner_id=member.id)
     make.task(project=project, assignee=member, week="2026-W16", title="Write the brief")
     make.raci(member, "R", kr=kr)
     make.raci(manager, "A", kr=kr)
-    return {"team": team, "manager": manager, "member": member, "goal": goal, "objective": obj, "kr": kr, "project": project}
+    return {
+        "team": team,
+        "manager": manager,
+        "member": member,
+        "goal": goal,
+        "objective": obj,
+        "kr": kr,
+        "project": project,
+    }
 
 
 def test_quarter_page_shows_objectives_krs_and_projects(plan, as_user):
@@ -45,9 +55,12 @@ def test_quarter_page_as_fragment_for_htmx(plan, as_user):
 
 
 def test_year_page_shows_goals_with_aligned_objectives_of_every_team(plan, make, as_user):
-    other = make.team(org=None, slug="data") if False else None
+
     from okr.core import models as m
-    sub = make.team(org=make.s.get(m.Organisation, plan["team"].org_id), parent=plan["team"], slug="sub", name="Sub team")
+
+    sub = make.team(
+        org=make.s.get(m.Organisation, plan["team"].org_id), parent=plan["team"], slug="sub", name="Sub team"
+    )
     make.objective(team=sub, goal=plan["goal"], quarter="2026-Q3", title="Sub team helps creators")
     b = as_user(plan["manager"])
     html = b.get("/teams/content/plan/2026").get_data(as_text=True)
@@ -68,8 +81,14 @@ def test_month_page_shows_projects_with_tasks_by_week(plan, as_user):
 
 def test_period_navigation_and_team_switcher(plan, as_user):
     html = as_user(plan["manager"]).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
-    for href in ("/teams/content/plan/2026-Q1", "/teams/content/plan/2026-Q3", "/teams/content/plan/2026",
-                 "/teams/content/plan/2026-04", "/teams/content/plan/2026-05", "/teams/content/plan/2026-06"):
+    for href in (
+        "/teams/content/plan/2026-Q1",
+        "/teams/content/plan/2026-Q3",
+        "/teams/content/plan/2026",
+        "/teams/content/plan/2026-04",
+        "/teams/content/plan/2026-05",
+        "/teams/content/plan/2026-06",
+    ):
         assert f'href="{href}"' in html
     html = as_user(plan["manager"]).get("/teams/content/plan/2026-05").get_data(as_text=True)
     assert 'href="/teams/content/plan/2026-04"' in html and 'href="/teams/content/plan/2026-Q2"' in html
@@ -112,7 +131,9 @@ def test_kr_page_shows_history_table_and_chart(plan, make, as_user, session):
 
     kr = plan["kr"]
     for d, v in ((date(2026, 4, 10), 1050), (date(2026, 4, 24), 1100)):
-        session.add(m.CheckIn(key_result_id=kr.id, checked_on=d, value=Decimal(v), confidence=Decimal("0.7"), note=f"note {v}"))
+        session.add(
+            m.CheckIn(key_result_id=kr.id, checked_on=d, value=Decimal(v), confidence=Decimal("0.7"), note=f"note {v}")
+        )
     session.commit()
     html = as_user(plan["member"]).get(f"/key-results/{kr.id}").get_data(as_text=True)
     assert "<svg" in html and 'class="target-line"' in html and 'class="pace-line"' in html
@@ -133,12 +154,11 @@ def test_viewer_sees_no_edit_controls(plan, make, as_user):
 def test_demo_plans_render_for_the_demo_manager(demo, as_user, session):
     from datetime import date
 
-    from okr.core import periods
-    from okr.seed.demo import DEMO_PASSWORD
-
     from sqlmodel import select
 
     from okr.core import models as m
+    from okr.core import periods
+    from okr.seed.demo import DEMO_PASSWORD
 
     li = session.exec(select(m.User).where(m.User.email == "li@example.com")).one()
     b = as_user(li, password=DEMO_PASSWORD)
@@ -214,26 +234,29 @@ def test_raci_letters_name_their_holders(plan, make, as_user):
         assert '<abbr class="raci raci-I" title="Sun Yue">I</abbr>' in html
     quarter = b.get("/teams/content/plan/2026-Q2").get_data(as_text=True)
     assert '<abbr class="raci raci-C" title="Chen Jing">C</abbr>' in quarter
-    assert f'<abbr class="raci raci-R" title="Wang Qiang">R</abbr>' in quarter
+    assert '<abbr class="raci raci-R" title="Wang Qiang">R</abbr>' in quarter
     assert 'class="raci raci-' in quarter and 'title="">' not in quarter
 
 
 def test_check_in_button_only_where_the_person_may_check_in(plan, make, as_user):
-    other_kr = make.kr(objective=plan["objective"], title="Weekly active creators from 200 to 500", start=200, target=500)
+    other_kr = make.kr(
+        objective=plan["objective"], title="Weekly active creators from 200 to 500", start=200, target=500
+    )
     check_in = "/check-in?return_to=row"
     html = as_user(plan["member"]).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
-    assert f'/key-results/{plan["kr"].id}{check_in}' in html  # the member is R on it
-    assert f'/key-results/{other_kr.id}{check_in}' not in html  # no letter: no button
-    assert as_user(plan["member"]).get(f'/key-results/{other_kr.id}/check-in').status_code == 403
+    assert f"/key-results/{plan['kr'].id}{check_in}" in html  # the member is R on it
+    assert f"/key-results/{other_kr.id}{check_in}" not in html  # no letter: no button
+    assert as_user(plan["member"]).get(f"/key-results/{other_kr.id}/check-in").status_code == 403
     viewer = make.user(team=plan["team"], role="viewer")
     make.raci(viewer, "I", kr=other_kr)
     assert check_in not in as_user(viewer).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
     html = as_user(plan["manager"]).get("/teams/content/plan/2026-Q2").get_data(as_text=True)
-    assert f'/key-results/{plan["kr"].id}{check_in}' in html and f'/key-results/{other_kr.id}{check_in}' in html
+    assert f"/key-results/{plan['kr'].id}{check_in}" in html and f"/key-results/{other_kr.id}{check_in}" in html
     # the row a member gets back after checking in keeps the button
-    resp = as_user(plan["member"]).post(f'/key-results/{plan["kr"].id}/check-ins', htmx=True,
-                                        data={"value": "1100", "return_to": "row"})
-    assert resp.status_code == 200 and f'/key-results/{plan["kr"].id}{check_in}' in resp.get_data(as_text=True)
+    resp = as_user(plan["member"]).post(
+        f"/key-results/{plan['kr'].id}/check-ins", htmx=True, data={"value": "1100", "return_to": "row"}
+    )
+    assert resp.status_code == 200 and f"/key-results/{plan['kr'].id}{check_in}" in resp.get_data(as_text=True)
 
 
 def test_year_page_shows_other_teams_goals_under_the_goal_they_support(plan, make, as_user):
@@ -242,8 +265,9 @@ def test_year_page_shows_other_teams_goals_under_the_goal_they_support(plan, mak
     org = make.s.get(m.Organisation, plan["team"].org_id)
     data = make.team(org=org, parent=plan["team"], slug="data", name="Data team")
     owner = make.user(team=data, role="manager", name="Zhou Lan")
-    supporting = make.goal(team=data, year=2026, title="Trustworthy creator metrics", parent_goal_id=plan["goal"].id,
-                           owner_id=owner.id)
+    supporting = make.goal(
+        team=data, year=2026, title="Trustworthy creator metrics", parent_goal_id=plan["goal"].id, owner_id=owner.id
+    )
     make.goal(team=data, year=2026, title="An archived helper", parent_goal_id=plan["goal"].id, is_archived=True)
     html = as_user(plan["manager"]).get("/teams/content/plan/2026").get_data(as_text=True)
     goal_card = html.split(f'id="goal-{plan["goal"].id}"')[1].split("</article>")[0]

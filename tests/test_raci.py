@@ -20,27 +20,32 @@ codes = lambda found: [p.code for p in found]  # noqa: E731
     "assignments, members, expected",
     [
         pytest.param({"li": "A", "wang": "R"}, None, [], id="one A + one R: complete"),
-        pytest.param({"li": "A", "wang": "R", "zhao": "R", "chen": "C", "sun": "I"}, None, [],
-                     id="one A + two R + C + I: complete"),
+        pytest.param(
+            {"li": "A", "wang": "R", "zhao": "R", "chen": "C", "sun": "I"},
+            None,
+            [],
+            id="one A + two R + C + I: complete",
+        ),
         pytest.param({}, None, ["no_accountable", "no_responsible"], id="empty: no A, no R"),
         pytest.param({"li": "R"}, None, ["no_accountable"], id="R only: no A"),
         pytest.param({"li": "A"}, None, ["no_responsible"], id="A only: no R"),
-        pytest.param({"li": "C", "wang": "I"}, None, ["no_accountable", "no_responsible"],
-                     id="C + I only: no A, no R"),
-        pytest.param({"li": "A", "wang": "A", "zhao": "R"}, None, ["two_accountable"],
-                     id="two A: two_accountable"),
-        pytest.param({"li": "A", "wang": "A"}, None, ["two_accountable", "no_responsible"],
-                     id="two A, no R: both reported"),
-        pytest.param({"li": "A", "wang": "R", "x": "Q"}, None, ["bad_letter"],
-                     id="Q is not a letter: bad_letter"),
-        pytest.param({"li": "a", "wang": "R"}, None, ["bad_letter", "no_accountable"],
-                     id="lower-case a is not A: bad_letter + no A"),
-        pytest.param({"li": "A", "wang": "R"}, {"li"}, ["not_member"],
-                     id="wang outside members: not_member"),
-        pytest.param({"li": "A", "wang": "R"}, {"li", "wang"}, [],
-                     id="all inside members: complete"),
-        pytest.param({"li": "A", "wang": "R"}, set(), ["not_member", "not_member"],
-                     id="empty members: every person not_member"),
+        pytest.param({"li": "C", "wang": "I"}, None, ["no_accountable", "no_responsible"], id="C + I only: no A, no R"),
+        pytest.param({"li": "A", "wang": "A", "zhao": "R"}, None, ["two_accountable"], id="two A: two_accountable"),
+        pytest.param(
+            {"li": "A", "wang": "A"}, None, ["two_accountable", "no_responsible"], id="two A, no R: both reported"
+        ),
+        pytest.param({"li": "A", "wang": "R", "x": "Q"}, None, ["bad_letter"], id="Q is not a letter: bad_letter"),
+        pytest.param(
+            {"li": "a", "wang": "R"},
+            None,
+            ["bad_letter", "no_accountable"],
+            id="lower-case a is not A: bad_letter + no A",
+        ),
+        pytest.param({"li": "A", "wang": "R"}, {"li"}, ["not_member"], id="wang outside members: not_member"),
+        pytest.param({"li": "A", "wang": "R"}, {"li", "wang"}, [], id="all inside members: complete"),
+        pytest.param(
+            {"li": "A", "wang": "R"}, set(), ["not_member", "not_member"], id="empty members: every person not_member"
+        ),
     ],
 )
 def test_problems(assignments, members, expected):
@@ -108,34 +113,44 @@ COMPLETE = {"li": "A", "wang": "R"}
     [
         pytest.param(COMPLETE, "zhao", "R", False, [], id="complete + second R: allowed"),
         pytest.param(COMPLETE, "zhao", "C", False, [], id="complete + C: allowed"),
-        pytest.param(COMPLETE, "zhao", "A", False, ["two_accountable"],
-                     id="complete + second A: refused"),
-        pytest.param(COMPLETE, "zhao", "A", True, ["two_accountable"],
-                     id="draft + second A: still refused"),
-        pytest.param({"li": "A"}, "zhao", "A", False, ["two_accountable"],
-                     id="incomplete + second A: refused"),
-        pytest.param(COMPLETE, "li", None, False, ["no_accountable"],
-                     id="complete, remove only A: refused"),
-        pytest.param(COMPLETE, "li", "R", False, ["no_accountable"],
-                     id="complete, only A → R: refused (no A left)"),
-        pytest.param(COMPLETE, "wang", None, False, ["no_responsible"],
-                     id="complete, remove only R: refused"),
-        pytest.param(COMPLETE, "wang", "A", False, ["two_accountable", "no_responsible"],
-                     id="complete, only R → A: second A and no R"),
-        pytest.param({"li": "A", "wang": "R", "zhao": "R"}, "wang", None, False, [],
-                     id="complete, remove one of two R: allowed"),
-        pytest.param(COMPLETE, "li", None, True, [],
-                     id="draft, remove only A: allowed (shows its gap)"),
+        pytest.param(COMPLETE, "zhao", "A", False, ["two_accountable"], id="complete + second A: refused"),
+        pytest.param(COMPLETE, "zhao", "A", True, ["two_accountable"], id="draft + second A: still refused"),
+        pytest.param({"li": "A"}, "zhao", "A", False, ["two_accountable"], id="incomplete + second A: refused"),
+        pytest.param(COMPLETE, "li", None, False, ["no_accountable"], id="complete, remove only A: refused"),
+        pytest.param(COMPLETE, "li", "R", False, ["no_accountable"], id="complete, only A → R: refused (no A left)"),
+        pytest.param(COMPLETE, "wang", None, False, ["no_responsible"], id="complete, remove only R: refused"),
+        pytest.param(
+            COMPLETE,
+            "wang",
+            "A",
+            False,
+            ["two_accountable", "no_responsible"],
+            id="complete, only R → A: second A and no R",
+        ),
+        pytest.param(
+            {"li": "A", "wang": "R", "zhao": "R"}, "wang", None, False, [], id="complete, remove one of two R: allowed"
+        ),
+        pytest.param(COMPLETE, "li", None, True, [], id="draft, remove only A: allowed (shows its gap)"),
         pytest.param({}, "li", "C", False, [], id="new item, first letter C: allowed"),
-        pytest.param({"li": "A"}, "li", None, False, [],
-                     id="incomplete (no R), remove A: allowed"),
+        pytest.param({"li": "A"}, "li", None, False, [], id="incomplete (no R), remove A: allowed"),
         pytest.param({"li": "R"}, "wang", "A", False, [], id="incomplete + first A: allowed"),
-        pytest.param({"li": "A", "wang": "A", "zhao": "R"}, "wang", "C", False, [],
-                     id="two A, demote one to C: allowed (fixes it)"),
-        pytest.param({"li": "A", "wang": "A", "zhao": "R"}, "sun", "I", False, [],
-                     id="two A already, unrelated I: allowed (no new A)"),
-        pytest.param({"li": "A", "wang": "R"}, "li", "A", False, [],
-                     id="A → A again: no change, allowed"),
+        pytest.param(
+            {"li": "A", "wang": "A", "zhao": "R"},
+            "wang",
+            "C",
+            False,
+            [],
+            id="two A, demote one to C: allowed (fixes it)",
+        ),
+        pytest.param(
+            {"li": "A", "wang": "A", "zhao": "R"},
+            "sun",
+            "I",
+            False,
+            [],
+            id="two A already, unrelated I: allowed (no new A)",
+        ),
+        pytest.param({"li": "A", "wang": "R"}, "li", "A", False, [], id="A → A again: no change, allowed"),
         pytest.param(COMPLETE, "zhao", "X", False, ["bad_letter"], id="X: bad_letter"),
     ],
 )
@@ -162,12 +177,20 @@ def test_check_change_members(letter, expected):
         pytest.param({}, "li", False, "R", [], id="empty cell: none → R"),
         pytest.param({"li": "R"}, "li", False, "A", [], id="R → A when nobody holds A"),
         pytest.param(COMPLETE, "zhao", False, "R", [], id="complete row, new person: none → R"),
-        pytest.param({"li": "A", "wang": "R", "zhao": "R"}, "zhao", False, "C", [],
-                     id="R → A skipped (li holds A) → C"),
-        pytest.param(COMPLETE, "li", False, "A", ["no_accountable"],
-                     id="only A of a complete row: every move refused, A stays"),
-        pytest.param(COMPLETE, "wang", False, "A", ["two_accountable", "no_responsible"],
-                     id="only R of a complete row: refused with the next letter's reasons"),
+        pytest.param(
+            {"li": "A", "wang": "R", "zhao": "R"}, "zhao", False, "C", [], id="R → A skipped (li holds A) → C"
+        ),
+        pytest.param(
+            COMPLETE, "li", False, "A", ["no_accountable"], id="only A of a complete row: every move refused, A stays"
+        ),
+        pytest.param(
+            COMPLETE,
+            "wang",
+            False,
+            "A",
+            ["two_accountable", "no_responsible"],
+            id="only R of a complete row: refused with the next letter's reasons",
+        ),
         pytest.param(COMPLETE, "wang", True, "C", [], id="draft: only R → C (A skipped)"),
         pytest.param({"li": "I"}, "li", False, None, [], id="I → none"),
     ],
@@ -210,8 +233,7 @@ def test_load_counts_each_letter_per_person():
         pytest.param(Counts(A=5, R=8), [], id="A 5 of 5, R 8 of 8: at the limits, fine"),
         pytest.param(Counts(A=6), ["too_many_accountable"], id="A 6 > 5: overloaded"),
         pytest.param(Counts(R=9), ["too_many_responsible"], id="R 9 > 8: overloaded"),
-        pytest.param(Counts(A=6, R=9), ["too_many_accountable", "too_many_responsible"],
-                     id="A 6 and R 9: both"),
+        pytest.param(Counts(A=6, R=9), ["too_many_accountable", "too_many_responsible"], id="A 6 and R 9: both"),
         pytest.param(Counts(C=40, I=40), [], id="C and I never overload"),
     ],
 )
@@ -241,10 +263,16 @@ def test_gaps_lists_items_without_a_or_r_in_order():
 @pytest.mark.parametrize(
     "person, expected",
     [
-        pytest.param("li", [("kr1", "no_accountable"), ("kr2", "no_accountable"),
-                            ("p3", "no_accountable")], id="li: A of kr1, kr2, p3"),
-        pytest.param("wang", [("kr1", "no_responsible"), ("p2", "no_responsible")],
-                     id="wang: only R of kr1 and p2; kr2 keeps zhao's R"),
+        pytest.param(
+            "li",
+            [("kr1", "no_accountable"), ("kr2", "no_accountable"), ("p3", "no_accountable")],
+            id="li: A of kr1, kr2, p3",
+        ),
+        pytest.param(
+            "wang",
+            [("kr1", "no_responsible"), ("p2", "no_responsible")],
+            id="wang: only R of kr1 and p2; kr2 keeps zhao's R",
+        ),
         pytest.param("zhao", [("p1", "no_accountable")], id="zhao: A of p1; kr2 keeps wang's R"),
         pytest.param("chen", [], id="chen: a bad letter loses nothing"),
         pytest.param("nobody", [], id="a person on no item loses nothing"),
@@ -264,17 +292,27 @@ def test_losses_if_archived_one_of_two_a_loses_nothing():
 @pytest.mark.parametrize(
     "assignments, archived, expected",
     [
-        pytest.param({"li": "A", "wang": "R"}, {"li": "Li Na"},
-                     [("no_accountable", {}), ("archived_holder", {"person": "li", "name": "Li Na", "letter": "A"})],
-                     id="li (archived) held the A: no A, and li named"),
-        pytest.param({"li": "A", "wang": "R"}, {"wang": "Wang"},
-                     [("no_responsible", {}), ("archived_holder", {"person": "wang", "name": "Wang", "letter": "R"})],
-                     id="wang (archived) was the only R: no R, and wang named"),
-        pytest.param({"li": "A", "wang": "R", "zhao": "R"}, {"wang"},
-                     [("archived_holder", {"person": "wang", "name": "wang", "letter": "R"})],
-                     id="zhao keeps an R: complete but for the name (a set names by id)"),
-        pytest.param({"li": "A", "wang": "R"}, {"chen": "Chen"}, [],
-                     id="an archived person with no letter here changes nothing"),
+        pytest.param(
+            {"li": "A", "wang": "R"},
+            {"li": "Li Na"},
+            [("no_accountable", {}), ("archived_holder", {"person": "li", "name": "Li Na", "letter": "A"})],
+            id="li (archived) held the A: no A, and li named",
+        ),
+        pytest.param(
+            {"li": "A", "wang": "R"},
+            {"wang": "Wang"},
+            [("no_responsible", {}), ("archived_holder", {"person": "wang", "name": "Wang", "letter": "R"})],
+            id="wang (archived) was the only R: no R, and wang named",
+        ),
+        pytest.param(
+            {"li": "A", "wang": "R", "zhao": "R"},
+            {"wang"},
+            [("archived_holder", {"person": "wang", "name": "wang", "letter": "R"})],
+            id="zhao keeps an R: complete but for the name (a set names by id)",
+        ),
+        pytest.param(
+            {"li": "A", "wang": "R"}, {"chen": "Chen"}, [], id="an archived person with no letter here changes nothing"
+        ),
     ],
 )
 def test_an_archived_persons_letter_counts_as_absent(assignments, archived, expected):
@@ -304,16 +342,29 @@ def test_losses_if_archived_treat_already_archived_people_as_absent():
 @pytest.mark.parametrize(
     "letters, owner, expected",
     [
-        pytest.param({"li": "A", "wang": "R"}, "zhao", {"zhao": "A", "wang": "R"},
-                     id="new owner zhao: zhao A, li loses the A"),
-        pytest.param({"li": "A", "wang": "R", "zhao": "C"}, "zhao", {"zhao": "A", "wang": "R"},
-                     id="zhao held C: the C becomes the A"),
-        pytest.param({"li": "A", "wang": "R"}, "wang", {"wang": "A"},
-                     id="the only R becomes the owner: A, and the item shows no R"),
+        pytest.param(
+            {"li": "A", "wang": "R"}, "zhao", {"zhao": "A", "wang": "R"}, id="new owner zhao: zhao A, li loses the A"
+        ),
+        pytest.param(
+            {"li": "A", "wang": "R", "zhao": "C"},
+            "zhao",
+            {"zhao": "A", "wang": "R"},
+            id="zhao held C: the C becomes the A",
+        ),
+        pytest.param(
+            {"li": "A", "wang": "R"},
+            "wang",
+            {"wang": "A"},
+            id="the only R becomes the owner: A, and the item shows no R",
+        ),
         pytest.param({"li": "A", "wang": "R"}, "li", {"li": "A", "wang": "R"}, id="same owner: nothing changes"),
         pytest.param({"wang": "R"}, "li", {"li": "A", "wang": "R"}, id="no A yet: the owner gets it"),
-        pytest.param({"li": "A", "zhao": "A", "wang": "R"}, "li", {"li": "A", "wang": "R"},
-                     id="two A from old data: only the owner keeps one"),
+        pytest.param(
+            {"li": "A", "zhao": "A", "wang": "R"},
+            "li",
+            {"li": "A", "wang": "R"},
+            id="two A from old data: only the owner keeps one",
+        ),
         pytest.param({"li": "A", "wang": "R"}, None, {"wang": "R"}, id="no owner: no A"),
     ],
 )
@@ -331,8 +382,9 @@ def test_with_accountable(letters, owner, expected):
         pytest.param({"li": "A"}, {"li": "R"}, "li", None, id="the owner gave up the A: no owner"),
         pytest.param({"li": "A", "wang": "R"}, {"li": "A", "wang": "C"}, "li", "li", id="other letters: owner stays"),
         pytest.param({"wang": "R"}, {"wang": "C"}, "li", "li", id="no A before or after: owner stays"),
-        pytest.param({"li": "A", "zhao": "A"}, {"li": "A", "zhao": "A", "w": "R"}, "li", "li",
-                     id="two A (old data): owner stays"),
+        pytest.param(
+            {"li": "A", "zhao": "A"}, {"li": "A", "zhao": "A", "w": "R"}, "li", "li", id="two A (old data): owner stays"
+        ),
     ],
 )
 def test_owner_after(before, after, owner, expected):
@@ -363,8 +415,16 @@ def test_csv_safe(value, expected):
 
 # --- messages -------------------------------------------------------------------------------
 
-ALL_CODES = ["no_accountable", "two_accountable", "no_responsible", "not_member", "bad_letter",
-             "too_many_accountable", "too_many_responsible", "archived_holder"]
+ALL_CODES = [
+    "no_accountable",
+    "two_accountable",
+    "no_responsible",
+    "not_member",
+    "bad_letter",
+    "too_many_accountable",
+    "too_many_responsible",
+    "archived_holder",
+]
 SAMPLE = {"count": 2, "limit": 5, "letter": "X", "person": "li", "people": ("li", "wang"), "name": "李娜"}
 
 
@@ -379,9 +439,7 @@ def test_every_code_has_a_message_in_both_locales(code, locale):
 
 
 def test_message_tables_cover_the_same_codes():
-    assert set(raci.MESSAGES["en"]) == set(raci.MESSAGES["zh"]) == set(raci.PARAMS) == set(
-        ALL_CODES
-    )
+    assert set(raci.MESSAGES["en"]) == set(raci.MESSAGES["zh"]) == set(raci.PARAMS) == set(ALL_CODES)
 
 
 @pytest.mark.parametrize(

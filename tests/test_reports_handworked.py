@@ -156,15 +156,27 @@ def test_json_matches_the_hand_arithmetic(viewer):
 def test_page_shows_the_same_numbers_as_the_json(viewer):
     html = viewer.get("/rollup/2026-Q2").get_data(as_text=True)
     data = viewer.get("/rollup/2026-Q2?format=json").get_json()
-    shown = {(k, int(i)): p for k, i, p in re.findall(
-        r'class="figure"[^>]*data-kind="(\w+)" data-id="(\d+)" data-progress="([\d.]*)"', html)}
+    shown = {
+        (k, int(i)): p
+        for k, i, p in re.findall(
+            r'class="figure"[^>]*data-kind="(\w+)" data-id="(\d+)" data-progress="([\d.]*)"', html
+        )
+    }
     nodes = _by_title(data)
     # projects open under their key result: their figures come with the KR's fragment
     kr2a = nodes[("key_result", "KR2a pipeline projects delivered")]
-    frag = viewer.get(f"/rollup/explain/key_result/{kr2a['id']}/2026-Q2", headers={"HX-Request": "true"}).get_data(as_text=True)
-    for kind, item_id, progress in re.findall(r'href="/rollup/explain/(project)/(\d+)/2026-Q2"[^>]*>[^<]*</a></td>\s*<td class="num" data-progress="([\d.]*)"', frag):
+    frag = viewer.get(f"/rollup/explain/key_result/{kr2a['id']}/2026-Q2", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    for kind, item_id, progress in re.findall(
+        r'href="/rollup/explain/(project)/(\d+)/2026-Q2"[^>]*>[^<]*</a></td>\s*<td class="num" data-progress="([\d.]*)"',
+        frag,
+    ):
         shown[(kind, int(item_id))] = progress
-    assert 'data-done="2" data-live="3" data-dropped="1"' in frag and 'data-done="1" data-live="1" data-dropped="2"' in frag
+    assert (
+        'data-done="2" data-live="3" data-dropped="1"' in frag
+        and 'data-done="1" data-live="1" data-dropped="2"' in frag
+    )
     for key, want in QUARTER.items():
         n = nodes[key]
         page = shown[(n["kind"], n["id"])]
@@ -202,7 +214,9 @@ def test_attention_names_what_is_behind_or_silent(viewer):
     assert "KR1a daily posts 1000 to 1300" not in why  # on track, checked in 6 days ago
     assert "KR2b pipeline launched" not in why  # a done milestone is not silent
     order = [a["title"] for a in data["attention"]]
-    assert order.index("KR3b NPS survey 0 to 50") < order.index("G2 keep users") < order.index("KR3a complaints 100 to 40")
+    assert (
+        order.index("KR3b NPS survey 0 to 50") < order.index("G2 keep users") < order.index("KR3a complaints 100 to 40")
+    )
 
 
 def test_effort_alignment_by_the_thursday_rule(viewer):

@@ -9,10 +9,10 @@ from decimal import Decimal as D
 
 import pytest
 import sqlalchemy as sa
+from statements import count_statements
 
 from okr.core import models as m
 from okr.core import periods
-from statements import count_statements
 
 # A past quarter, so pace is 1 and nothing depends on the day the suite runs.
 Q = "2026-Q2"
@@ -47,33 +47,68 @@ def _plan(session, org, scale: int):
             session.add(goal)
             session.flush()
             for quarter in ("2026-Q1", Q):
-                obj = m.Objective(team_id=team.id, goal_id=goal.id, quarter=quarter, title=f"O {goal.title}",
-                                  kind="aspirational", owner_id=boss.id if gi % 3 else None)
+                obj = m.Objective(
+                    team_id=team.id,
+                    goal_id=goal.id,
+                    quarter=quarter,
+                    title=f"O {goal.title}",
+                    kind="aspirational",
+                    owner_id=boss.id if gi % 3 else None,
+                )
                 session.add(obj)
                 session.flush()
                 for k in range(3):
-                    kr = m.KeyResult(objective_id=obj.id, title=f"KR {k}", kind="metric", start=D(0),
-                                     target=D(100), current=D(10 * (k + gi % 5)), weight=D(1),
-                                     last_check_in_on=q2.start + timedelta(days=10 * k),
-                                     progress_from="projects" if k == 2 else "checkins")
+                    kr = m.KeyResult(
+                        objective_id=obj.id,
+                        title=f"KR {k}",
+                        kind="metric",
+                        start=D(0),
+                        target=D(100),
+                        current=D(10 * (k + gi % 5)),
+                        weight=D(1),
+                        last_check_in_on=q2.start + timedelta(days=10 * k),
+                        progress_from="projects" if k == 2 else "checkins",
+                    )
                     session.add(kr)
                     session.flush()
                     if k != 1:
                         session.add(m.RaciAssignment(key_result_id=kr.id, user_id=boss.id, letter="A"))
                     for c in range(4):
-                        session.add(m.CheckIn(key_result_id=kr.id, checked_on=q2.start + timedelta(days=7 * c),
-                                              value=D(3 * c + gi), confidence=D("0.6")))
+                        session.add(
+                            m.CheckIn(
+                                key_result_id=kr.id,
+                                checked_on=q2.start + timedelta(days=7 * c),
+                                value=D(3 * c + gi),
+                                confidence=D("0.6"),
+                            )
+                        )
                     proj = m.Project(team_id=team.id, month="2026-04", key_result_id=kr.id, title=f"P {k}")
                     session.add(proj)
                     session.flush()
                     for ti in range(6):
-                        session.add(m.Task(team_id=team.id, week=weeks[ti % len(weeks)], project_id=proj.id,
-                                           title="t", important=ti % 2 == 0, urgent=ti % 3 == 0,
-                                           status=("done", "todo", "dropped", "doing")[ti % 4],
-                                           estimate=D(ti + 1)))
+                        session.add(
+                            m.Task(
+                                team_id=team.id,
+                                week=weeks[ti % len(weeks)],
+                                project_id=proj.id,
+                                title="t",
+                                important=ti % 2 == 0,
+                                urgent=ti % 3 == 0,
+                                status=("done", "todo", "dropped", "doing")[ti % 4],
+                                estimate=D(ti + 1),
+                            )
+                        )
         for ti in range(5 * scale):
-            session.add(m.Task(team_id=team.id, week=weeks[ti % len(weeks)], title="chore",
-                               important=False, urgent=True, status="todo"))
+            session.add(
+                m.Task(
+                    team_id=team.id,
+                    week=weeks[ti % len(weeks)],
+                    title="chore",
+                    important=False,
+                    urgent=True,
+                    status="todo",
+                )
+            )
     session.commit()
     return co, boss
 
@@ -132,8 +167,8 @@ def test_company_page_shows_bars_pace_status_text_trend_and_explainable_figures(
     html = b.get(f"/rollup/{Q}").get_data(as_text=True)
     assert 'class="bar rollup-bar"' in html and 'class="pace l-100"' in html  # a past quarter: pace 100%
     assert re.search(r'class="badge status-(on_track|at_risk|off_track)"[^>]*>(on track|at risk|off track)<', html)
-    assert "<svg class=\"spark\"" in html and "<polyline points=" in html
-    assert 'style=' not in html and "onclick" not in html
+    assert '<svg class="spark"' in html and "<polyline points=" in html
+    assert "style=" not in html and "onclick" not in html
     # every figure links to its explanation and carries the formula for hover
     figures = re.findall(r'<a class="figure" href="([^"]+)"\s+hx-get="([^"]+)"[^>]*title="([^"]+)"', html)
     # 7 teams, each with 1 goal, 1 objective of the quarter and 3 KRs, and the summary figure
@@ -144,8 +179,10 @@ def test_company_page_shows_bars_pace_status_text_trend_and_explainable_figures(
     # projects and their tasks open on demand (htmx on opening, a plain link without script)
     for kind in ("team", "goal", "objective", "key_result"):
         assert f'class="node node-{kind}' in html
-    assert '/teams/dep0/rollup/2026-Q2' in html and '/teams/team11/rollup/2026-Q2' in html
-    lazy = re.findall(r'<div class="lazy" hx-get="([^"]+)" hx-trigger="toggle once from:closest details"[^>]*><a href="\1">', html)
+    assert "/teams/dep0/rollup/2026-Q2" in html and "/teams/team11/rollup/2026-Q2" in html
+    lazy = re.findall(
+        r'<div class="lazy" hx-get="([^"]+)" hx-trigger="toggle once from:closest details"[^>]*><a href="\1">', html
+    )
     assert len(lazy) == 7 * 3
     frag = b.get(lazy[0], headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in frag and 'class="project-tasks" data-done=' in frag
@@ -157,8 +194,12 @@ def test_every_figure_on_the_company_page_explains_itself(plan, make, as_user):
     b = as_user(make.user(team=co, role="viewer"))
     html = b.get(f"/rollup/{Q}").get_data(as_text=True)
     data = b.get(f"/api/v1/rollup/company/{Q}").get_json()
-    shown = {(k, int(i)): p for k, i, p in re.findall(
-        r'class="figure"[^>]*data-kind="(\w+)" data-id="(\d+)" data-progress="([\d.]*)"', html)}
+    shown = {
+        (k, int(i)): p
+        for k, i, p in re.findall(
+            r'class="figure"[^>]*data-kind="(\w+)" data-id="(\d+)" data-progress="([\d.]*)"', html
+        )
+    }
     hrefs = sorted(set(re.findall(r'href="(/rollup/explain/[^"]+)"', html)))
     assert len(hrefs) == len(shown)
     for href in hrefs[:: max(1, len(hrefs) // 25)] + hrefs[:3]:
@@ -170,6 +211,7 @@ def test_every_figure_on_the_company_page_explains_itself(plan, make, as_user):
         assert 'class="formula"' in frag
         got = re.search(r'class="explain-progress" data-progress="([\d.]*)"', frag).group(1)
         assert got == shown[(kind, item_id)]
+
     # the page's figures are the JSON's, to 4 places
     def walk(n):
         yield n
@@ -301,8 +343,11 @@ def test_manager_overrides_a_score_with_htmx(review, as_user, session):
     b = as_user(manager)
     b.refresh_token(f"/teams/content/review/{Q}")
     v0 = kr.version
-    resp = b.post(f"/teams/content/review/{Q}/kr/{kr.id}", htmx=True,
-                  data={"score_override": "0.8", "reflection": "Better than it looks", "version": v0})
+    resp = b.post(
+        f"/teams/content/review/{Q}/kr/{kr.id}",
+        htmx=True,
+        data={"score_override": "0.8", "reflection": "Better than it looks", "version": v0},
+    )
     frag = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "<html" not in frag and f'id="objective-{obj.id}"' in frag
     assert 'data-score="0.8000"' in frag and "band-green" in frag
@@ -315,9 +360,13 @@ def test_review_without_javascript_redirects(review, as_user, session):
     team, manager, member, obj, kr = review
     b = as_user(manager)
     b.refresh_token(f"/teams/content/review/{Q}")
-    resp = b.post(f"/teams/content/review/{Q}/objective/{obj.id}",
-                  data={"reflection": "Went well: X", "carry_over": "y", "version": obj.version})
-    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/teams/content/review/{Q}#objective-{obj.id}")
+    resp = b.post(
+        f"/teams/content/review/{Q}/objective/{obj.id}",
+        data={"reflection": "Went well: X", "carry_over": "y", "version": obj.version},
+    )
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(
+        f"/teams/content/review/{Q}#objective-{obj.id}"
+    )
     session.expire_all()
     row = session.get(m.Objective, obj.id)
     assert row.reflection == "Went well: X" and row.carry_over is True
@@ -327,8 +376,11 @@ def test_review_invalid_score_is_422_and_saves_nothing(review, as_user, session)
     team, manager, member, obj, kr = review
     b = as_user(manager)
     b.refresh_token(f"/teams/content/review/{Q}")
-    resp = b.post(f"/teams/content/review/{Q}/kr/{kr.id}", htmx=True,
-                  data={"score_override": "1.7", "reflection": "typed", "version": kr.version})
+    resp = b.post(
+        f"/teams/content/review/{Q}/kr/{kr.id}",
+        htmx=True,
+        data={"score_override": "1.7", "reflection": "typed", "version": kr.version},
+    )
     frag = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "field-error" in frag and "typed" in frag
     session.expire_all()
@@ -342,11 +394,17 @@ def test_review_stale_version_is_409_keeping_typed_values(review, as_user, sessi
     b = as_user(manager)
     b.refresh_token(f"/teams/content/review/{Q}")
     v0 = kr.version
-    first = b.post(f"/teams/content/review/{Q}/kr/{kr.id}", htmx=True,
-                   data={"score_override": "0.5", "reflection": "theirs", "version": v0})
+    first = b.post(
+        f"/teams/content/review/{Q}/kr/{kr.id}",
+        htmx=True,
+        data={"score_override": "0.5", "reflection": "theirs", "version": v0},
+    )
     assert first.status_code == 200
-    resp = b.post(f"/teams/content/review/{Q}/kr/{kr.id}", htmx=True,
-                  data={"score_override": "0.9", "reflection": "mine", "version": v0})
+    resp = b.post(
+        f"/teams/content/review/{Q}/kr/{kr.id}",
+        htmx=True,
+        data={"score_override": "0.9", "reflection": "mine", "version": v0},
+    )
     frag = resp.get_data(as_text=True)
     assert resp.status_code == 409 and "mine" in frag and "theirs" in frag and 'value="0.9"' in frag
     session.expire_all()
@@ -424,8 +482,12 @@ def test_the_demo_and_a_plan_ten_times_larger_cost_the_same_statements(app, demo
     def counts(team):
         b = as_user(make.user(team=team, role="viewer"))
         out = {}
-        for url in (f"/rollup/{quarter}", f"/rollup/{year}", f"/api/v1/rollup/company/{quarter}",
-                    f"/teams/{team.slug}/rollup/{quarter}"):
+        for url in (
+            f"/rollup/{quarter}",
+            f"/rollup/{year}",
+            f"/api/v1/rollup/company/{quarter}",
+            f"/teams/{team.slug}/rollup/{quarter}",
+        ):
             b.get(url)
             with count_statements(app) as seen:
                 assert b.get(url).status_code == 200
@@ -471,8 +533,14 @@ def test_an_archived_accountable_is_no_accountable_in_the_rollup(make, as_user, 
     team = make.team(org=org, slug="content")
     admin = make.user(team=team, role="manager", is_admin=True)
     leaver = make.user(team=team, role="member", name="Leaver")
-    kr = make.kr(objective=make.objective(team=team, quarter=quarter, goal=make.goal(team=team, year=p.year_of(date.today()).year)),
-                 title="Weekly creators from 200 to 500", start=200, target=500)
+    kr = make.kr(
+        objective=make.objective(
+            team=team, quarter=quarter, goal=make.goal(team=team, year=p.year_of(date.today()).year)
+        ),
+        title="Weekly creators from 200 to 500",
+        start=200,
+        target=500,
+    )
     make.raci(leaver, "A", kr=kr)
     b = as_user(admin)
 

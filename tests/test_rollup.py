@@ -35,11 +35,9 @@ from okr.rollup.rules import (
 @pytest.mark.parametrize(
     ("start", "target", "current", "kind", "done", "expected"),
     [
-        pytest.param(1000, 1300, 1080, "metric", False, D("0.2667"),
-                     id="increasing (1080-1000)/(1300-1000)=80/300"),
+        pytest.param(1000, 1300, 1080, "metric", False, D("0.2667"), id="increasing (1080-1000)/(1300-1000)=80/300"),
         pytest.param(0, 10, 5, "metric", False, D("0.5"), id="increasing (5-0)/(10-0)=0.5"),
-        pytest.param(D(8), D(5), D("6.2"), "percent", False, D("0.6"),
-                     id="decreasing churn (6.2-8)/(5-8)=0.6"),
+        pytest.param(D(8), D(5), D("6.2"), "percent", False, D("0.6"), id="decreasing churn (6.2-8)/(5-8)=0.6"),
         pytest.param(100, 40, 70, "metric", False, D("0.5"), id="decreasing (70-100)/(40-100)=0.5"),
         pytest.param(0, 10, 15, "metric", False, D(1), id="past target (15-0)/(10-0)=1.5 clamped 1"),
         pytest.param(8, 5, 4, "percent", False, D(1), id="decreasing past target (4-8)/(5-8)=1.33 clamped 1"),
@@ -50,8 +48,7 @@ from okr.rollup.rules import (
         pytest.param(0, 0, 0, "metric", False, D(1), id="target=start, current=target -> 1"),
         pytest.param(0, 0, 2, "metric", False, D(0), id="target=start, current above -> 0"),
         pytest.param(5, 5, 4, "metric", False, D(0), id="target=start, current below -> 0"),
-        pytest.param(5, 5, None, "metric", False, D(1),
-                     id="target=start, no check-in: current=start=target -> 1"),
+        pytest.param(5, 5, None, "metric", False, D(1), id="target=start, no check-in: current=start=target -> 1"),
         pytest.param(0, 10, None, "metric", False, D(0), id="no check-in: current=start (0-0)/10=0"),
         pytest.param(8, 5, None, "percent", False, D(0), id="no check-in decreasing: (8-8)/(5-8)=0"),
         pytest.param(None, None, None, "milestone", True, D(1), id="milestone done=1"),
@@ -108,17 +105,34 @@ def test_kr_progress_ignores_caller_decimal_context():
         pytest.param(4, 4, {}, D(1), id="4/4 = 1"),
         pytest.param(0, 0, {}, None, id="no live tasks -> None"),
         pytest.param(D(1), D(2), {}, D("0.5"), id="integral Decimal counts 1/2 = 0.5"),
-        pytest.param(1, 4, {"done_estimate": 6, "live_estimate": 8, "by_estimate": True}, D("0.75"),
-                     id="by estimate 6/8 = 0.75 (count would be 1/4)"),
-        pytest.param(1, 4, {"done_estimate": 6, "live_estimate": 8}, D("0.25"),
-                     id="estimates given but not asked: 1/4 = 0.25"),
+        pytest.param(
+            1,
+            4,
+            {"done_estimate": 6, "live_estimate": 8, "by_estimate": True},
+            D("0.75"),
+            id="by estimate 6/8 = 0.75 (count would be 1/4)",
+        ),
+        pytest.param(
+            1, 4, {"done_estimate": 6, "live_estimate": 8}, D("0.25"), id="estimates given but not asked: 1/4 = 0.25"
+        ),
         pytest.param(1, 4, {"by_estimate": True}, D("0.25"), id="asked but no estimates: 1/4 = 0.25"),
-        pytest.param(1, 4, {"done_estimate": 0, "live_estimate": 0, "by_estimate": True}, D("0.25"),
-                     id="estimates total 0: by count 1/4 = 0.25"),
-        pytest.param(2, 4, {"live_estimate": D("5"), "by_estimate": True}, D(0),
-                     id="missing done estimate counts 0: 0/5 = 0"),
-        pytest.param(0, 0, {"done_estimate": 1, "live_estimate": 2, "by_estimate": True}, None,
-                     id="no live tasks wins over estimates -> None"),
+        pytest.param(
+            1,
+            4,
+            {"done_estimate": 0, "live_estimate": 0, "by_estimate": True},
+            D("0.25"),
+            id="estimates total 0: by count 1/4 = 0.25",
+        ),
+        pytest.param(
+            2, 4, {"live_estimate": D("5"), "by_estimate": True}, D(0), id="missing done estimate counts 0: 0/5 = 0"
+        ),
+        pytest.param(
+            0,
+            0,
+            {"done_estimate": 1, "live_estimate": 2, "by_estimate": True},
+            None,
+            id="no live tasks wins over estimates -> None",
+        ),
     ],
 )
 def test_project_progress(done, live, kwargs, expected):
@@ -132,10 +146,16 @@ def test_project_progress(done, live, kwargs, expected):
         pytest.param(-1, 4, {}, ValueError, id="negative done"),
         pytest.param(1, 4.0, {}, TypeError, id="float count"),
         pytest.param(True, 4, {}, TypeError, id="bool count"),
-        pytest.param(1, 4, {"done_estimate": 9, "live_estimate": 8, "by_estimate": True}, ValueError,
-                     id="done estimate > live estimate"),
-        pytest.param(1, 4, {"done_estimate": -1, "live_estimate": 8, "by_estimate": True}, ValueError,
-                     id="negative estimate"),
+        pytest.param(
+            1,
+            4,
+            {"done_estimate": 9, "live_estimate": 8, "by_estimate": True},
+            ValueError,
+            id="done estimate > live estimate",
+        ),
+        pytest.param(
+            1, 4, {"done_estimate": -1, "live_estimate": 8, "by_estimate": True}, ValueError, id="negative estimate"
+        ),
     ],
 )
 def test_project_progress_rejects(done, live, kwargs, error):
@@ -146,17 +166,30 @@ def test_project_progress_rejects(done, live, kwargs, error):
 @pytest.mark.parametrize(
     ("tasks", "by_estimate", "expected"),
     [
-        pytest.param([("done", None)] * 3 + [("todo", None)] + [("dropped", None)] * 2, False, D("0.75"),
-                     id="3 done of 4 live (2 dropped) = 0.75"),
+        pytest.param(
+            [("done", None)] * 3 + [("todo", None)] + [("dropped", None)] * 2,
+            False,
+            D("0.75"),
+            id="3 done of 4 live (2 dropped) = 0.75",
+        ),
         pytest.param([("done", None), ("doing", None)], False, D("0.5"), id="doing is live: 1/2 = 0.5"),
         pytest.param([("dropped", None)], False, None, id="only dropped -> None"),
         pytest.param([], False, None, id="no tasks -> None"),
-        pytest.param([("done", D(3)), ("todo", D(1)), ("dropped", D(100))], True, D("0.75"),
-                     id="by estimate 3/(3+1) = 0.75, dropped estimate ignored"),
-        pytest.param([("done", D(3)), ("todo", None)], True, D("0.5"),
-                     id="a live task without estimate: by count 1/2 = 0.5"),
-        pytest.param([("done", D(3)), ("todo", D(1)), ("dropped", None)], True, D("0.75"),
-                     id="dropped task without estimate does not matter: 3/4 = 0.75"),
+        pytest.param(
+            [("done", D(3)), ("todo", D(1)), ("dropped", D(100))],
+            True,
+            D("0.75"),
+            id="by estimate 3/(3+1) = 0.75, dropped estimate ignored",
+        ),
+        pytest.param(
+            [("done", D(3)), ("todo", None)], True, D("0.5"), id="a live task without estimate: by count 1/2 = 0.5"
+        ),
+        pytest.param(
+            [("done", D(3)), ("todo", D(1)), ("dropped", None)],
+            True,
+            D("0.75"),
+            id="dropped task without estimate does not matter: 3/4 = 0.75",
+        ),
         pytest.param([("done", D(3)), ("todo", D(1))], False, D("0.5"), id="not asked: by count 1/2"),
     ],
 )
@@ -196,8 +229,9 @@ def test_kr_progress_from_projects(progresses, expected):
         pytest.param([(None, 3), (D("0.4"), 1)], D("0.4"), id="None progress left out: 0.4x1 / 1"),
         pytest.param([(None, 1)], None, id="only None -> None"),
         pytest.param([], None, id="empty -> None"),
-        pytest.param([(D("0.3"), D("0.5")), (D("0.9"), D("1.5"))], D("0.75"),
-                     id="fractional weights (0.15 + 1.35) / 2 = 0.75"),
+        pytest.param(
+            [(D("0.3"), D("0.5")), (D("0.9"), D("1.5"))], D("0.75"), id="fractional weights (0.15 + 1.35) / 2 = 0.75"
+        ),
         pytest.param([(D(1), 1), (D(0), 1), (D(0), 1)], D(1) / D(3), id="(1+0+0)/3 = 0.333..."),
     ],
 )
@@ -231,8 +265,7 @@ def test_weighted_mean_rejects_negative_weight_even_when_left_out():
         pytest.param(D("0.5"), D("0.5"), D("0.3999"), "at_risk", id="confidence 0.3999 < 0.4: at risk"),
         pytest.param(D("0.5"), D("0.5"), D("0.2"), "at_risk", id="confidence boundary 0.2: at risk"),
         pytest.param(D("0.5"), D("0.5"), D("0.1999"), "off_track", id="confidence 0.1999 < 0.2: off track"),
-        pytest.param(D("0.3"), D("0.5"), D("0.1"), "off_track",
-                     id="at-risk pace + confidence 0.1: off track"),
+        pytest.param(D("0.3"), D("0.5"), D("0.1"), "off_track", id="at-risk pace + confidence 0.1: off track"),
         pytest.param(D("0.1"), D("0.5"), D("0.9"), "off_track", id="high confidence cannot lift off track"),
         pytest.param(0.5, 0.5, 0.3, "at_risk", id="floats read by repr"),
     ],
@@ -315,40 +348,83 @@ PROJECT_B = ProjectIn("B", "B", done=1, live=2)  # 1/2 = 0.5
 @pytest.mark.parametrize(
     ("node", "progress", "formula_bits"),
     [
-        pytest.param(_kr(1, 8, 5, D("6.2"), kind="percent"), D("0.6"), ["(6.2 − 8) / (5 − 8) = 0.6"],
-                     id="KR churn (6.2-8)/(5-8) = 0.6"),
-        pytest.param(_kr(1, 0, 10, 15), D(1), ["(15 − 0) / (10 − 0) = 1.5", "clamped to 1"],
-                     id="KR past target 15/10 clamped 1"),
-        pytest.param(_kr(1, 0, 10, None), D(0), ["no check-in", "(0 − 0) / (10 − 0) = 0"],
-                     id="KR no check-in = 0"),
+        pytest.param(
+            _kr(1, 8, 5, D("6.2"), kind="percent"),
+            D("0.6"),
+            ["(6.2 − 8) / (5 − 8) = 0.6"],
+            id="KR churn (6.2-8)/(5-8) = 0.6",
+        ),
+        pytest.param(
+            _kr(1, 0, 10, 15), D(1), ["(15 − 0) / (10 − 0) = 1.5", "clamped to 1"], id="KR past target 15/10 clamped 1"
+        ),
+        pytest.param(_kr(1, 0, 10, None), D(0), ["no check-in", "(0 − 0) / (10 − 0) = 0"], id="KR no check-in = 0"),
         pytest.param(_kr(1, 3, 3, 3), D(1), ["target = start = 3", "→ 1"], id="KR target=start met = 1"),
         pytest.param(_kr(1, kind="milestone", done=True), D(1), ["milestone done = 1"], id="milestone done"),
-        pytest.param(_kr(1, None, None, None, kind="milestone"), D(0), ["milestone not done = 0"],
-                     id="milestone not done"),
-        pytest.param(_kr(1, progress_from="projects", projects=(PROJECT_A, PROJECT_B)), D("0.625"),
-                     ["(0.75 + 0.5) / 2 = 0.625"], id="KR from projects (0.75 + 0.5)/2 = 0.625"),
-        pytest.param(_kr(1, progress_from="projects", projects=(ProjectIn("C", "C", 0, 0),)), None,
-                     ["no projects"], id="KR from projects, none live -> None"),
-        pytest.param(_kr(1, current=5, projects=(PROJECT_A,)), D("0.5"), ["(5 − 0) / (10 − 0) = 0.5"],
-                     id="KR by check-ins keeps projects as uncounted children 5/10"),
-        pytest.param(ObjectiveIn(1, "O", key_results=(_kr(1, current=5, weight=2), _kr(2, current=8))),
-                     D("0.6"), ["(0.5×2 + 0.8×1) / 3 = 0.6"], id="objective (0.5x2 + 0.8x1)/3 = 0.6"),
-        pytest.param(ObjectiveIn(1, "O", key_results=(_kr(1, current=5), _kr(2, current=8, weight=0))),
-                     D("0.5"), ["only one counted: 0.5", "1 left out"], id="objective weight 0 KR left out"),
+        pytest.param(
+            _kr(1, None, None, None, kind="milestone"), D(0), ["milestone not done = 0"], id="milestone not done"
+        ),
+        pytest.param(
+            _kr(1, progress_from="projects", projects=(PROJECT_A, PROJECT_B)),
+            D("0.625"),
+            ["(0.75 + 0.5) / 2 = 0.625"],
+            id="KR from projects (0.75 + 0.5)/2 = 0.625",
+        ),
+        pytest.param(
+            _kr(1, progress_from="projects", projects=(ProjectIn("C", "C", 0, 0),)),
+            None,
+            ["no projects"],
+            id="KR from projects, none live -> None",
+        ),
+        pytest.param(
+            _kr(1, current=5, projects=(PROJECT_A,)),
+            D("0.5"),
+            ["(5 − 0) / (10 − 0) = 0.5"],
+            id="KR by check-ins keeps projects as uncounted children 5/10",
+        ),
+        pytest.param(
+            ObjectiveIn(1, "O", key_results=(_kr(1, current=5, weight=2), _kr(2, current=8))),
+            D("0.6"),
+            ["(0.5×2 + 0.8×1) / 3 = 0.6"],
+            id="objective (0.5x2 + 0.8x1)/3 = 0.6",
+        ),
+        pytest.param(
+            ObjectiveIn(1, "O", key_results=(_kr(1, current=5), _kr(2, current=8, weight=0))),
+            D("0.5"),
+            ["only one counted: 0.5", "1 left out"],
+            id="objective weight 0 KR left out",
+        ),
         pytest.param(ObjectiveIn(1, "O"), None, ["no key results"], id="empty objective -> None"),
-        pytest.param(GoalIn(1, "G", objectives=(
-            ObjectiveIn("content-O", "O", key_results=(_kr(1, current=2),)),  # team content: 0.2
-            ObjectiveIn("growth-O", "O", weight=3, key_results=(_kr(2, current=6),)),  # team growth: 0.6
-        )), D("0.5"), ["(0.2×1 + 0.6×3) / 4 = 0.5"],
-            id="goal over objectives of two teams (0.2x1+0.6x3)/4=0.5"),
-        pytest.param(GoalIn(1, "G", measure=(100, 200, 130), objectives=(
-            ObjectiveIn(1, "O", key_results=(_kr(1, current=9),)),
-        )), D("0.3"), ["own measure: (130 − 100) / (200 − 100) = 0.3"], id="goal own measure 30/100 = 0.3"),
-        pytest.param(GoalIn(1, "G", measure=(D(8), D(5), None)), D(0), ["no check-in"],
-                     id="goal measure without current = 0"),
+        pytest.param(
+            GoalIn(
+                1,
+                "G",
+                objectives=(
+                    ObjectiveIn("content-O", "O", key_results=(_kr(1, current=2),)),  # team content: 0.2
+                    ObjectiveIn("growth-O", "O", weight=3, key_results=(_kr(2, current=6),)),  # team growth: 0.6
+                ),
+            ),
+            D("0.5"),
+            ["(0.2×1 + 0.6×3) / 4 = 0.5"],
+            id="goal over objectives of two teams (0.2x1+0.6x3)/4=0.5",
+        ),
+        pytest.param(
+            GoalIn(
+                1, "G", measure=(100, 200, 130), objectives=(ObjectiveIn(1, "O", key_results=(_kr(1, current=9),)),)
+            ),
+            D("0.3"),
+            ["own measure: (130 − 100) / (200 − 100) = 0.3"],
+            id="goal own measure 30/100 = 0.3",
+        ),
+        pytest.param(
+            GoalIn(1, "G", measure=(D(8), D(5), None)), D(0), ["no check-in"], id="goal measure without current = 0"
+        ),
         pytest.param(GoalIn(1, "G"), None, ["no objectives"], id="goal without objectives -> None"),
-        pytest.param(ProjectIn("P", "P", 1, 4, done_estimate=6, live_estimate=8), D("0.25"),
-                     ["1 done / 4 live tasks = 0.25"], id="project by count 1/4"),
+        pytest.param(
+            ProjectIn("P", "P", 1, 4, done_estimate=6, live_estimate=8),
+            D("0.25"),
+            ["1 done / 4 live tasks = 0.25"],
+            id="project by count 1/4",
+        ),
     ],
 )
 def test_evaluate(node, progress, formula_bits):
@@ -498,9 +574,19 @@ def test_rounded_figures_say_so():
 
 def test_as_dict_is_json_safe():
     root = evaluate(
-        TeamIn("co", "Co", goals=(GoalIn("g", "G", objectives=(
-            ObjectiveIn("o", "O", kind="aspirational", key_results=(_kr(1, 0, 3, 1, confidence=0.5),)),
-        )),)),
+        TeamIn(
+            "co",
+            "Co",
+            goals=(
+                GoalIn(
+                    "g",
+                    "G",
+                    objectives=(
+                        ObjectiveIn("o", "O", kind="aspirational", key_results=(_kr(1, 0, 3, 1, confidence=0.5),)),
+                    ),
+                ),
+            ),
+        ),
         expected=D("0.25"),
     )
     data = json.loads(json.dumps(root.as_dict()))
@@ -519,16 +605,36 @@ def test_as_dict_is_json_safe():
 def test_company_scale_is_linear():
     def kr(i):
         projects = (ProjectIn(2 * i, "p", i % 5, 5), ProjectIn(2 * i + 1, "p", 1, 3))
-        return KRIn(i, "k", "metric", 0, 100, i % 120, projects=projects,
-                    progress_from="projects" if i % 2 else "checkins", confidence=D("0.5"))
+        return KRIn(
+            i,
+            "k",
+            "metric",
+            0,
+            100,
+            i % 120,
+            projects=projects,
+            progress_from="projects" if i % 2 else "checkins",
+            confidence=D("0.5"),
+        )
 
     teams = tuple(
-        TeamIn(t, "t", goals=tuple(
-            GoalIn((t, g), "g", objectives=tuple(
-                ObjectiveIn((t, g, o), "o",
-                            key_results=tuple(kr(t * 1000 + g * 100 + o * 10 + k) for k in range(5)))
-                for o in range(5)))
-            for g in range(4)))
+        TeamIn(
+            t,
+            "t",
+            goals=tuple(
+                GoalIn(
+                    (t, g),
+                    "g",
+                    objectives=tuple(
+                        ObjectiveIn(
+                            (t, g, o), "o", key_results=tuple(kr(t * 1000 + g * 100 + o * 10 + k) for k in range(5))
+                        )
+                        for o in range(5)
+                    ),
+                )
+                for g in range(4)
+            ),
+        )
         for t in range(50)
     )
     started = time.perf_counter()
@@ -617,8 +723,16 @@ def test_a_week_spanning_two_months_counts_in_the_month_of_its_thursday():
     assert april.contains(w14) and not march.contains(w14)
     assert w14 in periods.parse("2026-Q2").weeks() and w14 not in periods.parse("2026-Q1").weeks()
     # April's project: W14 done, W15 done, W16 todo, W17 dropped -> 2 done / 3 live = 0.6667
-    tasks = [(w, s) for w, s in (("2026-W14", "done"), ("2026-W15", "done"), ("2026-W16", "todo"),
-                                 ("2026-W17", "dropped"), ("2026-W13", "done"))]
+    tasks = [
+        (w, s)
+        for w, s in (
+            ("2026-W14", "done"),
+            ("2026-W15", "done"),
+            ("2026-W16", "todo"),
+            ("2026-W17", "dropped"),
+            ("2026-W13", "done"),
+        )
+    ]
     in_april = [(s, None) for w, s in tasks if april.contains(periods.parse(w))]
     assert len(in_april) == 4  # W13 (Thursday 26 March) is March's
     assert project_progress_from_tasks(in_april) == D(2) / D(3)
@@ -662,11 +776,15 @@ def test_progress_series_takes_the_latest_check_in_at_each_sample():
 
 
 def test_trend_uses_the_figures_weights_and_ends_at_the_figure():
-    obj = ObjectiveIn("o", "O", key_results=(
-        _kr("a", current=5, weight=1),  # 0.5
-        _kr("b", current=8, weight=2),  # 0.8
-        _kr("c", current=9, weight=0),  # left out
-    ))
+    obj = ObjectiveIn(
+        "o",
+        "O",
+        key_results=(
+            _kr("a", current=5, weight=1),  # 0.5
+            _kr("b", current=8, weight=2),  # 0.8
+            _kr("c", current=9, weight=0),  # left out
+        ),
+    )
     root = evaluate(TeamIn("t", "T", goals=(GoalIn("g", "G", objectives=(obj,)),)))
     series = {"a": [0.0, 0.25, 0.4], "b": [0.1, 0.4, 0.7], "c": [1.0, 1.0, 1.0]}
     got = rollup.trend(root, series, 3)
@@ -682,19 +800,32 @@ def test_trend_uses_the_figures_weights_and_ends_at_the_figure():
 # --- what needs attention ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind, status, progress, kw, expected", [
-    ("key_result", rollup.OFF_TRACK, "0.1", dict(silent=True, has_accountable=False),
-     [rollup.NEEDS_OFF_TRACK, rollup.NEEDS_CHECK_IN, rollup.NEEDS_ACCOUNTABLE]),
-    # done: silence is nothing to report
-    ("key_result", rollup.ON_TRACK, "1", dict(silent=True), []),
-    ("key_result", rollup.AT_RISK, "0.4", {}, [rollup.NEEDS_AT_RISK]),
-    ("objective", rollup.ON_TRACK, "0.9", dict(has_owner=False, aligned=False),
-     [rollup.NEEDS_OWNER, rollup.NEEDS_ALIGNMENT]),
-    # a key result's own rules do not apply to an objective, nor any to a project
-    ("objective", rollup.ON_TRACK, "0.9", dict(silent=True, has_accountable=False), []),
-    ("project", rollup.OFF_TRACK, "0", dict(silent=True), []),
-    ("goal", rollup.OFF_TRACK, "0.1", dict(has_owner=False), [rollup.NEEDS_OFF_TRACK]),
-])
+@pytest.mark.parametrize(
+    "kind, status, progress, kw, expected",
+    [
+        (
+            "key_result",
+            rollup.OFF_TRACK,
+            "0.1",
+            dict(silent=True, has_accountable=False),
+            [rollup.NEEDS_OFF_TRACK, rollup.NEEDS_CHECK_IN, rollup.NEEDS_ACCOUNTABLE],
+        ),
+        # done: silence is nothing to report
+        ("key_result", rollup.ON_TRACK, "1", dict(silent=True), []),
+        ("key_result", rollup.AT_RISK, "0.4", {}, [rollup.NEEDS_AT_RISK]),
+        (
+            "objective",
+            rollup.ON_TRACK,
+            "0.9",
+            dict(has_owner=False, aligned=False),
+            [rollup.NEEDS_OWNER, rollup.NEEDS_ALIGNMENT],
+        ),
+        # a key result's own rules do not apply to an objective, nor any to a project
+        ("objective", rollup.ON_TRACK, "0.9", dict(silent=True, has_accountable=False), []),
+        ("project", rollup.OFF_TRACK, "0", dict(silent=True), []),
+        ("goal", rollup.OFF_TRACK, "0.1", dict(has_owner=False), [rollup.NEEDS_OFF_TRACK]),
+    ],
+)
 def test_attention_reasons_worst_first(kind, status, progress, kw, expected):
     node = rollup.Node(kind, 1, "x", D(progress), D(1), "", status=status)
     assert rollup.attention(node, **kw) == expected

@@ -65,12 +65,11 @@ def test_kept_rollup_pages_equal_a_fresh_render(app, demo, session, as_user, see
     import re
 
     from sqlmodel import select
+    from test_rollup_state import World
 
     from okr.core import models as m
     from okr.core import periods
     from okr.seed.demo import DEMO_PASSWORD
-
-    from test_rollup_state import World
 
     today = date.today()
     world = World(session, demo.org_id, random.Random(seed), today)
@@ -78,8 +77,13 @@ def test_kept_rollup_pages_equal_a_fresh_render(app, demo, session, as_user, see
     department = next(t for t in world.teams if t.parent_id == root.id)
     b = as_user(world.admin, DEMO_PASSWORD)
     quarter, year = periods.quarter_of(today), periods.year_of(today)
-    paths = [f"/rollup/{quarter}", f"/rollup/{year}", f"/teams/{department.slug}/rollup/{quarter}",
-             f"/teams/{department.slug}/review/{quarter}", f"/api/v1/rollup/{root.slug}/{quarter}"]
+    paths = [
+        f"/rollup/{quarter}",
+        f"/rollup/{year}",
+        f"/teams/{department.slug}/rollup/{quarter}",
+        f"/teams/{department.slug}/review/{quarter}",
+        f"/api/v1/rollup/{root.slug}/{quarter}",
+    ]
     token = re.compile(r'(name="csrf[-_]token" (?:content|value)=")[^"]+"')
 
     def page(path):
@@ -94,7 +98,10 @@ def test_kept_rollup_pages_equal_a_fresh_render(app, demo, session, as_user, see
         page(path)  # every view kept before the first change
     for step in range(25):
         ops.append(world.change())
-        assert b.post("/language", data={"lang": "zh" if rnd.random() < 0.4 else "en", "next": "/teams"}).status_code == 302
+        assert (
+            b.post("/language", data={"lang": "zh" if rnd.random() < 0.4 else "en", "next": "/teams"}).status_code
+            == 302
+        )
         for path in paths:
             app.config["ROLLUP_CACHE"] = True
             kept = page(path)
@@ -111,11 +118,11 @@ def test_what_a_kept_rollup_keeps_for_its_pages_does_not_pile_up(app, demo, sess
     the company page's whole tree piled up once per change)."""
     import random
 
-    from okr.core import periods
-    from okr.seed.demo import DEMO_PASSWORD
-    from okr.rollup.views import build_rollup
-
     from test_rollup_state import World
+
+    from okr.core import periods
+    from okr.rollup.views import build_rollup
+    from okr.seed.demo import DEMO_PASSWORD
 
     today = date.today()
     world = World(session, demo.org_id, random.Random(5), today)

@@ -25,8 +25,11 @@ from okr.rollup import state as rollup_state
 
 def _figures(r: rollup_state.Rollup) -> dict:
     projects = {k: (v["done"], v["live"], v["dropped"]) for k, v in r.meta.items() if k[0] == "project"}
-    krs = {k: (v["row"].current, v["row"].confidence, v["row"].last_check_in_on, v["silent"], tuple(v["accountable"]))
-           for k, v in r.meta.items() if k[0] == "key_result"}
+    krs = {
+        k: (v["row"].current, v["row"].confidence, v["row"].last_check_in_on, v["silent"], tuple(v["accountable"]))
+        for k, v in r.meta.items()
+        if k[0] == "key_result"
+    }
     return {
         "root": r.root.as_dict(),
         "unaligned": [n.as_dict() for n in r.unaligned],
@@ -50,44 +53,81 @@ class World:
         team_ids = [t.id for t in self.teams]
         self.weeks = [str(w) for w in self.quarter.weeks()]
         self.krs = session.exec(
-            select(m.KeyResult).join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-            .where(m.Objective.team_id.in_(team_ids), m.Objective.quarter == str(self.quarter),
-                   m.KeyResult.kind != "milestone")).all()
+            select(m.KeyResult)
+            .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+            .where(
+                m.Objective.team_id.in_(team_ids),
+                m.Objective.quarter == str(self.quarter),
+                m.KeyResult.kind != "milestone",
+            )
+        ).all()
         self.projects = session.exec(select(m.Project).where(m.Project.team_id.in_(team_ids))).all()
         self.people = session.exec(select(m.User).where(m.User.org_id == org_id)).all()
 
     def tasks(self):
-        return self.s.exec(select(m.Task).where(m.Task.team_id.in_([t.id for t in self.teams]),
-                                                m.Task.week.in_(self.weeks))).all()
+        return self.s.exec(
+            select(m.Task).where(m.Task.team_id.in_([t.id for t in self.teams]), m.Task.week.in_(self.weeks))
+        ).all()
 
     def change(self) -> str:
         rnd, s, kw = self.rnd, self.s, {"session": self.s, "actor_id": self.admin.id, "org_id": self.org_id}
-        ops = ["check_in"] * 4 + ["back_dated", "before_period"] + ["status"] * 4 + ["move"] * 3 + ["add"] * 2 + [
-            "archive_task", "restore_task", "carry", "delegate", "archive_check_in", "plan_edit", "reassign"]
+        ops = (
+            ["check_in"] * 4
+            + ["back_dated", "before_period"]
+            + ["status"] * 4
+            + ["move"] * 3
+            + ["add"] * 2
+            + ["archive_task", "restore_task", "carry", "delegate", "archive_check_in", "plan_edit", "reassign"]
+        )
         op = rnd.choice(ops)
         tasks = self.tasks()
         live = [t for t in tasks if not t.is_archived]
         if op in ("check_in", "back_dated", "before_period") and self.krs:
             kr = rnd.choice(self.krs)
-            day = {"check_in": self.today,
-                   "back_dated": max(self.quarter.start, self.today - timedelta(days=rnd.randint(1, 40))),
-                   # dated before the quarter: the value the quarter's trend starts from
-                   "before_period": self.quarter.start - timedelta(days=rnd.randint(1, 20))}[op]
-            planning.check_in(**kw, kr=kr, value=Decimal(rnd.randint(0, 2000)), confidence=Decimal(rnd.choice(["0.1", "0.5", "0.9"])),
-                              checked_on=day)
+            day = {
+                "check_in": self.today,
+                "back_dated": max(self.quarter.start, self.today - timedelta(days=rnd.randint(1, 40))),
+                # dated before the quarter: the value the quarter's trend starts from
+                "before_period": self.quarter.start - timedelta(days=rnd.randint(1, 20)),
+            }[op]
+            planning.check_in(
+                **kw,
+                kr=kr,
+                value=Decimal(rnd.randint(0, 2000)),
+                confidence=Decimal(rnd.choice(["0.1", "0.5", "0.9"])),
+                checked_on=day,
+            )
         elif op == "status" and live:
             t = rnd.choice(live)
-            planning.set_task_status(**kw, task=t, status=rnd.choice(["todo", "doing", "done", "dropped"]), expected_version=t.version)
+            planning.set_task_status(
+                **kw, task=t, status=rnd.choice(["todo", "doing", "done", "dropped"]), expected_version=t.version
+            )
         elif op == "move" and live:
             t = rnd.choice([t for t in live if t.assignee_id] or live)
-            planning.move_task(**kw, task=t, important=rnd.random() < 0.5, urgent=rnd.random() < 0.5, index=0, expected_version=t.version)
+            planning.move_task(
+                **kw,
+                task=t,
+                important=rnd.random() < 0.5,
+                urgent=rnd.random() < 0.5,
+                index=0,
+                expected_version=t.version,
+            )
         elif op == "add":
             team = rnd.choice(self.teams)
             project = rnd.choice(self.projects + [None])
-            planning.create(**kw, model=m.Task, team_id=project.team_id if project else team.id, week=rnd.choice(self.weeks),
-                            project_id=project.id if project else None, title="random work", important=rnd.random() < 0.5,
-                            urgent=rnd.random() < 0.5, status=rnd.choice(["todo", "done"]), assignee_id=rnd.choice(self.people).id,
-                            estimate=rnd.choice([None, Decimal(2)]))
+            planning.create(
+                **kw,
+                model=m.Task,
+                team_id=project.team_id if project else team.id,
+                week=rnd.choice(self.weeks),
+                project_id=project.id if project else None,
+                title="random work",
+                important=rnd.random() < 0.5,
+                urgent=rnd.random() < 0.5,
+                status=rnd.choice(["todo", "done"]),
+                assignee_id=rnd.choice(self.people).id,
+                estimate=rnd.choice([None, Decimal(2)]),
+            )
         elif op == "archive_task" and live:
             planning.archive(**kw, item=rnd.choice(live))
         elif op == "restore_task" and any(t.is_archived for t in tasks):
@@ -101,8 +141,11 @@ class World:
             t = rnd.choice(live)
             planning.delegate_task(**kw, task=t, assignee_id=rnd.choice(self.people).id, expected_version=t.version)
         elif op == "archive_check_in":
-            found = s.exec(select(m.CheckIn).where(m.CheckIn.key_result_id.in_([k.id for k in self.krs]),
-                                                   m.CheckIn.is_archived == False)).all()  # noqa: E712
+            found = s.exec(
+                select(m.CheckIn).where(
+                    m.CheckIn.key_result_id.in_([k.id for k in self.krs]), m.CheckIn.is_archived == False
+                )
+            ).all()  # noqa: E712
             if found:
                 planning.archive(**kw, item=rnd.choice(found))
         elif op == "plan_edit" and self.krs:
@@ -111,8 +154,13 @@ class World:
         elif op == "reassign" and live:
             t = rnd.choice(live)
             project = rnd.choice(self.projects + [None])
-            planning.update(**kw, item=t, expected_version=t.version, project_id=project.id if project else None,
-                            week=rnd.choice(self.weeks))
+            planning.update(
+                **kw,
+                item=t,
+                expected_version=t.version,
+                project_id=project.id if project else None,
+                week=rnd.choice(self.weeks),
+            )
         s.commit()
         return op
 
@@ -152,8 +200,9 @@ def test_bringing_forward_leaves_the_old_rollup_as_it_was(demo, session):
     old = rollup_state.build_at(session, root, world.quarter, today, time.monotonic())
     figures = _figures(old)
     kr = world.krs[0]
-    planning.check_in(session=session, actor_id=world.admin.id, org_id=demo.org_id, kr=kr, value=kr.target,
-                      checked_on=today)
+    planning.check_in(
+        session=session, actor_id=world.admin.id, org_id=demo.org_id, kr=kr, value=kr.target, checked_on=today
+    )
     session.commit()
     new = rollup_state.bring_forward(session, old, rollup_state.latest_version(session, demo.org_id), time.monotonic())
     assert new is not old
@@ -169,12 +218,21 @@ def test_an_event_committed_late_below_the_version_is_still_seen(demo, session):
     root = session.exec(select(m.Team).where(m.Team.org_id == demo.org_id, m.Team.parent_id == None)).first()  # noqa: E711
     kr = world.krs[0]
     old = (kr.current, kr.confidence, kr.last_check_in_on)
-    entry = planning.check_in(session=session, actor_id=world.admin.id, org_id=demo.org_id, kr=kr, value=kr.target,
-                              confidence=Decimal("0.9"), checked_on=today)
+    entry = planning.check_in(
+        session=session,
+        actor_id=world.admin.id,
+        org_id=demo.org_id,
+        kr=kr,
+        value=kr.target,
+        confidence=Decimal("0.9"),
+        checked_on=today,
+    )
     session.commit()
     new = (kr.current, kr.confidence, kr.last_check_in_on)
-    events = session.exec(select(m.AuditEvent).where(m.AuditEvent.org_id == demo.org_id)
-                          .order_by(m.AuditEvent.id.desc()).limit(2)).all()
+    events = session.exec(
+        select(m.AuditEvent).where(m.AuditEvent.org_id == demo.org_id).order_by(m.AuditEvent.id.desc()).limit(2)
+    ).all()
+
     # Undo it unseen, as if that writer had not committed yet; another writer commits after it.
     def visible(yes: bool):
         entry.is_archived = not yes
@@ -187,8 +245,16 @@ def test_an_event_committed_late_below_the_version_is_still_seen(demo, session):
         session.commit()
 
     visible(False)
-    planning.create(session=session, actor_id=world.admin.id, org_id=demo.org_id, model=m.Task, team_id=root.id,
-                    week=str(periods.week_of(today)), title="after", assignee_id=world.admin.id)
+    planning.create(
+        session=session,
+        actor_id=world.admin.id,
+        org_id=demo.org_id,
+        model=m.Task,
+        team_id=root.id,
+        week=str(periods.week_of(today)),
+        title="after",
+        assignee_id=world.admin.id,
+    )
     session.commit()
     r = rollup_state.build_at(session, root, world.quarter, today, time.monotonic())
     assert {e.id for e in events} <= set(r.gaps)

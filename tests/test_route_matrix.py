@@ -25,8 +25,15 @@ from test_security_world import (
 from okr.core.web.public import PUBLIC
 
 # The reviewed public endpoints: adding one to okr/core/web/public.py must be reviewed here too.
-REVIEWED_PUBLIC = {"auth.login", "auth.login_post", "auth.logout_confirm", "auth.csrf_token",
-                   "auth.set_language", "home.healthz", "static"}
+REVIEWED_PUBLIC = {
+    "auth.login",
+    "auth.login_post",
+    "auth.logout_confirm",
+    "auth.csrf_token",
+    "auth.set_language",
+    "home.healthz",
+    "static",
+}
 # Acting on one's own session, not on data: swept separately (signing out ends the sweep).
 SESSION_ENDPOINTS = {"auth.logout", "auth.login_post"}
 
@@ -86,7 +93,9 @@ class Matrix:
             loc = resp.headers.get("Location", "")
             ok = (resp.status_code == 302 and "/login" in loc) or resp.status_code == 401
             if not ok:
-                self.problems.append(f"anonymous {method} {rule.rule} ({rule.endpoint}) → {resp.status_code}, not a sign-in redirect or 401")
+                self.problems.append(
+                    f"anonymous {method} {rule.rule} ({rule.endpoint}) → {resp.status_code}, not a sign-in redirect or 401"
+                )
             if before is not None and diff(before, dump(self.engine)):
                 self.problems.append(f"anonymous {method} {rule.rule} ({rule.endpoint}) changed data")
 
@@ -94,7 +103,12 @@ class Matrix:
         b = self.browser(who)
         me = self.world.users[who]
         for rule, method in routes(self.app):
-            if method not in WRITE_METHODS or rule.endpoint in SESSION_ENDPOINTS or rule.endpoint in PUBLIC and rule.endpoint != "auth.set_language":
+            if (
+                method not in WRITE_METHODS
+                or rule.endpoint in SESSION_ENDPOINTS
+                or rule.endpoint in PUBLIC
+                and rule.endpoint != "auth.set_language"
+            ):
                 continue
             for name in targets:
                 t = self.world.teams[name]
@@ -112,10 +126,18 @@ class Matrix:
                     if change[0] == "audit_event":
                         continue  # follows the data rows checked here
                     if not allowed(change, name):
-                        self.problems.append(f"{who} {method} {rule.rule} ({rule.endpoint}) on team {name} changed {change[0]} {change[1]}")
-                if name in expect_allowed and team_scoped(rule) and not rule.endpoint.startswith("admin.") \
-                        and resp.status_code in (401, 403):
-                    self.problems.append(f"{who} {method} {rule.rule} ({rule.endpoint}) on team {name} → {resp.status_code}, but it is theirs to plan")
+                        self.problems.append(
+                            f"{who} {method} {rule.rule} ({rule.endpoint}) on team {name} changed {change[0]} {change[1]}"
+                        )
+                if (
+                    name in expect_allowed
+                    and team_scoped(rule)
+                    and not rule.endpoint.startswith("admin.")
+                    and resp.status_code in (401, 403)
+                ):
+                    self.problems.append(
+                        f"{who} {method} {rule.rule} ({rule.endpoint}) on team {name} → {resp.status_code}, but it is theirs to plan"
+                    )
 
     def viewer(self):
         self._writes("viewer", ["A", "A1", "B"], allowed=lambda change, team: False)
@@ -144,9 +166,13 @@ class Matrix:
         w = self.world
         b_team = w.teams["B"]
         b_rows = {
-            "team": {b_team.team.id}, "annual_goal": {b_team.goal.id, b_team.archived_goal.id},
-            "objective": {b_team.objective.id}, "key_result": {b_team.kr.id}, "check_in": {b_team.check_in.id},
-            "project": {b_team.project.id}, "task": {b_team.task.id},
+            "team": {b_team.team.id},
+            "annual_goal": {b_team.goal.id, b_team.archived_goal.id},
+            "objective": {b_team.objective.id},
+            "key_result": {b_team.kr.id},
+            "check_in": {b_team.check_in.id},
+            "project": {b_team.project.id},
+            "task": {b_team.task.id},
         }
 
         def allowed(change, team):
@@ -154,15 +180,19 @@ class Matrix:
             row = a or b
             if table in b_rows and pk[0] in b_rows[table]:
                 return False
-            if table in ("annual_goal", "objective", "project", "task", "membership") and row.get("team_id") == b_team.team.id:
+            if (
+                table in ("annual_goal", "objective", "project", "task", "membership")
+                and row.get("team_id") == b_team.team.id
+            ):
                 return False
             if table == "key_result" and row.get("objective_id") == b_team.objective.id:
                 return False
             if table == "check_in" and row.get("key_result_id") == b_team.kr.id:
                 return False
-            if table == "raci_assignment" and (row.get("key_result_id") == b_team.kr.id or row.get("project_id") == b_team.project.id):
-                return False
-            return True
+            return not (
+                table == "raci_assignment"
+                and (row.get("key_result_id") == b_team.kr.id or row.get("project_id") == b_team.project.id)
+            )
 
         self._writes("manager_a", ["B", "A1"], allowed, expect_allowed=("A1",))
 
@@ -178,7 +208,9 @@ class Matrix:
             before = dump(self.engine) if method in WRITE_METHODS else None
             resp = self.send(b, rule, method, values, plausible_body(self.app, rule.endpoint, t))
             if resp.status_code != 404:
-                self.problems.append(f"other organisation {method} {rule.rule} ({rule.endpoint}) with Acme's ids → {resp.status_code}, not 404")
+                self.problems.append(
+                    f"other organisation {method} {rule.rule} ({rule.endpoint}) with Acme's ids → {resp.status_code}, not 404"
+                )
             if before is not None and diff(before, dump(self.engine)):
                 self.problems.append(f"other organisation {method} {rule.rule} ({rule.endpoint}) changed Acme's data")
 
@@ -193,7 +225,9 @@ class Matrix:
                     continue
                 resp = self.send(b, rule, method, values, {})
                 if resp.status_code != expected:
-                    self.problems.append(f"{who} GET {rule.rule} ({rule.endpoint}) → {resp.status_code}, expected {expected}")
+                    self.problems.append(
+                        f"{who} GET {rule.rule} ({rule.endpoint}) → {resp.status_code}, expected {expected}"
+                    )
 
     def reads(self):
         """Everyone in the organisation reads its pages without a server error."""
@@ -223,7 +257,7 @@ class Matrix:
             if not ids:
                 continue
             for huge in (2**31, 2**63, 10**30, 0):
-                sent = {**values, **{k: huge for k in ids}}
+                sent = {**values, **dict.fromkeys(ids, huge)}
                 before = dump(self.engine) if method in WRITE_METHODS else None
                 try:
                     resp = self.send(b, rule, method, sent, plausible_body(self.app, rule.endpoint, t))
@@ -232,15 +266,21 @@ class Matrix:
                         continue
                     raise
                 if resp.status_code >= 500:
-                    self.problems.append(f"admin {method} {rule.rule} ({rule.endpoint}) with id {huge} → {resp.status_code}")
+                    self.problems.append(
+                        f"admin {method} {rule.rule} ({rule.endpoint}) with id {huge} → {resp.status_code}"
+                    )
                 elif resp.status_code < 400:
-                    self.problems.append(f"admin {method} {rule.rule} ({rule.endpoint}) with id {huge} → {resp.status_code}, not an error")
+                    self.problems.append(
+                        f"admin {method} {rule.rule} ({rule.endpoint}) with id {huge} → {resp.status_code}, not an error"
+                    )
                 if before is not None and diff(before, dump(self.engine)):
                     self.problems.append(f"admin {method} {rule.rule} ({rule.endpoint}) with id {huge} changed data")
 
     def public_reviewed(self):
         for endpoint in sorted(set(PUBLIC) - REVIEWED_PUBLIC):
-            self.problems.append(f"{endpoint} is public (okr/core/web/public.py) but not reviewed in tests/test_route_matrix.py")
+            self.problems.append(
+                f"{endpoint} is public (okr/core/web/public.py) but not reviewed in tests/test_route_matrix.py"
+            )
 
     def run(self, *checks):
         for name in checks:
@@ -259,7 +299,9 @@ def matrix(app, make, session, as_user):
 @pytest.mark.parametrize("check", ALL)
 def test_route_matrix(matrix, check):
     problems = matrix.run(check)
-    print(f"\nroute matrix [{check}]: {len(routes(matrix.app))} rule×method pairs, {matrix.requests} requests, {len(problems)} problems")
+    print(
+        f"\nroute matrix [{check}]: {len(routes(matrix.app))} rule×method pairs, {matrix.requests} requests, {len(problems)} problems"
+    )
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 

@@ -27,7 +27,14 @@ def test_templates_carry_no_inline_script_style_or_handler():
     bad = []
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text()
-        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle\s*=", r"\son[a-z]+\s*=", r"hx-on", r"javascript:"):
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)[^>]*>",
+            r"<style\b",
+            r"\sstyle\s*=",
+            r"\son[a-z]+\s*=",
+            r"hx-on",
+            r"javascript:",
+        ):
             for found in re.finditer(pattern, text, re.I):
                 bad.append(f"{path.relative_to(ROOT)}: {found.group(0)!r}")
     assert not bad, "\n".join(bad)
@@ -78,15 +85,21 @@ def test_login_throttle_answers_429_with_a_message(make, browser, app):
     user = make.user(team=make.team())
     browser.refresh_token()
     for _ in range(3):
-        r = browser.post("/login", data={"email": user.email, "password": "wrong password", "csrf_token": browser.token})
+        r = browser.post(
+            "/login", data={"email": user.email, "password": "wrong password", "csrf_token": browser.token}
+        )
         assert r.status_code == 401 and "Email or password is not right." in r.get_data(as_text=True)
-    r = browser.post("/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token})
+    r = browser.post(
+        "/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token}
+    )
     assert r.status_code == 429 and "Too many attempts" in r.get_data(as_text=True)
 
 
 def test_unknown_account_gets_the_same_message(browser):
     browser.refresh_token()
-    r = browser.post("/login", data={"email": "nobody@example.com", "password": "whatever", "csrf_token": browser.token})
+    r = browser.post(
+        "/login", data={"email": "nobody@example.com", "password": "whatever", "csrf_token": browser.token}
+    )
     assert r.status_code == 401 and "Email or password is not right." in r.get_data(as_text=True)
 
 
@@ -96,18 +109,25 @@ def test_archived_person_cannot_sign_in(make, browser, session):
     session.add(user)
     session.commit()
     browser.refresh_token()
-    r = browser.post("/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token})
+    r = browser.post(
+        "/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token}
+    )
     assert r.status_code == 401
 
 
 def test_password_change_ends_other_sessions(make, as_user, session):
     user = make.user(team=make.team())
     here, elsewhere = as_user(user), as_user(user)
-    bad = here.post("/me/password", data={"current": "wrong", "new": "a new long password", "confirm": "a new long password"})
+    bad = here.post(
+        "/me/password", data={"current": "wrong", "new": "a new long password", "confirm": "a new long password"}
+    )
     assert bad.status_code == 422 and "This is not your current password." in bad.get_data(as_text=True)
     short = here.post("/me/password", data={"current": "correct horse battery", "new": "short", "confirm": "short"})
     assert short.status_code == 422
-    ok = here.post("/me/password", data={"current": "correct horse battery", "new": "a new long password", "confirm": "a new long password"})
+    ok = here.post(
+        "/me/password",
+        data={"current": "correct horse battery", "new": "a new long password", "confirm": "a new long password"},
+    )
     assert ok.status_code == 302
     assert here.get("/teams").status_code == 200
     assert elsewhere.get("/teams").status_code == 302
@@ -134,8 +154,9 @@ def test_admin_signs_a_person_out_everywhere_and_archives_them(make, as_user, se
     assert as_user(admin).get("/admin").status_code == 200
     assert as_user(make.user(team=team, role="manager")).get("/admin").status_code == 403
     # The archive is in the audit log, and the admin can bring the person back.
-    events = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "person",
-                                                     m.AuditEvent.item_id == person.id)).all()
+    events = session.exec(
+        select(m.AuditEvent).where(m.AuditEvent.item_type == "person", m.AuditEvent.item_id == person.id)
+    ).all()
     assert [e.action for e in events] == ["archive"]
     page = a.get(f"/admin/people/{person.id}").get_data(as_text=True)
     assert "Bring back" in page
@@ -168,14 +189,23 @@ def test_admin_moves_teams_but_refuses_a_cycle(make, as_user, session):
     top = make.team(org=org, slug="top")
     child = make.team(org=org, parent=top, slug="child")
     a = as_user(make.user(team=top, is_admin=True))
-    cyc = a.post(f"/admin/teams/{top.id}", data={f"t{top.id}-version": top.version, f"t{top.id}-name": "Top", f"t{top.id}-parent_id": child.id})
+    cyc = a.post(
+        f"/admin/teams/{top.id}",
+        data={f"t{top.id}-version": top.version, f"t{top.id}-name": "Top", f"t{top.id}-parent_id": child.id},
+    )
     assert cyc.status_code == 422 and "cannot sit under itself" in cyc.get_data(as_text=True)
-    ok = a.post(f"/admin/teams/{child.id}", data={f"t{child.id}-version": child.version, f"t{child.id}-name": "Renamed", f"t{child.id}-parent_id": 0})
+    ok = a.post(
+        f"/admin/teams/{child.id}",
+        data={f"t{child.id}-version": child.version, f"t{child.id}-name": "Renamed", f"t{child.id}-parent_id": 0},
+    )
     assert ok.status_code == 302
     session.expire_all()
     moved = session.get(m.Team, child.id)
     assert moved.name == "Renamed" and moved.parent_id is None
-    stale = a.post(f"/admin/teams/{child.id}", data={f"t{child.id}-version": 1, f"t{child.id}-name": "Again", f"t{child.id}-parent_id": 0})
+    stale = a.post(
+        f"/admin/teams/{child.id}",
+        data={f"t{child.id}-version": 1, f"t{child.id}-name": "Again", f"t{child.id}-parent_id": 0},
+    )
     assert stale.status_code == 409
 
 
@@ -186,7 +216,9 @@ def test_history_shows_changes_and_managers_restore(make, as_user, session):
     manager = make.user(team=team, role="manager")
     member = make.user(team=team, role="member")
     goal = make.goal(team=team, title="Old title")
-    planning.update(session=session, actor_id=manager.id, org_id=team.org_id, item=goal, expected_version=1, title="New title")
+    planning.update(
+        session=session, actor_id=manager.id, org_id=team.org_id, item=goal, expected_version=1, title="New title"
+    )
     planning.archive(session=session, actor_id=manager.id, org_id=team.org_id, item=goal)
     session.commit()
     page = as_user(member).get(f"/history/goal/{goal.id}")
@@ -200,7 +232,9 @@ def test_history_shows_changes_and_managers_restore(make, as_user, session):
     assert mgr.post(f"/history/goal/{goal.id}/restore", data={"version": goal.version}).status_code == 302
     session.expire_all()
     assert not session.get(m.AnnualGoal, goal.id).is_archived
-    assert session.exec(select(m.AuditEvent).where(m.AuditEvent.item_id == goal.id, m.AuditEvent.action == "restore")).first()
+    assert session.exec(
+        select(m.AuditEvent).where(m.AuditEvent.item_id == goal.id, m.AuditEvent.action == "restore")
+    ).first()
     other = as_user(make.user(team=make.team()))
     assert other.get(f"/history/goal/{goal.id}").status_code == 404
     assert other.get("/history/nonsense/1").status_code == 404
@@ -220,8 +254,11 @@ def _failed_sign_in(client, address, n):
     from conftest import csrf_from
 
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"email": f"guess{n}@example.com", "password": "wrong", "csrf_token": token},
-                       headers={"X-Forwarded-For": address}).status_code
+    return client.post(
+        "/login",
+        data={"email": f"guess{n}@example.com", "password": "wrong", "csrf_token": token},
+        headers={"X-Forwarded-For": address},
+    ).status_code
 
 
 def test_behind_a_trusted_proxy_the_sign_in_limit_is_per_client_address(app_config, tmp_path, monkeypatch):
@@ -282,7 +319,7 @@ def test_the_security_contact_in_the_docs_is_the_one_in_the_package_metadata():
     contact, home = meta.get("maintainer_email", ""), meta.get("url", "")
     assert "@" in contact and home.startswith("https://")
     docs = (ROOT / "docs" / "security.md").read_text()
-    report = docs[docs.index("## Reporting a problem"):]
+    report = docs[docs.index("## Reporting a problem") :]
     assert contact in report and "maintainer_email" in report
     # The controls the docs claim are the ones the code has.
     assert "OKR_TRUSTED_PROXIES" in docs and "ProxyFix" in (ROOT / "okr" / "app.py").read_text()

@@ -17,8 +17,14 @@ from okr.core.web import ratelimit
     [
         ({"TESTING": True, "DATABASE_URL": "sqlite:///x"}, "memory://"),
         ({"TESTING": False, "DATABASE_URL": "sqlite:///x"}, "okr-db://"),
-        ({"TESTING": False, "DATABASE_URL": "sqlite:///x", "REDIS_URL": "redis://127.0.0.1:6379/0"}, "redis://127.0.0.1:6379/0"),
-        ({"TESTING": True, "DATABASE_URL": "sqlite:///x", "REDIS_URL": "redis://127.0.0.1:6379/0"}, "redis://127.0.0.1:6379/0"),
+        (
+            {"TESTING": False, "DATABASE_URL": "sqlite:///x", "REDIS_URL": "redis://127.0.0.1:6379/0"},
+            "redis://127.0.0.1:6379/0",
+        ),
+        (
+            {"TESTING": True, "DATABASE_URL": "sqlite:///x", "REDIS_URL": "redis://127.0.0.1:6379/0"},
+            "redis://127.0.0.1:6379/0",
+        ),
     ],
 )
 def test_where_the_api_limit_keeps_its_counts(config, scheme):
@@ -96,7 +102,9 @@ def test_a_window_that_has_passed_starts_again_and_old_counters_are_pruned(app):
     assert storage.get("k") == 0
     storage.incr("stale", 60)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE rate_limit_counter SET expires_at = :t WHERE key = 'stale'"), {"t": time.time() - 1})
+        conn.execute(
+            sa.text("UPDATE rate_limit_counter SET expires_at = :t WHERE key = 'stale'"), {"t": time.time() - 1}
+        )
     storage._next_prune = 0  # as if the last prune were long ago
     assert storage.incr("k", 60) == 1
     with engine.connect() as conn:

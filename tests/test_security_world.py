@@ -46,7 +46,13 @@ def _items(make, session, team, member, manager) -> TeamItems:
     goal = make.goal(team=team, owner_id=manager.id)
     objective = make.objective(team=team, goal=goal, owner_id=manager.id)
     kr = make.kr(objective=objective, owner_id=manager.id)
-    ci = m.CheckIn(key_result_id=kr.id, checked_on=date(2026, 4, 15), value=Decimal(1050), confidence=Decimal("0.7"), author_id=member.id)
+    ci = m.CheckIn(
+        key_result_id=kr.id,
+        checked_on=date(2026, 4, 15),
+        value=Decimal(1050),
+        confidence=Decimal("0.7"),
+        author_id=member.id,
+    )
     session.add(ci)
     session.commit()
     session.refresh(ci)
@@ -94,6 +100,7 @@ def world(make, session) -> World:
 
 # --- filling URL arguments ------------------------------------------------------------------
 
+
 class UnknownArgument(LookupError):
     pass
 
@@ -118,14 +125,31 @@ def fill(rule, t: TeamItems) -> dict:
             if items is None or candidate in items:
                 kind = candidate
                 break
-    item_ids = {"kr": t.kr.id, "key_result": t.kr.id, "goal": t.goal.id, "objective": t.objective.id,
-                "project": t.project.id, "task": t.task.id, "team": t.team.id}
+    item_ids = {
+        "kr": t.kr.id,
+        "key_result": t.kr.id,
+        "goal": t.goal.id,
+        "objective": t.objective.id,
+        "project": t.project.id,
+        "task": t.task.id,
+        "team": t.team.id,
+    }
     ids = {
-        "team_id": t.team.id, "goal_id": t.goal.id, "annual_goal_id": t.goal.id,
-        "objective_id": t.objective.id, "obj_id": t.objective.id,
-        "kr_id": t.kr.id, "key_result_id": t.kr.id, "check_in_id": t.check_in.id, "checkin_id": t.check_in.id,
-        "project_id": t.project.id, "task_id": t.task.id,
-        "user_id": t.member.id, "person_id": t.member.id, "member_id": t.member.id, "assignee_id": t.member.id,
+        "team_id": t.team.id,
+        "goal_id": t.goal.id,
+        "annual_goal_id": t.goal.id,
+        "objective_id": t.objective.id,
+        "obj_id": t.objective.id,
+        "kr_id": t.kr.id,
+        "key_result_id": t.kr.id,
+        "check_in_id": t.check_in.id,
+        "checkin_id": t.check_in.id,
+        "project_id": t.project.id,
+        "task_id": t.task.id,
+        "user_id": t.member.id,
+        "person_id": t.member.id,
+        "member_id": t.member.id,
+        "assignee_id": t.member.id,
         "item_id": item_ids.get(kind or "kr", t.kr.id),
     }
     for arg in sorted(rule.arguments):
@@ -161,7 +185,10 @@ def fill(rule, t: TeamItems) -> dict:
 
 def team_scoped(rule) -> bool:
     """Whether the rule's arguments point at something owned by a team (so another org's is 404)."""
-    return any(a not in ("kind", "period", "quarter", "month", "week", "year", "filename", "letter", "item_type") for a in rule.arguments)
+    return any(
+        a not in ("kind", "period", "quarter", "month", "week", "year", "filename", "letter", "item_type")
+        for a in rule.arguments
+    )
 
 
 def routes(app):
@@ -192,13 +219,29 @@ def plausible_body(app, endpoint: str, t: TeamItems) -> dict:
         if name == "version":
             body[name] = "1"
         elif low.endswith("_id") or low in ("assignee", "owner", "parent", "team"):
-            body[name] = str({"team_id": t.team.id, "parent_id": t.team.id, "goal_id": t.goal.id, "objective_id": t.objective.id,
-                              "key_result_id": t.kr.id, "kr_id": t.kr.id, "project_id": t.project.id, "task_id": t.task.id}.get(low, t.member.id))
+            body[name] = str(
+                {
+                    "team_id": t.team.id,
+                    "parent_id": t.team.id,
+                    "goal_id": t.goal.id,
+                    "objective_id": t.objective.id,
+                    "key_result_id": t.kr.id,
+                    "kr_id": t.kr.id,
+                    "project_id": t.project.id,
+                    "task_id": t.task.id,
+                }.get(low, t.member.id)
+            )
         elif any(s in k for s in ("bool", "check")):
             body[name] = "y"
         elif any(s in k for s in ("date",)) or low.endswith("_on") or low == "date":
             body[name] = "2026-04-20"
-        elif any(s in k for s in ("int", "decimal", "float", "quantity", "number")) or low in ("value", "start", "target", "weight", "confidence"):
+        elif any(s in k for s in ("int", "decimal", "float", "quantity", "number")) or low in (
+            "value",
+            "start",
+            "target",
+            "weight",
+            "confidence",
+        ):
             body[name] = "5"
         elif low in ("week",):
             body[name] = "2026-W16"
@@ -231,7 +274,7 @@ def dump(engine) -> dict[str, dict]:
                 continue
             skip = UNTRACKED_COLUMNS.get(table.name, set())
             cols = [c for c in table.columns if c.name not in skip]
-            pk = [c for c in table.primary_key.columns]
+            pk = list(table.primary_key.columns)
             rows = conn.execute(sa.select(*cols).order_by(*pk)).mappings().all()
             out[table.name] = {tuple(r[c.name] for c in pk): dict(r) for r in rows}
     return out
@@ -270,10 +313,15 @@ def fingerprint(engine) -> dict[str, tuple[int, str]]:
     every request of a sweep; ``dump`` gives the rows themselves when a fingerprint moved."""
     import hashlib
 
-    sql = _FINGERPRINT_SQL.get(engine.dialect.name) or _FINGERPRINT_SQL.setdefault(engine.dialect.name, _fingerprint_sql(engine.dialect.name))
+    sql = _FINGERPRINT_SQL.get(engine.dialect.name) or _FINGERPRINT_SQL.setdefault(
+        engine.dialect.name, _fingerprint_sql(engine.dialect.name)
+    )
     with engine.connect() as conn:
         rows = conn.execute(sa.text(sql)).all()
-    return {t: (n, hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()) for t, n, text in rows}
+    return {
+        t: (n, hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+        for t, n, text in rows
+    }
 
 
 def diff(before: dict, after: dict) -> list[tuple[str, tuple, dict | None, dict | None]]:

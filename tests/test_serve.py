@@ -53,7 +53,9 @@ class _Person:
     def login(self, email):
         _s, page = self.req("GET", "/login")
         self.token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-        status, _ = self.req("POST", "/login", {"email": email, "password": "a long password", "csrf_token": self.token})
+        status, _ = self.req(
+            "POST", "/login", {"email": email, "password": "a long password", "csrf_token": self.token}
+        )
         assert status == 302
 
 
@@ -63,10 +65,20 @@ def test_two_workers_keep_people_apart(tmp_path):
     env.update(OKR_INSTANCE_PATH=str(tmp_path), OKR_SECRET_KEY="serve-test-secret-key-0123456789")
     subprocess.run([OKR, "init"], env=env, check=True, capture_output=True)
     for email, name in (("ana@example.com", "Ana Alpha"), ("bo@example.com", "Bo Beta")):
-        subprocess.run([OKR, "create-user", email, "--name", name, "--password", "a long password"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [OKR, "create-user", email, "--name", name, "--password", "a long password"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     port = _port()
-    server = subprocess.Popen([OKR, "run", "--port", str(port), "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [OKR, "run", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         for _ in range(100):
             try:

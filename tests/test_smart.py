@@ -13,7 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from okr.smart import rules as smart
-from okr.smart.rules import LETTERS, SmartItem, SmartResult, check, detect_language, find_dates, find_measures, text_length, vague_words
+from okr.smart.rules import (
+    LETTERS,
+    SmartItem,
+    SmartResult,
+    check,
+    detect_language,
+    find_dates,
+    find_measures,
+    text_length,
+    vague_words,
+)
 
 CORPUS = json.loads((Path(__file__).parent / "smart_corpus.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -249,9 +259,25 @@ def test_find_dates(text, date_text):
 
 @pytest.mark.parametrize(
     "text",
-    ["ASAP", "尽快上线", "as soon as possible", "3个月的项目", "月活用户", "we may launch", "Improve Q&A",
-     "月均订单", "quarterly reviews", "每月复盘", "H5页面", "mayor", "march forward", "Sell 2000 licences",
-     "48小时内响应", "Resolve tickets within 24 hours", "Christmas campaign"],
+    [
+        "ASAP",
+        "尽快上线",
+        "as soon as possible",
+        "3个月的项目",
+        "月活用户",
+        "we may launch",
+        "Improve Q&A",
+        "月均订单",
+        "quarterly reviews",
+        "每月复盘",
+        "H5页面",
+        "mayor",
+        "march forward",
+        "Sell 2000 licences",
+        "48小时内响应",
+        "Resolve tickets within 24 hours",
+        "Christmas campaign",
+    ],
 )
 def test_find_dates_ignores_what_is_no_date(text):
     assert find_dates(text) == []
@@ -320,7 +346,12 @@ def test_measurable_key_result(fields, verdict):
 
 @pytest.mark.parametrize(
     "title",
-    ["提升用户创作活跃度", "Become the go-to tool for designers", "让客户愿意向朋友推荐我们", "Delight enterprise customers"],
+    [
+        "提升用户创作活跃度",
+        "Become the go-to tool for designers",
+        "让客户愿意向朋友推荐我们",
+        "Delight enterprise customers",
+    ],
 )
 def test_objectives_are_qualitative(title):
     assert check(SmartItem(kind="objective", title=title)).letters["M"].verdict == "pass"
@@ -426,7 +457,9 @@ def test_messages_have_both_languages_and_the_same_placeholders():
         assert set(texts) == {"en", "zh"}, key
 
 
-@pytest.mark.parametrize("locale, language", [("en", "en"), ("zh", "zh"), ("zh_CN", "zh"), ("zh-Hant", "zh"), ("fr", "en"), ("", "en")])
+@pytest.mark.parametrize(
+    "locale, language", [("en", "en"), ("zh", "zh"), ("zh_CN", "zh"), ("zh-Hant", "zh"), ("fr", "en"), ("", "en")]
+)
 def test_message_locale(locale, language):
     result = check(SmartItem(kind="objective", title="Improve the website"), locale)
     for letter in result.letters.values():
@@ -444,8 +477,17 @@ def test_messages_say_how_to_fix():
 
 
 def test_result_shape():
-    result = check(SmartItem(kind="key_result", title="日均发布内容量提升30%", kr_kind="metric",
-                             start=Decimal(1000), target=Decimal(1300), unit="篇/日", period="2026-Q2"))
+    result = check(
+        SmartItem(
+            kind="key_result",
+            title="日均发布内容量提升30%",
+            kr_kind="metric",
+            start=Decimal(1000),
+            target=Decimal(1300),
+            unit="篇/日",
+            period="2026-Q2",
+        )
+    )
     data = result.as_dict()
     assert list(data["letters"]) == list(LETTERS)
     assert data["score"] == 5 == result.score
@@ -469,8 +511,33 @@ def test_item_kind_is_checked():
 
 # --- never raises ---------------------------------------------------------------------------
 
-_PIECES = ["提升", "用户", "一二三", "十百万亿", "成", "点", "%", "０１２", "3,000", ".", "-", "Q2", "年", "月", "日底前",
-           "本季度", "翻四番", "20倍", "零缺陷", "所有", " improve ", " by June 30 ", " from 1 to 50 ", "上线", "all"]
+_PIECES = [
+    "提升",
+    "用户",
+    "一二三",
+    "十百万亿",
+    "成",
+    "点",
+    "%",
+    "０１２",
+    "3,000",
+    ".",
+    "-",
+    "Q2",
+    "年",
+    "月",
+    "日底前",
+    "本季度",
+    "翻四番",
+    "20倍",
+    "零缺陷",
+    "所有",
+    " improve ",
+    " by June 30 ",
+    " from 1 to 50 ",
+    "上线",
+    "all",
+]
 _TEXT = st.lists(
     st.text(alphabet=st.characters() | st.characters(categories=["Cs"]), max_size=8) | st.sampled_from(_PIECES),
     max_size=8,
@@ -481,17 +548,37 @@ _NUMBER = st.none() | st.decimals(allow_nan=True, allow_infinity=True) | st.inte
 @settings(max_examples=300, deadline=None)
 @given(
     kind=st.sampled_from(smart.KINDS),
-    title=_TEXT, description=_TEXT, period=st.none() | _TEXT, parent=st.none() | _TEXT, unit=st.none() | _TEXT,
+    title=_TEXT,
+    description=_TEXT,
+    period=st.none() | _TEXT,
+    parent=st.none() | _TEXT,
+    unit=st.none() | _TEXT,
     kr_kind=st.sampled_from((None,) + smart.KR_KINDS),
-    start=_NUMBER, target=_NUMBER, confidence=_NUMBER,
-    committed=st.none() | st.booleans(), due=st.none() | st.dates(), today=st.none() | st.dates(),
+    start=_NUMBER,
+    target=_NUMBER,
+    confidence=_NUMBER,
+    committed=st.none() | st.booleans(),
+    due=st.none() | st.dates(),
+    today=st.none() | st.dates(),
     locale=st.sampled_from(["en", "zh", "zh_CN", "xx"]),
 )
-def test_check_never_raises(kind, title, description, period, parent, unit, kr_kind, start, target,
-                            confidence, committed, due, today, locale):
-    item = SmartItem(kind=kind, title=title, description=description, period=period, parent_title=parent,
-                     kr_kind=kr_kind, start=start, target=target, unit=unit, confidence=confidence,
-                     committed=committed, due_date=due)
+def test_check_never_raises(
+    kind, title, description, period, parent, unit, kr_kind, start, target, confidence, committed, due, today, locale
+):
+    item = SmartItem(
+        kind=kind,
+        title=title,
+        description=description,
+        period=period,
+        parent_title=parent,
+        kr_kind=kr_kind,
+        start=start,
+        target=target,
+        unit=unit,
+        confidence=confidence,
+        committed=committed,
+        due_date=due,
+    )
     result = check(item, locale, today=today)
     assert list(result.letters) == list(LETTERS)
     assert 0 <= result.score <= 5

@@ -3,8 +3,8 @@ result, warnings never."""
 
 import pytest
 
-from okr.smart.rules import SmartItem, check
 from okr.smart.blocking import blocking_letters, blocking_problems, check_many, make_item
+from okr.smart.rules import SmartItem, check
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,12 @@ def test_a_milestones_zero_to_one_is_not_its_measure():
 
 
 def test_check_many_keys_results():
-    results = check_many([(("kr", 1), make_item("kr", title="Hire 3 engineers")), (("objective", 2), make_item("objective", title="做大做强"))], "zh")
+    results = check_many(
+        [
+            (("kr", 1), make_item("kr", title="Hire 3 engineers")),
+            (("objective", 2), make_item("objective", title="做大做强")),
+        ],
+        "zh",
+    )
     assert results[("kr", 1)]["M"].verdict == "pass"
     assert results[("objective", 2)]["S"].verdict == "fail"

@@ -19,7 +19,15 @@ def plan(make, session):
     obj = make.objective(team=team, goal=goal, quarter="2026-Q2", title="Make creators more active", kind="committed")
     good = make.kr(objective=obj, title="Daily posts from 1000 to 1300", start=1000, target=1300, unit="posts")
     vague = make.kr(objective=obj, title="Work on stuff", kind="milestone", start=0, target=1)
-    return {"team": team, "manager": manager, "viewer": viewer, "goal": goal, "objective": obj, "good": good, "vague": vague}
+    return {
+        "team": team,
+        "manager": manager,
+        "viewer": viewer,
+        "goal": goal,
+        "objective": obj,
+        "good": good,
+        "vague": vague,
+    }
 
 
 def _set_locale(session, user, locale):
@@ -33,10 +41,18 @@ def _set_locale(session, user, locale):
 
 def test_api_gives_five_letters_and_a_score(plan, as_user):
     b = as_user(plan["manager"])
-    resp = b.post("/api/v1/smart", json={
-        "kind": "key_result", "title": "Increase NPS from 32 to 45 by end of Q3", "period": "2030-Q3",
-        "start": 32, "target": 45, "unit": "", "parent_title": "Customers love the product",
-    })
+    resp = b.post(
+        "/api/v1/smart",
+        json={
+            "kind": "key_result",
+            "title": "Increase NPS from 32 to 45 by end of Q3",
+            "period": "2030-Q3",
+            "start": 32,
+            "target": 45,
+            "unit": "",
+            "parent_title": "Customers love the product",
+        },
+    )
     assert resp.status_code == 200, resp.get_data(as_text=True)
     body = resp.get_json()
     assert list(body["letters"]) == ["S", "M", "A", "R", "T"]
@@ -117,10 +133,20 @@ def test_api_needs_sign_in_and_csrf(plan, client, as_user):
 
 def test_panel_is_a_fragment_with_five_letters(plan, as_user):
     b = as_user(plan["manager"])
-    resp = b.post("/smart/panel", data={
-        "smart_kind": "kr", "smart_slot": "new-kr-7", "title": "Reduce p95 latency to 200ms",
-        "kind": "metric", "start": "450", "target": "200", "unit": "ms", "parent": str(plan["objective"].id),
-    }, htmx=True)
+    resp = b.post(
+        "/smart/panel",
+        data={
+            "smart_kind": "kr",
+            "smart_slot": "new-kr-7",
+            "title": "Reduce p95 latency to 200ms",
+            "kind": "metric",
+            "start": "450",
+            "target": "200",
+            "unit": "ms",
+            "parent": str(plan["objective"].id),
+        },
+        htmx=True,
+    )
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert 'id="smart-panel-new-kr-7"' in html
@@ -133,8 +159,11 @@ def test_panel_is_a_fragment_with_five_letters(plan, as_user):
 
 def test_panel_shows_what_blocks_a_save(plan, as_user):
     b = as_user(plan["manager"])
-    html = b.post("/smart/panel", data={"smart_kind": "kr", "title": "Work on stuff", "kind": "milestone",
-                                        "parent": str(plan["objective"].id)}, htmx=True).get_data(as_text=True)
+    html = b.post(
+        "/smart/panel",
+        data={"smart_kind": "kr", "title": "Work on stuff", "kind": "milestone", "parent": str(plan["objective"].id)},
+        htmx=True,
+    ).get_data(as_text=True)
     assert 'data-letter="M" data-verdict="fail"' in html
     assert "Saving is blocked" in html
 
@@ -142,16 +171,20 @@ def test_panel_shows_what_blocks_a_save(plan, as_user):
 def test_panel_in_chinese(plan, as_user, session):
     _set_locale(session, plan["manager"], "zh")
     b = as_user(plan["manager"])
-    html = b.post("/smart/panel", data={"smart_kind": "objective", "title": "完成新版官网上线",
-                                        "kind": "committed", "period": "2030-Q3"}, htmx=True).get_data(as_text=True)
+    html = b.post(
+        "/smart/panel",
+        data={"smart_kind": "objective", "title": "完成新版官网上线", "kind": "committed", "period": "2030-Q3"},
+        htmx=True,
+    ).get_data(as_text=True)
     assert "可衡量" in html and "<html" not in html
 
 
 def test_panel_ignores_an_objective_of_another_organisation(plan, make, as_user):
     other = make.objective(team=make.team(org=make.org(slug="other")), title="Secret plan of another company")
     b = as_user(plan["manager"])
-    html = b.post("/smart/panel", data={"smart_kind": "kr", "title": "Ship v2 onboarding", "parent": str(other.id)},
-                  htmx=True).get_data(as_text=True)
+    html = b.post(
+        "/smart/panel", data={"smart_kind": "kr", "title": "Ship v2 onboarding", "parent": str(other.id)}, htmx=True
+    ).get_data(as_text=True)
     assert "Secret plan" not in html
 
 
@@ -238,10 +271,17 @@ def _count(session, model):
 def test_a_key_result_that_cannot_be_measured_is_not_saved(plan, as_user, session):
     b = as_user(plan["manager"])
     before = _count(session, m.KeyResult)
-    resp = b.post("/teams/content/plan/2026-Q2/items/kr", data={
-        "title": "Work on stuff", "kind": "milestone", "weight": "1", "parent": str(plan["objective"].id),
-        "progress_from": "checkins",
-    }, htmx=True)
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/kr",
+        data={
+            "title": "Work on stuff",
+            "kind": "milestone",
+            "weight": "1",
+            "parent": str(plan["objective"].id),
+            "progress_from": "checkins",
+        },
+        htmx=True,
+    )
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert "field-title has-error" in html
@@ -256,17 +296,27 @@ def test_organisation_blocking_letters_stop_an_objective(plan, as_user, session)
     session.commit()
     b = as_user(plan["manager"])
     before = _count(session, m.Objective)
-    resp = b.post("/teams/content/plan/2026-Q2/items/objective", data={
-        "title": "Improve the website", "kind": "committed", "weight": "1",
-    })
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/objective",
+        data={
+            "title": "Improve the website",
+            "kind": "committed",
+            "weight": "1",
+        },
+    )
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert "Specific:" in html and "Measurable:" in html
     assert _count(session, m.Objective) == before
     # a specific objective in the same quarter goes through (T comes from the quarter)
-    resp = b.post("/teams/content/plan/2026-Q2/items/objective", data={
-        "title": "Make new creators post in their first week", "kind": "committed", "weight": "1",
-    })
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/objective",
+        data={
+            "title": "Make new creators post in their first week",
+            "kind": "committed",
+            "weight": "1",
+        },
+    )
     assert resp.status_code == 303
     assert _count(session, m.Objective) == before + 1
 
@@ -274,9 +324,16 @@ def test_organisation_blocking_letters_stop_an_objective(plan, as_user, session)
 def test_blocking_message_in_chinese_and_in_json(plan, as_user, session):
     _set_locale(session, plan["manager"], "zh")
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026-Q2/items/kr", json={
-        "title": "做一些事情", "kind": "milestone", "weight": 1, "parent": plan["objective"].id, "progress_from": "checkins",
-    })
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/kr",
+        json={
+            "title": "做一些事情",
+            "kind": "milestone",
+            "weight": 1,
+            "parent": plan["objective"].id,
+            "progress_from": "checkins",
+        },
+    )
     assert resp.status_code == 422
     assert "可衡量" in " ".join(resp.get_json()["fields"]["title"])
 
@@ -287,8 +344,16 @@ def test_warnings_never_block(plan, as_user, session):
     session.add(org)
     session.commit()
     b = as_user(plan["manager"])
-    resp = b.post("/teams/content/plan/2026-Q2/items/kr", data={
-        "title": "Increase NPS from 32 to 45", "kind": "metric", "start": "32", "target": "45", "weight": "1",
-        "parent": str(plan["objective"].id), "progress_from": "checkins",
-    })
+    resp = b.post(
+        "/teams/content/plan/2026-Q2/items/kr",
+        data={
+            "title": "Increase NPS from 32 to 45",
+            "kind": "metric",
+            "start": "32",
+            "target": "45",
+            "weight": "1",
+            "parent": str(plan["objective"].id),
+            "progress_from": "checkins",
+        },
+    )
     assert resp.status_code == 303, resp.get_data(as_text=True)[:2000]

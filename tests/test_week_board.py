@@ -22,8 +22,16 @@ def setup(make):
     viewer = make.user(team=team, role="viewer", name="He Min")
     kr = make.kr(objective=make.objective(team=team, quarter="2026-Q2"), title="Daily posts 1000 → 1300")
     project = make.project(team=team, kr=kr, month="2026-05", title="Creator incentives")
-    return {"org": org, "team": team, "manager": manager, "member": member, "other": other, "viewer": viewer,
-            "kr": kr, "project": project}
+    return {
+        "org": org,
+        "team": team,
+        "manager": manager,
+        "member": member,
+        "other": other,
+        "viewer": viewer,
+        "kr": kr,
+        "project": project,
+    }
 
 
 def reread(session, model, id_):
@@ -33,7 +41,15 @@ def reread(session, model, id_):
 
 def test_board_shows_four_quadrants_with_project_kr_and_unlinked(setup, make, as_user):
     s = setup
-    make.task(team=s["team"], assignee=s["member"], project=s["project"], week=WEEK, title="Write the brief", important=True, urgent=True)
+    make.task(
+        team=s["team"],
+        assignee=s["member"],
+        project=s["project"],
+        week=WEEK,
+        title="Write the brief",
+        important=True,
+        urgent=True,
+    )
     make.task(team=s["team"], assignee=s["member"], week=WEEK, title="Tidy the inbox", important=False, urgent=False)
     make.task(team=s["team"], assignee=s["other"], week=WEEK, title="Not mine")
     b = as_user(s["member"])
@@ -77,7 +93,9 @@ def test_move_between_quadrants_saves_and_renumbers(setup, make, as_user, sessio
     rows = {t.id: t for t in (reread(session, m.Task, i) for i in (a.id, b_.id, c.id))}
     assert (rows[c.id].important, rows[c.id].urgent) == (True, True)
     assert [rows[a.id].position, rows[c.id].position, rows[b_.id].position] == [0, 1, 2]
-    audit = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "task", m.AuditEvent.item_id == c.id)).all()
+    audit = session.exec(
+        select(m.AuditEvent).where(m.AuditEvent.item_type == "task", m.AuditEvent.item_id == c.id)
+    ).all()
     assert audit and audit[-1].user_id == s["member"].id
     # The order survives a reload.
     html = b.get(f"/week/{WEEK}").get_data(as_text=True)
@@ -122,8 +140,14 @@ def test_member_cannot_move_anothers_task_and_viewer_cannot_write(setup, make, a
     t = make.task(team=s["team"], assignee=s["other"], week=WEEK, important=True, urgent=False)
     for who in ("member", "viewer"):
         b = as_user(s[who])
-        for action, data in (("move", {"quadrant": "do"}), ("finish", {}), ("drop", {}), ("carry", {}),
-                             ("delegate", {"assignee_id": s[who].id}), ("reopen", {})):
+        for action, data in (
+            ("move", {"quadrant": "do"}),
+            ("finish", {}),
+            ("drop", {}),
+            ("carry", {}),
+            ("delegate", {"assignee_id": s[who].id}),
+            ("reopen", {}),
+        ):
             resp = b.post(f"/tasks/{t.id}/{action}", data={"version": t.version, **data}, htmx=True)
             assert resp.status_code == 403, (who, action)
     assert reread(session, m.Task, t.id).version == t.version
@@ -185,10 +209,20 @@ def test_finish_without_version_is_422(setup, make, as_user, session):
 def test_quick_add_in_a_quadrant_with_project(setup, as_user, session):
     s = setup
     b = as_user(s["member"])
-    resp = b.post(f"/week/{WEEK}/tasks", data={"title": "  Call the printer ", "quadrant": "delegate", "project_id": s["project"].id}, htmx=True)
+    resp = b.post(
+        f"/week/{WEEK}/tasks",
+        data={"title": "  Call the printer ", "quadrant": "delegate", "project_id": s["project"].id},
+        htmx=True,
+    )
     assert resp.status_code == 200 and "Call the printer" in resp.get_data(as_text=True)
     task = session.exec(select(m.Task).where(m.Task.title == "Call the printer")).one()
-    assert (task.important, task.urgent, task.week, task.assignee_id, task.project_id) == (False, True, WEEK, s["member"].id, s["project"].id)
+    assert (task.important, task.urgent, task.week, task.assignee_id, task.project_id) == (
+        False,
+        True,
+        WEEK,
+        s["member"].id,
+        s["project"].id,
+    )
     resp = b.post(f"/week/{WEEK}/tasks", data={"title": "Plain", "quadrant": "do"})
     assert resp.status_code == 302
 
@@ -224,21 +258,37 @@ def test_delegate_to_someone_outside_the_team_is_422(setup, make, as_user, sessi
     s = setup
     outsider = make.user(team=make.team(org=s["org"]), role="member")
     t = make.task(team=s["team"], assignee=s["member"], week=WEEK)
-    resp = as_user(s["member"]).post(f"/tasks/{t.id}/delegate", data={"version": t.version, "assignee_id": outsider.id}, htmx=True)
+    resp = as_user(s["member"]).post(
+        f"/tasks/{t.id}/delegate", data={"version": t.version, "assignee_id": outsider.id}, htmx=True
+    )
     assert resp.status_code == 422
     assert reread(session, m.Task, t.id).assignee_id == s["member"].id
 
 
 def test_carry_one_then_all(setup, make, as_user, session):
     s = setup
-    a = make.task(team=s["team"], assignee=s["member"], project=s["project"], week=WEEK, title="Slipping", important=True, urgent=False)
+    a = make.task(
+        team=s["team"],
+        assignee=s["member"],
+        project=s["project"],
+        week=WEEK,
+        title="Slipping",
+        important=True,
+        urgent=False,
+    )
     make.task(team=s["team"], assignee=s["member"], week=WEEK, title="Also open", status="doing")
     make.task(team=s["team"], assignee=s["member"], week=WEEK, title="Finished", status="done")
     b = as_user(s["member"])
     resp = b.post(f"/tasks/{a.id}/carry", data={"version": a.version}, htmx=True)
     assert resp.status_code == 200 and "carried into 2026-W22" in resp.get_data(as_text=True)
     copy = session.exec(select(m.Task).where(m.Task.carried_from_id == a.id)).one()
-    assert (copy.week, copy.carry_count, copy.important, copy.urgent, copy.project_id) == ("2026-W22", 1, True, False, s["project"].id)
+    assert (copy.week, copy.carry_count, copy.important, copy.urgent, copy.project_id) == (
+        "2026-W22",
+        1,
+        True,
+        False,
+        s["project"].id,
+    )
     assert reread(session, m.Task, a.id).status == "dropped"
     # Carrying the same task again is refused: it is no longer unfinished.
     again = b.post(f"/tasks/{a.id}/carry", data={"version": reread(session, m.Task, a.id).version}, htmx=True)
@@ -274,18 +324,20 @@ def test_owe_list_check_ins_overdue_and_delegated(setup, make, as_user, session)
     today = date.today()
     quarter = str(periods.quarter_of(today))
     kr_due = make.kr(objective=make.objective(team=s["team"], quarter=quarter), title="Retention 40 → 46")
-    kr_fresh = make.kr(objective=make.objective(team=s["team"], quarter=quarter), title="Fresh KR",
-                       last_check_in_on=today - timedelta(days=2))
+    kr_fresh = make.kr(
+        objective=make.objective(team=s["team"], quarter=quarter),
+        title="Fresh KR",
+        last_check_in_on=today - timedelta(days=2),
+    )
     make.raci(s["member"], "R", kr=kr_due)
     make.raci(s["member"], "A", kr=kr_fresh)
     past = str(periods.week_of(today - timedelta(days=14)))
     make.task(team=s["team"], assignee=s["member"], week=past, title="Old and open")
     make.task(team=s["team"], assignee=s["member"], week=past, title="Old and done", status="done")
     html = as_user(s["member"]).get("/week").get_data(as_text=True)
-    owe = html[html.index("What do I owe"):]
+    owe = html[html.index("What do I owe") :]
     assert "Retention 40 → 46" in owe and "Fresh KR" not in owe
     assert "Old and open" in owe and "Old and done" not in owe
-
 
 
 def test_a_move_does_not_make_other_cards_stale_for_another_open_board(setup, make, as_user, session):
@@ -326,7 +378,7 @@ def test_a_carried_card_shows_as_carried_without_move_or_finish(setup, make, as_
 
     def card_of(task):
         start = html.rindex("<li", 0, html.index(f'id="task-{task.id}"'))
-        return html[start:html.index("</li>", start)]
+        return html[start : html.index("</li>", start)]
 
     card = card_of(t)
     assert "carried over" in card and "carried into 2026-W22" in card and ">dropped<" not in card
@@ -338,10 +390,13 @@ def test_a_carried_card_shows_as_carried_without_move_or_finish(setup, make, as_
     assert ">dropped<" in card and 'data-action="reopen"' in card and 'data-action="move-menu"' in card
 
 
-@pytest.mark.parametrize("count, words", [
-    (1, "Carry the 1 unfinished task into 2026-W22"),
-    (2, "Carry all 2 unfinished tasks into 2026-W22"),
-])
+@pytest.mark.parametrize(
+    "count, words",
+    [
+        (1, "Carry the 1 unfinished task into 2026-W22"),
+        (2, "Carry all 2 unfinished tasks into 2026-W22"),
+    ],
+)
 def test_carry_all_button_and_message_speak_proper_english_and_chinese(setup, make, as_user, session, count, words):
     s = setup
     for i in range(count):
@@ -351,8 +406,9 @@ def test_carry_all_button_and_message_speak_proper_english_and_chinese(setup, ma
     zh = b.get(f"/week/{WEEK}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert f"将这 {count} 个未完成任务全部顺延到 2026-W22" in zh
     resp = b.post(f"/week/{WEEK}/carry", data={}, htmx=True)
-    done = ("Carried 1 unfinished task into 2026-W22." if count == 1
-            else f"Carried {count} unfinished tasks into 2026-W22.")
+    done = (
+        "Carried 1 unfinished task into 2026-W22." if count == 1 else f"Carried {count} unfinished tasks into 2026-W22."
+    )
     assert done in resp.get_data(as_text=True)
     resp = b.post(f"/week/{WEEK}/carry", json={}, headers={"Accept-Language": "zh-CN"})
     assert resp.get_json()["message"] == "已将 0 个未完成任务顺延到 2026-W22。"

@@ -15,8 +15,10 @@ def board(make):
     team = make.team()
     me = make.user(team=team, role="member")
     mate = make.user(team=team, role="member")
-    tasks = [make.task(team=team, assignee=me, week="2026-W53", title=f"T{i}", important=True, urgent=True, position=i)
-             for i in range(3)]
+    tasks = [
+        make.task(team=team, assignee=me, week="2026-W53", title=f"T{i}", important=True, urgent=True, position=i)
+        for i in range(3)
+    ]
     return {"team": team, "me": me, "mate": mate, "tasks": tasks}
 
 
@@ -26,9 +28,15 @@ def ops(session, board):
 
 def test_move_within_a_quadrant_renumbers_only_what_changes(board, session):
     t0, t1, t2 = board["tasks"]
-    planning.move_task(**ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version)
+    planning.move_task(
+        **ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version
+    )
     session.commit()
-    assert [(t.title, t.position) for t in sorted(board["tasks"], key=lambda t: t.position)] == [("T2", 0), ("T0", 1), ("T1", 2)]
+    assert [(t.title, t.position) for t in sorted(board["tasks"], key=lambda t: t.position)] == [
+        ("T2", 0),
+        ("T0", 1),
+        ("T1", 2),
+    ]
     events = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "task")).all()
     assert len(events) == 3
 
@@ -38,26 +46,43 @@ def test_renumbered_cards_keep_their_version_and_audit_only_their_position(board
 
     t0, t1, t2 = board["tasks"]
     versions = {t.id: t.version for t in board["tasks"]}
-    planning.move_task(**ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version)
+    planning.move_task(
+        **ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version
+    )
     session.commit()
     session.expire_all()
     stored = {t.id: session.get(m.Task, t.id) for t in board["tasks"]}
     assert stored[t2.id].version == versions[t2.id] + 1  # the card that moved
     assert (stored[t0.id].version, stored[t1.id].version) == (versions[t0.id], versions[t1.id])
     assert (stored[t0.id].position, stored[t1.id].position) == (1, 2)
-    events = session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "task", m.AuditEvent.item_id.in_([t0.id, t1.id]))
-                          .order_by(m.AuditEvent.item_id)).all()
+    events = session.exec(
+        select(m.AuditEvent)
+        .where(m.AuditEvent.item_type == "task", m.AuditEvent.item_id.in_([t0.id, t1.id]))
+        .order_by(m.AuditEvent.item_id)
+    ).all()
     assert [(e.item_id, e.action, json.loads(e.before), json.loads(e.after)) for e in events] == [
-        (t0.id, "update", {"position": 0}, {"position": 1}), (t1.id, "update", {"position": 1}, {"position": 2})]
+        (t0.id, "update", {"position": 0}, {"position": 1}),
+        (t1.id, "update", {"position": 1}, {"position": 2}),
+    ]
     # Someone whose board still shows T0 at its old version may move it: no false conflict.
-    planning.move_task(**ops(session, board), task=stored[t0.id], important=False, urgent=True, index=None,
-                       expected_version=versions[t0.id])
+    planning.move_task(
+        **ops(session, board),
+        task=stored[t0.id],
+        important=False,
+        urgent=True,
+        index=None,
+        expected_version=versions[t0.id],
+    )
 
 
 def test_move_to_another_quadrant_goes_last_and_is_version_checked(board, make, session):
     t0 = board["tasks"][0]
-    other = make.task(team=board["team"], assignee=board["me"], week="2026-W53", important=False, urgent=False, position=0)
-    planning.move_task(**ops(session, board), task=t0, important=False, urgent=False, index=None, expected_version=t0.version)
+    other = make.task(
+        team=board["team"], assignee=board["me"], week="2026-W53", important=False, urgent=False, position=0
+    )
+    planning.move_task(
+        **ops(session, board), task=t0, important=False, urgent=False, index=None, expected_version=t0.version
+    )
     session.commit()
     assert (t0.important, t0.urgent, t0.position, other.position) == (False, False, 1, 0)
     with pytest.raises(planning.StaleEdit):
@@ -80,7 +105,14 @@ def test_carry_over_across_the_year_boundary(board, session):
     t = board["tasks"][1]
     copy = planning.carry_over_task(**ops(session, board), task=t, expected_version=t.version)
     session.commit()
-    assert (copy.week, copy.carried_from_id, copy.carry_count, copy.title, copy.important, copy.urgent) == ("2027-W01", t.id, 1, "T1", True, True)
+    assert (copy.week, copy.carried_from_id, copy.carry_count, copy.title, copy.important, copy.urgent) == (
+        "2027-W01",
+        t.id,
+        1,
+        "T1",
+        True,
+        True,
+    )
     assert t.status == "dropped"
     with pytest.raises(planning.NotUnfinished):
         planning.carry_over_task(**ops(session, board), task=t, expected_version=None)

@@ -13,13 +13,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlmodel import func, select
 
-from okr.core import models as m
-from okr.core.web.forms import LoginForm
-from okr.accounts.passwords import check_password
-from okr.core.settings import LOCALES
+from okr.accounts.passwords import check_password, hash_password
 from okr.admin.forms import PasswordChangeForm
-from okr.accounts.passwords import hash_password
+from okr.core import models as m
+from okr.core.settings import LOCALES
 from okr.core.web import accepts, db, render
+from okr.core.web.forms import LoginForm
 
 bp = Blueprint("auth", __name__)
 
@@ -52,13 +51,21 @@ def login_post():
     from okr.core.web import ratelimit
 
     if ratelimit.login_blocked(email):
-        return render("accounts/login.html", form=form, next=nxt, error=_("Too many attempts. Wait a few minutes and try again."), status=429)
+        return render(
+            "accounts/login.html",
+            form=form,
+            next=nxt,
+            error=_("Too many attempts. Wait a few minutes and try again."),
+            status=429,
+        )
     user = db().exec(select(m.User).where(func.lower(m.User.email) == email)).first()
     # The same message and the same work whether the account exists or not.
     ok = check_password(user.password_hash if user else None, form.password.data)
     if not ok or user is None or user.is_archived:
         ratelimit.login_failed(email)
-        return render("accounts/login.html", form=form, next=nxt, error=_("Email or password is not right."), status=401)
+        return render(
+            "accounts/login.html", form=form, next=nxt, error=_("Email or password is not right."), status=401
+        )
     ratelimit.login_succeeded(email)
     session.clear()
     session["sv"] = user.session_version

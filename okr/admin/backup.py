@@ -106,8 +106,13 @@ def backup(url: str, target: str | Path) -> Path:
         return target
     env, args = _pg_env_args(url)
     # pg_dump opens the file we created for writing: it keeps its mode 0600.
-    result = subprocess.run([pg_dump, "-Fc", "--no-owner", "--no-acl", "-f", str(target), *args],  # nosec B603
-                            env=env, capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [pg_dump, "-Fc", "--no-owner", "--no-acl", "-f", str(target), *args],  # nosec B603
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if result.returncode != 0:
         target.unlink(missing_ok=True)
         raise BackupError("pg_dump failed: " + _last_error(result.stderr))
@@ -154,8 +159,22 @@ def restore(url: str, source: str | Path) -> None:
         return
     env, args = _pg_env_args(url)
     # An empty but migrated database has our tables: drop them first so the dump recreates them.
-    result = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",  # nosec B603
-                             "--single-transaction", "--exit-on-error", *args, str(source)],
-                            env=env, capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-acl",  # nosec B603
+            "--single-transaction",
+            "--exit-on-error",
+            *args,
+            str(source),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if result.returncode != 0:
         raise BackupError("pg_restore failed: " + _last_error(result.stderr))

@@ -7,12 +7,12 @@ Each form is the validation boundary of one write view; choices that depend on t
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
-from okr.core.web.forms import CleanStringField, Form
 from okr.core.models import ROLES, TEAM_KINDS
+from okr.core.web.forms import CleanStringField, Form
 
 MIN_PASSWORD = 10
 
@@ -23,7 +23,9 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 def _role_choices():
-    return choices([("admin", _l("Team admin")), ("manager", _l("Manager")), ("member", _l("Member")), ("viewer", _l("Viewer"))])
+    return choices(
+        [("admin", _l("Team admin")), ("manager", _l("Manager")), ("member", _l("Member")), ("viewer", _l("Viewer"))]
+    )
 
 
 def _kind_choices():
@@ -32,8 +34,14 @@ def _kind_choices():
 
 class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))])
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
+    )
 
     def validate_new(self, field):
         if field.data and ("\x00" in field.data or any(0xD800 <= ord(c) <= 0xDFFF for c in field.data)):
@@ -41,9 +49,19 @@ class PasswordChangeForm(Form):
 
 
 class PersonForm(Form):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message=_l("Enter an email address."))])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message=_l("Enter an email address.")),
+        ],
+    )
     name = CleanStringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))])
+    password = PasswordField(
+        _l("First password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))],
+    )
     team_id = SelectField(_l("Team"), coerce=int, validators=[Optional()], validate_choice=True)
     role = SelectField(_l("Role"), choices=_role_choices, default="member")
     is_admin = BooleanField(_l("Organisation admin"))
@@ -55,14 +73,21 @@ class PersonForm(Form):
 
 class RoleForm(Form):
     team_id = SelectField(_l("Team"), coerce=int, validate_choice=True)
-    role = SelectField(_l("Role"), choices=lambda: choices([("", _l("No role"))] + [(r, r) for r in ROLES]), validate_choice=True)
+    role = SelectField(
+        _l("Role"), choices=lambda: choices([("", _l("No role"))] + [(r, r) for r in ROLES]), validate_choice=True
+    )
 
 
 class TeamForm(Form):
     name = CleanStringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    slug = CleanStringField(_l("Short name in addresses"), validators=[
-        DataRequired(), Length(max=64),
-        Regexp(r"^[a-z0-9][a-z0-9-]*\Z", message=_l("Use lower-case letters, digits and dashes."))])
+    slug = CleanStringField(
+        _l("Short name in addresses"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(r"^[a-z0-9][a-z0-9-]*\Z", message=_l("Use lower-case letters, digits and dashes.")),
+        ],
+    )
     kind = SelectField(_l("Kind"), choices=_kind_choices, default="team", validate_choice=True)
     parent_id = SelectField(_l("Parent team"), coerce=int, validators=[Optional()], validate_choice=True)
 
@@ -84,11 +109,30 @@ class ConfirmForm(Form):
 
 
 class OrgSettingsForm(Form):
-    smart_blocking = CleanStringField(_l("SMART letters that block a save"), validators=[
-        Optional(), Length(max=5), Regexp(r"^[SMART]*\Z", message=_l("Use only the letters S, M, A, R and T."))])
-    raci_max_accountable = IntegerField(_l("Most items one person is Accountable for"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
-    raci_max_responsible = IntegerField(_l("Most items one person is Responsible for"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    smart_blocking = CleanStringField(
+        _l("SMART letters that block a save"),
+        validators=[
+            Optional(),
+            Length(max=5),
+            Regexp(r"^[SMART]*\Z", message=_l("Use only the letters S, M, A, R and T.")),
+        ],
+    )
+    raci_max_accountable = IntegerField(
+        _l("Most items one person is Accountable for"), validators=[DataRequired(), NumberRange(min=1, max=1000)]
+    )
+    raci_max_responsible = IntegerField(
+        _l("Most items one person is Responsible for"), validators=[DataRequired(), NumberRange(min=1, max=1000)]
+    )
 
 
-__all__ = ["PasswordChangeForm", "PersonForm", "RoleForm", "TeamForm", "TeamEditForm", "VersionForm",
-           "ConfirmForm", "OrgSettingsForm", "TEAM_KINDS"]
+__all__ = [
+    "PasswordChangeForm",
+    "PersonForm",
+    "RoleForm",
+    "TeamForm",
+    "TeamEditForm",
+    "VersionForm",
+    "ConfirmForm",
+    "OrgSettingsForm",
+    "TEAM_KINDS",
+]

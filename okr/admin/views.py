@@ -11,13 +11,22 @@ from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from okr.plans import rules as alignment
+from okr.admin.forms import (
+    ConfirmForm,
+    OrgSettingsForm,
+    PersonForm,
+    RoleForm,
+    TeamEditForm,
+    TeamForm,
+    VersionForm,
+    choices,
+)
 from okr.core import models as m
-from okr.plans import ops as planning
-from okr.raci import rules as raci
-from okr.core.web.forms import row_id
-from okr.admin.forms import ConfirmForm, choices, OrgSettingsForm, PersonForm, RoleForm, TeamEditForm, TeamForm, VersionForm
 from okr.core.web import accepts, actor, db, is_htmx, json_error, org_teams, render, wants_json
+from okr.core.web.forms import row_id
+from okr.plans import ops as planning
+from okr.plans import rules as alignment
+from okr.raci import rules as raci
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -97,11 +106,23 @@ def person_add():
         return _invalid("admin/people.html", form, **{k: v for k, v in _people_context(form).items() if k != "form"})
     me = actor()
     try:
-        user = planning.create_user(session=db(), org_id=me.org_id, email=form.email.data, name=form.name.data,
-                                    password_hash=planning.hash_password(form.password.data), is_admin=bool(form.is_admin.data))
+        user = planning.create_user(
+            session=db(),
+            org_id=me.org_id,
+            email=form.email.data,
+            name=form.name.data,
+            password_hash=planning.hash_password(form.password.data),
+            is_admin=bool(form.is_admin.data),
+        )
         if form.team_id.data:
-            planning.add_member(session=db(), actor_id=me.user_id, org_id=me.org_id, user_id=user.id,
-                                team_id=form.team_id.data, role=form.role.data)
+            planning.add_member(
+                session=db(),
+                actor_id=me.user_id,
+                org_id=me.org_id,
+                user_id=user.id,
+                team_id=form.team_id.data,
+                role=form.role.data,
+            )
     except planning.PlanningError:
         db().rollback()
         form.email.errors.append(_("This email already has an account."))
@@ -121,8 +142,10 @@ def _losses(user: m.User):
     from okr.raci import queries as raci_queries
 
     lang = str(get_locale() or "en")
-    return [(key, item.title, raci.message(code, lang))
-            for key, item, code in raci_queries.losses_if_archived(db(), user.id)]
+    return [
+        (key, item.title, raci.message(code, lang))
+        for key, item, code in raci_queries.losses_if_archived(db(), user.id)
+    ]
 
 
 def _person_context(user, role_form=None):
@@ -155,10 +178,18 @@ def person_role(user_id: int):
     form.team_id.choices = _team_choices(blank=False)
     form.role.choices = choices([(r, r) for r in m.ROLES])
     if not form.validate():
-        return _invalid("admin/person.html", form, **{k: v for k, v in _person_context(user, form).items() if k != "form"})
+        return _invalid(
+            "admin/person.html", form, **{k: v for k, v in _person_context(user, form).items() if k != "form"}
+        )
     me = actor()
-    planning.add_member(session=db(), actor_id=me.user_id, org_id=me.org_id, user_id=user.id,
-                        team_id=form.team_id.data, role=form.role.data)
+    planning.add_member(
+        session=db(),
+        actor_id=me.user_id,
+        org_id=me.org_id,
+        user_id=user.id,
+        team_id=form.team_id.data,
+        role=form.role.data,
+    )
     db().commit()
     flash(_("Role saved."), "success")
     if is_htmx():
@@ -229,7 +260,10 @@ def _teams_context(form=None):
     form.parent_id.choices = _team_choices(blank=True)
     edits = {}
     for row in org_teams():
-        f = TeamEditForm(prefix=f"t{row.team.id}", data={"version": row.team.version, "name": row.team.name, "parent_id": row.team.parent_id or 0})
+        f = TeamEditForm(
+            prefix=f"t{row.team.id}",
+            data={"version": row.team.version, "name": row.team.name, "parent_id": row.team.parent_id or 0},
+        )
         f.parent_id.choices = _team_choices(blank=True)
         edits[row.team.id] = f
     return {"teams": org_teams(), "form": form, "edits": edits, "archive": VersionForm()}
@@ -252,8 +286,16 @@ def team_add():
     if taken is not None:
         form.slug.errors.append(_("Another team uses this short name."))
         return _invalid("admin/teams.html", form, **{k: v for k, v in _teams_context(form).items() if k != "form"})
-    planning.create(session=db(), actor_id=me.user_id, org_id=me.org_id, model=m.Team, slug=form.slug.data,
-                    name=form.name.data, kind=form.kind.data, parent_id=form.parent_id.data or None)
+    planning.create(
+        session=db(),
+        actor_id=me.user_id,
+        org_id=me.org_id,
+        model=m.Team,
+        slug=form.slug.data,
+        name=form.name.data,
+        kind=form.kind.data,
+        parent_id=form.parent_id.data or None,
+    )
     db().commit()
     flash(_("Team added."), "success")
     return redirect(url_for("admin.teams"))
@@ -277,8 +319,15 @@ def team_update(team_id: int):
         ctx["edits"][team.id] = form
         return _invalid("admin/teams.html", TeamForm(formdata=None), **ctx)
     try:
-        planning.update(session=db(), actor_id=me.user_id, org_id=me.org_id, item=team,
-                        expected_version=int(form.version.data), name=form.name.data, parent_id=new_parent)
+        planning.update(
+            session=db(),
+            actor_id=me.user_id,
+            org_id=me.org_id,
+            item=team,
+            expected_version=int(form.version.data),
+            name=form.name.data,
+            parent_id=new_parent,
+        )
         db().commit()
     except planning.StaleEdit:
         db().rollback()
@@ -310,7 +359,9 @@ def team_archive(team_id: int):
         return render("admin/teams.html", status=422, **_teams_context())
     me = actor()
     try:
-        planning.archive(session=db(), actor_id=me.user_id, org_id=me.org_id, item=team, expected_version=int(form.version.data))
+        planning.archive(
+            session=db(), actor_id=me.user_id, org_id=me.org_id, item=team, expected_version=int(form.version.data)
+        )
         db().commit()
     except planning.StaleEdit:
         db().rollback()

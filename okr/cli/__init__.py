@@ -176,7 +176,9 @@ def demo_command():
 
     _require_current_schema()
     with _session() as session:
-        result = demo.seed_demo(session=session, today=date.today(), fiscal_start=current_app.config["FISCAL_YEAR_START"])
+        result = demo.seed_demo(
+            session=session, today=date.today(), fiscal_start=current_app.config["FISCAL_YEAR_START"]
+        )
         session.commit()
     click.echo(result.summary() if hasattr(result, "summary") else "Demo organisation ready.")
     _print_logins()
@@ -202,8 +204,8 @@ def create_user_command(email, name, password, admin, team_slug, role, org_slug)
     """Create a person who can sign in."""
     from sqlmodel import func, select
 
-    from okr.core import models as m
     from okr.accounts.passwords import hash_password
+    from okr.core import models as m
 
     _require_current_schema()
     email = email.strip().lower()
@@ -232,7 +234,9 @@ def create_user_command(email, name, password, admin, team_slug, role, org_slug)
             team = session.exec(select(m.Team).where(m.Team.org_id == org.id, m.Team.slug == team_slug)).first()
             if team is None:
                 raise click.ClickException(f"no team {team_slug!r} in {org.slug}")
-        user = m.User(org_id=org.id, email=email, name=name.strip()[:120], password_hash=hash_password(password), is_admin=admin)
+        user = m.User(
+            org_id=org.id, email=email, name=name.strip()[:120], password_hash=hash_password(password), is_admin=admin
+        )
         session.add(user)
         session.flush()
         if team is not None:
@@ -307,8 +311,13 @@ def _create_app():
 
 
 def main() -> None:
-    group = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
-                       load_dotenv=False, help="Operations planning and OKR tracker.")
+    group = FlaskGroup(
+        create_app=_create_app,
+        add_default_commands=False,
+        add_version_option=False,
+        load_dotenv=False,
+        help="Operations planning and OKR tracker.",
+    )
     # `run` belongs to the group, not the app: app commands get an app context pushed around
     # them, and a server started inside one would share `g` across all its requests.
     group.add_command(run_command)

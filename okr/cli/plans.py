@@ -47,11 +47,17 @@ def import_command(path, dry_run, org_slug):
         try:
             doc = json.load(fh)
         except ValueError as e:
-            raise click.ClickException(f"{path} is not JSON: {e}")
+            raise click.ClickException(f"{path} is not JSON: {e}") from None
     with _session() as session:
         org_id = _org_id(session, org_slug)
-        result = plandoc.import_plan(doc, session=session, org_id=org_id, actor_id=None, dry_run=dry_run,
-                                     fiscal_start=current_app.config["FISCAL_YEAR_START"])
+        result = plandoc.import_plan(
+            doc,
+            session=session,
+            org_id=org_id,
+            actor_id=None,
+            dry_run=dry_run,
+            fiscal_start=current_app.config["FISCAL_YEAR_START"],
+        )
         if result.issues:
             session.rollback()
             for issue in result.issues:
@@ -70,9 +76,17 @@ def import_command(path, dry_run, org_slug):
 
 
 @command("export")
-@click.option("--team", "team_slug", required=True, help="Slug of the team whose plan to export (its teams below come too).")
+@click.option(
+    "--team", "team_slug", required=True, help="Slug of the team whose plan to export (its teams below come too)."
+)
 @click.option("--year", type=int, required=True, help="The fiscal year, e.g. 2026.")
-@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True), help="File to write (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write (default: standard output).",
+)
 @click.option("--org", "org_slug", default=None, help="Organisation slug (default: the only one).")
 def export_command(team_slug, year, output, org_slug):
     """Export a team's plan for a year as a plan document (okr-plan/1)."""
@@ -82,10 +96,15 @@ def export_command(team_slug, year, output, org_slug):
     with _session() as session:
         org_id = _org_id(session, org_slug)
         try:
-            doc = plandoc.export_plan(session=session, org_id=org_id, team_slug=team_slug, year=year,
-                                      fiscal_start=current_app.config["FISCAL_YEAR_START"])
+            doc = plandoc.export_plan(
+                session=session,
+                org_id=org_id,
+                team_slug=team_slug,
+                year=year,
+                fiscal_start=current_app.config["FISCAL_YEAR_START"],
+            )
         except LookupError as e:  # no such team: a message, not a traceback
-            raise click.ClickException(str(e.args[0] if e.args else e))
+            raise click.ClickException(str(e.args[0] if e.args else e)) from None
         finally:
             session.rollback()
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -96,5 +115,5 @@ def export_command(team_slug, year, output, org_slug):
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
         except OSError as e:  # a missing folder, no permission, a full disk: one line, no traceback
-            raise click.ClickException(f"cannot write {output}: {e.strerror or e}")
+            raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
         click.echo(f"Wrote {output}.")

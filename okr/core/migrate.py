@@ -42,8 +42,9 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
 
 def pending_diff(engine: sa.Engine) -> list:
     """Differences Alembic's autogenerate finds between the models and the database."""
-    import okr.core.models  # noqa: F401
     from sqlmodel import SQLModel
+
+    import okr.core.models  # noqa: F401
 
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})

@@ -283,7 +283,9 @@ class Task(Editable, table=True):
         # Covering indexes for the rollups' GROUP BY over tasks: per-project counts and the
         # quarter's split by quadrant and link read the index alone, never the table.
         sa.Index("ix_task_project_rollup", "project_id", "is_archived", "status", "estimate"),
-        sa.Index("ix_task_team_week_rollup", "team_id", "week", "is_archived", "project_id", "important", "urgent", "status"),
+        sa.Index(
+            "ix_task_team_week_rollup", "team_id", "week", "is_archived", "project_id", "important", "urgent", "status"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -313,9 +315,7 @@ class RaciAssignment(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("key_result_id", "user_id"),
         sa.UniqueConstraint("project_id", "user_id"),
-        sa.CheckConstraint(
-            "(key_result_id IS NULL) <> (project_id IS NULL)", name="one_item"
-        ),
+        sa.CheckConstraint("(key_result_id IS NULL) <> (project_id IS NULL)", name="one_item"),
         sa.CheckConstraint("letter IN ('R', 'A', 'C', 'I')", name="letter"),
     )
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Context, Decimal, DecimalException, ROUND_HALF_EVEN
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DecimalException
 
 __all__ = ["MAX_MAGNITUDE", "MAX_PLACES", "Found", "find_numbers", "halfwidth", "parse_quantity"]
 
@@ -340,9 +340,14 @@ def _integer(tokens: list[tuple[str, Decimal | str]]) -> Decimal | None:
             # Colloquial: 一百二 is 120, 两万五 is 25000, 三千五 is 3500 (not 十五, which is 15).
             if prev_unit >= 100:
                 pending *= prev_unit / 10
-        elif prev_unit >= 10**4 and not zero_gap and pending >= prev_unit:
-            return None
-        elif last_small is not None and not zero_gap and pending >= last_small:
+        elif (
+            prev_unit >= 10**4
+            and not zero_gap
+            and pending >= prev_unit
+            or last_small is not None
+            and not zero_gap
+            and pending >= last_small
+        ):
             return None
         section += pending
     if prev == "zero":

@@ -411,9 +411,7 @@ class Week(_PeriodBase):
         try:
             self.start + timedelta(days=6)
         except OverflowError:
-            raise PeriodError(
-                f"{self} would end after {LAST_DAY.isoformat()}, the last supported day"
-            ) from None
+            raise PeriodError(f"{self} would end after {LAST_DAY.isoformat()}, the last supported day") from None
 
     def __str__(self) -> str:
         return f"{self.year:04d}-W{self.week:02d}"

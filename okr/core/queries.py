@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy.sql import Select
 from sqlmodel import Session, select
@@ -52,11 +52,17 @@ def team_members(session: Session, team: m.Team) -> list[Member]:
     """The people who may own the team's plan items: its members, and the managers and admins
     of the teams above it (they plan it too). One query for the memberships of the chain."""
     chain = team_chain(session, team)
-    rows = run(session, "team_members", lambda: (
-        select(m.User, m.Membership.role, m.Membership.team_id)
-        .join(m.Membership, m.Membership.user_id == m.User.id)
-        .where(m.Membership.team_id.in_(id_list()), m.User.is_archived == False)  # noqa: E712
-        .order_by(m.User.name)), ids=chain).all()
+    rows = run(
+        session,
+        "team_members",
+        lambda: (
+            select(m.User, m.Membership.role, m.Membership.team_id)
+            .join(m.Membership, m.Membership.user_id == m.User.id)
+            .where(m.Membership.team_id.in_(id_list()), m.User.is_archived == False)  # noqa: E712
+            .order_by(m.User.name)
+        ),
+        ids=chain,
+    ).all()
     found: dict[int, Member] = {}
     for user, role, team_id in rows:
         if team_id != team.id and role not in ("admin", "manager"):
@@ -73,8 +79,14 @@ def team_parents(session: Session, org_id: int) -> dict[int, int | None]:
     key = ("team_parents", org_id)
     found = session.info.get(key)
     if found is None:
-        found = session.info[key] = dict(run(session, "team_parents", lambda: (
-            select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == param("org"))), org=org_id).all())
+        found = session.info[key] = dict(
+            run(
+                session,
+                "team_parents",
+                lambda: select(m.Team.id, m.Team.parent_id).where(m.Team.org_id == param("org")),
+                org=org_id,
+            ).all()
+        )
     return dict(found)
 
 
@@ -127,8 +139,14 @@ def user_names(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return dict(run(session, "user_names", lambda: select(m.User.id, m.User.name).where(m.User.id.in_(id_list())),
-                     ids=sorted(ids)).all())
+    return dict(
+        run(
+            session,
+            "user_names",
+            lambda: select(m.User.id, m.User.name).where(m.User.id.in_(id_list())),
+            ids=sorted(ids),
+        ).all()
+    )
 
 
 def raci_holders(raci: dict) -> list[int]:
@@ -167,8 +185,13 @@ def project_progress(session: Session, project_ids) -> dict[int, ProjectProgress
     for pid in ids:
         done, live, dropped, done_est, live_est, all_est = counts.get(pid, (0, 0, 0, None, None, False))
         by_estimate = bool(all_est and live_est)
-        value = rollup.project_progress(done, live, done_estimate=done_est if all_est else None,
-                                        live_estimate=live_est if all_est else None, by_estimate=True)
+        value = rollup.project_progress(
+            done,
+            live,
+            done_estimate=done_est if all_est else None,
+            live_estimate=live_est if all_est else None,
+            by_estimate=True,
+        )
         out[pid] = ProjectProgress(done, live, dropped, value, by_estimate)
     return out
 
@@ -181,7 +204,9 @@ class CopyLink:
     period: str
 
 
-def copy_links(session: Session, model, period_column: str, rows) -> tuple[dict[int, CopyLink], dict[int, list[CopyLink]]]:
+def copy_links(
+    session: Session, model, period_column: str, rows
+) -> tuple[dict[int, CopyLink], dict[int, list[CopyLink]]]:
     """({row id: its original}, {row id: its live copies}) for objectives or projects shown on
     a page, in one query whatever their number."""
     import sqlalchemy as sa
@@ -194,8 +219,10 @@ def copy_links(session: Session, model, period_column: str, rows) -> tuple[dict[
     column = getattr(model, period_column)
 
     def build():
-        cond = sa.or_(model.id.in_(id_list("from_ids")),
-                      sa.and_(model.copied_from_id.in_(id_list("shown")), model.is_archived == False))  # noqa: E712
+        cond = sa.or_(
+            model.id.in_(id_list("from_ids")),
+            sa.and_(model.copied_from_id.in_(id_list("shown")), model.is_archived == False),
+        )  # noqa: E712
         return select(model.id, column, model.copied_from_id).where(cond).order_by(column, model.id)
 
     found = run(session, f"copy_links:{model.__name__}", build, from_ids=sorted(from_ids), shown=shown).all()
@@ -215,9 +242,13 @@ def kr_copies(session: Session, team: m.Team, quarter) -> dict[int, int]:
     rows = session.exec(
         select(m.KeyResult.copied_from_id, m.KeyResult.id)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
-               m.KeyResult.copied_from_id.is_not(None),
-               m.Objective.is_archived == False, m.KeyResult.is_archived == False)  # noqa: E712
+        .where(
+            m.Objective.team_id == team.id,
+            m.Objective.quarter == str(quarter),
+            m.KeyResult.copied_from_id.is_not(None),
+            m.Objective.is_archived == False,
+            m.KeyResult.is_archived == False,
+        )  # noqa: E712
         .order_by(m.KeyResult.id)
     ).all()
     found: dict[int, int] = {}
@@ -235,10 +266,17 @@ def raci_letters(session: Session, *, kr_ids=(), project_ids=()) -> dict[tuple[s
     from sqlalchemy import or_
 
     A = m.RaciAssignment
-    rows = run(session, "raci_letters", lambda: (
-        select(A.key_result_id, A.project_id, A.letter, A.user_id)
-        .where(or_(A.key_result_id.in_(id_list("krs")), A.project_id.in_(id_list("projects")))).order_by(A.id)),
-        krs=kr_ids, projects=project_ids).all()
+    rows = run(
+        session,
+        "raci_letters",
+        lambda: (
+            select(A.key_result_id, A.project_id, A.letter, A.user_id)
+            .where(or_(A.key_result_id.in_(id_list("krs")), A.project_id.in_(id_list("projects"))))
+            .order_by(A.id)
+        ),
+        krs=kr_ids,
+        projects=project_ids,
+    ).all()
     for kr_id, project_id, letter, user_id in rows:
         key = ("kr", kr_id) if kr_id else ("project", project_id)
         out[key].append((letter, user_id))
@@ -291,8 +329,11 @@ def load_year(session: Session, team: m.Team, year: periods.Year, *, include_arc
     if goal_ids:
         for g in session.exec(
             select(m.AnnualGoal)
-            .where(m.AnnualGoal.parent_goal_id.in_(goal_ids), m.AnnualGoal.team_id != team.id,
-                   m.AnnualGoal.is_archived == False)  # noqa: E712
+            .where(
+                m.AnnualGoal.parent_goal_id.in_(goal_ids),
+                m.AnnualGoal.team_id != team.id,
+                m.AnnualGoal.is_archived == False,
+            )  # noqa: E712
             .order_by(m.AnnualGoal.team_id, m.AnnualGoal.position, m.AnnualGoal.id)
         ).all():
             supporting[g.parent_goal_id].append(g)
@@ -305,15 +346,24 @@ def load_year(session: Session, team: m.Team, year: periods.Year, *, include_arc
     parent_goals = []
     if team.parent_id is not None:
         parent_goals = session.exec(
-            select(m.AnnualGoal).where(
-                m.AnnualGoal.team_id == team.parent_id, m.AnnualGoal.year == year.year,
+            select(m.AnnualGoal)
+            .where(
+                m.AnnualGoal.team_id == team.parent_id,
+                m.AnnualGoal.year == year.year,
                 m.AnnualGoal.is_archived == False,  # noqa: E712
-            ).order_by(m.AnnualGoal.position, m.AnnualGoal.id)
+            )
+            .order_by(m.AnnualGoal.position, m.AnnualGoal.id)
         ).all()
-    names = user_names(session, [g.owner_id for g in goals] + [o.owner_id for o in objs] + [o.owner_id for o in own]
-                       + [g.owner_id for gs in supporting.values() for g in gs])
-    return YearPlan(team, year, list(goals), dict(aligned), list(unaligned), teams, names, list(parent_goals),
-                    dict(supporting))
+    names = user_names(
+        session,
+        [g.owner_id for g in goals]
+        + [o.owner_id for o in objs]
+        + [o.owner_id for o in own]
+        + [g.owner_id for gs in supporting.values() for g in gs],
+    )
+    return YearPlan(
+        team, year, list(goals), dict(aligned), list(unaligned), teams, names, list(parent_goals), dict(supporting)
+    )
 
 
 @dataclass
@@ -334,9 +384,20 @@ class QuarterPlan:
 
 def _goal_choices(session: Session, team: m.Team, year: int) -> list[m.AnnualGoal]:
     G = m.AnnualGoal
-    return list(run(session, "goal_choices", lambda: (
-        select(G).where(G.team_id.in_(id_list()), G.year == param("year"), G.is_archived == False)  # noqa: E712
-        .order_by(G.team_id != param("team"), G.position, G.id)), ids=team_chain(session, team), year=year, team=team.id).all())
+    return list(
+        run(
+            session,
+            "goal_choices",
+            lambda: (
+                select(G)
+                .where(G.team_id.in_(id_list()), G.year == param("year"), G.is_archived == False)  # noqa: E712
+                .order_by(G.team_id != param("team"), G.position, G.id)
+            ),
+            ids=team_chain(session, team),
+            year=year,
+            team=team.id,
+        ).all()
+    )
 
 
 def latest_check_ins(session: Session, kr_ids: list[int]) -> dict[int, m.CheckIn]:
@@ -348,8 +409,12 @@ def latest_check_ins(session: Session, kr_ids: list[int]) -> dict[int, m.CheckIn
 
     def build():
         ranked = (
-            select(C.id, sa.func.row_number().over(
-                partition_by=C.key_result_id, order_by=(C.checked_on.desc(), C.id.desc())).label("n"))
+            select(
+                C.id,
+                sa.func.row_number()
+                .over(partition_by=C.key_result_id, order_by=(C.checked_on.desc(), C.id.desc()))
+                .label("n"),
+            )
             .where(C.key_result_id.in_(id_list()), C.is_archived == False)  # noqa: E712
             .subquery()
         )
@@ -359,7 +424,9 @@ def latest_check_ins(session: Session, kr_ids: list[int]) -> dict[int, m.CheckIn
     return {ci.key_result_id: ci for ci in rows}
 
 
-def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, include_archived: bool = False) -> QuarterPlan:
+def load_quarter(
+    session: Session, team: m.Team, quarter: periods.Quarter, *, include_archived: bool = False
+) -> QuarterPlan:
     """Objectives of the quarter, their key results, each KR's latest check-in and the projects
     of the quarter's months under the KR they move, with each project's progress and the
     copy-forward links: a fixed number of queries whatever the size of the plan."""
@@ -369,11 +436,20 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
     # Objectives and their key results in one statement (an objective with none comes once,
     # with None beside it).
     K = m.KeyResult
-    pairs = run(session, f"quarter_objectives:{arch}", lambda: (
-        select(m.Objective, K)
-        .outerjoin(K, sa.and_(K.objective_id == m.Objective.id, _live(K, arch)))
-        .where(m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"), _live(m.Objective, arch))
-        .order_by(m.Objective.position, m.Objective.id, K.position, K.id)), team=team.id, quarter=str(quarter)).all()
+    pairs = run(
+        session,
+        f"quarter_objectives:{arch}",
+        lambda: (
+            select(m.Objective, K)
+            .outerjoin(K, sa.and_(K.objective_id == m.Objective.id, _live(K, arch)))
+            .where(
+                m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"), _live(m.Objective, arch)
+            )
+            .order_by(m.Objective.position, m.Objective.id, K.position, K.id)
+        ),
+        team=team.id,
+        quarter=str(quarter),
+    ).all()
     objectives = list({o.id: o for o, _kr in pairs}.values())
     krs: dict[int, list[m.KeyResult]] = defaultdict(list)
     kr_rows = [kr for _o, kr in pairs if kr is not None]
@@ -386,28 +462,56 @@ def load_quarter(session: Session, team: m.Team, quarter: periods.Quarter, *, in
     if kr_ids:
         latest = latest_check_ins(session, kr_ids)
         months = [str(x) for x in quarter.months()]
-        project_rows = run(session, f"quarter_projects:{arch}", lambda: (
-            select(m.Project)
-            .where(m.Project.key_result_id.in_(id_list()), m.Project.month.in_(id_list("months")), _live(m.Project, arch))
-            .order_by(m.Project.month, m.Project.position, m.Project.id)), ids=kr_ids, months=months).all()
+        project_rows = run(
+            session,
+            f"quarter_projects:{arch}",
+            lambda: (
+                select(m.Project)
+                .where(
+                    m.Project.key_result_id.in_(id_list()),
+                    m.Project.month.in_(id_list("months")),
+                    _live(m.Project, arch),
+                )
+                .order_by(m.Project.month, m.Project.position, m.Project.id)
+            ),
+            ids=kr_ids,
+            months=months,
+        ).all()
         for p in project_rows:
             projects[p.key_result_id].append(p)
     goals = _goal_choices(session, team, quarter.fiscal_year().year)
     raci = raci_letters(session, kr_ids=kr_ids, project_ids=[p.id for p in project_rows])
     names = user_names(
         session,
-        [o.owner_id for o in objectives] + [k.owner_id for k in kr_rows] + [p.owner_id for p in project_rows]
-        + [c.author_id for c in latest.values()] + raci_holders(raci),
+        [o.owner_id for o in objectives]
+        + [k.owner_id for k in kr_rows]
+        + [p.owner_id for p in project_rows]
+        + [c.author_id for c in latest.values()]
+        + raci_holders(raci),
     )
     progress = project_progress(session, [p.id for p in project_rows])
     copied_from, copied_to = {}, {}
-    for kind, model, column, rows in (("objective", m.Objective, "quarter", objectives),
-                                      ("project", m.Project, "month", project_rows)):
+    for kind, model, column, rows in (
+        ("objective", m.Objective, "quarter", objectives),
+        ("project", m.Project, "month", project_rows),
+    ):
         originals, copies = copy_links(session, model, column, rows)
         copied_from.update({(kind, i): link for i, link in originals.items()})
         copied_to.update({(kind, i): links for i, links in copies.items()})
-    return QuarterPlan(team, quarter, list(objectives), dict(krs), dict(projects), latest, goals, names, dict(raci),
-                       progress, copied_from, copied_to)
+    return QuarterPlan(
+        team,
+        quarter,
+        list(objectives),
+        dict(krs),
+        dict(projects),
+        latest,
+        goals,
+        names,
+        dict(raci),
+        progress,
+        copied_from,
+        copied_to,
+    )
 
 
 class TaskLine(NamedTuple):
@@ -437,15 +541,23 @@ class MonthPlan:
     copied_to: dict = field(default_factory=dict)  # ("project", id) -> [CopyLink]
 
 
-def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_start: int = 1,
-               include_archived: bool = False) -> MonthPlan:
+def load_month(
+    session: Session, team: m.Team, month: periods.Month, *, fiscal_start: int = 1, include_archived: bool = False
+) -> MonthPlan:
     """Projects of the month with their tasks by ISO week and their progress, and the key
     results of the month's quarter they may move: a fixed number of queries."""
     arch = include_archived
-    projects = run(session, f"month_projects:{arch}", lambda: (
-        select(m.Project)
-        .where(m.Project.team_id == param("team"), m.Project.month == param("month"), _live(m.Project, arch))
-        .order_by(m.Project.position, m.Project.id)), team=team.id, month=str(month)).all()
+    projects = run(
+        session,
+        f"month_projects:{arch}",
+        lambda: (
+            select(m.Project)
+            .where(m.Project.team_id == param("team"), m.Project.month == param("month"), _live(m.Project, arch))
+            .order_by(m.Project.position, m.Project.id)
+        ),
+        team=team.id,
+        month=str(month),
+    ).all()
     pids = [p.id for p in projects]
     tasks: dict[int, dict[str, list[m.Task]]] = defaultdict(lambda: defaultdict(list))
     weeks = [str(w) for w in month.weeks()]
@@ -453,35 +565,68 @@ def load_month(session: Session, team: m.Team, month: periods.Month, *, fiscal_s
     if pids:
         # Plain rows of what the page lists: a busy team's month holds hundreds of tasks.
         T = m.Task
-        task_rows = [TaskLine(*row) for row in run(session, "month_tasks", lambda: (
-            select(T.id, T.project_id, T.week, T.title, T.assignee_id, T.status)
-            .where(T.project_id.in_(id_list()), T.is_archived == False)  # noqa: E712
-            .order_by(T.week, T.position, T.id)), ids=pids).all()]
+        task_rows = [
+            TaskLine(*row)
+            for row in run(
+                session,
+                "month_tasks",
+                lambda: (
+                    select(T.id, T.project_id, T.week, T.title, T.assignee_id, T.status)
+                    .where(T.project_id.in_(id_list()), T.is_archived == False)  # noqa: E712
+                    .order_by(T.week, T.position, T.id)
+                ),
+                ids=pids,
+            ).all()
+        ]
         for t in task_rows:
             tasks[t.project_id][t.week].append(t)
             if t.week not in weeks:
                 weeks.append(t.week)
     weeks.sort()
     quarter = month.fiscal_quarter(fiscal_start)
-    krs = run(session, "month_krs", lambda: (
-        select(m.KeyResult)
-        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .where(
-            m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"),
-            m.Objective.is_archived == False, m.KeyResult.is_archived == False,  # noqa: E712
-        )
-        .order_by(m.Objective.position, m.KeyResult.position, m.KeyResult.id)), team=team.id, quarter=str(quarter)).all()
+    krs = run(
+        session,
+        "month_krs",
+        lambda: (
+            select(m.KeyResult)
+            .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+            .where(
+                m.Objective.team_id == param("team"),
+                m.Objective.quarter == param("quarter"),
+                m.Objective.is_archived == False,
+                m.KeyResult.is_archived == False,  # noqa: E712
+            )
+            .order_by(m.Objective.position, m.KeyResult.position, m.KeyResult.id)
+        ),
+        team=team.id,
+        quarter=str(quarter),
+    ).all()
     kr_titles = {k.id: k.title for k in krs}
     missing = {p.key_result_id for p in projects if p.key_result_id and p.key_result_id not in kr_titles}
     if missing:
-        kr_titles.update(dict(session.exec(select(m.KeyResult.id, m.KeyResult.title).where(m.KeyResult.id.in_(missing))).all()))
+        kr_titles.update(
+            dict(session.exec(select(m.KeyResult.id, m.KeyResult.title).where(m.KeyResult.id.in_(missing))).all())
+        )
     raci = raci_letters(session, project_ids=pids)
-    names = user_names(session, [p.owner_id for p in projects] + [t.assignee_id for t in task_rows] + raci_holders(raci))
+    names = user_names(
+        session, [p.owner_id for p in projects] + [t.assignee_id for t in task_rows] + raci_holders(raci)
+    )
     progress = project_progress(session, pids)
     originals, copies = copy_links(session, m.Project, "month", projects)
-    return MonthPlan(team, month, list(projects), {k: dict(v) for k, v in tasks.items()}, weeks, list(krs), kr_titles,
-                     names, dict(raci), progress, {("project", i): link for i, link in originals.items()},
-                     {("project", i): links for i, links in copies.items()})
+    return MonthPlan(
+        team,
+        month,
+        list(projects),
+        {k: dict(v) for k, v in tasks.items()},
+        weeks,
+        list(krs),
+        kr_titles,
+        names,
+        dict(raci),
+        progress,
+        {("project", i): link for i, link in originals.items()},
+        {("project", i): links for i, links in copies.items()},
+    )
 
 
 @dataclass
@@ -512,15 +657,22 @@ def load_kr(session: Session, kr: m.KeyResult, *, history_only: bool = False) ->
             .order_by(m.Project.month, m.Project.position)
         ).all()
         raci = raci_letters(session, kr_ids=[kr.id]).get(("kr", kr.id), [])
-    names = user_names(session, [c.author_id for c in check_ins] + [kr.owner_id, objective.owner_id]
-                       + [p.owner_id for p in projects] + [u for _, u in raci])
+    names = user_names(
+        session,
+        [c.author_id for c in check_ins]
+        + [kr.owner_id, objective.owner_id]
+        + [p.owner_id for p in projects]
+        + [u for _, u in raci],
+    )
     return KRPage(kr, objective, list(check_ins), list(projects), names, raci)
 
 
 def kr_letter(session: Session, kr_id: int, user_id: int) -> str | None:
     """The person's RACI letter on a key result, or None."""
     return session.exec(
-        select(m.RaciAssignment.letter).where(m.RaciAssignment.key_result_id == kr_id, m.RaciAssignment.user_id == user_id)
+        select(m.RaciAssignment.letter).where(
+            m.RaciAssignment.key_result_id == kr_id, m.RaciAssignment.user_id == user_id
+        )
     ).first()
 
 
@@ -604,7 +756,6 @@ def id_list(name: str = "ids"):
     return sa.bindparam(name, expanding=True)
 
 
-
 def _subtree(teams: dict[int, m.Team], root_id: int) -> tuple[list[int], dict[int | None, list[int]]]:
     children: dict[int | None, list[int]] = defaultdict(list)
     for t in sorted(teams.values(), key=lambda t: (t.position, t.name, t.id)):
@@ -643,9 +794,13 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     else:
         year, quarters = period.fiscal_year().year, [str(period)]
 
-    goal_rows = _records(session, m.AnnualGoal, lambda q: q
-        .where(m.AnnualGoal.team_id.in_(subtree), m.AnnualGoal.year == year, live(m.AnnualGoal))
-        .order_by(m.AnnualGoal.position, m.AnnualGoal.id))
+    goal_rows = _records(
+        session,
+        m.AnnualGoal,
+        lambda q: q.where(m.AnnualGoal.team_id.in_(subtree), m.AnnualGoal.year == year, live(m.AnnualGoal)).order_by(
+            m.AnnualGoal.position, m.AnnualGoal.id
+        ),
+    )
     goals: dict[int, list[m.AnnualGoal]] = defaultdict(list)
     for g in goal_rows:
         goals[g.team_id].append(g)
@@ -659,10 +814,16 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
     )
     obj_ids = select(m.Objective.id).where(*obj_where)
     owner = sa.orm.aliased(m.User)
-    obj_rows = _records(session, m.Objective, lambda q: q
-        .outerjoin(owner, owner.id == m.Objective.owner_id)
-        .where(*obj_where)
-        .order_by(m.Objective.quarter, m.Objective.position, m.Objective.id), owner.name)
+    obj_rows = _records(
+        session,
+        m.Objective,
+        lambda q: (
+            q.outerjoin(owner, owner.id == m.Objective.owner_id)
+            .where(*obj_where)
+            .order_by(m.Objective.quarter, m.Objective.position, m.Objective.id)
+        ),
+        owner.name,
+    )
     names: dict[int, str] = {}
     known_goals = {g.id for g in goal_rows}
     aligned: dict[int, list[m.Objective]] = defaultdict(list)
@@ -691,17 +852,31 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
         m.Project.status != "dropped",
     )
     projects: dict[int, list[m.Project]] = defaultdict(list)
-    for p in _records(session, m.Project, lambda q: q.where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)):
+    for p in _records(
+        session, m.Project, lambda q: q.where(*pr_where).order_by(m.Project.month, m.Project.position, m.Project.id)
+    ):
         projects[p.key_result_id].append(p)
     counts = project_task_counts(session, select(m.Project.id).where(*pr_where))
     points, before = check_in_points(session, kr_ids, period, today)
     accountable = accountable_names(session, kr_ids)
     effort = effort_by_team(session, subtree, effort_period or period)
     return RollupData(
-        root=root, period=period, teams=teams, children=dict(children),
-        goals=dict(goals), aligned=dict(aligned), unaligned=unaligned, elsewhere=elsewhere,
-        krs=dict(krs), projects=dict(projects), counts=counts, points=points,
-        before=before, accountable=accountable, names=names, effort=effort,
+        root=root,
+        period=period,
+        teams=teams,
+        children=dict(children),
+        goals=dict(goals),
+        aligned=dict(aligned),
+        unaligned=unaligned,
+        elsewhere=elsewhere,
+        krs=dict(krs),
+        projects=dict(projects),
+        counts=counts,
+        points=points,
+        before=before,
+        accountable=accountable,
+        names=names,
+        effort=effort,
     )
 
 
@@ -716,10 +891,15 @@ def rollup_key_results(session: Session, where) -> list:
 
     def build(where):
         owner = sa.orm.aliased(m.User)
-        return _record_select(m.KeyResult, lambda q: q
-            .outerjoin(owner, owner.id == m.KeyResult.owner_id)
-            .where(*where)
-            .order_by(m.KeyResult.position, m.KeyResult.id), owner.name)
+        return _record_select(
+            m.KeyResult,
+            lambda q: (
+                q.outerjoin(owner, owner.id == m.KeyResult.owner_id)
+                .where(*where)
+                .order_by(m.KeyResult.position, m.KeyResult.id)
+            ),
+            owner.name,
+        )
 
     if isinstance(where, tuple):
         return _records(session, m.KeyResult, build(where), params=None)
@@ -779,8 +959,12 @@ def check_in_points(session: Session, kr_ids, period, today, *, carried: bool = 
         as_float = sa.cast(C.value, sa.Float)
         points = (
             select(C.key_result_id, C.checked_on, as_float)
-            .where(C.key_result_id.in_(ids), _live_row(C), C.checked_on >= sa.bindparam("start"),
-                   C.checked_on <= sa.bindparam("end"))
+            .where(
+                C.key_result_id.in_(ids),
+                _live_row(C),
+                C.checked_on >= sa.bindparam("start"),
+                C.checked_on <= sa.bindparam("end"),
+            )
             .order_by(C.key_result_id, C.checked_on, C.id)
         )
         last = (

@@ -79,7 +79,7 @@ def check(app) -> None:
             f"OKR_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, got {str(url)[:60]!r}"
         )
     elif url.startswith("postgresql://"):
-        cfg["DATABASE_URL"] = "postgresql+psycopg://" + url[len("postgresql://"):]
+        cfg["DATABASE_URL"] = "postgresql+psycopg://" + url[len("postgresql://") :]
     _check_driver(cfg["DATABASE_URL"])
 
     fys = cfg.get("FISCAL_YEAR_START")

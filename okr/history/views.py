@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
-from okr.core import models as m
 from okr.admin.forms import VersionForm
+from okr.core import models as m
 from okr.core.permissions import can_plan
 from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, wants_json
 
@@ -25,7 +25,16 @@ bp = Blueprint("history", __name__)
 
 RACI_KEYS = {"key_result": "key_result_id", "project": "project_id"}
 # Bookkeeping every row carries: the event itself says who and when.
-HIDDEN_FIELDS = {"id", "org_id", "version", "updated_at", "updated_by_id", "created_at", "created_by_id", "password_hash"}
+HIDDEN_FIELDS = {
+    "id",
+    "org_id",
+    "version",
+    "updated_at",
+    "updated_by_id",
+    "created_at",
+    "created_by_id",
+    "password_hash",
+}
 
 ACTIONS = {
     "create": _l("created"),
@@ -102,13 +111,22 @@ FIELDS = {
 
 ENUMS = {
     "kind": {
-        "committed": _l("committed"), "aspirational": _l("aspirational"),
-        "metric": _l("metric"), "percent": _l("percent"), "milestone": _l("milestone"),
-        "company": _l("company"), "department": _l("department"), "team": _l("team"),
+        "committed": _l("committed"),
+        "aspirational": _l("aspirational"),
+        "metric": _l("metric"),
+        "percent": _l("percent"),
+        "milestone": _l("milestone"),
+        "company": _l("company"),
+        "department": _l("department"),
+        "team": _l("team"),
     },
     "status": {
-        "todo": _l("to do"), "doing": _l("doing"), "done": _l("done"), "dropped": _l("dropped"),
-        "planned": _l("planned"), "active": _l("active"),
+        "todo": _l("to do"),
+        "doing": _l("doing"),
+        "done": _l("done"),
+        "dropped": _l("dropped"),
+        "planned": _l("planned"),
+        "active": _l("active"),
     },
     "progress_from": {"checkins": _l("its check-ins"), "projects": _l("its projects")},
     "role": {"admin": _l("admin"), "manager": _l("manager"), "member": _l("member"), "viewer": _l("viewer")},
@@ -128,8 +146,18 @@ LINKS = {
 }
 DATE_FIELDS = {"last_check_in_on", "starts_on", "due_on", "checked_on"}
 DATETIME_FIELDS = {"done_at", "archived_at"}
-QUANTITY_FIELDS = {"weight", "start", "target", "current", "measure_start", "measure_target", "measure_current",
-                   "estimate", "value", "score_override"}
+QUANTITY_FIELDS = {
+    "weight",
+    "start",
+    "target",
+    "current",
+    "measure_start",
+    "measure_target",
+    "measure_current",
+    "estimate",
+    "value",
+    "score_override",
+}
 PERCENT_FIELDS = {"confidence"}  # stored 0..1
 # A new item lists what it was made with; these say nothing when they hold their default.
 QUIET_ON_CREATE = {"position": 0, "carry_count": 0}
@@ -202,15 +230,20 @@ class Lookups:
             elif model is m.Team:
                 q = select(m.Team.id, m.Team.name).where(m.Team.id.in_(ids), m.Team.org_id == self.org_id)
             elif model is m.KeyResult:
-                q = (select(m.KeyResult.id, m.KeyResult.title)
-                     .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-                     .join(m.Team, m.Team.id == m.Objective.team_id)
-                     .where(m.KeyResult.id.in_(ids), m.Team.org_id == self.org_id))
+                q = (
+                    select(m.KeyResult.id, m.KeyResult.title)
+                    .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+                    .join(m.Team, m.Team.id == m.Objective.team_id)
+                    .where(m.KeyResult.id.in_(ids), m.Team.org_id == self.org_id)
+                )
             elif model is m.CheckIn:
                 continue
             else:
-                q = (select(model.id, model.title).join(m.Team, m.Team.id == model.team_id)
-                     .where(model.id.in_(ids), m.Team.org_id == self.org_id))
+                q = (
+                    select(model.id, model.title)
+                    .join(m.Team, m.Team.id == model.team_id)
+                    .where(model.id.in_(ids), m.Team.org_id == self.org_id)
+                )
             self.found[model] = dict(session.exec(q).all())
 
     def name(self, field: str, value: int) -> str:
@@ -238,7 +271,9 @@ def shown(field: str, value, lookups: Lookups) -> str:
         for uid, letter in value.items():
             who = lookups.name("user_id", int(uid)) if str(uid).isdigit() else str(uid)
             by_letter.setdefault(str(letter), []).append(who)
-        parts = [f"{letter}: {', '.join(sorted(by_letter[letter]))}" for letter in m.RACI_LETTERS if letter in by_letter]
+        parts = [
+            f"{letter}: {', '.join(sorted(by_letter[letter]))}" for letter in m.RACI_LETTERS if letter in by_letter
+        ]
         return " · ".join(parts) or EMPTY
     if field == "membership" and isinstance(value, dict):
         who = lookups.name("user_id", value["user_id"]) if isinstance(value.get("user_id"), int) else EMPTY
@@ -286,10 +321,12 @@ def _context(item_type: str, item, team, form=None):
     # RACI changes are recorded as item type "raci" naming the key result or project.
     types = [item_type, "raci"] if item_type in RACI_KEYS else [item_type]
     events = [
-        e for e in session.exec(
+        e
+        for e in session.exec(
             select(m.AuditEvent)
-            .where(m.AuditEvent.item_type.in_(types), m.AuditEvent.item_id == item.id,
-                   m.AuditEvent.org_id == team.org_id)
+            .where(
+                m.AuditEvent.item_type.in_(types), m.AuditEvent.item_id == item.id, m.AuditEvent.org_id == team.org_id
+            )
             .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
         ).all()
         if e.item_type != "raci" or RACI_KEYS[item_type] in (_decode(e.after) or _decode(e.before))
@@ -317,8 +354,14 @@ def _context(item_type: str, item, team, form=None):
             "action": str(ACTIONS.get(e.action, e.action)),
             "when": format_datetime(e.at, "medium"),
             "changes": [
-                {"field": f, "label": str(FIELDS.get(f, f)), "before": b, "after": a,
-                 "before_text": shown(f, b, lookups), "after_text": shown(f, a, lookups)}
+                {
+                    "field": f,
+                    "label": str(FIELDS.get(f, f)),
+                    "before": b,
+                    "after": a,
+                    "before_text": shown(f, b, lookups),
+                    "after_text": shown(f, a, lookups),
+                }
                 for f, b, a in diff
             ],
         }
@@ -331,7 +374,10 @@ def _context(item_type: str, item, team, form=None):
         "item": item,
         "team": team,
         "rows": rows,
-        "title": getattr(item, "title", None) or getattr(item, "name", None) or getattr(item, "note", None) or f"#{item.id}",
+        "title": getattr(item, "title", None)
+        or getattr(item, "name", None)
+        or getattr(item, "note", None)
+        or f"#{item.id}",
         "can_restore": bool(getattr(item, "is_archived", False)) and can_plan(me, team),
         "form": form or VersionForm(data={"version": getattr(item, "version", 1)}),
     }
@@ -344,9 +390,22 @@ def item(item_type: str, item_id: int):
     if wants_json():
         from flask import jsonify
 
-        return jsonify({"item_type": item_type, "item_id": obj.id, "events": [
-            {"at": r["event"].at.isoformat(), "action": r["event"].action, "action_label": r["action"], "who": r["who"],
-             "changes": r["changes"]} for r in ctx["rows"]]})
+        return jsonify(
+            {
+                "item_type": item_type,
+                "item_id": obj.id,
+                "events": [
+                    {
+                        "at": r["event"].at.isoformat(),
+                        "action": r["event"].action,
+                        "action_label": r["action"],
+                        "who": r["who"],
+                        "changes": r["changes"],
+                    }
+                    for r in ctx["rows"]
+                ],
+            }
+        )
     return render("history/item.html", block="history", **ctx)
 
 
@@ -359,7 +418,11 @@ def restore(item_type: str, item_id: int):
     obj, team = item_or_404(_model(item_type), item_id)
     if not can_plan(actor(), team):
         abort(403)
-    form = VersionForm(data=request.get_json(silent=True) if request.is_json else None) if request.is_json else VersionForm()
+    form = (
+        VersionForm(data=request.get_json(silent=True) if request.is_json else None)
+        if request.is_json
+        else VersionForm()
+    )
     if not form.validate():
         if wants_json():
             return json_error(_("Some values need fixing."), 422, form.errors)
@@ -385,7 +448,9 @@ def restore(item_type: str, item_id: int):
     if wants_json():
         from flask import jsonify
 
-        return jsonify({"item_type": item_type, "item_id": obj.id, "version": obj.version, "is_archived": obj.is_archived})
+        return jsonify(
+            {"item_type": item_type, "item_id": obj.id, "version": obj.version, "is_archived": obj.is_archived}
+        )
     if is_htmx():
         db().refresh(obj)
         return render("history/item.html", block="history", **_context(item_type, obj, team))

@@ -2,10 +2,10 @@
 
 from alembic import context
 from sqlalchemy import pool
+from sqlmodel import SQLModel
 
 import okr.core.models  # noqa: F401  (registers every table on the metadata)
 from okr.core.db import make_engine
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -20,9 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from okr.core import models
-from okr.core import periods
-from okr.plans import ops as planning
+from okr.core import models, periods
 from okr.core.models import (
     AnnualGoal,
     CheckIn,
@@ -35,6 +33,7 @@ from okr.core.models import (
     Team,
     User,
 )
+from okr.plans import ops as planning
 
 __all__ = ["FORMAT", "FORMAT_NOTES", "ImportResult", "Issue", "export_plan", "import_plan", "validate"]
 
@@ -91,18 +90,52 @@ TOP_KEYS = ("format", "teams", "people", "goals", "objectives", "projects", "tas
 TEAM_KEYS = ("slug", "name", "parent", "kind")
 PERSON_KEYS = ("email", "name", "team", "role", "memberships", "admin")
 MEMBERSHIP_KEYS = ("team", "role")
-GOAL_KEYS = ("team", "year", "title", "description", "weight", "owner", "measure", "ref",
-             "supports", "objectives")
+GOAL_KEYS = ("team", "year", "title", "description", "weight", "owner", "measure", "ref", "supports", "objectives")
 MEASURE_KEYS = ("start", "target", "current", "unit")
-OBJECTIVE_KEYS = ("team", "quarter", "title", "description", "kind", "owner", "weight",
-                  "reflection", "carry_over", "key_results")
-KR_KEYS = ("title", "description", "kind", "start", "target", "unit", "weight", "done",
-           "progress_from", "owner", "raci", "check_ins", "projects", "reflection", "score")
+OBJECTIVE_KEYS = (
+    "team",
+    "quarter",
+    "title",
+    "description",
+    "kind",
+    "owner",
+    "weight",
+    "reflection",
+    "carry_over",
+    "key_results",
+)
+KR_KEYS = (
+    "title",
+    "description",
+    "kind",
+    "start",
+    "target",
+    "unit",
+    "weight",
+    "done",
+    "progress_from",
+    "owner",
+    "raci",
+    "check_ins",
+    "projects",
+    "reflection",
+    "score",
+)
 CHECK_IN_KEYS = ("date", "value", "confidence", "note", "author")
-PROJECT_KEYS = ("team", "month", "title", "description", "owner", "status", "starts_on",
-                "due_on", "raci", "tasks")
-TASK_KEYS = ("team", "week", "title", "description", "assignee", "delegated_by", "important",
-             "urgent", "status", "estimate", "due_on")
+PROJECT_KEYS = ("team", "month", "title", "description", "owner", "status", "starts_on", "due_on", "raci", "tasks")
+TASK_KEYS = (
+    "team",
+    "week",
+    "title",
+    "description",
+    "assignee",
+    "delegated_by",
+    "important",
+    "urgent",
+    "status",
+    "estimate",
+    "due_on",
+)
 
 _BAD = object()  # a value that failed its check (its issue is already recorded)
 
@@ -186,8 +219,18 @@ class ImportResult:
         return f"{verb} {made or 'nothing'}"
 
 
-_KINDS_CREATED = ("teams", "people", "memberships", "goals", "objectives", "key_results",
-                  "check_ins", "projects", "tasks", "raci")
+_KINDS_CREATED = (
+    "teams",
+    "people",
+    "memberships",
+    "goals",
+    "objectives",
+    "key_results",
+    "check_ins",
+    "projects",
+    "tasks",
+    "raci",
+)
 
 
 # --- paths and small helpers ------------------------------------------------------------------
@@ -292,8 +335,14 @@ class _Checker:
         if self.scope is None or self.scope.team_ids is None or slug in (None, _BAD):
             return
         if self.db_team_ids.get(slug) not in self.scope.team_ids:
-            self.add(where, _("team %(team)s is not this page's team or a team under it: only an organisation "
-                              "admin may import plans of other teams"), team=repr(slug))
+            self.add(
+                where,
+                _(
+                    "team %(team)s is not this page's team or a team under it: only an organisation "
+                    "admin may import plans of other teams"
+                ),
+                team=repr(slug),
+            )
 
     def _taken_elsewhere(self, email: str) -> bool:
         if self.session is None or self.org_id is None:
@@ -313,11 +362,20 @@ class _Checker:
             if key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
                 if hint:
-                    self.add(_key(path, str(key)), _("unknown key %(key)s: did you mean %(hint)s? expected one of %(keys)s"),
-                             key=repr(str(key)), hint=repr(hint[0]), keys=", ".join(allowed))
+                    self.add(
+                        _key(path, str(key)),
+                        _("unknown key %(key)s: did you mean %(hint)s? expected one of %(keys)s"),
+                        key=repr(str(key)),
+                        hint=repr(hint[0]),
+                        keys=", ".join(allowed),
+                    )
                 else:
-                    self.add(_key(path, str(key)), _("unknown key %(key)s: expected one of %(keys)s"),
-                             key=repr(str(key)), keys=", ".join(allowed))
+                    self.add(
+                        _key(path, str(key)),
+                        _("unknown key %(key)s: expected one of %(keys)s"),
+                        key=repr(str(key)),
+                        keys=", ".join(allowed),
+                    )
         return True
 
     def items(self, obj: dict, key: str, path: str) -> list[tuple[str, Any]]:
@@ -332,8 +390,17 @@ class _Checker:
 
     # --- scalars ---
 
-    def text(self, obj: dict, key: str, path: str, *, required: bool = False, max_chars: int | None = None,
-             max_bytes: int | None = TEXT_MAX_BYTES, default: str = "") -> Any:
+    def text(
+        self,
+        obj: dict,
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_chars: int | None = None,
+        max_bytes: int | None = TEXT_MAX_BYTES,
+        default: str = "",
+    ) -> Any:
         where = _key(path, key)
         if key not in obj:
             if required:
@@ -358,8 +425,17 @@ class _Checker:
     def title(self, obj: dict, path: str) -> Any:
         return self.text(obj, "title", path, required=True, max_chars=TITLE_MAX)
 
-    def number(self, obj: dict, key: str, path: str, *, required: bool = False, default: Any = None,
-               minimum: Decimal | None = None, maximum: Decimal | None = None) -> Any:
+    def number(
+        self,
+        obj: dict,
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        default: Any = None,
+        minimum: Decimal | None = None,
+        maximum: Decimal | None = None,
+    ) -> Any:
         where = _key(path, key)
         if key not in obj:
             if required:
@@ -395,7 +471,9 @@ class _Checker:
             return _BAD
         number = _normal(number)
         if -number.as_tuple().exponent > MAX_PLACES:
-            self.add(where, _("%(value)s has more than %(places)s decimal places"), value=_shown(value), places=MAX_PLACES)
+            self.add(
+                where, _("%(value)s has more than %(places)s decimal places"), value=_shown(value), places=MAX_PLACES
+            )
             return _BAD
         if minimum is not None and number < minimum:
             self.add(where, _("must be at least %(minimum)s, not %(value)s"), minimum=str(minimum), value=str(number))
@@ -419,7 +497,12 @@ class _Checker:
             return default
         value = obj[key]
         if value not in choices or not isinstance(value, str):
-            self.add(_key(path, key), _("%(value)s is not one of %(choices)s"), value=_shown(value), choices=", ".join(choices))
+            self.add(
+                _key(path, key),
+                _("%(value)s is not one of %(choices)s"),
+                value=_shown(value),
+                choices=", ".join(choices),
+            )
             return _BAD
         return value
 
@@ -458,8 +541,13 @@ class _Checker:
             self.add(where, _("cannot be read as %(what)s: %(error)s"), what=what, error=str(error))
             return _BAD
         if found.kind != kind:
-            self.add(where, _("%(value)s is %(found)s: this must be %(what)s"), value=value,
-                     found=_PERIOD_WORDS[found.kind], what=what)
+            self.add(
+                where,
+                _("%(value)s is %(found)s: this must be %(what)s"),
+                value=value,
+                found=_PERIOD_WORDS[found.kind],
+                what=what,
+            )
             return _BAD
         return found
 
@@ -519,8 +607,12 @@ class _Checker:
         if "format" not in doc:
             self.add("format", _("is required: %(format)s"), format=repr(FORMAT))
         elif doc["format"] != FORMAT:
-            self.add("format", _("%(value)s is not a format this version reads: use %(format)s"),
-                     value=_shown(doc["format"]), format=repr(FORMAT))
+            self.add(
+                "format",
+                _("%(value)s is not a format this version reads: use %(format)s"),
+                value=_shown(doc["format"]),
+                format=repr(FORMAT),
+            )
         team_rows = self.items(doc, "teams", "")
         people_rows = self.items(doc, "people", "")
         goal_rows = self.items(doc, "goals", "")
@@ -533,15 +625,11 @@ class _Checker:
         plan["people"] = [p for p in (self.person_entry(p, row) for p, row in people_rows) if p is not None]
         plan["goals"] = [self.goal(p, row) for p, row in goal_rows]
         self._check_goal_cycles()
-        plan["objectives"] = [
-            self.objective(p, row, goal=None) for p, row in self.items(doc, "objectives", "")
-        ]
+        plan["objectives"] = [self.objective(p, row, goal=None) for p, row in self.items(doc, "objectives", "")]
         plan["projects"] = [
             self.project(p, row, parent_team=None, quarter=None) for p, row in self.items(doc, "projects", "")
         ]
-        plan["tasks"] = [
-            self.task(p, row, parent_team=None, month=None) for p, row in self.items(doc, "tasks", "")
-        ]
+        plan["tasks"] = [self.task(p, row, parent_team=None, month=None) for p, row in self.items(doc, "tasks", "")]
         return plan
 
     def _collect_teams(self, rows) -> None:
@@ -608,8 +696,11 @@ class _Checker:
                 seen.add(current)
                 current = parent_of.get(current)
             if current == slug and parent_of.get(slug) != slug:
-                self.add(_key(path, "parent"), _("team %(slug)s would be below itself: parents form a cycle"),
-                         slug=repr(slug))
+                self.add(
+                    _key(path, "parent"),
+                    _("team %(slug)s would be below itself: parents form a cycle"),
+                    slug=repr(slug),
+                )
 
     def person_entry(self, path: str, row: Any) -> dict | None:
         if not self.obj(row, path, PERSON_KEYS, _("a person")):
@@ -622,8 +713,12 @@ class _Checker:
                 self.add(where, _("%(value)s is not an email address"), value=_shown(email))
                 email = _BAD
             elif self.doc_people[email]["path"] != path:
-                self.add(where, _("duplicate email %(email)s (also %(path)s)"), email=repr(email),
-                         path=self.doc_people[email]["path"])
+                self.add(
+                    where,
+                    _("duplicate email %(email)s (also %(path)s)"),
+                    email=repr(email),
+                    path=self.doc_people[email]["path"],
+                )
                 email = _BAD
             elif email not in self.db_emails and self._taken_elsewhere(email):
                 self.add(where, _("%(email)s already has an account in another organisation"), email=email)
@@ -648,8 +743,12 @@ class _Checker:
             if team is _BAD or role is _BAD:
                 continue
             if any(team == t for t, _role in memberships):
-                self.add(_key(mpath, "team"), _("%(who)s is already in team %(team)s"),
-                         who=email if email is not _BAD else _("this person"), team=repr(team))
+                self.add(
+                    _key(mpath, "team"),
+                    _("%(who)s is already in team %(team)s"),
+                    who=email if email is not _BAD else _("this person"),
+                    team=repr(team),
+                )
                 continue
             memberships.append((team, role))
             where_of.append(mpath)
@@ -658,8 +757,13 @@ class _Checker:
         if self._people_locked:
             self._people_scope(path, email, admin, memberships, where_of)
         self.doc_people[email]["memberships"] = memberships
-        return {"email": email, "name": name, "admin": admin, "memberships": memberships,
-                "exists": email in self.db_emails}
+        return {
+            "email": email,
+            "name": name,
+            "admin": admin,
+            "memberships": memberships,
+            "exists": email in self.db_emails,
+        }
 
     def _people_scope(self, path: str, email: str, admin: Any, memberships, where_of) -> None:
         """Without the right to manage people: no new person, no new membership, no admin."""
@@ -667,14 +771,25 @@ class _Checker:
         if new:
             self.add(path, _("creates person %(email)s: only an organisation admin may add people"), email=email)
         if admin is True and email not in self.db_admins:
-            self.add(_key(path, "admin"), _("would make %(email)s an organisation admin: only an organisation "
-                                            "admin may do that"), email=email)
+            self.add(
+                _key(path, "admin"),
+                _("would make %(email)s an organisation admin: only an organisation admin may do that"),
+                email=email,
+            )
         if new:
             return  # the person's row is named already
         for (team, role), where in zip(memberships, where_of):
             if (email, team) not in self.db_memberships:
-                self.add(where, _("adds %(email)s to team %(team)s as %(role)s: only an organisation admin may "
-                                  "change who belongs to a team"), email=email, team=repr(team), role=role)
+                self.add(
+                    where,
+                    _(
+                        "adds %(email)s to team %(team)s as %(role)s: only an organisation admin may "
+                        "change who belongs to a team"
+                    ),
+                    email=email,
+                    team=repr(team),
+                    role=role,
+                )
 
     # --- goals ---
 
@@ -699,8 +814,12 @@ class _Checker:
         if "ref" in row:
             ref = self.text(row, "ref", path, required=True, max_chars=REF_MAX)
             if ref is not _BAD and self.goal_refs.get(ref) != path:
-                self.add(_key(path, "ref"), _("duplicate goal ref %(ref)s (also %(path)s)"), ref=repr(ref),
-                         path=self.goal_refs[ref])
+                self.add(
+                    _key(path, "ref"),
+                    _("duplicate goal ref %(ref)s (also %(path)s)"),
+                    ref=repr(ref),
+                    path=self.goal_refs[ref],
+                )
                 ref = _BAD
             goal["ref"] = ref
         if "supports" in row:
@@ -718,9 +837,7 @@ class _Checker:
                 goal["supports"] = supports
                 if goal["ref"] not in (None, _BAD):
                     self.supports.append((where, goal["ref"], supports))
-        goal["objectives"] = [
-            self.objective(p, entry, goal=goal) for p, entry in self.items(row, "objectives", path)
-        ]
+        goal["objectives"] = [self.objective(p, entry, goal=goal) for p, entry in self.items(row, "objectives", path)]
         return goal
 
     def _check_goal_cycles(self) -> None:
@@ -768,8 +885,12 @@ class _Checker:
         quarter = self.period(row, "quarter", path, "quarter")
         year = None if goal is None else goal.get("year", _BAD)
         if quarter is not _BAD and year not in (None, _BAD) and not year.contains(quarter):
-            self.add(_key(path, "quarter"), _("%(quarter)s is not in the goal's year %(year)s"),
-                     quarter=str(quarter), year=str(year))
+            self.add(
+                _key(path, "quarter"),
+                _("%(quarter)s is not in the goal's year %(year)s"),
+                quarter=str(quarter),
+                year=str(year),
+            )
         objective = {
             "team": team,
             "quarter": quarter,
@@ -813,16 +934,20 @@ class _Checker:
             start = self.number(row, "start", path, required=kind is not _BAD)
             target = self.number(row, "target", path, required=kind is not _BAD)
             if start not in (_BAD, None) and target not in (_BAD, None) and start == target:
-                self.add(_key(path, "target"), _("must differ from start (%(start)s): nothing to reach"), start=str(start))
+                self.add(
+                    _key(path, "target"), _("must differ from start (%(start)s): nothing to reach"), start=str(start)
+                )
             if "done" in row and kind is not _BAD:
-                self.add(_key(path, "done"), _('only a milestone takes "done"; a %(kind)s key result moves by check-ins'),
-                         kind=kind)
+                self.add(
+                    _key(path, "done"),
+                    _('only a milestone takes "done"; a %(kind)s key result moves by check-ins'),
+                    kind=kind,
+                )
             kr["start"], kr["target"] = start, target
         kr["raci"] = self.raci(row, path, owner=kr["owner"])
         kr["check_ins"] = [self.check_in(p, entry) for p, entry in self.items(row, "check_ins", path)]
         kr["projects"] = [
-            self.project(p, entry, parent_team=objective.get("team", _BAD),
-                         quarter=objective.get("quarter", _BAD))
+            self.project(p, entry, parent_team=objective.get("team", _BAD), quarter=objective.get("quarter", _BAD))
             for p, entry in self.items(row, "projects", path)
         ]
         return kr
@@ -846,12 +971,16 @@ class _Checker:
         where = _key(path, "raci")
         value = row["raci"]
         if not isinstance(value, dict):
-            self.add(where, _("must be an object with the letters A, R, C and I, not %(type)s"), type=type(value).__name__)
+            self.add(
+                where, _("must be an object with the letters A, R, C and I, not %(type)s"), type=type(value).__name__
+            )
             return _BAD
         letters: dict[str, str] = {}
         for key in value:
             if key not in models.RACI_LETTERS:
-                self.add(_key(where, str(key)), _("%(value)s is not a RACI letter: use R, A, C or I"), value=repr(str(key)))
+                self.add(
+                    _key(where, str(key)), _("%(value)s is not a RACI letter: use R, A, C or I"), value=repr(str(key))
+                )
         for letter in ("A", "R", "C", "I"):
             if letter not in value:
                 continue
@@ -871,8 +1000,12 @@ class _Checker:
                 if email is _BAD:
                     continue
                 if email in letters:
-                    self.add(epath, _("%(email)s already holds %(letter)s on this item: one letter per person"),
-                             email=email, letter=letters[email])
+                    self.add(
+                        epath,
+                        _("%(email)s already holds %(letter)s on this item: one letter per person"),
+                        email=email,
+                        letter=letters[email],
+                    )
                     continue
                 letters[email] = letter
         if value.get("A") in (None, []):
@@ -896,12 +1029,18 @@ class _Checker:
             team = parent_team  # checked with its parent
         month = self.period(row, "month", path, "month")
         if month is not _BAD and quarter not in (None, _BAD) and not quarter.contains(month):
-            self.add(_key(path, "month"), _("%(month)s is not in the objective's quarter %(quarter)s"),
-                     month=str(month), quarter=str(quarter))
+            self.add(
+                _key(path, "month"),
+                _("%(month)s is not in the objective's quarter %(quarter)s"),
+                month=str(month),
+                quarter=str(quarter),
+            )
         starts_on = self.day(row, "starts_on", path)
         due_on = self.day(row, "due_on", path)
         if starts_on not in (None, _BAD) and due_on not in (None, _BAD) and due_on < starts_on:
-            self.add(_key(path, "due_on"), _("%(due)s is before starts_on %(start)s"), due=str(due_on), start=str(starts_on))
+            self.add(
+                _key(path, "due_on"), _("%(due)s is before starts_on %(start)s"), due=str(due_on), start=str(starts_on)
+            )
         project = {
             "team": team,
             "month": month,
@@ -926,9 +1065,12 @@ class _Checker:
             self.in_scope(team, _key(path, "team"))
         week = self.period(row, "week", path, "week")
         if week is not _BAD and month not in (None, _BAD) and not month.contains(week):
-            self.add(_key(path, "week"),
-                     _("%(week)s is not in the project's month %(month)s (a week belongs to the month of its Thursday)"),
-                     week=str(week), month=str(month))
+            self.add(
+                _key(path, "week"),
+                _("%(week)s is not in the project's month %(month)s (a week belongs to the month of its Thursday)"),
+                week=str(week),
+                month=str(month),
+            )
         assignee = self.person_ref(row, "assignee", path)
         if team is None:
             if parent_team is not None:
@@ -955,16 +1097,18 @@ class _Checker:
         }
 
 
-def _check(doc: Any, session: Session | None, org_id: int | None, fiscal_start: int,
-           scope: Any = None) -> tuple[list[Issue], dict]:
+def _check(
+    doc: Any, session: Session | None, org_id: int | None, fiscal_start: int, scope: Any = None
+) -> tuple[list[Issue], dict]:
     periods.parse("2026", fiscal_start)  # a bad fiscal_start is the caller's error: raise it
     checker = _Checker(session, org_id, fiscal_start, scope)
     plan = checker.document(doc)
     return checker.issues, plan
 
 
-def validate(doc: object, *, session: Session | None = None, org_id: int | None = None,
-             fiscal_start: int = 1, scope: Any = None) -> list[Issue]:
+def validate(
+    doc: object, *, session: Session | None = None, org_id: int | None = None, fiscal_start: int = 1, scope: Any = None
+) -> list[Issue]:
     """Every problem in a plan document, in document order; an empty list means it imports.
 
     With a session, teams and people already in the database (of ``org_id``; of any
@@ -1035,7 +1179,7 @@ class _Importer:
 
     def _load_existing(self) -> None:
         rows = self.session.exec(select(Team.slug, Team.id).where(Team.org_id == self.org_id)).all()
-        self.team_ids = {slug: team_id for slug, team_id in rows}
+        self.team_ids = dict(rows)
         users = self.session.exec(select(User).where(User.org_id == self.org_id)).all()
         self.rows.extend(users)
         self.user_ids = {user.email.lower(): user.id for user in users}
@@ -1065,7 +1209,11 @@ class _Importer:
             for team in ready:
                 kind = team["kind"] or models.TEAM_KINDS[min(depth_of(team["slug"]), 2)]
                 row = self._create(
-                    Team, "teams", slug=team["slug"], name=team["name"], kind=kind,
+                    Team,
+                    "teams",
+                    slug=team["slug"],
+                    name=team["name"],
+                    kind=kind,
                     parent_id=self.team_ids.get(team["parent"]),
                     position=self._position("team", team["parent"]),
                 )
@@ -1081,7 +1229,10 @@ class _Importer:
             if email not in self.user_ids:
                 password = "" if self.dry_run else secrets.token_urlsafe(12)
                 user = planning.create_user(
-                    session=self.session, org_id=self.org_id, email=email, name=person["name"],
+                    session=self.session,
+                    org_id=self.org_id,
+                    email=email,
+                    name=person["name"],
                     password_hash=planning.hash_password(password) if password else "",
                     is_admin=person["admin"],
                 )
@@ -1122,12 +1273,19 @@ class _Importer:
     def goal(self, goal: dict) -> None:
         measure = goal["measure"] or {}
         row = self._create(
-            AnnualGoal, "goals",
-            team_id=self.team_ids[goal["team"]], year=goal["year"].year, title=goal["title"],
-            description=goal["description"], weight=goal["weight"], owner_id=self.user(goal["owner"]),
+            AnnualGoal,
+            "goals",
+            team_id=self.team_ids[goal["team"]],
+            year=goal["year"].year,
+            title=goal["title"],
+            description=goal["description"],
+            weight=goal["weight"],
+            owner_id=self.user(goal["owner"]),
             parent_goal_id=self.goal_ids.get(self._ref_path(goal["supports"])),
-            measure_start=measure.get("start"), measure_target=measure.get("target"),
-            measure_current=measure.get("current"), unit=measure.get("unit", ""),
+            measure_start=measure.get("start"),
+            measure_target=measure.get("target"),
+            measure_current=measure.get("current"),
+            unit=measure.get("unit", ""),
             position=self._position("goal", goal["team"], goal["year"].year),
         )
         self.goal_ids[goal["path"]] = row.id
@@ -1139,11 +1297,18 @@ class _Importer:
 
     def objective(self, objective: dict, *, goal_id: int | None) -> None:
         row = self._create(
-            Objective, "objectives",
-            team_id=self.team_ids[objective["team"]], quarter=str(objective["quarter"]),
-            title=objective["title"], description=objective["description"], kind=objective["kind"],
-            goal_id=goal_id, owner_id=self.user(objective["owner"]), weight=objective["weight"],
-            reflection=objective["reflection"], carry_over=objective["carry_over"],
+            Objective,
+            "objectives",
+            team_id=self.team_ids[objective["team"]],
+            quarter=str(objective["quarter"]),
+            title=objective["title"],
+            description=objective["description"],
+            kind=objective["kind"],
+            goal_id=goal_id,
+            owner_id=self.user(objective["owner"]),
+            weight=objective["weight"],
+            reflection=objective["reflection"],
+            carry_over=objective["carry_over"],
             position=self._position("objective", goal_id),
         )
         for kr in objective["key_results"]:
@@ -1151,19 +1316,34 @@ class _Importer:
 
     def key_result(self, kr: dict, *, objective_id: int) -> None:
         row = self._create(
-            KeyResult, "key_results",
-            objective_id=objective_id, title=kr["title"], description=kr["description"],
-            kind=kr["kind"], start=kr["start"], target=kr["target"], unit=kr["unit"],
-            weight=kr["weight"], progress_from=kr["progress_from"], owner_id=self.user(kr["owner"]),
-            is_done=kr["done"], score_override=kr["score"], reflection=kr["reflection"],
+            KeyResult,
+            "key_results",
+            objective_id=objective_id,
+            title=kr["title"],
+            description=kr["description"],
+            kind=kr["kind"],
+            start=kr["start"],
+            target=kr["target"],
+            unit=kr["unit"],
+            weight=kr["weight"],
+            progress_from=kr["progress_from"],
+            owner_id=self.user(kr["owner"]),
+            is_done=kr["done"],
+            score_override=kr["score"],
+            reflection=kr["reflection"],
             position=self._position("key_result", objective_id),
         )
         self.raci(kr["raci"], key_result=row)
         # Date order (stable for one day), so the KR's current ends at the latest value.
         for entry in sorted(kr["check_ins"], key=lambda c: c["date"]):
             planning.check_in(
-                **self.ops(), kr=row, value=entry["value"], confidence=entry["confidence"],
-                note=entry["note"], checked_on=entry["date"], author_id=self.user(entry["author"]),
+                **self.ops(),
+                kr=row,
+                value=entry["value"],
+                confidence=entry["confidence"],
+                note=entry["note"],
+                checked_on=entry["date"],
+                author_id=self.user(entry["author"]),
             )
             self.created["check_ins"] += 1
         for project in kr["projects"]:
@@ -1178,11 +1358,17 @@ class _Importer:
 
     def project(self, project: dict, *, key_result_id: int | None) -> None:
         row = self._create(
-            Project, "projects",
-            team_id=self.team_ids[project["team"]], month=str(project["month"]),
-            key_result_id=key_result_id, title=project["title"], description=project["description"],
-            owner_id=self.user(project["owner"]), status=project["status"],
-            starts_on=project["starts_on"], due_on=project["due_on"],
+            Project,
+            "projects",
+            team_id=self.team_ids[project["team"]],
+            month=str(project["month"]),
+            key_result_id=key_result_id,
+            title=project["title"],
+            description=project["description"],
+            owner_id=self.user(project["owner"]),
+            status=project["status"],
+            starts_on=project["starts_on"],
+            due_on=project["due_on"],
             position=self._position("project", key_result_id),
         )
         self.raci(project["raci"], project=row)
@@ -1196,18 +1382,35 @@ class _Importer:
             # When the week ended, as far as we know; never in the future.
             done_at = min(models.utcnow(), datetime.combine(week.end, time(12), tzinfo=UTC))
         self._create(
-            Task, "tasks",
-            team_id=self.team_ids[task["team"]], week=str(week), project_id=project_id,
-            title=task["title"], description=task["description"],
-            assignee_id=self.user(task["assignee"]), delegated_by_id=self.user(task["delegated_by"]),
-            important=task["important"], urgent=task["urgent"], status=task["status"],
-            estimate=task["estimate"], due_on=task["due_on"], done_at=done_at,
+            Task,
+            "tasks",
+            team_id=self.team_ids[task["team"]],
+            week=str(week),
+            project_id=project_id,
+            title=task["title"],
+            description=task["description"],
+            assignee_id=self.user(task["assignee"]),
+            delegated_by_id=self.user(task["delegated_by"]),
+            important=task["important"],
+            urgent=task["urgent"],
+            status=task["status"],
+            estimate=task["estimate"],
+            due_on=task["due_on"],
+            done_at=done_at,
             position=self._position("task", project_id, str(week) if project_id is None else None),
         )
 
 
-def import_plan(doc: object, *, session: Session, org_id: int, actor_id: int | None = None,
-                dry_run: bool = False, fiscal_start: int = 1, scope: Any = None) -> ImportResult:
+def import_plan(
+    doc: object,
+    *,
+    session: Session,
+    org_id: int,
+    actor_id: int | None = None,
+    dry_run: bool = False,
+    fiscal_start: int = 1,
+    scope: Any = None,
+) -> ImportResult:
     """Import a plan document into organisation ``org_id``: all of it or nothing.
 
     The document is validated first (against the database too); with any issue nothing is
@@ -1238,9 +1441,14 @@ def import_plan(doc: object, *, session: Session, org_id: int, actor_id: int | N
         savepoint.rollback()
     else:
         savepoint.commit()
-    return ImportResult(created=importer.created, passwords=importer.passwords, dry_run=dry_run,
-                        new_teams=importer.new_teams, new_people=importer.new_people,
-                        new_memberships=importer.new_memberships)
+    return ImportResult(
+        created=importer.created,
+        passwords=importer.passwords,
+        dry_run=dry_run,
+        new_teams=importer.new_teams,
+        new_people=importer.new_people,
+        new_memberships=importer.new_memberships,
+    )
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -1348,12 +1556,11 @@ class _Exporter:
         return doc
 
     def run(self) -> dict:
-        goal_rows = [g for g in self.live(AnnualGoal) if g.team_id in self.teams and not self.teams[g.team_id].is_archived]
-        goals = {g.id: g for g in goal_rows if self.year is None or g.year == self.year}
-        objectives = [
-            o for o in self.live(Objective)
-            if o.team_id in self.scope and self.in_year(o.quarter)
+        goal_rows = [
+            g for g in self.live(AnnualGoal) if g.team_id in self.teams and not self.teams[g.team_id].is_archived
         ]
+        goals = {g.id: g for g in goal_rows if self.year is None or g.year == self.year}
+        objectives = [o for o in self.live(Objective) if o.team_id in self.scope and self.in_year(o.quarter)]
         placed_goals = {o.goal_id for o in objectives if o.goal_id in goals}
         chosen_goals = [g for g in goals.values() if g.team_id in self.scope or g.id in placed_goals]
         chosen_goals.sort(key=lambda g: (self.team_key(g.team_id), g.year, g.position, g.id))
@@ -1372,14 +1579,15 @@ class _Exporter:
             krs_by_objective.setdefault(kr.objective_id, []).append(kr)
         kr_ids = [kr.id for kr in kr_rows]
         check_ins: dict[int, list[CheckIn]] = {}
-        for entry in (self.live(CheckIn, CheckIn.key_result_id.in_(kr_ids)) if kr_ids else []):
+        for entry in self.live(CheckIn, CheckIn.key_result_id.in_(kr_ids)) if kr_ids else []:
             check_ins.setdefault(entry.key_result_id, []).append(entry)
         kr_raci = self.raci(RaciAssignment.key_result_id, kr_ids)
 
         project_rows = self.live(Project)
         placed_projects = [p for p in project_rows if p.key_result_id in set(kr_ids)]
         loose_projects = [
-            p for p in project_rows
+            p
+            for p in project_rows
             if p.key_result_id not in set(kr_ids) and p.team_id in self.scope and self.in_year(p.month)
         ]
         projects_by_kr: dict[int, list[Project]] = {}
@@ -1535,8 +1743,7 @@ class _Exporter:
             default = first_team.get(task.assignee_id)
             task_docs.append(task_doc(task, default))
         people_docs, _first = self.people()  # again: tasks may have named more people
-        doc: dict[str, Any] = {"format": FORMAT, "teams": self.team_docs(), "people": people_docs,
-                               "goals": goal_docs}
+        doc: dict[str, Any] = {"format": FORMAT, "teams": self.team_docs(), "people": people_docs, "goals": goal_docs}
         if objective_docs:
             doc["objectives"] = objective_docs
         if project_docs:
@@ -1563,8 +1770,10 @@ class _Exporter:
 
     def people(self) -> tuple[list[dict], dict[int, int]]:
         rows = self.session.exec(
-            select(Membership).join(User, User.id == Membership.user_id)
-            .where(User.org_id == self.org_id).order_by(Membership.id)
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(User.org_id == self.org_id)
+            .order_by(Membership.id)
         ).all()
         memberships: dict[int, list[Membership]] = {}
         for row in rows:
@@ -1594,8 +1803,9 @@ class _Exporter:
         return docs, first_team
 
 
-def export_plan(*, session: Session, org_id: int, team_slug: str | None = None, year: int | None = None,
-                fiscal_start: int = 1) -> dict:
+def export_plan(
+    *, session: Session, org_id: int, team_slug: str | None = None, year: int | None = None, fiscal_start: int = 1
+) -> dict:
     """The organisation's live plan as a plan document (``okr-plan/1``), ready for ``json.dumps``.
 
     With ``team_slug``: that team and the teams below it (plus the teams their items name and

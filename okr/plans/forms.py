@@ -13,20 +13,24 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms.fields.choices import SelectChoice as C
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice as C
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from okr.core.web.forms import CleanStringField, Form, QuantityField, clean_text
 from okr.core.models import TITLE_MAX
+from okr.core.web.forms import CleanStringField, Form, QuantityField, clean_text
 
 DESCRIPTION_MAX = 20_000
 UNIT_MAX = 32
 
 # Words people use for confidence, in both languages, and the number each stands for.
 CONFIDENCE_WORDS = {
-    "low": Decimal("0.3"), "medium": Decimal("0.6"), "high": Decimal("0.9"),
-    "低": Decimal("0.3"), "中": Decimal("0.6"), "高": Decimal("0.9"),
+    "low": Decimal("0.3"),
+    "medium": Decimal("0.6"),
+    "high": Decimal("0.9"),
+    "低": Decimal("0.3"),
+    "中": Decimal("0.6"),
+    "高": Decimal("0.9"),
 }
 
 
@@ -101,8 +105,10 @@ class PlanItemForm(Form):
         weight = self._fields.get("weight")
         if weight is not None:
             weight.description = (
-                _l("The weight is 0, so this item is left out of every rollup. Keep 0, or give it a weight "
-                   "above 0 to count it.")
+                _l(
+                    "The weight is 0, so this item is left out of every rollup. Keep 0, or give it a weight "
+                    "above 0 to count it."
+                )
                 if stored_weight is not None and stored_weight == 0
                 else _l("How much it counts in the weighted mean above it: greater than 0.")
             )
@@ -197,8 +203,11 @@ class ObjectiveForm(PlanItemForm):
             raise ValidationError(_l("Choose one of the listed goals."))
         if self._quarter is not None and goal.year != self._quarter.fiscal_year().year:
             raise ValidationError(
-                _l("A %(quarter)s objective can only align to a goal of %(year)s.",
-                   quarter=str(self._quarter), year=self._quarter.fiscal_year().year)
+                _l(
+                    "A %(quarter)s objective can only align to a goal of %(year)s.",
+                    quarter=str(self._quarter),
+                    year=self._quarter.fiscal_year().year,
+                )
             )
         if goal.id not in self._goals:
             raise ValidationError(_l("Choose a goal of this team or a team above it."))
@@ -214,7 +223,10 @@ class KeyResultForm(PlanItemForm):
     )
     start = QuantityField(_l("Start"))
     target = QuantityField(_l("Target"))
-    unit = CleanStringField(_l("Unit"), validators=[Length(max=UNIT_MAX, message=_l("Keep the unit to %(max)d characters or fewer.", max=UNIT_MAX))])
+    unit = CleanStringField(
+        _l("Unit"),
+        validators=[Length(max=UNIT_MAX, message=_l("Keep the unit to %(max)d characters or fewer.", max=UNIT_MAX))],
+    )
     weight = _weight()
     progress_from = SelectField(
         _l("Progress from"),
@@ -257,7 +269,12 @@ class ProjectForm(PlanItemForm):
     due_on = DateField(_l("Due"), validators=[Optional()])
     status = SelectField(
         _l("Status"),
-        choices=[C("planned", _l("planned")), C("active", _l("active")), C("done", _l("done")), C("dropped", _l("dropped"))],
+        choices=[
+            C("planned", _l("planned")),
+            C("active", _l("active")),
+            C("done", _l("done")),
+            C("dropped", _l("dropped")),
+        ],
         default="active",
         validate_choice=False,
     )
@@ -304,7 +321,9 @@ class CheckInForm(Form):
     value = QuantityField(_l("Value"))
     done = BooleanField(_l("Done"))
     confidence = CleanStringField(_l("Confidence"))
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l("The note is too long."))])
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l("The note is too long."))]
+    )
     checked_on = DateField(_l("Date"), validators=[Optional()])
     version = HiddenField()
 
@@ -325,7 +344,9 @@ class CheckInForm(Form):
         try:
             self.confidence_value = parse_confidence(field.data)
         except ValueError:
-            raise ValidationError(_l("Enter a confidence from 0 to 1 (such as 0.7 or 70%), or low, medium or high."))
+            raise ValidationError(
+                _l("Enter a confidence from 0 to 1 (such as 0.7 or 70%), or low, medium or high.")
+            ) from None
 
     def validate_note(self, field):
         field.data = clean_text(field.data)
@@ -372,8 +393,13 @@ class CopyForwardForm(Form):
             raise ValidationError(_l("Choose at least one item to copy."))
         twice = [self._already[i] for i in field.data if i in self._already]
         if twice:
-            raise ValidationError(_l("Already copied to %(period)s: %(titles)s.", period=self._target,
-                                     titles=", ".join(f"“{t}”" for t in twice)))
+            raise ValidationError(
+                _l(
+                    "Already copied to %(period)s: %(titles)s.",
+                    period=self._target,
+                    titles=", ".join(f"“{t}”" for t in twice),
+                )
+            )
         if any(i not in self._allowed for i in field.data):
             raise ValidationError(_l("Choose among the listed items."))
 
@@ -382,4 +408,3 @@ class ImportForm(Form):
     document = FileField(_l("Plan document (JSON)"))
     confirm = BooleanField(_l("Import it"))
     payload = HiddenField()
-

@@ -18,8 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from okr.core import models
 from okr.accounts import passwords
+from okr.core import models
 from okr.core.models import (
     AnnualGoal,
     AuditEvent,
@@ -187,9 +187,7 @@ def _org_of(session: Session, item: Any) -> int | None:
 def _check_org(session: Session, item: Any, org_id: int) -> None:
     found = _org_of(session, item)
     if found != org_id:
-        raise PlanningError(
-            f"{type(item).__name__} does not belong to organisation {org_id}"
-        )
+        raise PlanningError(f"{type(item).__name__} does not belong to organisation {org_id}")
 
 
 def _check_user(session: Session, user_id: int | None, org_id: int, what: str) -> None:
@@ -236,7 +234,7 @@ def _coerce(model, name: str, value: Any) -> Any:
     if column is None:
         raise PlanningError(f"{model.__name__} has no field {name!r}")
     if isinstance(column.type, models.Quantity) and value is not None:
-        if isinstance(value, bool) or isinstance(value, float):
+        if isinstance(value, (bool, float)):
             raise TypeError(f"{model.__name__}.{name} takes a Decimal, not {type(value).__name__}")
         if isinstance(value, int | str):
             try:
@@ -288,8 +286,14 @@ def create(*, session: Session, actor_id: int | None, org_id: int, model, **fiel
     session.flush()
     names = [n for n in _columns(model) if n not in _MANAGED]
     _audit(
-        session, org_id=org_id, actor_id=actor_id, item_type=item_type, item_id=item.id,
-        action="create", before=None, after={"id": item.id, **_values(item, names)},
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type=item_type,
+        item_id=item.id,
+        action="create",
+        before=None,
+        after={"id": item.id, **_values(item, names)},
     )
     session.flush()
     if model in (KeyResult, Project) and item.owner_id is not None:
@@ -338,9 +342,7 @@ def update(
     if model is KeyResult:
         refused = _FROM_CHECK_INS & clean.keys()
         if refused:
-            raise PlanningError(
-                f"{', '.join(sorted(refused))} of a key result change through check-ins only"
-            )
+            raise PlanningError(f"{', '.join(sorted(refused))} of a key result change through check-ins only")
         if "start" in clean and item.last_check_in_on is None:
             clean["current"] = clean["start"]
     if model is Team and clean.get("org_id", org_id) != org_id:
@@ -358,8 +360,14 @@ def update(
     item.updated_by_id = actor_id
     _write(session, item, expected_version)
     _audit(
-        session, org_id=org_id, actor_id=actor_id, item_type=item_type, item_id=item.id,
-        action="update", before=before, after=_values(item, changed),
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type=item_type,
+        item_id=item.id,
+        action="update",
+        before=before,
+        after=_values(item, changed),
     )
     session.flush()
     if "owner_id" in changed and model in (KeyResult, Project):
@@ -405,8 +413,13 @@ def _set_archived(session, actor_id, org_id, item, expected_version, archived: b
     item.updated_by_id = actor_id
     _write(session, item, expected_version)
     _audit(
-        session, org_id=org_id, actor_id=actor_id, item_type=item_type, item_id=item.id,
-        action="archive" if archived else "restore", before=before,
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type=item_type,
+        item_id=item.id,
+        action="archive" if archived else "restore",
+        before=before,
         after={"is_archived": item.is_archived, "archived_at": item.archived_at},
     )
     session.flush()
@@ -416,15 +429,17 @@ def _set_archived(session, actor_id, org_id, item, expected_version, archived: b
     return item
 
 
-def archive(*, session: Session, actor_id: int | None, org_id: int, item: Any,
-            expected_version: int | None = None) -> Any:
+def archive(
+    *, session: Session, actor_id: int | None, org_id: int, item: Any, expected_version: int | None = None
+) -> Any:
     """Archive an item (rows are never deleted; rollups skip archived items). Archiving a
     check-in brings its key result's current value back to the latest remaining one."""
     return _set_archived(session, actor_id, org_id, item, expected_version, True)
 
 
-def restore(*, session: Session, actor_id: int | None, org_id: int, item: Any,
-            expected_version: int | None = None) -> Any:
+def restore(
+    *, session: Session, actor_id: int | None, org_id: int, item: Any, expected_version: int | None = None
+) -> Any:
     """Bring an archived item back."""
     return _set_archived(session, actor_id, org_id, item, expected_version, False)
 
@@ -472,8 +487,14 @@ def refresh_key_result(*, session: Session, actor_id: int | None, org_id: int, k
     kr.updated_by_id = actor_id
     _write(session, kr, None)
     _audit(
-        session, org_id=org_id, actor_id=actor_id, item_type="key_result", item_id=kr.id,
-        action="update", before=before, after=_values(kr, changed),
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type="key_result",
+        item_id=kr.id,
+        action="update",
+        before=before,
+        after=_values(kr, changed),
     )
     session.flush()
     return kr
@@ -510,9 +531,16 @@ def check_in(
     # afterwards would each wait for the other.
     session.refresh(kr, with_for_update=True)
     entry = create(
-        session=session, actor_id=actor_id, org_id=org_id, model=CheckIn,
-        key_result_id=kr.id, checked_on=checked_on, value=value, confidence=confidence,
-        note=note or "", author_id=actor_id if author_id is _ACTOR else author_id,
+        session=session,
+        actor_id=actor_id,
+        org_id=org_id,
+        model=CheckIn,
+        key_result_id=kr.id,
+        checked_on=checked_on,
+        value=value,
+        confidence=confidence,
+        note=note or "",
+        author_id=actor_id if author_id is _ACTOR else author_id,
     )
     refresh_key_result(session=session, actor_id=actor_id, org_id=org_id, kr=kr)
     return entry
@@ -577,12 +605,16 @@ def set_raci(
     key = "key_result_id" if key_result is not None else "project_id"
     for user_id, letter in wanted.items():
         if user_id not in rows:
-            session.add(RaciAssignment(**{key: item.id}, user_id=user_id, letter=letter,
-                                       created_by_id=actor_id))
+            session.add(RaciAssignment(**{key: item.id}, user_id=user_id, letter=letter, created_by_id=actor_id))
     session.flush()
     _audit(
-        session, org_id=org_id, actor_id=actor_id, item_type="raci", item_id=item.id,
-        action="update", before={key: item.id, "letters": dict(sorted(before.items()))},
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type="raci",
+        item_id=item.id,
+        action="update",
+        before={key: item.id, "letters": dict(sorted(before.items()))},
         after={key: item.id, "letters": dict(sorted(wanted.items()))},
     )
     session.flush()
@@ -590,8 +622,7 @@ def set_raci(
 
     owner = raci.owner_after(before, wanted, item.owner_id)
     if owner != item.owner_id:
-        update(session=session, actor_id=actor_id, org_id=org_id, item=item, expected_version=None,
-               owner_id=owner)
+        update(session=session, actor_id=actor_id, org_id=org_id, item=item, expected_version=None, owner_id=owner)
     return wanted
 
 
@@ -625,8 +656,9 @@ def create_user(
     taken = session.exec(select(User.id).where(sa.func.lower(User.email) == email)).first()
     if taken is not None:
         raise PlanningError(f"{email} already has an account")
-    user = User(org_id=org_id, email=email, name=name.strip(), password_hash=password_hash,
-                is_admin=is_admin, locale=locale)
+    user = User(
+        org_id=org_id, email=email, name=name.strip(), password_hash=password_hash, is_admin=is_admin, locale=locale
+    )
     session.add(user)
     session.flush()
     return user
@@ -644,9 +676,16 @@ def set_person_archived(*, session: Session, actor_id: int | None, org_id: int, 
     if archived:
         user.session_version = (user.session_version or 1) + 1
     session.add(user)
-    _audit(session, org_id=org_id, actor_id=actor_id, item_type="person", item_id=user.id,
-           action="archive" if archived else "restore", before={"is_archived": not archived},
-           after={"is_archived": archived})
+    _audit(
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type="person",
+        item_id=user.id,
+        action="archive" if archived else "restore",
+        before={"is_archived": not archived},
+        after={"is_archived": archived},
+    )
     session.flush()
     return user
 
@@ -682,8 +721,13 @@ def add_member(
     session.add(membership)
     session.flush()
     _audit(
-        session, org_id=org_id, actor_id=actor_id, item_type="team", item_id=team_id,
-        action="update", before={"membership": {"user_id": user_id, "role": old_role}},
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type="team",
+        item_id=team_id,
+        action="update",
+        before={"membership": {"user_id": user_id, "role": old_role}},
         after={"membership": {"user_id": user_id, "role": role}},
     )
     session.flush()
@@ -718,32 +762,46 @@ def move_task(
     board still shows them may move or finish them without a false conflict. Each of them is
     still audited as an update whose only field is ``position``, a change that moves no figure.
     """
-    from okr.week import rules as eisenhower
     from okr.week import report as weekly
+    from okr.week import rules as eisenhower
 
     _ensure_version(task, expected_version)
     siblings = session.exec(
-        select(Task.id, Task.position).where(
-            Task.assignee_id == task.assignee_id, Task.week == task.week, Task.important == important,
-            Task.urgent == urgent, Task.is_archived == sa.false())
+        select(Task.id, Task.position)
+        .where(
+            Task.assignee_id == task.assignee_id,
+            Task.week == task.week,
+            Task.important == important,
+            Task.urgent == urgent,
+            Task.is_archived == sa.false(),
+        )
         .order_by(Task.position, Task.id)
     ).all()
     ids = [sid for sid, _pos in siblings]
     ordered = eisenhower.positions_after_move(ids, task.id, len(ids) if index is None else index)
-    current = {sid: pos for sid, pos in siblings}
+    current = dict(siblings)
     if (task.important, task.urgent) != (important, urgent):
         current.pop(task.id, None)
     changes = weekly.renumber(ordered, current)
-    update(session=session, actor_id=actor_id, org_id=org_id, item=task, expected_version=expected_version,
-           important=important, urgent=urgent, position=changes.get(task.id, task.position))
+    update(
+        session=session,
+        actor_id=actor_id,
+        org_id=org_id,
+        item=task,
+        expected_version=expected_version,
+        important=important,
+        urgent=urgent,
+        position=changes.get(task.id, task.position),
+    )
     others = {tid: pos for tid, pos in changes.items() if tid != task.id}
     if others:
         _renumber_quietly(session, actor_id, org_id, others, current)
     return task
 
 
-def _renumber_quietly(session: Session, actor_id, org_id, positions: Mapping[int, int],
-                      before: Mapping[int, int]) -> None:
+def _renumber_quietly(
+    session: Session, actor_id, org_id, positions: Mapping[int, int], before: Mapping[int, int]
+) -> None:
     # A Core UPDATE leaves the version column alone (the ORM's versioning would raise it).
     # Cards already in the session get the new place as their loaded value, not as an edit.
     # One statement for every card (executemany), and the audit rows in one batched insert.
@@ -760,8 +818,16 @@ def _renumber_quietly(session: Session, actor_id, org_id, positions: Mapping[int
         loaded = session.identity_map.get(sa.inspect(Task).identity_key_from_primary_key((task_id,)))
         if loaded is not None:
             set_committed_value(loaded, "position", position)
-        _audit(session, org_id=org_id, actor_id=actor_id, item_type="task", item_id=task_id,
-               action="update", before={"position": before.get(task_id)}, after={"position": position})
+        _audit(
+            session,
+            org_id=org_id,
+            actor_id=actor_id,
+            item_type="task",
+            item_id=task_id,
+            action="update",
+            before={"position": before.get(task_id)},
+            after={"position": position},
+        )
     session.flush()
 
 
@@ -779,8 +845,15 @@ def set_task_status(
     if status not in models.TASK_STATUSES:
         raise PlanningError(f"not a task status: {status!r}")
     done_at = (task.done_at or utcnow()) if status == "done" else None
-    return update(session=session, actor_id=actor_id, org_id=org_id, item=task,
-                  expected_version=expected_version, status=status, done_at=done_at)
+    return update(
+        session=session,
+        actor_id=actor_id,
+        org_id=org_id,
+        item=task,
+        expected_version=expected_version,
+        status=status,
+        done_at=done_at,
+    )
 
 
 def delegate_task(
@@ -794,8 +867,15 @@ def delegate_task(
 ) -> Task:
     """Hand a task to ``assignee_id``: it moves to their board, marked as delegated by the
     actor, and shows on the actor's board as "waiting on others"."""
-    return update(session=session, actor_id=actor_id, org_id=org_id, item=task,
-                  expected_version=expected_version, assignee_id=assignee_id, delegated_by_id=actor_id)
+    return update(
+        session=session,
+        actor_id=actor_id,
+        org_id=org_id,
+        item=task,
+        expected_version=expected_version,
+        assignee_id=assignee_id,
+        delegated_by_id=actor_id,
+    )
 
 
 def carry_over_task(
@@ -811,8 +891,8 @@ def carry_over_task(
     date, linked back (``carried_from_id``), its ``carry_count`` one higher. The original is
     dropped, so project progress counts the work once. Raises :class:`NotUnfinished` for a task
     that is done or dropped (which also stops a second carry of the same task)."""
-    from okr.week import rules as eisenhower
     from okr.core import periods
+    from okr.week import rules as eisenhower
 
     _ensure_version(task, expected_version)
     if not eisenhower.is_unfinished(task.status):
@@ -821,12 +901,27 @@ def carry_over_task(
     if not isinstance(week, periods.Week):
         raise PlanningError(f"task {task.id} has no ISO week: {task.week!r}")
     copy = create(
-        session=session, actor_id=actor_id, org_id=org_id, model=Task, team_id=task.team_id,
-        week=str(week.next()), project_id=task.project_id, title=task.title, description=task.description,
-        assignee_id=task.assignee_id, delegated_by_id=task.delegated_by_id, important=task.important,
-        urgent=task.urgent, status=task.status, position=task.position, estimate=task.estimate,
-        due_on=task.due_on, carried_from_id=task.id, carry_count=eisenhower.carry_count(task.carry_count),
+        session=session,
+        actor_id=actor_id,
+        org_id=org_id,
+        model=Task,
+        team_id=task.team_id,
+        week=str(week.next()),
+        project_id=task.project_id,
+        title=task.title,
+        description=task.description,
+        assignee_id=task.assignee_id,
+        delegated_by_id=task.delegated_by_id,
+        important=task.important,
+        urgent=task.urgent,
+        status=task.status,
+        position=task.position,
+        estimate=task.estimate,
+        due_on=task.due_on,
+        carried_from_id=task.id,
+        carry_count=eisenhower.carry_count(task.carry_count),
     )
-    update(session=session, actor_id=actor_id, org_id=org_id, item=task, expected_version=task.version,
-           status="dropped")
+    update(
+        session=session, actor_id=actor_id, org_id=org_id, item=task, expected_version=task.version, status="dropped"
+    )
     return copy

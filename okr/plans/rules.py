@@ -76,9 +76,7 @@ def descendants(tree: Mapping[Node, Any], node: Node) -> set:
     return found
 
 
-def would_cycle(
-    parent_of: Mapping[Node, Node | None], node: Node, new_parent: Node | None
-) -> bool:
+def would_cycle(parent_of: Mapping[Node, Node | None], node: Node, new_parent: Node | None) -> bool:
     """Whether making ``new_parent`` the parent of ``node`` closes a loop.
 
     Rule: true when ``new_parent`` is ``node`` itself or one of its descendants (that is, when
@@ -92,9 +90,7 @@ def would_cycle(
     return node in ancestors(parent_of, new_parent)
 
 
-def check_parent(
-    parent_of: Mapping[Node, Node | None], node: Node, new_parent: Node | None
-) -> str | None:
+def check_parent(parent_of: Mapping[Node, Node | None], node: Node, new_parent: Node | None) -> str | None:
     """The code that refuses a new parent, or None when it is fine: ``own_parent`` when
     ``new_parent`` is ``node``, ``cycle`` when it lies below ``node``."""
     if new_parent is not None and new_parent == node:

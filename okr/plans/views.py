@@ -19,19 +19,34 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from okr.core import models as m
-from okr.core import periods
-from okr.plans import ops as planning
-from okr.core import queries
-from okr.plans import forms
+from okr.core import periods, queries
 from okr.core.permissions import can_check_in, can_plan, import_scope
-from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, org_teams, render, team_or_404, wants_json
+from okr.core.web import (
+    accepts,
+    actor,
+    db,
+    is_htmx,
+    item_or_404,
+    json_error,
+    org_teams,
+    render,
+    team_or_404,
+    wants_json,
+)
+from okr.plans import forms
+from okr.plans import ops as planning
 
 bp = Blueprint("plans", __name__)
 
 
 KINDS = ("goal", "objective", "kr", "project")
 MODELS = {"goal": m.AnnualGoal, "objective": m.Objective, "kr": m.KeyResult, "project": m.Project}
-FORMS = {"goal": forms.GoalForm, "objective": forms.ObjectiveForm, "kr": forms.KeyResultForm, "project": forms.ProjectForm}
+FORMS = {
+    "goal": forms.GoalForm,
+    "objective": forms.ObjectiveForm,
+    "kr": forms.KeyResultForm,
+    "project": forms.ProjectForm,
+}
 FIELDS = {
     "goal": ("title", "description", "weight", "owner_id", "parent_goal_id"),
     "objective": ("title", "description", "kind", "goal_id", "owner_id", "weight"),
@@ -39,10 +54,23 @@ FIELDS = {
     "project": ("title", "description", "month", "key_result_id", "owner_id", "starts_on", "due_on", "status"),
 }
 JSON_FIELDS = {
-    "title": "str", "description": "str", "weight": "quantity", "owner_id": "int", "parent_goal_id": "int",
-    "kind": "str", "goal_id": "int", "start": "quantity", "target": "quantity", "unit": "str",
-    "progress_from": "str", "month": "str", "key_result_id": "int", "starts_on": "date", "due_on": "date",
-    "status": "str", "version": "int",
+    "title": "str",
+    "description": "str",
+    "weight": "quantity",
+    "owner_id": "int",
+    "parent_goal_id": "int",
+    "kind": "str",
+    "goal_id": "int",
+    "start": "quantity",
+    "target": "quantity",
+    "unit": "str",
+    "progress_from": "str",
+    "month": "str",
+    "key_result_id": "int",
+    "starts_on": "date",
+    "due_on": "date",
+    "status": "str",
+    "version": "int",
 }
 
 
@@ -145,8 +173,13 @@ def _context(team, period, show_archived=False, **extra):
     me = actor()
     plan = _load(team, period, show_archived)
     ctx = dict(
-        team=team, period=period, plan=plan, can_edit=can_plan(me, team),
-        show_archived=show_archived, nav=_nav(team, period), teams=org_teams(),
+        team=team,
+        period=period,
+        plan=plan,
+        can_edit=can_plan(me, team),
+        show_archived=show_archived,
+        nav=_nav(team, period),
+        teams=org_teams(),
     )
     ctx["check_in_ids"] = _check_in_ids(me, team, plan)
     ctx.update(extra)
@@ -161,8 +194,13 @@ def _check_in_ids(me, team, plan) -> set[int]:
     ids = {k.id for krs in plan.krs.values() for k in krs}
     if can_plan(me, team):
         return ids
-    letters = {kr_id: letter for (kind, kr_id), held in plan.raci.items() if kind == "kr"
-               for letter, user_id in held if user_id == me.user_id}
+    letters = {
+        kr_id: letter
+        for (kind, kr_id), held in plan.raci.items()
+        if kind == "kr"
+        for letter, user_id in held
+        if user_id == me.user_id
+    }
     return {i for i in ids if can_check_in(me, team, letters.get(i))}
 
 
@@ -209,16 +247,22 @@ def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=No
     session = db()
     owner_id = getattr(item, "owner_id", None)
     owner = session.get(m.User, owner_id) if owner_id is not None else None
-    kw = dict(members=members, formdata=formdata, obj=obj, data=data,
-              stored_weight=getattr(item, "weight", None),
-              stored_owner=(owner.id, owner.name) if owner is not None and owner.org_id == team.org_id else None)
+    kw = dict(
+        members=members,
+        formdata=formdata,
+        obj=obj,
+        data=data,
+        stored_weight=getattr(item, "weight", None),
+        stored_owner=(owner.id, owner.name) if owner is not None and owner.org_id == team.org_id else None,
+    )
     p = period_or_item_ctx
     if kind == "goal":
         parents = []
         if team.parent_id is not None:
             parents = session.exec(
                 select(m.AnnualGoal).where(
-                    m.AnnualGoal.team_id == team.parent_id, m.AnnualGoal.year == p.year,
+                    m.AnnualGoal.team_id == team.parent_id,
+                    m.AnnualGoal.year == p.year,
                     m.AnnualGoal.is_archived == False,  # noqa: E712
                 )
             ).all()
@@ -232,8 +276,12 @@ def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=No
     krs = session.exec(
         select(m.KeyResult)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .where(m.Objective.team_id == team.id, m.Objective.quarter == str(quarter),
-               m.Objective.is_archived == False, m.KeyResult.is_archived == False)  # noqa: E712
+        .where(
+            m.Objective.team_id == team.id,
+            m.Objective.quarter == str(quarter),
+            m.Objective.is_archived == False,
+            m.KeyResult.is_archived == False,
+        )  # noqa: E712
         .order_by(m.Objective.position, m.KeyResult.position, m.KeyResult.id)
     ).all()
     months = list(quarter.months()) if p.kind == "quarter" else [p]
@@ -254,7 +302,7 @@ def _values_from(kind, form) -> dict:
 def _form_response(kind, form, *, team, period, item=None, status=422, conflict=None, parent=None):
     """The form again, with a message by each field: a fragment for htmx, else a page."""
     if wants_json() or request.is_json:
-        fields = {k: v for k, v in form.errors.items()}
+        fields = dict(form.errors.items())
         msg = _("Someone else changed this in the meantime.") if status == 409 else _("Some values need fixing.")
         resp = json_error(msg, status, fields)
         if conflict:
@@ -286,9 +334,18 @@ def _form_ctx(kind, form, *, team, period, item=None, parent=None):
         target = "#" + _list_id(kind, period, parent)
         cancel = None
     return dict(
-        kind=kind, form=form, team=team, period=period, item=item, action=action, form_id=form_id,
-        hx_target=target, cancel_url=cancel, page_url=url_for("plans.plan", slug=team.slug, period=str(period)),
-        parent=parent, view=request.values.get("view") or period.kind,
+        kind=kind,
+        form=form,
+        team=team,
+        period=period,
+        item=item,
+        action=action,
+        form_id=form_id,
+        hx_target=target,
+        cancel_url=cancel,
+        page_url=url_for("plans.plan", slug=team.slug, period=str(period)),
+        parent=parent,
+        view=request.values.get("view") or period.kind,
     )
 
 
@@ -330,8 +387,12 @@ def _item_fragment(kind, item, team, status=200):
     period_text, _page = _view_of(kind, item)
     period = _period(period_text)
     ctx = _context(team, period, _show_archived())
-    template = {"goal": "plans/_goal.html", "objective": "plans/_objective_head.html",
-                "kr": "plans/_kr.html", "project": "plans/_project.html"}[kind]
+    template = {
+        "goal": "plans/_goal.html",
+        "objective": "plans/_objective_head.html",
+        "kr": "plans/_kr.html",
+        "project": "plans/_project.html",
+    }[kind]
     ctx["view"] = request.values.get("view") or period.kind
     return _fragment(template, status=status, item=item, **ctx)
 
@@ -470,7 +531,11 @@ def item_create(slug, period, kind):
 
 
 def _siblings_query(kind, item_or_values):
-    v = item_or_values if isinstance(item_or_values, dict) else {c: getattr(item_or_values, c, None) for c in ("team_id", "year", "quarter", "objective_id", "month")}
+    v = (
+        item_or_values
+        if isinstance(item_or_values, dict)
+        else {c: getattr(item_or_values, c, None) for c in ("team_id", "year", "quarter", "objective_id", "month")}
+    )
     model = MODELS[kind]
     if kind == "goal":
         cond = [model.team_id == v["team_id"], model.year == v["year"]]
@@ -520,8 +585,9 @@ def item_update(kind, item_id):
     session, me = db(), actor()
     period_text, _page = _view_of(kind, item)
     p = _period(period_text)
-    form = _make_form(kind, team, _form_period(kind, item, p), queries.team_members(session, team), formdata=_formdata(),
-                      item=item)
+    form = _make_form(
+        kind, team, _form_period(kind, item, p), queries.team_members(session, team), formdata=_formdata(), item=item
+    )
     if not form.validate():
         return _form_response(kind, form, team=team, period=p, item=item)
     expected = form.version_number
@@ -529,7 +595,9 @@ def item_update(kind, item_id):
         return _form_response(kind, form, team=team, period=p, item=item, status=409, conflict=_snapshot(kind, item))
     values = _values_from(kind, form)
     try:
-        planning.update(session=session, actor_id=me.user_id, org_id=me.org_id, item=item, expected_version=expected, **values)
+        planning.update(
+            session=session, actor_id=me.user_id, org_id=me.org_id, item=item, expected_version=expected, **values
+        )
     except planning.StaleEdit:
         session.rollback()
         item = session.get(MODELS[kind], item.id)
@@ -557,8 +625,14 @@ def _simple_write(kind, item_id, op):
     except planning.StaleEdit:
         session.rollback()
         return _stale(kind, session.get(MODELS[kind], item.id), team)
-    label = _("Archived “%(title)s”.", title=item.title) if item.is_archived else _("Restored “%(title)s”.", title=item.title)
-    return _done(kind, item, team, list_parent=_parent_of(kind, item), notice={"text": label, "kind": kind, "item": item})
+    label = (
+        _("Archived “%(title)s”.", title=item.title)
+        if item.is_archived
+        else _("Restored “%(title)s”.", title=item.title)
+    )
+    return _done(
+        kind, item, team, list_parent=_parent_of(kind, item), notice={"text": label, "kind": kind, "item": item}
+    )
 
 
 def _int(value):
@@ -573,11 +647,21 @@ def _stale(kind, item, team):
     if wants_json() or request.is_json:
         return json_error(msg, 409, {"version": [str(item.version)]})
     period_text, _page = _view_of(kind, item)
-    body = render_template("plans/_stale.html", message=msg, item=item, kind=kind,
-                           page_url=url_for("plans.plan", slug=team.slug, period=period_text))
+    body = render_template(
+        "plans/_stale.html",
+        message=msg,
+        item=item,
+        kind=kind,
+        page_url=url_for("plans.plan", slug=team.slug, period=period_text),
+    )
     if not is_htmx():
-        body = render_template("plans/stale_page.html", message=msg, item=item, kind=kind,
-                               page_url=url_for("plans.plan", slug=team.slug, period=period_text))
+        body = render_template(
+            "plans/stale_page.html",
+            message=msg,
+            item=item,
+            kind=kind,
+            page_url=url_for("plans.plan", slug=team.slug, period=period_text),
+        )
     resp = make_response(body, 409)
     resp.headers["Vary"] = "HX-Request"
     return resp
@@ -621,8 +705,14 @@ def item_move(kind, item_id):
         try:
             for pos, row in enumerate(siblings):
                 if row.position != pos:
-                    planning.update(session=session, actor_id=me.user_id, org_id=me.org_id, item=row,
-                                    expected_version=expected if row.id == item.id else None, position=pos)
+                    planning.update(
+                        session=session,
+                        actor_id=me.user_id,
+                        org_id=me.org_id,
+                        item=row,
+                        expected_version=expected if row.id == item.id else None,
+                        position=pos,
+                    )
         except planning.StaleEdit:
             session.rollback()
             return _stale(kind, session.get(MODELS[kind], item.id), team)
@@ -645,9 +735,17 @@ def _kr_context(kr, team, form=None, status_note=None, letter=_UNKNOWN, block=No
     quarter = periods.parse(page.objective.quarter, _fys())
     chart = kr_chart(kr, page.check_ins, quarter)
     return dict(
-        team=team, kr=kr, page=page, quarter=quarter, chart=chart, letter=letter,
-        can_check_in=can_check_in(me, team, letter), can_edit=can_plan(me, team),
-        form=form or _blank_check_in(kr), progress=_progress(kr), status_note=status_note,
+        team=team,
+        kr=kr,
+        page=page,
+        quarter=quarter,
+        chart=chart,
+        letter=letter,
+        can_check_in=can_check_in(me, team, letter),
+        can_edit=can_plan(me, team),
+        form=form or _blank_check_in(kr),
+        progress=_progress(kr),
+        status_note=status_note,
     )
 
 
@@ -689,8 +787,18 @@ def check_in_form(kr_id):
 
 @bp.post("/key-results/<kr_id>/check-ins")
 @login_required
-@accepts(forms.CheckInForm, json_fields={"value": "quantity", "done": "bool", "confidence": "str", "note": "str",
-                                          "checked_on": "date", "version": "int", "return_to": "str"})
+@accepts(
+    forms.CheckInForm,
+    json_fields={
+        "value": "quantity",
+        "done": "bool",
+        "confidence": "str",
+        "note": "str",
+        "checked_on": "date",
+        "version": "int",
+        "return_to": "str",
+    },
+)
 def check_in(kr_id):
     item, team = item_or_404(m.KeyResult, kr_id)
     session, me = db(), actor()
@@ -704,18 +812,32 @@ def check_in(kr_id):
         if wants_json() or request.is_json:
             return json_error(_("Some values need fixing."), 422, form.errors)
         if is_htmx():
-            resp = _fragment("plans/_check_in_form.html", status=422, kr=item, team=team, form=form, return_to=return_to)
+            resp = _fragment(
+                "plans/_check_in_form.html", status=422, kr=item, team=team, form=form, return_to=return_to
+            )
             resp.headers["HX-Retarget"] = f"#check-in-{item.id}"
             resp.headers["HX-Reswap"] = "outerHTML"
             return resp
         return render("plans/kr.html", status=422, **_kr_context(item, team, form=form))
     planning.check_in(
-        session=session, actor_id=me.user_id, org_id=me.org_id, kr=item, value=form.value.data,
-        confidence=form.confidence_value, note=form.note.data or "", checked_on=form.checked_on.data or date.today(),
+        session=session,
+        actor_id=me.user_id,
+        org_id=me.org_id,
+        kr=item,
+        value=form.value.data,
+        confidence=form.confidence_value,
+        note=form.note.data or "",
+        checked_on=form.checked_on.data or date.today(),
     )
     if item.kind == "milestone" and item.is_done != bool(form.done.data):
-        planning.update(session=session, actor_id=me.user_id, org_id=me.org_id, item=item,
-                        expected_version=None, is_done=bool(form.done.data))
+        planning.update(
+            session=session,
+            actor_id=me.user_id,
+            org_id=me.org_id,
+            item=item,
+            expected_version=None,
+            is_done=bool(form.done.data),
+        )
     session.commit()
     if wants_json() or request.is_json:
         return {"id": item.id, "current": format(item.current, "f"), "version": item.version}, 201
@@ -723,8 +845,11 @@ def check_in(kr_id):
         return redirect(url_for("plans.kr", kr_id=item.id), 303)
     if return_to == "row":
         return _item_fragment("kr", item, team)
-    return render("plans/kr.html", block="history", **_kr_context(item, team, status_note=_("Check-in saved."), letter=letter,
-                                                                block="history"))
+    return render(
+        "plans/kr.html",
+        block="history",
+        **_kr_context(item, team, status_note=_("Check-in saved."), letter=letter, block="history"),
+    )
 
 
 # --- copy forward ---------------------------------------------------------------------------------
@@ -740,8 +865,9 @@ def _kr_progress(kr, plan):
     if kr.progress_from == "projects":
         from okr.rollup import rules as rollup
 
-        shown = [plan.progress.get(p.id) for p in plan.projects.get(kr.id, [])
-                 if not p.is_archived and p.status != "dropped"]
+        shown = [
+            plan.progress.get(p.id) for p in plan.projects.get(kr.id, []) if not p.is_archived and p.status != "dropped"
+        ]
         return rollup.kr_progress_from_projects(pr.value for pr in shown if pr is not None)
     return _progress(kr)
 
@@ -784,10 +910,23 @@ def _copy_ctx(team, p, formdata=None, copied=None):
             copies[c.id] = found[0]
     offered = [c for c in candidates if c.id not in copies]
     already = [(c, copies[c.id]) for c in candidates if c.id in copies]
-    form = forms.CopyForwardForm(formdata=formdata, allowed=[c.id for c in offered],
-                                 already={c.id: c.title for c, _copy in already}, target=str(target))
-    return dict(team=team, period=p, target=target, candidates=offered, already=already, plan=plan,
-                anchor="objective" if p.kind == "quarter" else "project", form=form, copied=copied)
+    form = forms.CopyForwardForm(
+        formdata=formdata,
+        allowed=[c.id for c in offered],
+        already={c.id: c.title for c, _copy in already},
+        target=str(target),
+    )
+    return dict(
+        team=team,
+        period=p,
+        target=target,
+        candidates=offered,
+        already=already,
+        plan=plan,
+        anchor="objective" if p.kind == "quarter" else "project",
+        form=form,
+        copied=copied,
+    )
 
 
 @bp.post("/teams/<slug>/plan/<period>/copy")
@@ -840,9 +979,19 @@ def _copy_objective(session, me, obj, plan, target):
         if goal is None or goal.year != target.fiscal_year().year:
             goal_id = None
     new = planning.create(
-        session=session, actor_id=me.user_id, org_id=me.org_id, model=m.Objective, team_id=obj.team_id,
-        quarter=str(target), title=obj.title, description=obj.description, kind=obj.kind, goal_id=goal_id,
-        owner_id=obj.owner_id, weight=obj.weight, copied_from_id=obj.id,
+        session=session,
+        actor_id=me.user_id,
+        org_id=me.org_id,
+        model=m.Objective,
+        team_id=obj.team_id,
+        quarter=str(target),
+        title=obj.title,
+        description=obj.description,
+        kind=obj.kind,
+        goal_id=goal_id,
+        owner_id=obj.owner_id,
+        weight=obj.weight,
+        copied_from_id=obj.id,
         position=_next_position("objective", {"team_id": obj.team_id, "quarter": str(target)}),
     )
     for kr in plan.krs.get(obj.id, []):
@@ -852,10 +1001,22 @@ def _copy_objective(session, me, obj, plan, target):
         if kr.kind != "milestone" and kr.current is not None and kr.current != kr.target:
             start = kr.current  # the new quarter starts where the old one stands
         copy = planning.create(
-            session=session, actor_id=me.user_id, org_id=me.org_id, model=m.KeyResult, objective_id=new.id,
-            title=kr.title, description=kr.description, kind=kr.kind, start=start, target=kr.target,
-            unit=kr.unit, weight=kr.weight, progress_from=kr.progress_from, owner_id=kr.owner_id,
-            position=kr.position, copied_from_id=kr.id,
+            session=session,
+            actor_id=me.user_id,
+            org_id=me.org_id,
+            model=m.KeyResult,
+            objective_id=new.id,
+            title=kr.title,
+            description=kr.description,
+            kind=kr.kind,
+            start=start,
+            target=kr.target,
+            unit=kr.unit,
+            weight=kr.weight,
+            progress_from=kr.progress_from,
+            owner_id=kr.owner_id,
+            position=kr.position,
+            copied_from_id=kr.id,
         )
         _copy_raci(session, me, source=kr, copy=copy, kind="kr")
     return new
@@ -868,9 +1029,18 @@ def _copy_project(session, me, proj, month, target, kr_copies):
     if kr_id is not None and month.fiscal_quarter(_fys()) != target.fiscal_quarter(_fys()):
         kr_id = kr_copies.get(kr_id)
     new = planning.create(
-        session=session, actor_id=me.user_id, org_id=me.org_id, model=m.Project, team_id=proj.team_id,
-        month=str(target), key_result_id=kr_id, title=proj.title, description=proj.description,
-        owner_id=proj.owner_id, status="planned", copied_from_id=proj.id,
+        session=session,
+        actor_id=me.user_id,
+        org_id=me.org_id,
+        model=m.Project,
+        team_id=proj.team_id,
+        month=str(target),
+        key_result_id=kr_id,
+        title=proj.title,
+        description=proj.description,
+        owner_id=proj.owner_id,
+        status="planned",
+        copied_from_id=proj.id,
         position=_next_position("project", {"team_id": proj.team_id, "month": str(target)}),
     )
     _copy_raci(session, me, source=proj, copy=new, kind="project")
@@ -888,8 +1058,7 @@ def export(slug, period):
     from okr.plandoc import document as plandoc
 
     year = p.year if p.kind == "year" else (p.fiscal_year().year if p.kind == "quarter" else p.fiscal_year(_fys()).year)
-    doc = plandoc.export_plan(session=db(), org_id=actor().org_id, team_slug=team.slug, year=year,
-                              fiscal_start=_fys())
+    doc = plandoc.export_plan(session=db(), org_id=actor().org_id, team_slug=team.slug, year=year, fiscal_start=_fys())
     body = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
     resp = make_response(body, 200)
     resp.mimetype = "application/json"
@@ -957,7 +1126,14 @@ def import_post(slug, period):
 def _import(text, *, confirm, scope):
     from okr.plandoc import document as plandoc
 
-    empty = {"created": {}, "imported": False, "passwords": {}, "new_teams": [], "new_people": [], "new_memberships": []}
+    empty = {
+        "created": {},
+        "imported": False,
+        "passwords": {},
+        "new_teams": [],
+        "new_people": [],
+        "new_memberships": [],
+    }
     if not text:
         return {"issues": [{"path": "", "message": _("Choose a plan document (a JSON file).")}], **empty}
     try:
@@ -965,15 +1141,24 @@ def _import(text, *, confirm, scope):
     except (ValueError, RecursionError) as e:
         return {"issues": [{"path": "", "message": _("This is not JSON: %(error)s", error=str(e))}], **empty}
     session, me = db(), actor()
-    result = plandoc.import_plan(doc, session=session, org_id=me.org_id, actor_id=me.user_id,
-                                 dry_run=not confirm, fiscal_start=_fys(), scope=scope)
+    result = plandoc.import_plan(
+        doc,
+        session=session,
+        org_id=me.org_id,
+        actor_id=me.user_id,
+        dry_run=not confirm,
+        fiscal_start=_fys(),
+        scope=scope,
+    )
     issues = [{"path": i.path, "message": i.translated(_)} for i in result.issues]
     if issues or not confirm:
         session.rollback()
     if issues:
         return {"issues": issues, **empty}
     return {
-        "issues": [], "created": dict(result.created), "imported": bool(confirm),
+        "issues": [],
+        "created": dict(result.created),
+        "imported": bool(confirm),
         "passwords": dict(result.passwords) if confirm else {},
         "new_teams": [{"slug": s, "name": n, "parent": parent} for s, n, parent in result.new_teams],
         "new_people": [{"email": e, "name": n, "admin": a} for e, n, a in result.new_people],
@@ -1007,10 +1192,17 @@ def kr_chart(kr, check_ins, quarter) -> dict:
     points = [(x(c.checked_on), y(c.value), c) for c in check_ins]
     line = " ".join(f"{px},{py}" for px, py, _c in points)
     return {
-        "w": w, "h": h, "pad": pad,
-        "target_y": y(kr.target), "start_y": y(kr.start),
+        "w": w,
+        "h": h,
+        "pad": pad,
+        "target_y": y(kr.target),
+        "start_y": y(kr.start),
         "pace": (x(start_day), y(kr.start), x(end_day), y(kr.target)),
         "today_x": x(min(max(date.today(), start_day), end_day)),
-        "line": line, "dots": points, "lo": lo, "hi": hi,
-        "start_label": str(start_day), "end_label": str(end_day),
+        "line": line,
+        "dots": points,
+        "lo": lo,
+        "hi": hi,
+        "start_label": str(start_day),
+        "end_label": str(end_day),
     }

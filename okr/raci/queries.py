@@ -18,8 +18,8 @@ from sqlmodel import select
 
 from okr.core import models as m
 from okr.core import periods
-from okr.raci import rules as raci
 from okr.core.queries import id_list, param, run
+from okr.raci import rules as raci
 
 KR = "key_result"
 PROJECT = "project"
@@ -119,10 +119,17 @@ def letters_for(session, keys: Iterable[ItemKey]) -> dict[ItemKey, dict[int, str
     if not kr_ids and not project_ids:
         return out
     A = m.RaciAssignment
-    rows = run(session, "raci_letters_for", lambda: (
-        select(A.key_result_id, A.project_id, A.user_id, A.letter)
-        .where(sa.or_(A.key_result_id.in_(id_list("krs")), A.project_id.in_(id_list("projects")))).order_by(A.id)),
-        krs=kr_ids, projects=project_ids).all()
+    rows = run(
+        session,
+        "raci_letters_for",
+        lambda: (
+            select(A.key_result_id, A.project_id, A.user_id, A.letter)
+            .where(sa.or_(A.key_result_id.in_(id_list("krs")), A.project_id.in_(id_list("projects"))))
+            .order_by(A.id)
+        ),
+        krs=kr_ids,
+        projects=project_ids,
+    ).all()
     for kr_id, project_id, user_id, letter in rows:
         key = (KR, kr_id) if kr_id is not None else (PROJECT, project_id)
         out.setdefault(key, {})[user_id] = letter
@@ -135,9 +142,14 @@ def archived_among(session, user_ids: Iterable[int], live: Iterable[int] = ()) -
     ids = sorted({i for i in user_ids if i is not None} - set(live))
     if not ids:
         return {}
-    return dict(run(session, "raci_archived_among", lambda: (
-        select(m.User.id, m.User.name).where(m.User.id.in_(id_list()), m.User.is_archived == True)),  # noqa: E712
-        ids=ids).all())
+    return dict(
+        run(
+            session,
+            "raci_archived_among",
+            lambda: select(m.User.id, m.User.name).where(m.User.id.in_(id_list()), m.User.is_archived == True),  # noqa: E712
+            ids=ids,
+        ).all()
+    )
 
 
 def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[int]) -> Accountables:
@@ -170,15 +182,28 @@ def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[in
 
 def org_people(session, org_id: int) -> dict[int, Person]:
     """Every live person of the organisation: the only people who may hold a letter."""
-    rows = run(session, "org_people", lambda: (
-        select(m.User.id, m.User.name, m.User.email)
-        .where(m.User.org_id == param("org"), m.User.is_archived == False)  # noqa: E712
-        .order_by(m.User.name, m.User.id)), org=org_id).all()
+    rows = run(
+        session,
+        "org_people",
+        lambda: (
+            select(m.User.id, m.User.name, m.User.email)
+            .where(m.User.org_id == param("org"), m.User.is_archived == False)  # noqa: E712
+            .order_by(m.User.name, m.User.id)
+        ),
+        org=org_id,
+    ).all()
     return {uid: Person(uid, name, email) for uid, name, email in rows}
 
 
-def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: int = 1,
-                extra_people: Iterable[int] = (), live_people: Iterable[int] = ()) -> Matrix:
+def team_matrix(
+    session,
+    team: m.Team,
+    period: periods.Period,
+    *,
+    fiscal_start: int = 1,
+    extra_people: Iterable[int] = (),
+    live_people: Iterable[int] = (),
+) -> Matrix:
     """The team's live key results and projects for a quarter or a month, grouped by objective.
 
     A quarter shows the quarter's objectives with their key results and the projects of its
@@ -192,18 +217,35 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
     months = [str(mo) for mo in (quarter.months() if isinstance(period, periods.Quarter) else (period,))]
     # The quarter's live objectives and their live key results in one statement.
     K = m.KeyResult
-    pairs = run(session, "matrix_objectives", lambda: (
-        select(m.Objective, K)
-        .outerjoin(K, sa.and_(K.objective_id == m.Objective.id, K.is_archived == False))  # noqa: E712
-        .where(m.Objective.team_id == param("team"), m.Objective.quarter == param("quarter"),
-               m.Objective.is_archived == False)  # noqa: E712
-        .order_by(m.Objective.position, m.Objective.id, K.position, K.id)), team=team.id, quarter=str(quarter)).all()
+    pairs = run(
+        session,
+        "matrix_objectives",
+        lambda: (
+            select(m.Objective, K)
+            .outerjoin(K, sa.and_(K.objective_id == m.Objective.id, K.is_archived == False))  # noqa: E712
+            .where(
+                m.Objective.team_id == param("team"),
+                m.Objective.quarter == param("quarter"),
+                m.Objective.is_archived == False,
+            )  # noqa: E712
+            .order_by(m.Objective.position, m.Objective.id, K.position, K.id)
+        ),
+        team=team.id,
+        quarter=str(quarter),
+    ).all()
     objectives = list({o.id: o for o, _k in pairs}.values())
     krs = [k for _o, k in pairs if k is not None]
-    projects = run(session, "matrix_projects", lambda: (
-        select(m.Project)
-        .where(m.Project.team_id == param("team"), m.Project.month.in_(id_list("months")), _live_project())
-        .order_by(m.Project.month, m.Project.position, m.Project.id)), team=team.id, months=months).all()
+    projects = run(
+        session,
+        "matrix_projects",
+        lambda: (
+            select(m.Project)
+            .where(m.Project.team_id == param("team"), m.Project.month.in_(id_list("months")), _live_project())
+            .order_by(m.Project.month, m.Project.position, m.Project.id)
+        ),
+        team=team.id,
+        months=months,
+    ).all()
     kr_by_id = {k.id: k for k in krs}
     projects_of: dict[int | None, list[m.Project]] = {}
     for p in projects:
@@ -228,22 +270,37 @@ def team_matrix(session, team: m.Team, period: periods.Period, *, fiscal_start: 
         r.letters = letters.get(r.key, {})
         r.archived = {uid: archived[uid] for uid in r.letters if uid in archived}
 
-    member_rows = run(session, "matrix_members", lambda: (
-        select(m.User.id, m.User.name, m.User.email)
-        .join(m.Membership, m.Membership.user_id == m.User.id)
-        .where(m.Membership.team_id == param("team"), m.User.is_archived == False)  # noqa: E712
-        .order_by(m.User.name, m.User.id)), team=team.id).all()
+    member_rows = run(
+        session,
+        "matrix_members",
+        lambda: (
+            select(m.User.id, m.User.name, m.User.email)
+            .join(m.Membership, m.Membership.user_id == m.User.id)
+            .where(m.Membership.team_id == param("team"), m.User.is_archived == False)  # noqa: E712
+            .order_by(m.User.name, m.User.id)
+        ),
+        team=team.id,
+    ).all()
     members = [Person(*row) for row in member_rows]
     member_ids = {p.id for p in members}
     wanted = {uid for r in all_rows for uid in r.letters} | set(extra_people)
     wanted -= member_ids | set(archived)
     outsiders: list[Person] = []
     if wanted:
-        outsiders = [Person(*row) for row in run(session, "matrix_outsiders", lambda: (
-            select(m.User.id, m.User.name, m.User.email)
-            .where(m.User.id.in_(id_list()), m.User.org_id == param("org"),
-                   m.User.is_archived == False)  # noqa: E712
-            .order_by(m.User.name, m.User.id)), ids=sorted(wanted), org=team.org_id).all()]
+        outsiders = [
+            Person(*row)
+            for row in run(
+                session,
+                "matrix_outsiders",
+                lambda: (
+                    select(m.User.id, m.User.name, m.User.email)
+                    .where(m.User.id.in_(id_list()), m.User.org_id == param("org"), m.User.is_archived == False)  # noqa: E712
+                    .order_by(m.User.name, m.User.id)
+                ),
+                ids=sorted(wanted),
+                org=team.org_id,
+            ).all()
+        ]
     return Matrix(team, period, quarter, groups, members + outsiders, member_ids)
 
 
@@ -258,8 +315,12 @@ def quarter_items(session, org_id: int, quarter: periods.Quarter, *, user_id: in
         select(m.KeyResult, m.Objective, m.Team)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
         .join(m.Team, m.Team.id == m.Objective.team_id)
-        .where(m.Team.org_id == org_id, m.Objective.quarter == q,
-               m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
+        .where(
+            m.Team.org_id == org_id,
+            m.Objective.quarter == q,
+            m.KeyResult.is_archived == False,
+            m.Objective.is_archived == False,
+        )  # noqa: E712
     )
     p_q = (
         select(m.Project, m.Team)
@@ -267,10 +328,12 @@ def quarter_items(session, org_id: int, quarter: periods.Quarter, *, user_id: in
         .where(m.Team.org_id == org_id, m.Project.month.in_(months), _live_project())
     )
     if user_id is not None:
-        kr_q = kr_q.where(m.KeyResult.id.in_(
-            select(m.RaciAssignment.key_result_id).where(m.RaciAssignment.user_id == user_id)))
-        p_q = p_q.where(m.Project.id.in_(
-            select(m.RaciAssignment.project_id).where(m.RaciAssignment.user_id == user_id)))
+        kr_q = kr_q.where(
+            m.KeyResult.id.in_(select(m.RaciAssignment.key_result_id).where(m.RaciAssignment.user_id == user_id))
+        )
+        p_q = p_q.where(
+            m.Project.id.in_(select(m.RaciAssignment.project_id).where(m.RaciAssignment.user_id == user_id))
+        )
     kr_rows = session.exec(kr_q.order_by(m.Team.name, m.Objective.position, m.KeyResult.position, m.KeyResult.id)).all()
     p_rows = session.exec(p_q.order_by(m.Team.name, m.Project.month, m.Project.position, m.Project.id)).all()
     keys = [(KR, k.id) for k, _o, _t in kr_rows] + [(PROJECT, p.id) for p, _t in p_rows]
@@ -279,8 +342,7 @@ def quarter_items(session, org_id: int, quarter: periods.Quarter, *, user_id: in
 
     def item(key, row, team, objective):
         found = letters[key]
-        return QuarterItem(key, row, team, objective, found,
-                           {uid: archived[uid] for uid in found if uid in archived})
+        return QuarterItem(key, row, team, objective, found, {uid: archived[uid] for uid in found if uid in archived})
 
     items = [item((KR, k.id), k, t, o) for k, o, t in kr_rows]
     items += [item((PROJECT, p.id), p, t, None) for p, t in p_rows]
@@ -322,20 +384,32 @@ def quarter_load(session, org_id: int, quarter: periods.Quarter, user_ids=None) 
             .join(m.KeyResult, m.KeyResult.id == m.RaciAssignment.key_result_id)
             .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
             .join(m.Team, m.Team.id == m.Objective.team_id)
-            .where(m.Team.org_id == param("org"), m.Objective.quarter == param("quarter"),
-                   m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
-            .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter))
+            .where(
+                m.Team.org_id == param("org"),
+                m.Objective.quarter == param("quarter"),
+                m.KeyResult.is_archived == False,
+                m.Objective.is_archived == False,
+            )  # noqa: E712
+            .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)
+        )
         projects = (
             select(m.RaciAssignment.user_id, m.RaciAssignment.letter, sa.func.count())
             .join(m.User, live_person())
             .join(m.Project, m.Project.id == m.RaciAssignment.project_id)
             .join(m.Team, m.Team.id == m.Project.team_id)
             .where(m.Team.org_id == param("org"), m.Project.month.in_(id_list("months")), _live_project())
-            .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter))
+            .group_by(m.RaciAssignment.user_id, m.RaciAssignment.letter)
+        )
         return sa.union_all(krs, projects)
 
-    counts = run(session, f"quarter_load:{some}", build, quarter=str(quarter), months=[str(mo) for mo in quarter.months()],
-                 **params).all()
+    counts = run(
+        session,
+        f"quarter_load:{some}",
+        build,
+        quarter=str(quarter),
+        months=[str(mo) for mo in quarter.months()],
+        **params,
+    ).all()
     tally: dict[int, dict[str, int]] = {}
     for user_id, letter, n in counts:
         person = tally.setdefault(user_id, dict.fromkeys(raci.LETTERS, 0))
@@ -351,8 +425,12 @@ def live_items_of(session, user_id: int):
         select(m.KeyResult)
         .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
         .join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id)
-        .where(m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("A", "R")),
-               m.KeyResult.is_archived == False, m.Objective.is_archived == False)  # noqa: E712
+        .where(
+            m.RaciAssignment.user_id == user_id,
+            m.RaciAssignment.letter.in_(("A", "R")),
+            m.KeyResult.is_archived == False,
+            m.Objective.is_archived == False,
+        )  # noqa: E712
         .order_by(m.KeyResult.id)
     ).all()
     projects = session.exec(
@@ -373,6 +451,9 @@ def losses_if_archived(session, user_id: int) -> list[tuple[ItemKey, object, str
     rows = live_items_of(session, user_id)
     by_key = {key: item for key, item, _ in rows}
     archived = archived_among(session, (uid for _k, _i, found in rows for uid in found if uid != user_id))
-    return [(key, by_key[key], code)
-            for key, code in raci.losses_if_archived(user_id, [(key, letters) for key, _i, letters in rows],
-                                                     archived=archived)]
+    return [
+        (key, by_key[key], code)
+        for key, code in raci.losses_if_archived(
+            user_id, [(key, letters) for key, _i, letters in rows], archived=archived
+        )
+    ]

@@ -85,9 +85,7 @@ def problems(assignments: Mapping[Person, str], *, members=None, archived=()) ->
                 found.append(Problem(NOT_MEMBER, {"person": person}))
     accountable = [p for p, letter in counted.items() if letter == "A"]
     if len(accountable) > 1:
-        found.append(
-            Problem(TWO_ACCOUNTABLE, {"count": len(accountable), "people": tuple(accountable)})
-        )
+        found.append(Problem(TWO_ACCOUNTABLE, {"count": len(accountable), "people": tuple(accountable)}))
     elif not accountable:
         found.append(Problem(NO_ACCOUNTABLE, {}))
     if not any(letter == "R" for letter in counted.values()):
@@ -219,8 +217,7 @@ def with_accountable(assignments: Mapping[Person, str], owner: Person | None) ->
     return new
 
 
-def owner_after(before: Mapping[Person, str], after: Mapping[Person, str],
-                owner: Person | None) -> Person | None:
+def owner_after(before: Mapping[Person, str], after: Mapping[Person, str], owner: Person | None) -> Person | None:
     """The item's owner once its letters went from ``before`` to ``after``.
 
     Rule: the Accountable is the owner. With exactly one A after the change, that person owns
@@ -253,9 +250,7 @@ def load(items: Iterable[tuple[ItemId, Mapping[Person, str]]], *, archived=()) -
     return {person: Counts(**per) for person, per in tally.items()}
 
 
-def overloaded(
-    load: Mapping[Person, Counts], *, max_a: int = 5, max_r: int = 8
-) -> dict[Person, list[str]]:
+def overloaded(load: Mapping[Person, Counts], *, max_a: int = 5, max_r: int = 8) -> dict[Person, list[str]]:
     """People who carry too much, with why: ``too_many_accountable``, ``too_many_responsible``.
 
     Rule: Accountable on more than ``max_a`` live items, or Responsible on more than ``max_r``
@@ -273,8 +268,7 @@ def overloaded(
     return result
 
 
-def gaps(items: Iterable[tuple[ItemId, Mapping[Person, str]]], *,
-         archived=()) -> list[tuple[ItemId, list[str]]]:
+def gaps(items: Iterable[tuple[ItemId, Mapping[Person, str]]], *, archived=()) -> list[tuple[ItemId, list[str]]]:
     """Items with no A or no R, in the order given, each with ``no_accountable`` and/or
     ``no_responsible``. Complete items (and items whose only fault is a second A) are left out.
     A letter held by a person in ``archived`` counts as absent.

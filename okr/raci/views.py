@@ -13,17 +13,28 @@ from flask import Blueprint, abort, current_app, flash, jsonify, make_response, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
-from werkzeug.datastructures import MultiDict
 from sqlmodel import select
+from werkzeug.datastructures import MultiDict
 
 from okr.core import models as m
 from okr.core import periods
-from okr.plans import ops as planning
-from okr.raci import rules as raci
-from okr.raci import queries as rq
-from okr.raci.forms import RaciCellForm
 from okr.core.permissions import can_plan
-from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, org_teams, render, team_or_404, wants_json
+from okr.core.web import (
+    accepts,
+    actor,
+    db,
+    is_htmx,
+    item_or_404,
+    json_error,
+    org_teams,
+    render,
+    team_or_404,
+    wants_json,
+)
+from okr.plans import ops as planning
+from okr.raci import queries as rq
+from okr.raci import rules as raci
+from okr.raci.forms import RaciCellForm
 
 bp = Blueprint("matrix", __name__)
 
@@ -80,8 +91,9 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
     org = session.get(m.Organisation, team.org_id)
     people_of_org = rq.org_people(session, team.org_id)
     extra = [uid for uid in extra if uid in people_of_org]
-    matrix = rq.team_matrix(session, team, period, fiscal_start=_fiscal_start(), extra_people=extra,
-                            live_people=people_of_org)
+    matrix = rq.team_matrix(
+        session, team, period, fiscal_start=_fiscal_start(), extra_people=extra, live_people=people_of_org
+    )
     load = rq.quarter_load(session, team.org_id, matrix.quarter, user_ids=[p.id for p in matrix.people])
     over = raci.overloaded(load, max_a=org.raci_max_accountable, max_r=org.raci_max_responsible)
     # An archived person's letters count for nothing here either (their rows show the gap).
@@ -91,15 +103,21 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
         counts = load.get(person.id, raci.Counts())
         reasons = []
         for code in over.get(person.id, []):
-            n, limit = (counts.A, org.raci_max_accountable) if code == raci.TOO_MANY_ACCOUNTABLE else (counts.R, org.raci_max_responsible)
+            n, limit = (
+                (counts.A, org.raci_max_accountable)
+                if code == raci.TOO_MANY_ACCOUNTABLE
+                else (counts.R, org.raci_max_responsible)
+            )
             reasons.append(raci.message(code, locale, count=n, limit=limit))
         here = here_load.get(person.id, raci.Counts())
         load_rows.append({"person": person, "counts": counts, "here": here, "reasons": reasons})
     row_by_key = {r.key: r for r in matrix.rows}
     gap_rows = [
-        {"row": row_by_key[key],
-         "messages": [raci.message(c, locale) for c in codes]
-         + _words([p for p in row_by_key[key].problems if p.code == raci.ARCHIVED_HOLDER], locale)}
+        {
+            "row": row_by_key[key],
+            "messages": [raci.message(c, locale) for c in codes]
+            + _words([p for p in row_by_key[key].problems if p.code == raci.ARCHIVED_HOLDER], locale),
+        }
         for key, codes in raci.gaps((r.key, r.live_letters) for r in matrix.rows)
     ]
     column_ids = {p.id for p in matrix.people}
@@ -176,12 +194,18 @@ def _as_json(ctx) -> dict:
         "period": ctx["period_text"],
         "people": [{"id": p.id, "name": p.name, "email": p.email} for p in ctx["people"]],
         "items": [
-            {"type": r.type, "id": r.item.id, "title": r.item.title,
-             "objective": r.objective.title if r.objective else None,
-             "state": r.state,
-             "raci": {people[uid].email if uid in people else str(uid): letter for uid, letter in r.live_letters.items()},
-             "archived": [{"id": uid, "name": name, "letter": r.letters[uid]} for uid, name in r.archived.items()],
-             "problems": [p.code for p in r.problems]}
+            {
+                "type": r.type,
+                "id": r.item.id,
+                "title": r.item.title,
+                "objective": r.objective.title if r.objective else None,
+                "state": r.state,
+                "raci": {
+                    people[uid].email if uid in people else str(uid): letter for uid, letter in r.live_letters.items()
+                },
+                "archived": [{"id": uid, "name": name, "letter": r.letters[uid]} for uid, name in r.archived.items()],
+                "problems": [p.code for p in r.problems],
+            }
             for r in ctx["matrix"].rows
         ],
         "gaps": [{"type": g["row"].type, "id": g["row"].item.id} for g in ctx["gap_rows"]],
@@ -198,7 +222,12 @@ def _csv(ctx):
     kinds = {rq.KR: _("Key result"), rq.PROJECT: _("Project")}
     for row in ctx["matrix"].rows:
         when = row.item.month if row.type == rq.PROJECT else (row.objective.quarter if row.objective else "")
-        cells = [row.objective.title if row.objective else _("Not linked to an objective"), kinds[row.type], row.item.title, when]
+        cells = [
+            row.objective.title if row.objective else _("Not linked to an objective"),
+            kinds[row.type],
+            row.item.title,
+            when,
+        ]
         cells += [row.letters.get(p.id, "") for p in people]
         cells.append(" ".join(ctx["row_problems"][row.key]))
         writer.writerow([raci.csv_safe(str(c)) for c in cells])
@@ -214,8 +243,19 @@ def _csv(ctx):
 
 @bp.post("/teams/<slug>/raci/cell")
 @login_required
-@accepts(RaciCellForm, json_fields={"item_type": "str", "item_id": "int", "user_id": "int", "op": "str",
-                                    "letter": "str", "state": "str", "period": "str", "draft": "bool"})
+@accepts(
+    RaciCellForm,
+    json_fields={
+        "item_type": "str",
+        "item_id": "int",
+        "user_id": "int",
+        "op": "str",
+        "letter": "str",
+        "state": "str",
+        "period": "str",
+        "draft": "bool",
+    },
+)
 def cell_update(slug):
     """Give one person one letter (or none) on one item of the team's matrix.
 
@@ -233,7 +273,7 @@ def cell_update(slug):
     if unreadable or not form.validate() or not form.state.raw_data:
         if not form.state.raw_data and "state" not in form.errors:
             form.state.errors = [*form.state.errors, _("Reload the page: this edit did not say which letters it saw.")]
-        fields = {name: errs for name, errs in form.errors.items()}
+        fields = dict(form.errors.items())
         for name in unreadable:
             fields[name] = [_("Some values need fixing.")]
         if not form.state.raw_data:
@@ -285,8 +325,15 @@ def cell_update(slug):
         planning.set_raci(session=session, actor_id=actor().user_id, org_id=team.org_id, assignments=new, **kw)
         session.commit()
     if wants_json() or request.is_json:
-        return jsonify({"type": key[0], "id": key[1], "letters": {str(k): v for k, v in sorted(new.items())},
-                        "state": rq.row_state(new), "problems": [p.code for p in raci.problems(new)]})
+        return jsonify(
+            {
+                "type": key[0],
+                "id": key[1],
+                "letters": {str(k): v for k, v in sorted(new.items())},
+                "state": rq.row_state(new),
+                "problems": [p.code for p in raci.problems(new)],
+            }
+        )
     if is_htmx():
         return _show_with(team, period, extra, {}, 200)
     return redirect(_page_url(team, period, extra) + f"#{_dom_id(key)}")
@@ -344,9 +391,13 @@ def _conflict(team, period, extra, key, form, current, locale):
 
     wanted_letter = form.letter.data if form.op.data == "set" else _("the next letter")
     person = people.get(form.user_id.data)
-    message = _("Someone else changed this row. You saw %(saw)s; it now holds %(now)s. Your change (%(who)s → %(letter)s) was not saved: look again and redo it.",
-                saw=describe(form.state.data or ""), now=describe(rq.row_state(current)),
-                who=person.name if person else str(form.user_id.data), letter=wanted_letter or "—")
+    message = _(
+        "Someone else changed this row. You saw %(saw)s; it now holds %(now)s. Your change (%(who)s → %(letter)s) was not saved: look again and redo it.",
+        saw=describe(form.state.data or ""),
+        now=describe(rq.row_state(current)),
+        who=person.name if person else str(form.user_id.data),
+        letter=wanted_letter or "—",
+    )
     if wants_json() or request.is_json:
         return json_error(message, 409, {"state": [rq.row_state(current)]})
     return _show_with(team, period, extra, {key: {"kind": "conflict", "messages": [message]}}, 409)
@@ -433,14 +484,26 @@ def person(user_id):
     months = {str(mo) for mo in quarter.months()}
     teams_by_id = {r.team.id: r.team for r in org_teams()}
     if wants_json():
-        return jsonify({
-            "person": {"id": user.id, "name": user.name, "email": user.email},
-            "quarter": str(quarter),
-            "load": counts._asdict(),
-            "overloaded": bool(reasons),
-            "items": {letter: [{"type": x["it"].key[0], "id": x["it"].key[1], "title": x["it"].item.title,
-                                "team": x["it"].team.slug} for x in rows] for letter, rows in by_letter.items()},
-        })
+        return jsonify(
+            {
+                "person": {"id": user.id, "name": user.name, "email": user.email},
+                "quarter": str(quarter),
+                "load": counts._asdict(),
+                "overloaded": bool(reasons),
+                "items": {
+                    letter: [
+                        {
+                            "type": x["it"].key[0],
+                            "id": x["it"].key[1],
+                            "title": x["it"].item.title,
+                            "team": x["it"].team.slug,
+                        }
+                        for x in rows
+                    ]
+                    for letter, rows in by_letter.items()
+                },
+            }
+        )
     return render(
         "raci/person.html",
         person=user,

@@ -218,9 +218,7 @@ def _eq(d: Decimal) -> str:
 # --- key results ---------------------------------------------------------------------------
 
 
-def kr_progress(
-    start: Any, target: Any, current: Any, *, kind: str = "metric", done: bool = False
-) -> Decimal:
+def kr_progress(start: Any, target: Any, current: Any, *, kind: str = "metric", done: bool = False) -> Decimal:
     """Progress of a key result, 0…1.
 
     ``metric`` and ``percent``: ``(current − start) / (target − start)`` clamped to 0…1. A
@@ -320,9 +318,7 @@ def _project(done, live, done_estimate, live_estimate, by_estimate):
     return _CTX.divide(Decimal(d), Decimal(n)), ("count", d, n)
 
 
-def project_progress_from_tasks(
-    tasks: Iterable[tuple[str, Any]], by_estimate: bool = False
-) -> Decimal | None:
+def project_progress_from_tasks(tasks: Iterable[tuple[str, Any]], by_estimate: bool = False) -> Decimal | None:
     """:func:`project_progress` from ``(status, estimate)`` pairs, status one of
     todo / doing / done / dropped.
 
@@ -336,9 +332,7 @@ def project_progress_from_tasks(
         if task_status == "dropped":
             continue
         if task_status not in TASK_STATUSES:
-            raise ValueError(
-                f"unknown task status {task_status!r}; expected one of {TASK_STATUSES}"
-            )
+            raise ValueError(f"unknown task status {task_status!r}; expected one of {TASK_STATUSES}")
         live += 1
         is_done = task_status == "done"
         done += is_done
@@ -440,10 +434,7 @@ class _Acc:
                 parts = " + ".join(f"{_fmt(p)}×{_fmt(w)}" for p, w in self.terms)
                 text = f"({parts}) / {_fmt(self.w)} {_eq(result)}"
         else:
-            text = (
-                f"Σ progress×weight / Σ weight over {self.n} {what} = "
-                f"{_fmt(self.pw)} / {_fmt(self.w)} {_eq(result)}"
-            )
+            text = f"Σ progress×weight / Σ weight over {self.n} {what} = {_fmt(self.pw)} / {_fmt(self.w)} {_eq(result)}"
         if self.left_out:
             text += f"; {self.left_out} left out (weight 0 or no progress)"
         return text
@@ -509,9 +500,7 @@ def status(progress: Any, expected: Any, confidence: Any = None) -> str:
     return _SEVERITY[max(_pace_level(p, e), _confidence_level(c))]
 
 
-def _status_with_reason(
-    p: Decimal | None, e: Decimal, c: Decimal | None
-) -> tuple[str, str]:
+def _status_with_reason(p: Decimal | None, e: Decimal, c: Decimal | None) -> tuple[str, str]:
     if p is None:
         return NO_DATA, "no progress to judge"
     pace = _pace_level(p, e)
@@ -810,9 +799,7 @@ class _Eval:
             for child in children:
                 child.counted = False
         else:
-            raise ValueError(
-                f"unknown progress_from {kr.progress_from!r}; expected one of {PROGRESS_FROM}"
-            )
+            raise ValueError(f"unknown progress_from {kr.progress_from!r}; expected one of {PROGRESS_FROM}")
         score = kr_score(progress, kr.score_override)
         if kr.score_override is not None:
             formula += f"; score = override {_fmt(score)}"

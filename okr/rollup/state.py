@@ -25,18 +25,29 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from okr.week import rules as eisenhower
-from okr.core import periods
-from okr.core import queries
-from okr.rollup import rules as rollup
 from okr.core import models as m
+from okr.core import periods, queries
+from okr.rollup import rules as rollup
+from okr.week import rules as eisenhower
 
 #: More events than this since a rollup was built: rebuild rather than bring it forward.
 MAX_EVENTS = 200
 
 #: Task fields that move no figure: a card's place in its quadrant, its text, who holds it.
-_TASK_QUIET = frozenset({"position", "title", "description", "assignee_id", "delegated_by_id",
-                         "due_on", "done_at", "carry_count", "updated_at", "updated_by_id"})
+_TASK_QUIET = frozenset(
+    {
+        "position",
+        "title",
+        "description",
+        "assignee_id",
+        "delegated_by_id",
+        "due_on",
+        "done_at",
+        "carry_count",
+        "updated_at",
+        "updated_by_id",
+    }
+)
 #: Key result fields that change through check-ins (okr.plans.ops.refresh_key_result).
 _KR_FROM_CHECK_INS = frozenset({"current", "confidence", "last_check_in_on", "updated_at", "updated_by_id"})
 #: Task fields that move only the effort split (a card moved to another quadrant): its team's
@@ -114,8 +125,12 @@ def samples(period, today: date) -> list[date]:
 
 def latest_version(session: Session, org_id: int) -> int | None:
     """The organisation's data version: its newest audit event id (one index lookup)."""
-    return queries.run(session, "latest_version", lambda: (
-        select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == queries.param("org"))), org=org_id).one()
+    return queries.run(
+        session,
+        "latest_version",
+        lambda: select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == queries.param("org")),
+        org=org_id,
+    ).one()
 
 
 # --- inputs of okr.rollup.rules, kept so that a change replaces only its path ----------------------
@@ -136,16 +151,29 @@ class _Inputs:
 
 def _project_in(p, counts) -> rollup.ProjectIn:
     done, live, _dropped, done_est, live_est, all_est = counts.get(p.id, (0, 0, 0, None, None, False))
-    return rollup.ProjectIn(p.id, p.title, done, live, done_estimate=done_est if all_est else None,
-                            live_estimate=live_est if all_est else None)
+    return rollup.ProjectIn(
+        p.id,
+        p.title,
+        done,
+        live,
+        done_estimate=done_est if all_est else None,
+        live_estimate=live_est if all_est else None,
+    )
 
 
 def _kr_in(kr, data: queries.RollupData) -> rollup.KRIn:
     return rollup.KRIn(
-        kr.id, kr.title, kr.kind, kr.start, kr.target,
+        kr.id,
+        kr.title,
+        kr.kind,
+        kr.start,
+        kr.target,
         None if kr.last_check_in_on is None else kr.current,
-        done=kr.is_done, weight=kr.weight, progress_from=kr.progress_from,
-        confidence=kr.confidence, projects=tuple(_project_in(p, data.counts) for p in data.projects.get(kr.id, ())),
+        done=kr.is_done,
+        weight=kr.weight,
+        progress_from=kr.progress_from,
+        confidence=kr.confidence,
+        projects=tuple(_project_in(p, data.counts) for p in data.projects.get(kr.id, ())),
         score_override=kr.score_override,
     )
 
@@ -157,8 +185,9 @@ def _objective_in(o, inputs: _Inputs, data: queries.RollupData) -> rollup.Object
         inputs.kr_objective[kr.id] = o.id
         for p in data.projects.get(kr.id, ()):
             inputs.project_kr[p.id] = kr.id
-    found = rollup.ObjectiveIn(o.id, o.title, kind=o.kind, weight=o.weight, key_results=tuple(krs),
-                               expected=inputs.pace.get(o.quarter))
+    found = rollup.ObjectiveIn(
+        o.id, o.title, kind=o.kind, weight=o.weight, key_results=tuple(krs), expected=inputs.pace.get(o.quarter)
+    )
     inputs.objective[o.id] = found
     return found
 
@@ -183,7 +212,9 @@ def _team_in(tid: int, inputs: _Inputs, data: queries.RollupData) -> rollup.Team
         goals.append(_goal_in(g, inputs, data))
         inputs.goal_team[g.id] = tid
     found = rollup.TeamIn(
-        tid, team.name, goals=tuple(goals),
+        tid,
+        team.name,
+        goals=tuple(goals),
         children=tuple(_team_in(c, inputs, data) for c in data.children.get(tid, ()) if c in data.teams and c != tid),
     )
     inputs.team[tid] = found
@@ -221,8 +252,9 @@ def _effort(data: queries.RollupData) -> eisenhower.Share:
 def _series(kr, data: queries.RollupData, sample_days: list[date]) -> list[float] | None:
     if kr.progress_from != "checkins" or kr.kind == "milestone" or len(sample_days) < 2:
         return None
-    return rollup.progress_series(kr.start, kr.target, data.points.get(kr.id, ()), sample_days,
-                                  kind=kr.kind, before=data.before.get(kr.id))
+    return rollup.progress_series(
+        kr.start, kr.target, data.points.get(kr.id, ()), sample_days, kind=kr.kind, before=data.before.get(kr.id)
+    )
 
 
 def _kr_meta(kr, o, data: queries.RollupData, period, today: date) -> dict:
@@ -231,9 +263,13 @@ def _kr_meta(kr, o, data: queries.RollupData, period, today: date) -> dict:
     check-ins: a milestone moves by being done."""
     quarter = period if isinstance(period, periods.Quarter) else periods.parse(o.quarter, period.fiscal_start)
     return {
-        "team": data.teams.get(o.team_id), "row": kr, "owner": data.names.get(kr.owner_id),
+        "team": data.teams.get(o.team_id),
+        "row": kr,
+        "owner": data.names.get(kr.owner_id),
         "accountable": data.accountable.get(kr.id, []),
-        "silent": kr.progress_from == "checkins" and kr.kind != "milestone" and today >= quarter.start
+        "silent": kr.progress_from == "checkins"
+        and kr.kind != "milestone"
+        and today >= quarter.start
         and rollup.is_silent(kr.last_check_in_on, quarter.start, min(today, quarter.end)),
     }
 
@@ -254,10 +290,24 @@ def build(session: Session, team, period, today: date, *, version: int | None = 
     """Load and evaluate the rollup of ``team`` (and every team under it) from the tables."""
     effort_period = effort_quarter(period, today)
     data = queries.load_rollup(session, team, period, today=today, effort_period=effort_period)
-    r = Rollup(team=data.teams.get(team.id, team), period=period, today=today, expected=period.elapsed(today),
-               root=None, unaligned=[], elsewhere=[], meta={}, trends={}, effort=_effort(data),
-               teams=data.teams, effort_period=effort_period, version=version, data=data,
-               samples=samples(period, today), unaligned_ids=frozenset(o.id for o in data.unaligned))
+    r = Rollup(
+        team=data.teams.get(team.id, team),
+        period=period,
+        today=today,
+        expected=period.elapsed(today),
+        root=None,
+        unaligned=[],
+        elsewhere=[],
+        meta={},
+        trends={},
+        effort=_effort(data),
+        teams=data.teams,
+        effort_period=effort_period,
+        version=version,
+        data=data,
+        samples=samples(period, today),
+        unaligned_ids=frozenset(o.id for o in data.unaligned),
+    )
     pace = {str(q): q.elapsed(today) for q in period.quarters()} if isinstance(period, periods.Year) else {}
     r.inputs = _Inputs({}, {}, {}, {}, {}, {}, {}, {}, pace)
     team_in = _team_in(team.id, r.inputs, data)
@@ -396,8 +446,10 @@ def build_at(session: Session, team, period, today: date, now: float) -> Rollup:
     """:func:`build` at the organisation's current version, noting the ids just below it that
     have no event yet (one query: the ids of the organisation's newest GAP_WINDOW events)."""
     ids = session.exec(
-        select(m.AuditEvent.id).where(m.AuditEvent.org_id == team.org_id)
-        .order_by(m.AuditEvent.id.desc()).limit(GAP_WINDOW)
+        select(m.AuditEvent.id)
+        .where(m.AuditEvent.org_id == team.org_id)
+        .order_by(m.AuditEvent.id.desc())
+        .limit(GAP_WINDOW)
     ).all()
     version = ids[0] if ids else None
     r = build(session, team, period, today, version=version)
@@ -417,7 +469,9 @@ def bring_forward(session: Session, r: Rollup, version: int | None, now: float) 
     if version is None or version < base or r.data is None:
         return build_at(session, r.team, r.period, r.today, now)
     params = {"base": base, "version": version, "org": r.team.org_id, **({"gaps": sorted(gaps)} if gaps else {})}
-    events = queries.run(session, f"rollup_events:{bool(gaps)}", lambda: _events_statement(bool(gaps), upto=True), **params).all()
+    events = queries.run(
+        session, f"rollup_events:{bool(gaps)}", lambda: _events_statement(bool(gaps), upto=True), **params
+    ).all()
     return _forward(session, r, events, base, version, gaps, now)
 
 
@@ -431,8 +485,9 @@ def bring_forward_to_latest(session: Session, r: Rollup, now: float) -> Rollup:
 
     def build():
         events = _events_statement(bool(gaps), upto=False).subquery()
-        latest = select(sa.literal(0).label("k"), sa.func.max(E.id), *[sa.null().cast(c.type) for c in events.c[1:]]
-                        ).where(E.org_id == queries.param("org"))
+        latest = select(
+            sa.literal(0).label("k"), sa.func.max(E.id), *[sa.null().cast(c.type) for c in events.c[1:]]
+        ).where(E.org_id == queries.param("org"))
         return sa.union_all(latest, select(sa.literal(1), *events.c)).order_by(sa.literal_column("k"))
 
     rows = queries.run(session, f"rollup_latest:{bool(gaps)}", build, **params).all()
@@ -451,10 +506,14 @@ def _events_statement(with_gaps: bool, *, upto: bool):
     newer = E.id > queries.param("base")
     if upto:
         newer = sa.and_(newer, E.id <= queries.param("version"))
-    return (select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
-            .where(E.org_id == queries.param("org"), sa.or_(newer, E.id.in_(queries.id_list("gaps"))) if with_gaps else newer)
-            .order_by(E.id)
-            .limit(MAX_EVENTS + 1))
+    return (
+        select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
+        .where(
+            E.org_id == queries.param("org"), sa.or_(newer, E.id.in_(queries.id_list("gaps"))) if with_gaps else newer
+        )
+        .order_by(E.id)
+        .limit(MAX_EVENTS + 1)
+    )
 
 
 def _forward(session: Session, r: Rollup, events, base: int, version: int, gaps: dict, now: float) -> Rollup:
@@ -481,11 +540,25 @@ def _touched_tasks_statement():
     one statement, so the row and the events are of one moment."""
     T, P, E = m.Task, m.Project, m.AuditEvent
     newest = lambda kind, item: (  # noqa: E731
-        select(sa.func.max(E.id)).where(E.item_type == kind, E.item_id == item).scalar_subquery())
-    return (select(T.id, T.team_id, T.project_id, T.week, T.status, T.is_archived, T.important, T.urgent,
-                   sa.case((P.key_result_id.is_not(None), True), else_=False),
-                   newest("task", T.id), newest("project", T.project_id))
-            .outerjoin(P, P.id == T.project_id).where(T.id.in_(queries.id_list())))
+        select(sa.func.max(E.id)).where(E.item_type == kind, E.item_id == item).scalar_subquery()
+    )
+    return (
+        select(
+            T.id,
+            T.team_id,
+            T.project_id,
+            T.week,
+            T.status,
+            T.is_archived,
+            T.important,
+            T.urgent,
+            sa.case((P.key_result_id.is_not(None), True), else_=False),
+            newest("task", T.id),
+            newest("project", T.project_id),
+        )
+        .outerjoin(P, P.id == T.project_id)
+        .where(T.id.in_(queries.id_list()))
+    )
 
 
 def _effort_moves(row, moves: list[tuple[int, dict]], version: int, weeks: set[str]):
@@ -504,8 +577,10 @@ def _effort_moves(row, moves: list[tuple[int, dict]], version: int, weeks: set[s
         was_urgent = before.get("urgent", was_urgent)
     if archived or week not in weeks or (bool(was_important), bool(was_urgent)) == (bool(important), bool(urgent)):
         return {}
-    return {(bool(was_important), bool(was_urgent), bool(linked), status): -1,
-            (bool(important), bool(urgent), bool(linked), status): 1}
+    return {
+        (bool(was_important), bool(was_urgent), bool(linked), status): -1,
+        (bool(important), bool(urgent), bool(linked), status): 1,
+    }
 
 
 def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
@@ -515,7 +590,9 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
     deltas: dict[int, Counter] = {}  # team id -> effort count changes from cards moved
     if t.tasks or t.moves:
         weeks = {str(w) for w in r.effort_period.weeks()}
-        for row in queries.run(session, "touched_tasks", _touched_tasks_statement, ids=sorted(t.tasks | set(t.moves))).all():
+        for row in queries.run(
+            session, "touched_tasks", _touched_tasks_statement, ids=sorted(t.tasks | set(t.moves))
+        ).all():
             task_id, team_id, project_id = row[0], row[1], row[2]
             if task_id in t.tasks:
                 t.teams.add(team_id)
@@ -528,8 +605,14 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
             elif change:
                 deltas.setdefault(team_id, Counter()).update(change)
     if t.check_ins:
-        t.krs.update(queries.run(session, "touched_check_ins", lambda: (
-            select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(queries.id_list()))), ids=sorted(t.check_ins)).all())
+        t.krs.update(
+            queries.run(
+                session,
+                "touched_check_ins",
+                lambda: select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(queries.id_list())),
+                ids=sorted(t.check_ins),
+            ).all()
+        )
     projects = sorted(p for p in t.projects if p in inputs.project_kr)
     teams = sorted(tid for tid in t.teams if tid in inputs.team)
     moved = {tid: d for tid, d in deltas.items() if tid in inputs.team and tid not in t.teams}
@@ -538,10 +621,25 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
         return replace(r)
 
     data = replace(data)
-    out = replace(r, data=data, meta=dict(r.meta), derived=_shape_only(r.derived), kr_series=dict(r.kr_series),
-                  trends=dict(r.trends), inputs=_Inputs(dict(inputs.kr), dict(inputs.objective),
-                  dict(inputs.goal), dict(inputs.team), inputs.kr_objective, inputs.objective_goal,
-                  inputs.goal_team, inputs.project_kr, inputs.pace))
+    out = replace(
+        r,
+        data=data,
+        meta=dict(r.meta),
+        derived=_shape_only(r.derived),
+        kr_series=dict(r.kr_series),
+        trends=dict(r.trends),
+        inputs=_Inputs(
+            dict(inputs.kr),
+            dict(inputs.objective),
+            dict(inputs.goal),
+            dict(inputs.team),
+            inputs.kr_objective,
+            inputs.objective_goal,
+            inputs.goal_team,
+            inputs.project_kr,
+            inputs.pace,
+        ),
+    )
     inputs = out.inputs
     # Projects: new task counts for those in this rollup.
     if projects:

@@ -15,25 +15,36 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
-
 from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from markupsafe import Markup
 
-
-from okr.week import rules as eisenhower
+from okr.core import models as m
 from okr.core import periods
+from okr.core.permissions import can_plan
+from okr.core.web import (
+    TeamRecord,
+    accepts,
+    actor,
+    db,
+    is_htmx,
+    item_or_404,
+    json_error,
+    render,
+    team_by_id,
+    team_or_404,
+    team_records,
+    top_team,
+    wants_json,
+)
 from okr.plans import ops as planning
 from okr.rollup import rules as rollup
 from okr.rollup import state as rollup_state
-from okr.core import models as m
 from okr.rollup.forms import KRScoreForm, ObjectiveReviewForm
-from okr.core.permissions import can_plan
-from okr.core.web import (TeamRecord, accepts, actor, db, is_htmx, item_or_404, json_error, render, team_by_id, team_or_404,
-                     team_records, top_team, wants_json)
+from okr.week import rules as eisenhower
 
 bp = Blueprint("reports", __name__)
 
@@ -165,10 +176,15 @@ def _attention(r: Rollup) -> list[Attention]:
         items: list[Attention] = []
         if n.kind != "project" and not (n.weight is not None and n.weight == 0):
             if words is None:
-                words = {"off": _("off track: %(reason)s"), "risk": _("at risk: %(reason)s"),
-                         "silent": _("no check-in for %(days)s days (last: %(last)s)"), "never": _("never"),
-                         "no_a": _("no Accountable (A) in its RACI"), "no_owner": _("objective has no owner"),
-                         "unaligned": _("aligned to no annual goal")}
+                words = {
+                    "off": _("off track: %(reason)s"),
+                    "risk": _("at risk: %(reason)s"),
+                    "silent": _("no check-in for %(days)s days (last: %(last)s)"),
+                    "never": _("never"),
+                    "no_a": _("no Accountable (A) in its RACI"),
+                    "no_owner": _("objective has no owner"),
+                    "unaligned": _("aligned to no annual goal"),
+                }
             item = _node_attention(n, r, words)
             if item is not None:
                 items.append(item)
@@ -185,9 +201,11 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
     info = r.meta.get((n.kind, n.id), {})
     row = info.get("row")
     codes = rollup.attention(
-        n, silent=bool(info.get("silent")), has_accountable=bool(info.get("accountable")),
-        has_owner=row is None or getattr(row, "owner_id", None) is not None, aligned=n.id not in r.unaligned_ids
-        if n.kind == "objective" else True,
+        n,
+        silent=bool(info.get("silent")),
+        has_accountable=bool(info.get("accountable")),
+        has_owner=row is None or getattr(row, "owner_id", None) is not None,
+        aligned=n.id not in r.unaligned_ids if n.kind == "objective" else True,
     )
     if not codes:
         return None
@@ -199,11 +217,19 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
             reasons.append(words["risk"] % {"reason": explained(n.status_reason)})
         elif code == rollup.NEEDS_CHECK_IN:
             last = row.last_check_in_on
-            reasons.append(words["silent"] % {"days": rollup.SILENT_DAYS,
-                                              "last": last.isoformat() if last else words["never"]})
+            reasons.append(
+                words["silent"] % {"days": rollup.SILENT_DAYS, "last": last.isoformat() if last else words["never"]}
+            )
         else:
-            reasons.append(words[{rollup.NEEDS_ACCOUNTABLE: "no_a", rollup.NEEDS_OWNER: "no_owner",
-                                  rollup.NEEDS_ALIGNMENT: "unaligned"}[code]])
+            reasons.append(
+                words[
+                    {
+                        rollup.NEEDS_ACCOUNTABLE: "no_a",
+                        rollup.NEEDS_OWNER: "no_owner",
+                        rollup.NEEDS_ALIGNMENT: "unaligned",
+                    }[code]
+                ]
+            )
     return Attention(n.kind, n.id, n.title, info.get("team"), reasons, codes[0])
 
 
@@ -274,7 +300,6 @@ def explained(text: str) -> str:
     return pattern.sub(lambda m_: pairs[m_.group(0)], text)
 
 
-
 def attention_html(r: Rollup, items: list[Attention]) -> Markup:
     """The attention list's items, each rendered once by reports/_attention.html and kept with
     the item (an item is kept per node and language until its node changes)."""
@@ -285,12 +310,16 @@ def attention_html(r: Rollup, items: list[Attention]) -> Markup:
             if macro is None:
                 macro = current_app.jinja_env.get_template("rollup/_attention.html").module.item
                 explain_base, team_base = url_bases(r)
-            a.html = str(macro(a=a, kind_label=str(KIND_LABELS.get(a.kind, a.kind)),
-                               href=explain_base.format(a.kind, a.id),
-                               team_href=team_base.format(quote(a.team.slug, safe="")) if a.team else None))
+            a.html = str(
+                macro(
+                    a=a,
+                    kind_label=str(KIND_LABELS.get(a.kind, a.kind)),
+                    href=explain_base.format(a.kind, a.id),
+                    team_href=team_base.format(quote(a.team.slug, safe="")) if a.team else None,
+                )
+            )
         out.append(a.html)
     return Markup("".join(out))
-
 
 
 def pct(value) -> str:
@@ -367,8 +396,10 @@ def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
     inline = r.derived.get(("shape", "inline"))
     if inline is None:
         kinds = Counter(k[0] for k in r.index)
-        inline = r.derived[("shape", "inline")] = (kinds["objective"] <= INLINE_OBJECTIVES,
-                                                  kinds["key_result"] <= INLINE_KEY_RESULTS)
+        inline = r.derived[("shape", "inline")] = (
+            kinds["objective"] <= INLINE_OBJECTIVES,
+            kinds["key_result"] <= INLINE_KEY_RESULTS,
+        )
     inline_objectives, inline_krs = inline
     locale = str(get_locale())
     memo = r.view_memo
@@ -381,8 +412,11 @@ def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
         info = r.meta.get((n.kind, n.id), {})
         team = info.get("team")
         shown_team = team if team is not parent_team or n.kind == "team" else None
-        leaf = (n.kind == "key_result" or (n.kind == "objective" and not inline_krs)
-                or (n.kind == "goal" and not inline_objectives))
+        leaf = (
+            n.kind == "key_result"
+            or (n.kind == "objective" and not inline_krs)
+            or (n.kind == "goal" and not inline_objectives)
+        )
         # By item, not by node object: a changed node's subtree replaces its last one (the page of
         # a company's year is joined again after every change; kept by object they piled up).
         # depth0 tells which children open.
@@ -425,9 +459,16 @@ class _LineMaker:
         self.lazy_label = _("What it is made of")
         self.pace_class = width_class(r.expected)
         self.words = {
-            "milestone": _("milestone"), "done": _("done"), "not done": _("not done"), "now": _("now"),
-            "last": _("last check-in"), "never": _("never"), "nobody": _("nobody"), "owner": _("owner"),
-            "from_projects": _("progress from its projects"), "committed": _("committed"),
+            "milestone": _("milestone"),
+            "done": _("done"),
+            "not done": _("not done"),
+            "now": _("now"),
+            "last": _("last check-in"),
+            "never": _("never"),
+            "nobody": _("nobody"),
+            "owner": _("owner"),
+            "from_projects": _("progress from its projects"),
+            "committed": _("committed"),
             "aspirational": _("aspirational"),
         }
         self.tasks_fmt = _("%(done)s done of %(live)s live tasks, %(dropped)s dropped (not counted)")
@@ -447,9 +488,13 @@ class _LineMaker:
                 text += f" · {words['from_projects']}"
             return text
         if n.kind == "objective":
-            return f"{row.quarter} · {words[row.kind] if row.kind in words else row.kind} · {words['owner']}: {info.get('owner') or words['nobody']}"
+            return f"{row.quarter} · {words.get(row.kind, row.kind)} · {words['owner']}: {info.get('owner') or words['nobody']}"
         if n.kind == "project":
-            return f"{row.month} · " + self.tasks_fmt % {"done": info["done"], "live": info["live"], "dropped": info["dropped"]}
+            return f"{row.month} · " + self.tasks_fmt % {
+                "done": info["done"],
+                "live": info["live"],
+                "dropped": info["dropped"],
+            }
         return ""
 
     def line(self, n: rollup.Node, info: dict, depth: int, opened: bool, shown_team, leaf: bool) -> str:
@@ -458,22 +503,32 @@ class _LineMaker:
             weight += f" · {self.not_counted}"
         team = info.get("team")
         explain_url = self.explain_base.format(n.kind, n.id)
-        return str(self.macro(
-            n=n, depth=depth, open=opened, kind_label=self.kinds.get(n.kind, n.kind),
-            title_url=self.team_base.format(quote(team.slug, safe="")) if n.kind == "team" and team else None,
-            team_name=shown_team.name if shown_team and n.kind != "team" else None,
-            team_url=self.team_base.format(quote(shown_team.slug, safe="")) if shown_team and n.kind != "team" else None,
-            explain_url=explain_url,
-            figure=pct(n.progress), data_progress=num4(n.progress), width=width_class(n.progress),
-            status_label=self.labels.get(n.status, "") if n.status else "",
-            weight_text=weight,
-            score_text=self.score_fmt % {"s": num4(n.score)} if n.score is not None else "",
-            band_label=self.bands.get(n.band, "") if n.band else "",
-            spark=sparkline(self.r.trends.get((n.kind, n.id))) if n.kind != "project" else "",
-            facts=self.facts(n, info),
-            lazy_url=explain_url if leaf and n.children else None,
-            lazy_label=self.lazy_label, pace_class=self.pace_class,
-        ))
+        return str(
+            self.macro(
+                n=n,
+                depth=depth,
+                open=opened,
+                kind_label=self.kinds.get(n.kind, n.kind),
+                title_url=self.team_base.format(quote(team.slug, safe="")) if n.kind == "team" and team else None,
+                team_name=shown_team.name if shown_team and n.kind != "team" else None,
+                team_url=self.team_base.format(quote(shown_team.slug, safe=""))
+                if shown_team and n.kind != "team"
+                else None,
+                explain_url=explain_url,
+                figure=pct(n.progress),
+                data_progress=num4(n.progress),
+                width=width_class(n.progress),
+                status_label=self.labels.get(n.status, "") if n.status else "",
+                weight_text=weight,
+                score_text=self.score_fmt % {"s": num4(n.score)} if n.score is not None else "",
+                band_label=self.bands.get(n.band, "") if n.band else "",
+                spark=sparkline(self.r.trends.get((n.kind, n.id))) if n.kind != "project" else "",
+                facts=self.facts(n, info),
+                lazy_url=explain_url if leaf and n.children else None,
+                lazy_label=self.lazy_label,
+                pace_class=self.pace_class,
+            )
+        )
 
 
 def node_json(n: rollup.Node, r: Rollup) -> dict:
@@ -520,8 +575,13 @@ def rollup_json(r: Rollup) -> dict:
         unaligned=[node_json(n, r) for n in r.unaligned],
         elsewhere=[node_json(n, r) for n in r.elsewhere],
         attention=[
-            {"kind": a.kind, "id": a.id, "title": a.title, "team": a.team.slug if a.team else None,
-             "reasons": a.reasons}
+            {
+                "kind": a.kind,
+                "id": a.id,
+                "title": a.title,
+                "team": a.team.slug if a.team else None,
+                "reasons": a.reasons,
+            }
             for a in attention_of(r)
         ],
         effort={
@@ -546,11 +606,28 @@ def _context(r: Rollup, **extra) -> dict:
     else:
         other = periods.quarter_of(min(max(r.today, r.period.start), r.period.end), _fiscal_start())
     return dict(
-        r=r, period=str(r.period), prev_period=str(prev_p), next_period=str(next_p), other_period=str(other),
-        pct=pct, num4=num4, qty=qty, width_class=width_class, sparkline=sparkline, tree_html=tree_html, attention_html=attention_html,
-        lazy_label=_("What it is made of"), pace_class=width_class(r.expected), explain_base=url_bases(r)[0], team_base=url_bases(r)[1],
-        status_labels=STATUS_LABELS, band_labels=BAND_LABELS, kind_labels=KIND_LABELS,
-        quadrant_labels=QUADRANT_LABELS, quadrants=eisenhower.ORDER, is_company=r.team.parent_id is None,
+        r=r,
+        period=str(r.period),
+        prev_period=str(prev_p),
+        next_period=str(next_p),
+        other_period=str(other),
+        pct=pct,
+        num4=num4,
+        qty=qty,
+        width_class=width_class,
+        sparkline=sparkline,
+        tree_html=tree_html,
+        attention_html=attention_html,
+        lazy_label=_("What it is made of"),
+        pace_class=width_class(r.expected),
+        explain_base=url_bases(r)[0],
+        team_base=url_bases(r)[1],
+        status_labels=STATUS_LABELS,
+        band_labels=BAND_LABELS,
+        kind_labels=KIND_LABELS,
+        quadrant_labels=QUADRANT_LABELS,
+        quadrants=eisenhower.ORDER,
+        is_company=r.team.parent_id is None,
         **extra,
     )
 
@@ -641,7 +718,9 @@ def explain(kind, item_id, period):
         abort(404)
     if wants_json():
         return jsonify(node_json(node, r))
-    return render("rollup/explain.html", block="explain", **_context(r, node=node, info=r.meta.get((kind, node.id), {})))
+    return render(
+        "rollup/explain.html", block="explain", **_context(r, node=node, info=r.meta.get((kind, node.id), {}))
+    )
 
 
 # --- quarter review ---------------------------------------------------------------------------
@@ -665,11 +744,22 @@ def _review_context(team: TeamRecord, quarter: periods.Quarter, **extra) -> dict
             if row.team_id == team.id and all(o.id != n.id for o, _ in objectives):
                 objectives.append((row, n))
     may_edit = can_plan(actor(), team)
-    bands = {name.lower(): f"{getattr(rollup, name):.1f}" for name in (
-        "ASPIRATIONAL_YELLOW", "ASPIRATIONAL_GREEN", "COMMITTED_YELLOW", "COMMITTED_GREEN")}
-    return _context(r, objectives=objectives, may_edit=may_edit, quarter=str(quarter), team=team, bands=bands,
-                    kr_forms=extra.pop("kr_forms", {}), obj_forms=extra.pop("obj_forms", {}),
-                    conflicts=extra.pop("conflicts", {}), **extra)
+    bands = {
+        name.lower(): f"{getattr(rollup, name):.1f}"
+        for name in ("ASPIRATIONAL_YELLOW", "ASPIRATIONAL_GREEN", "COMMITTED_YELLOW", "COMMITTED_GREEN")
+    }
+    return _context(
+        r,
+        objectives=objectives,
+        may_edit=may_edit,
+        quarter=str(quarter),
+        team=team,
+        bands=bands,
+        kr_forms=extra.pop("kr_forms", {}),
+        obj_forms=extra.pop("obj_forms", {}),
+        conflicts=extra.pop("conflicts", {}),
+        **extra,
+    )
 
 
 def review_markdown(ctx: dict) -> str:
@@ -690,8 +780,10 @@ def review_markdown(ctx: dict) -> str:
         for kr in n.children:
             kr_row = ctx["r"].meta[("key_result", kr.id)]["row"]
             refl = (kr_row.reflection or "").replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {kr.title.replace('|', chr(92) + '|')} | {num4(kr.progress) or '–'} | {num4(kr.score)} "
-                         f"| {BAND_LABELS.get(kr.band, '')} | {refl} |")
+            lines.append(
+                f"| {kr.title.replace('|', chr(92) + '|')} | {num4(kr.progress) or '–'} | {num4(kr.score)} "
+                f"| {BAND_LABELS.get(kr.band, '')} | {refl} |"
+            )
         if row.reflection:
             lines += ["", f"### {_('Reflection')}", "", row.reflection]
         lines.append("")
@@ -710,14 +802,21 @@ def review(slug, quarter):
         resp.headers["Content-Disposition"] = f'inline; filename="review-{team.slug}-{q}.md"'
         return resp
     if wants_json():
-        return jsonify({
-            "team": team.slug, "quarter": str(q),
-            "objectives": [
-                {**node_json(n, ctx["r"]), "reflection": row.reflection, "carry_over": row.carry_over,
-                 "committed": row.kind == "committed"}
-                for row, n in ctx["objectives"]
-            ],
-        })
+        return jsonify(
+            {
+                "team": team.slug,
+                "quarter": str(q),
+                "objectives": [
+                    {
+                        **node_json(n, ctx["r"]),
+                        "reflection": row.reflection,
+                        "carry_over": row.carry_over,
+                        "committed": row.kind == "committed",
+                    }
+                    for row, n in ctx["objectives"]
+                ],
+            }
+        )
     return render("rollup/review.html", **ctx)
 
 
@@ -740,7 +839,9 @@ def _review_response(team, q, objective_id: int, status: int = 200, **extra):
         found = [(row, n) for row, n in ctx["objectives"] if row.id == objective_id]
         if not found:
             abort(404)
-        resp = make_response(render_template("rollup/_review_objective.html", row=found[0][0], n=found[0][1], **ctx), status)
+        resp = make_response(
+            render_template("rollup/_review_objective.html", row=found[0][0], n=found[0][1], **ctx), status
+        )
         resp.headers["Vary"] = "HX-Request"
         return resp
     return render("rollup/review.html", status=status, **ctx)
@@ -766,22 +867,33 @@ def kr_score_update(slug, quarter, kr_id):
         return _review_response(team, q, obj.id, 422, kr_forms={kr.id: form})
     a = actor()
     try:
-        planning.update(session=db(), actor_id=a.user_id, org_id=a.org_id, item=kr,
-                        expected_version=form.version.data, score_override=form.score_override.data,
-                        reflection=form.reflection.data or "")
+        planning.update(
+            session=db(),
+            actor_id=a.user_id,
+            org_id=a.org_id,
+            item=kr,
+            expected_version=form.version.data,
+            score_override=form.score_override.data,
+            reflection=form.reflection.data or "",
+        )
         db().commit()
     except planning.StaleEdit:
         db().rollback()
         db().refresh(kr)
         if wants_json() or request.is_json:
             return json_error(_("Someone else changed this in the meantime."), 409)
-        return _review_response(team, q, obj.id, 409, kr_forms={kr.id: form},
-                                conflicts={("key_result", kr.id): kr})
+        return _review_response(team, q, obj.id, 409, kr_forms={kr.id: form}, conflicts={("key_result", kr.id): kr})
     if is_htmx():
         return _review_response(team, q, obj.id)
     if request.is_json:
-        return jsonify({"id": kr.id, "version": kr.version, "score_override": _round(kr.score_override),
-                        "reflection": kr.reflection})
+        return jsonify(
+            {
+                "id": kr.id,
+                "version": kr.version,
+                "score_override": _round(kr.score_override),
+                "reflection": kr.reflection,
+            }
+        )
     return redirect(url_for("reports.review", slug=team.slug, quarter=str(q)) + f"#objective-{obj.id}", 303)
 
 
@@ -800,22 +912,28 @@ def objective_review_update(slug, quarter, objective_id):
         return _review_response(team, q, obj.id, 422, obj_forms={obj.id: form})
     a = actor()
     try:
-        planning.update(session=db(), actor_id=a.user_id, org_id=a.org_id, item=obj,
-                        expected_version=form.version.data, reflection=form.reflection.data or "",
-                        carry_over=bool(form.carry_over.data))
+        planning.update(
+            session=db(),
+            actor_id=a.user_id,
+            org_id=a.org_id,
+            item=obj,
+            expected_version=form.version.data,
+            reflection=form.reflection.data or "",
+            carry_over=bool(form.carry_over.data),
+        )
         db().commit()
     except planning.StaleEdit:
         db().rollback()
         db().refresh(obj)
         if request.is_json:
             return json_error(_("Someone else changed this in the meantime."), 409)
-        return _review_response(team, q, obj.id, 409, obj_forms={obj.id: form},
-                                conflicts={("objective", obj.id): obj})
+        return _review_response(team, q, obj.id, 409, obj_forms={obj.id: form}, conflicts={("objective", obj.id): obj})
     if is_htmx():
         return _review_response(team, q, obj.id)
     if request.is_json:
-        return jsonify({"id": obj.id, "version": obj.version, "reflection": obj.reflection,
-                        "carry_over": obj.carry_over})
+        return jsonify(
+            {"id": obj.id, "version": obj.version, "reflection": obj.reflection, "carry_over": obj.carry_over}
+        )
     return redirect(url_for("reports.review", slug=team.slug, quarter=str(q)) + f"#objective-{obj.id}", 303)
 
 

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from okr.accounts.passwords import hash_password
 from okr.core import models as m
 from okr.core import periods
-from okr.accounts.passwords import hash_password
 
 BENCH_PASSWORD = "bench-password"
 TASKS_PER_PERSON_PER_WEEK = 15
@@ -38,59 +38,133 @@ class BenchResult:
     logins: dict = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (f"{self.teams} teams, {self.people} people, {self.goals} goals, {self.objectives} objectives, "
-                f"{self.key_results} key results, {self.check_ins} check-ins, {self.projects} projects, "
-                f"{self.tasks} tasks, {self.raci} RACI letters")
+        return (
+            f"{self.teams} teams, {self.people} people, {self.goals} goals, {self.objectives} objectives, "
+            f"{self.key_results} key results, {self.check_ins} check-ins, {self.projects} projects, "
+            f"{self.tasks} tasks, {self.raci} RACI letters"
+        )
 
 
 def _insert(conn, table, rows: list[dict]) -> None:
     for i in range(0, len(rows), CHUNK):
-        conn.execute(sa.insert(table), rows[i:i + CHUNK])
+        conn.execute(sa.insert(table), rows[i : i + CHUNK])
 
 
 def _ids(conn, table, where) -> list[int]:
     return [r[0] for r in conn.execute(sa.select(table.c.id).where(where).order_by(table.c.id))]
 
 
-def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float = 1.0,
-         today: date | None = None, fiscal_start: int = 1, seed_value: int = 2026) -> BenchResult:
+def seed(
+    engine: sa.Engine,
+    *,
+    teams: int = 40,
+    people: int = 400,
+    scale: float = 1.0,
+    today: date | None = None,
+    fiscal_start: int = 1,
+    seed_value: int = 2026,
+) -> BenchResult:
     """Create the organisation ``bench`` (refuses if it exists) and its plans; returns counts."""
     rnd = random.Random(seed_value)
     today = today or date.today()
     now = datetime.now(UTC)
     res = BenchResult()
-    T = {name: SQLModelTable.__table__ for name, SQLModelTable in {
-        "org": m.Organisation, "user": m.User, "team": m.Team, "member": m.Membership, "goal": m.AnnualGoal,
-        "obj": m.Objective, "kr": m.KeyResult, "ci": m.CheckIn, "proj": m.Project, "task": m.Task,
-        "raci": m.RaciAssignment}.items()}
+    T = {
+        name: SQLModelTable.__table__
+        for name, SQLModelTable in {
+            "org": m.Organisation,
+            "user": m.User,
+            "team": m.Team,
+            "member": m.Membership,
+            "goal": m.AnnualGoal,
+            "obj": m.Objective,
+            "kr": m.KeyResult,
+            "ci": m.CheckIn,
+            "proj": m.Project,
+            "task": m.Task,
+            "raci": m.RaciAssignment,
+        }.items()
+    }
     stamp = {"created_at": now, "updated_at": now, "version": 1, "is_archived": False}
 
     with engine.begin() as conn:
         if conn.execute(sa.select(T["org"].c.id).where(T["org"].c.slug == "bench")).first():
             raise ValueError("the organisation 'bench' exists already: use a fresh database")
-        org_id = conn.execute(sa.insert(T["org"]).values(slug="bench", name="Bench Co", smart_blocking="",
-                                                         raci_max_accountable=5, raci_max_responsible=8,
-                                                         created_at=now)).inserted_primary_key[0]
+        org_id = conn.execute(
+            sa.insert(T["org"]).values(
+                slug="bench",
+                name="Bench Co",
+                smart_blocking="",
+                raci_max_accountable=5,
+                raci_max_responsible=8,
+                created_at=now,
+            )
+        ).inserted_primary_key[0]
 
         # --- the team tree: company → departments → teams, 3 deep ---------------------------
         n_depts = max(1, round((teams - 1) ** 0.5 / 1.1))
         n_leaf = max(1, teams - 1 - n_depts)
-        company = conn.execute(sa.insert(T["team"]).values(org_id=org_id, slug="company", name="Bench Co",
-                                                           kind="company", position=0, **stamp)).inserted_primary_key[0]
-        _insert(conn, T["team"], [dict(org_id=org_id, parent_id=company, slug=f"dept-{d}", name=f"Department {d}",
-                                       kind="department", position=d, **stamp) for d in range(n_depts)])
+        company = conn.execute(
+            sa.insert(T["team"]).values(
+                org_id=org_id, slug="company", name="Bench Co", kind="company", position=0, **stamp
+            )
+        ).inserted_primary_key[0]
+        _insert(
+            conn,
+            T["team"],
+            [
+                dict(
+                    org_id=org_id,
+                    parent_id=company,
+                    slug=f"dept-{d}",
+                    name=f"Department {d}",
+                    kind="department",
+                    position=d,
+                    **stamp,
+                )
+                for d in range(n_depts)
+            ],
+        )
         dept_ids = _ids(conn, T["team"], T["team"].c.kind == "department")
-        _insert(conn, T["team"], [dict(org_id=org_id, parent_id=dept_ids[t % n_depts], slug=f"team-{t}", name=f"Team {t}",
-                                       kind="team", position=t, **stamp) for t in range(n_leaf)])
+        _insert(
+            conn,
+            T["team"],
+            [
+                dict(
+                    org_id=org_id,
+                    parent_id=dept_ids[t % n_depts],
+                    slug=f"team-{t}",
+                    name=f"Team {t}",
+                    kind="team",
+                    position=t,
+                    **stamp,
+                )
+                for t in range(n_leaf)
+            ],
+        )
         leaf_ids = _ids(conn, T["team"], (T["team"].c.kind == "team") & (T["team"].c.org_id == org_id))
         all_team_ids = [company] + dept_ids + leaf_ids
         res.teams = len(all_team_ids)
 
         # --- people: spread over the teams; the first of each team manages it --------------
         pw = hash_password(BENCH_PASSWORD)
-        _insert(conn, T["user"], [dict(org_id=org_id, email=f"p{i}@bench.example", name=f"Person {i}", password_hash=pw,
-                                       is_admin=(i == 0), is_archived=False, session_version=1, created_at=now)
-                                  for i in range(people)])
+        _insert(
+            conn,
+            T["user"],
+            [
+                dict(
+                    org_id=org_id,
+                    email=f"p{i}@bench.example",
+                    name=f"Person {i}",
+                    password_hash=pw,
+                    is_admin=(i == 0),
+                    is_archived=False,
+                    session_version=1,
+                    created_at=now,
+                )
+                for i in range(people)
+            ],
+        )
         user_ids = _ids(conn, T["user"], T["user"].c.org_id == org_id)
         res.people = len(user_ids)
         team_people: dict[int, list[int]] = {t: [] for t in leaf_ids}
@@ -127,8 +201,19 @@ def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float 
         for y in years:
             for t in all_team_ids:
                 for g in range(3):
-                    goal_rows.append(dict(team_id=t, year=y.year, title=f"{y} goal {g + 1} of team {t}", description="",
-                                          weight=1 + (g == 0), owner_id=people_of[t][0], position=g, unit="", **stamp))
+                    goal_rows.append(
+                        dict(
+                            team_id=t,
+                            year=y.year,
+                            title=f"{y} goal {g + 1} of team {t}",
+                            description="",
+                            weight=1 + (g == 0),
+                            owner_id=people_of[t][0],
+                            position=g,
+                            unit="",
+                            **stamp,
+                        )
+                    )
         _insert(conn, T["goal"], goal_rows)
         goals = conn.execute(sa.select(T["goal"].c.id, T["goal"].c.team_id, T["goal"].c.year)).all()
         res.goals = len(goals)
@@ -137,36 +222,72 @@ def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float 
             goals_of.setdefault((t, yr), []).append(gid)
 
         obj_rows = []
-        quarters = [q for y in years for q in y.children() if q.start <= today or q == periods.quarter_of(today, fiscal_start)]
+        quarters = [
+            q for y in years for q in y.children() if q.start <= today or q == periods.quarter_of(today, fiscal_start)
+        ]
         quarters += [q for q in years[-1].children() if q not in quarters]  # plan the whole current year
         for q in quarters:
             for t in all_team_ids:
                 for o in range(3 if t in leaf_ids else 2):
                     gl = goals_of[(t, q.parent().year)]
-                    obj_rows.append(dict(team_id=t, quarter=str(q), title=f"{q} objective {o + 1} of team {t}", description="",
-                                         kind="committed" if o == 0 else "aspirational", goal_id=gl[o % len(gl)],
-                                         owner_id=people_of[t][0], weight=1, position=o, reflection="", carry_over=False, **stamp))
+                    obj_rows.append(
+                        dict(
+                            team_id=t,
+                            quarter=str(q),
+                            title=f"{q} objective {o + 1} of team {t}",
+                            description="",
+                            kind="committed" if o == 0 else "aspirational",
+                            goal_id=gl[o % len(gl)],
+                            owner_id=people_of[t][0],
+                            weight=1,
+                            position=o,
+                            reflection="",
+                            carry_over=False,
+                            **stamp,
+                        )
+                    )
         _insert(conn, T["obj"], obj_rows)
         objectives = conn.execute(sa.select(T["obj"].c.id, T["obj"].c.team_id, T["obj"].c.quarter)).all()
         res.objectives = len(objectives)
 
         kinds = ["metric", "metric", "percent", "milestone"]
         kr_rows = []
-        for oid, t, q in objectives:
+        for oid, t, _q in objectives:
             for k in range(4):
                 kind = kinds[(oid + k) % 4]
                 decreasing = kind == "metric" and (oid + k) % 5 == 0
-                start, target = (Decimal(8), Decimal(5)) if decreasing else (Decimal(100 * (k + 1)), Decimal(100 * (k + 1) + 50 + 10 * (oid % 7)))
+                start, target = (
+                    (Decimal(8), Decimal(5))
+                    if decreasing
+                    else (Decimal(100 * (k + 1)), Decimal(100 * (k + 1) + 50 + 10 * (oid % 7)))
+                )
                 if kind == "percent":
                     start, target = Decimal(20), Decimal(35)
                 if kind == "milestone":
                     start, target = Decimal(0), Decimal(1)
-                kr_rows.append(dict(objective_id=oid, title=f"KR {k + 1} of objective {oid}", description="", kind=kind,
-                                    start=start, target=target, current=start, is_done=False, unit="%" if kind == "percent" else "",
-                                    weight=1, progress_from="projects" if (oid + k) % 9 == 0 else "checkins",
-                                    owner_id=people_of[t][min(k, len(people_of[t]) - 1)], position=k, reflection="", **stamp))
+                kr_rows.append(
+                    dict(
+                        objective_id=oid,
+                        title=f"KR {k + 1} of objective {oid}",
+                        description="",
+                        kind=kind,
+                        start=start,
+                        target=target,
+                        current=start,
+                        is_done=False,
+                        unit="%" if kind == "percent" else "",
+                        weight=1,
+                        progress_from="projects" if (oid + k) % 9 == 0 else "checkins",
+                        owner_id=people_of[t][min(k, len(people_of[t]) - 1)],
+                        position=k,
+                        reflection="",
+                        **stamp,
+                    )
+                )
         _insert(conn, T["kr"], kr_rows)
-        krs = conn.execute(sa.select(T["kr"].c.id, T["kr"].c.objective_id, T["kr"].c.kind, T["kr"].c.start, T["kr"].c.target)).all()
+        krs = conn.execute(
+            sa.select(T["kr"].c.id, T["kr"].c.objective_id, T["kr"].c.kind, T["kr"].c.start, T["kr"].c.target)
+        ).all()
         res.key_results = len(krs)
         obj_info = {oid: (t, q) for oid, t, q in objectives}
 
@@ -190,19 +311,44 @@ def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float 
                 else:
                     value = (Decimal(start) + (Decimal(target) - Decimal(start)) * frac).quantize(Decimal("0.01"))
                 conf = Decimal(rnd.choice([3, 5, 7, 8, 9])) / 10
-                ci_rows.append(dict(key_result_id=kid, checked_on=day, value=value, confidence=conf, note="", author_id=owner, **stamp))
+                ci_rows.append(
+                    dict(
+                        key_result_id=kid,
+                        checked_on=day,
+                        value=value,
+                        confidence=conf,
+                        note="",
+                        author_id=owner,
+                        **stamp,
+                    )
+                )
                 last = (value, conf, day)
                 day += timedelta(days=3 if kid % 2 == 0 else 7)  # twice a week for half the KRs
             if last:
-                kr_updates.append(dict(b_id=kid, b_current=last[0], b_conf=last[1], b_day=last[2], b_done=kind == "milestone" and last[0] == 1))
+                kr_updates.append(
+                    dict(
+                        b_id=kid,
+                        b_current=last[0],
+                        b_conf=last[1],
+                        b_day=last[2],
+                        b_done=kind == "milestone" and last[0] == 1,
+                    )
+                )
         _insert(conn, T["ci"], ci_rows)
         res.check_ins = len(ci_rows)
         kr_t = T["kr"]
-        stmt = kr_t.update().where(kr_t.c.id == sa.bindparam("b_id")).values(
-            current=sa.bindparam("b_current", type_=m.Quantity()), confidence=sa.bindparam("b_conf", type_=m.Quantity()),
-            last_check_in_on=sa.bindparam("b_day"), is_done=sa.bindparam("b_done"))
+        stmt = (
+            kr_t.update()
+            .where(kr_t.c.id == sa.bindparam("b_id"))
+            .values(
+                current=sa.bindparam("b_current", type_=m.Quantity()),
+                confidence=sa.bindparam("b_conf", type_=m.Quantity()),
+                last_check_in_on=sa.bindparam("b_day"),
+                is_done=sa.bindparam("b_done"),
+            )
+        )
         for i in range(0, len(kr_updates), CHUNK):
-            conn.execute(stmt, kr_updates[i:i + CHUNK])
+            conn.execute(stmt, kr_updates[i : i + CHUNK])
 
         # --- projects: per leaf team and month, each moving one of the quarter's KRs --------
         krs_of_team_q: dict[tuple[int, str], list[int]] = {}
@@ -215,11 +361,25 @@ def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float 
             for t in leaf_ids:
                 pool = krs_of_team_q.get((t, q), [])
                 for p in range(4):
-                    proj_rows.append(dict(team_id=t, month=str(mo), key_result_id=pool[(p * 2) % len(pool)] if pool and p < 3 else None,
-                                          title=f"{mo} project {p + 1} of team {t}", description="", owner_id=people_of[t][p % len(people_of[t])],
-                                          starts_on=mo.start, due_on=mo.end, status="active", position=p, **stamp))
+                    proj_rows.append(
+                        dict(
+                            team_id=t,
+                            month=str(mo),
+                            key_result_id=pool[(p * 2) % len(pool)] if pool and p < 3 else None,
+                            title=f"{mo} project {p + 1} of team {t}",
+                            description="",
+                            owner_id=people_of[t][p % len(people_of[t])],
+                            starts_on=mo.start,
+                            due_on=mo.end,
+                            status="active",
+                            position=p,
+                            **stamp,
+                        )
+                    )
         _insert(conn, T["proj"], proj_rows)
-        projects = conn.execute(sa.select(T["proj"].c.id, T["proj"].c.team_id, T["proj"].c.month, T["proj"].c.key_result_id)).all()
+        projects = conn.execute(
+            sa.select(T["proj"].c.id, T["proj"].c.team_id, T["proj"].c.month, T["proj"].c.key_result_id)
+        ).all()
         res.projects = len(projects)
         projects_of = {}
         for pid, t, mo, _kr in projects:
@@ -230,16 +390,44 @@ def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float 
         for kid, oid, *_rest in krs:
             t = obj_info[oid][0]
             ppl = people_of[t]
-            raci_rows.append(dict(key_result_id=kid, project_id=None, user_id=ppl[kid % len(ppl)], letter="A", created_at=now))
+            raci_rows.append(
+                dict(key_result_id=kid, project_id=None, user_id=ppl[kid % len(ppl)], letter="A", created_at=now)
+            )
             if len(ppl) > 1:
-                raci_rows.append(dict(key_result_id=kid, project_id=None, user_id=ppl[(kid + 1) % len(ppl)], letter="R", created_at=now))
+                raci_rows.append(
+                    dict(
+                        key_result_id=kid,
+                        project_id=None,
+                        user_id=ppl[(kid + 1) % len(ppl)],
+                        letter="R",
+                        created_at=now,
+                    )
+                )
         for pid, t, _mo, _kr in projects:
             ppl = people_of[t]
-            raci_rows.append(dict(key_result_id=None, project_id=pid, user_id=ppl[pid % len(ppl)], letter="A", created_at=now))
+            raci_rows.append(
+                dict(key_result_id=None, project_id=pid, user_id=ppl[pid % len(ppl)], letter="A", created_at=now)
+            )
             if len(ppl) > 1:
-                raci_rows.append(dict(key_result_id=None, project_id=pid, user_id=ppl[(pid + 1) % len(ppl)], letter="R", created_at=now))
+                raci_rows.append(
+                    dict(
+                        key_result_id=None,
+                        project_id=pid,
+                        user_id=ppl[(pid + 1) % len(ppl)],
+                        letter="R",
+                        created_at=now,
+                    )
+                )
             if len(ppl) > 2:
-                raci_rows.append(dict(key_result_id=None, project_id=pid, user_id=ppl[(pid + 2) % len(ppl)], letter="C", created_at=now))
+                raci_rows.append(
+                    dict(
+                        key_result_id=None,
+                        project_id=pid,
+                        user_id=ppl[(pid + 2) % len(ppl)],
+                        letter="C",
+                        created_at=now,
+                    )
+                )
         _insert(conn, T["raci"], raci_rows)
         res.raci = len(raci_rows)
 
@@ -260,10 +448,23 @@ def seed(engine: sa.Engine, *, teams: int = 40, people: int = 400, scale: float 
                     for k in range(TASKS_PER_PERSON_PER_WEEK):
                         r = rnd.random()
                         status = statuses[int(r * 10)] if past else ("done" if r < 0.3 else "todo")
-                        batch.append(dict(team_id=t, week=wtext, project_id=pool[k % len(pool)] if pool and r < 0.65 else None,
-                                          title=f"Task {k + 1} of {uid} in {wtext}", description="", assignee_id=uid,
-                                          important=(k % 2 == 0), urgent=(k % 3 == 0), status=status, position=k, carry_count=0,
-                                          done_at=now if status == "done" else None, **stamp))
+                        batch.append(
+                            dict(
+                                team_id=t,
+                                week=wtext,
+                                project_id=pool[k % len(pool)] if pool and r < 0.65 else None,
+                                title=f"Task {k + 1} of {uid} in {wtext}",
+                                description="",
+                                assignee_id=uid,
+                                important=(k % 2 == 0),
+                                urgent=(k % 3 == 0),
+                                status=status,
+                                position=k,
+                                carry_count=0,
+                                done_at=now if status == "done" else None,
+                                **stamp,
+                            )
+                        )
                         n += 1
             if len(batch) >= 50000:
                 _insert(conn, T["task"], batch)

@@ -14,8 +14,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from okr.core import models
-from okr.core import periods
+from okr.core import models, periods
 from okr.plandoc import document as plandoc
 from okr.plans import ops as planning
 
@@ -155,12 +154,26 @@ CONTENT_Q2 = ObjT(
     "aspirational",
     0,
     (
-        KRT("日均发布内容量提升30%", "metric", 1000, 1300, "篇/日", pace="on",
+        KRT(
+            "日均发布内容量提升30%",
+            "metric",
+            1000,
+            1300,
+            "篇/日",
+            pace="on",
             projects=("创作者激励计划",),
-            description="按自然日统计的 UGC 发布量（图文 + 短视频），剔除机器账号。"),
-        KRT("创作者留存率提升15%", "percent", 40, 46, "%", pace="behind",
+            description="按自然日统计的 UGC 发布量（图文 + 短视频），剔除机器账号。",
+        ),
+        KRT(
+            "创作者留存率提升15%",
+            "percent",
+            40,
+            46,
+            "%",
+            pace="behind",
             projects=("内容分发算法优化",),
-            description="30-day retention of creators who published at least once; 40% → 46%."),
+            description="30-day retention of creators who published at least once; 40% → 46%.",
+        ),
     ),
     description="让更多用户从“看”走向“写”：激励新创作者，并让他们的内容被看见。",
 )
@@ -168,190 +181,400 @@ CONTENT_Q2 = ObjT(
 PLANS: dict[str, TeamPlan] = {
     "company": TeamPlan(
         goals=(
-            ("{year} 年营收增长 40%，达到 8000 万元", 2,
-             "Revenue growth with healthy unit economics; reviewed monthly by the board."),
+            (
+                "{year} 年营收增长 40%，达到 8000 万元",
+                2,
+                "Revenue growth with healthy unit economics; reviewed monthly by the board.",
+            ),
             ("FY{year}: reach 1 million monthly active creators", 1, ""),
         ),
         last=(
-            ObjT("Build a repeatable growth engine", "committed", 0, (
-                KRT("季度营收达到 1800 万元", "metric", 1200, 1800, "万元", pace="on"),
-                KRT("Monthly customer churn from 8% down to 5%", "percent", 8, 5, "%", pace="behind"),
-            )),
+            ObjT(
+                "Build a repeatable growth engine",
+                "committed",
+                0,
+                (
+                    KRT("季度营收达到 1800 万元", "metric", 1200, 1800, "万元", pace="on"),
+                    KRT("Monthly customer churn from 8% down to 5%", "percent", 8, 5, "%", pace="behind"),
+                ),
+            ),
         ),
         this=(
-            ObjT("让增长更健康、更可持续", "committed", 0, (
-                KRT("季度营收达到 2200 万元", "metric", 1500, 2200, "万元", pace="ahead"),
-                KRT("NPS from 32 to 45", "metric", 32, 45, "", pace="on"),
-                KRT("Partner programme launched with 10 signed partners", "milestone"),
-            )),
+            ObjT(
+                "让增长更健康、更可持续",
+                "committed",
+                0,
+                (
+                    KRT("季度营收达到 2200 万元", "metric", 1500, 2200, "万元", pace="ahead"),
+                    KRT("NPS from 32 to 45", "metric", 32, 45, "", pace="on"),
+                    KRT("Partner programme launched with 10 signed partners", "milestone"),
+                ),
+            ),
         ),
     ),
     "product": TeamPlan(
         goals=(("FY{year}: ship a creator platform people come back to every day", 1, ""),),
         last=(
-            ObjT("稳定平台，减少线上故障", "committed", 0, (
-                KRT("P1 故障数从每季度 6 次降到 2 次", "metric", 6, 2, "次", pace="on"),
-                KRT("Core service availability 99.5% → 99.9%", "percent", 99.5, 99.9, "%", pace="ahead"),
-            )),
+            ObjT(
+                "稳定平台，减少线上故障",
+                "committed",
+                0,
+                (
+                    KRT("P1 故障数从每季度 6 次降到 2 次", "metric", 6, 2, "次", pace="on"),
+                    KRT("Core service availability 99.5% → 99.9%", "percent", 99.5, 99.9, "%", pace="ahead"),
+                ),
+            ),
         ),
         this=(
-            ObjT("Raise engineering throughput 提升研发效率", "committed", 0, (
-                KRT("需求平均交付周期从 20 天缩短到 12 天", "metric", 20, 12, "天", pace="on"),
-                KRT("Automated test coverage from 45% to 70%", "percent", 45, 70, "%", pace="slipping"),
-            )),
+            ObjT(
+                "Raise engineering throughput 提升研发效率",
+                "committed",
+                0,
+                (
+                    KRT("需求平均交付周期从 20 天缩短到 12 天", "metric", 20, 12, "天", pace="on"),
+                    KRT("Automated test coverage from 45% to 70%", "percent", 45, 70, "%", pace="slipping"),
+                ),
+            ),
         ),
     ),
     "business": TeamPlan(
         goals=(("{year} 年新增付费客户 1200 家", 1, ""),),
         last=(
-            ObjT("打通市场到销售的线索漏斗", "committed", 0, (
-                KRT("MQL → SQL conversion from 12% to 20%", "percent", 12, 20, "%", pace="on"),
-                KRT("本季度新增付费客户 250 家", "metric", 0, 250, "家", pace="ahead"),
-            )),
+            ObjT(
+                "打通市场到销售的线索漏斗",
+                "committed",
+                0,
+                (
+                    KRT("MQL → SQL conversion from 12% to 20%", "percent", 12, 20, "%", pace="on"),
+                    KRT("本季度新增付费客户 250 家", "metric", 0, 250, "家", pace="ahead"),
+                ),
+            ),
         ),
         this=(
-            ObjT("Scale paid acquisition efficiently", "aspirational", 0, (
-                KRT("Customer acquisition cost from ¥3,000 to ¥2,200", "metric", 3000, 2200, "元", pace="behind"),
-                KRT("本季度新增付费客户 320 家", "metric", 0, 320, "家", pace="on"),
-            )),
+            ObjT(
+                "Scale paid acquisition efficiently",
+                "aspirational",
+                0,
+                (
+                    KRT("Customer acquisition cost from ¥3,000 to ¥2,200", "metric", 3000, 2200, "元", pace="behind"),
+                    KRT("本季度新增付费客户 320 家", "metric", 0, 320, "家", pace="on"),
+                ),
+            ),
         ),
     ),
     "service": TeamPlan(
         goals=(("FY{year}: 客户满意度达到 4.6 分", 1, ""),),
         last=(
-            ObjT("夯实服务基础", "committed", 0, (
-                KRT("CSAT from 4.1 to 4.4", "metric", 4.1, 4.4, "分", pace="on"),
-                KRT("知识库覆盖 Top 50 高频问题", "milestone", done=True),
-            )),
+            ObjT(
+                "夯实服务基础",
+                "committed",
+                0,
+                (
+                    KRT("CSAT from 4.1 to 4.4", "metric", 4.1, 4.4, "分", pace="on"),
+                    KRT("知识库覆盖 Top 50 高频问题", "milestone", done=True),
+                ),
+            ),
         ),
         this=(
-            ObjT("Make every customer touchpoint faster", "committed", 0, (
-                KRT("CSAT from 4.3 to 4.6", "metric", 4.3, 4.6, "分", pace="on"),
-                KRT("工单一次解决率从 70% 提升到 80%", "percent", 70, 80, "%", pace="ahead"),
-            )),
+            ObjT(
+                "Make every customer touchpoint faster",
+                "committed",
+                0,
+                (
+                    KRT("CSAT from 4.3 to 4.6", "metric", 4.3, 4.6, "分", pace="on"),
+                    KRT("工单一次解决率从 70% 提升到 80%", "percent", 70, 80, "%", pace="ahead"),
+                ),
+            ),
         ),
     ),
     "content": TeamPlan(
         goals=(
-            ("{year} 年创作者生态规模翻倍", 2,
-             "月活创作者从 40 万到 80 万；以发布量、留存和优质内容占比衡量。"),
+            ("{year} 年创作者生态规模翻倍", 2, "月活创作者从 40 万到 80 万；以发布量、留存和优质内容占比衡量。"),
             ("FY{year}: make content quality the reason users stay", 1, ""),
         ),
         last=(
-            ObjT("提升内容质量 Raise content quality", "committed", 1, (
-                KRT("优质内容占比从 18% 提升到 25%", "percent", 18, 25, "%", pace="on",
-                    projects=("优质内容评审机制",)),
-                KRT("Moderation turnaround from 90 to 30 minutes", "metric", 90, 30, "分钟", pace="ahead",
-                    projects=("审核队列自动分流",)),
-                KRT("上线内容质量评分模型 v1", "milestone", done=True),
-            )),
+            ObjT(
+                "提升内容质量 Raise content quality",
+                "committed",
+                1,
+                (
+                    KRT(
+                        "优质内容占比从 18% 提升到 25%",
+                        "percent",
+                        18,
+                        25,
+                        "%",
+                        pace="on",
+                        projects=("优质内容评审机制",),
+                    ),
+                    KRT(
+                        "Moderation turnaround from 90 to 30 minutes",
+                        "metric",
+                        90,
+                        30,
+                        "分钟",
+                        pace="ahead",
+                        projects=("审核队列自动分流",),
+                    ),
+                    KRT("上线内容质量评分模型 v1", "milestone", done=True),
+                ),
+            ),
         ),
         this=(
-            ObjT("打造创作者成长体系", "aspirational", 0, (
-                KRT("新晋创作者 30 天留存从 22% 到 30%", "percent", 22, 30, "%", pace="behind",
-                    projects=("新手创作者引导流程",)),
-                KRT("Creator academy opens with 12 courses", "milestone",
-                    unstaffed=("创作者学院课程录制 Record the academy courses",)),
-                KRT("创作者等级体系上线", "percent", 0, 100, "%", from_projects=True,
-                    projects=("等级规则与权益设计", "等级体系前端开发")),
-            )),
+            ObjT(
+                "打造创作者成长体系",
+                "aspirational",
+                0,
+                (
+                    KRT(
+                        "新晋创作者 30 天留存从 22% 到 30%",
+                        "percent",
+                        22,
+                        30,
+                        "%",
+                        pace="behind",
+                        projects=("新手创作者引导流程",),
+                    ),
+                    KRT(
+                        "Creator academy opens with 12 courses",
+                        "milestone",
+                        unstaffed=("创作者学院课程录制 Record the academy courses",),
+                    ),
+                    KRT(
+                        "创作者等级体系上线",
+                        "percent",
+                        0,
+                        100,
+                        "%",
+                        from_projects=True,
+                        projects=("等级规则与权益设计", "等级体系前端开发"),
+                    ),
+                ),
+            ),
         ),
         extra_important=("处理创作者投诉升级", "Review this week's trending content report"),
     ),
     "data": TeamPlan(
         goals=(("FY{year}: every team decides with trusted data 数据驱动决策", 1, ""),),
         last=(
-            ObjT("Build the metrics foundation 指标体系建设", "committed", 0, (
-                KRT("统一口径的核心指标达到 40 个", "metric", 0, 40, "个", pace="on",
-                    projects=("指标字典梳理",)),
-                KRT("Dashboard weekly active users from 30 to 120", "metric", 30, 120, "人", pace="ahead"),
-            )),
+            ObjT(
+                "Build the metrics foundation 指标体系建设",
+                "committed",
+                0,
+                (
+                    KRT("统一口径的核心指标达到 40 个", "metric", 0, 40, "个", pace="on", projects=("指标字典梳理",)),
+                    KRT("Dashboard weekly active users from 30 to 120", "metric", 30, 120, "人", pace="ahead"),
+                ),
+            ),
         ),
         this=(
-            ObjT("数据中台迁移", "committed", 0, (
-                KRT("数据中台迁移完成度", "percent", 0, 100, "%", from_projects=True,
-                    projects=("离线任务迁移", "实时链路迁移")),
-                KRT("Pipeline failures from 12 to 2 per week", "metric", 12, 2, "次/周", pace="ahead",
-                    projects=("Pipeline alerting and retries",)),
-            )),
+            ObjT(
+                "数据中台迁移",
+                "committed",
+                0,
+                (
+                    KRT(
+                        "数据中台迁移完成度",
+                        "percent",
+                        0,
+                        100,
+                        "%",
+                        from_projects=True,
+                        projects=("离线任务迁移", "实时链路迁移"),
+                    ),
+                    KRT(
+                        "Pipeline failures from 12 to 2 per week",
+                        "metric",
+                        12,
+                        2,
+                        "次/周",
+                        pace="ahead",
+                        projects=("Pipeline alerting and retries",),
+                    ),
+                ),
+            ),
         ),
         extra_important=("Answer the finance team's revenue data request", "修复日报数据延迟"),
     ),
     "marketing": TeamPlan(
         goals=(("{year} 年品牌声量提升 50%", 1, ""),),
         last=(
-            ObjT("Launch the season's brand campaign 品牌战役", "aspirational", 0, (
-                KRT("社交媒体粉丝从 8 万增长到 12 万", "metric", 8, 12, "万", pace="on",
-                    projects=("品牌战役 KOL 合作",)),
-                KRT("Campaign landing page live", "milestone", done=True),
-            )),
+            ObjT(
+                "Launch the season's brand campaign 品牌战役",
+                "aspirational",
+                0,
+                (
+                    KRT(
+                        "社交媒体粉丝从 8 万增长到 12 万",
+                        "metric",
+                        8,
+                        12,
+                        "万",
+                        pace="on",
+                        projects=("品牌战役 KOL 合作",),
+                    ),
+                    KRT("Campaign landing page live", "milestone", done=True),
+                ),
+            ),
         ),
         this=(
-            ObjT("Turn content into pipeline 内容获客", "aspirational", 0, (
-                KRT("月度 MQL 从 800 提升到 1500", "metric", 800, 1500, "个", pace="ahead",
-                    projects=("SEO 专题页改版",)),
-                KRT("Website conversion rate from 1.8% to 3%", "percent", 1.8, 3, "%", pace="behind",
-                    projects=("Landing page A/B tests",)),
-                KRT("发布 6 篇客户案例", "metric", 0, 6, "篇", pace="silent"),
-            )),
+            ObjT(
+                "Turn content into pipeline 内容获客",
+                "aspirational",
+                0,
+                (
+                    KRT(
+                        "月度 MQL 从 800 提升到 1500",
+                        "metric",
+                        800,
+                        1500,
+                        "个",
+                        pace="ahead",
+                        projects=("SEO 专题页改版",),
+                    ),
+                    KRT(
+                        "Website conversion rate from 1.8% to 3%",
+                        "percent",
+                        1.8,
+                        3,
+                        "%",
+                        pace="behind",
+                        projects=("Landing page A/B tests",),
+                    ),
+                    KRT("发布 6 篇客户案例", "metric", 0, 6, "篇", pace="silent"),
+                ),
+            ),
         ),
         extra_important=("Approve the webinar promotion copy", "准备市场周报"),
     ),
     "sales": TeamPlan(
         goals=(("FY{year}: 新签合同额 6000 万元", 1, ""),),
         last=(
-            ObjT("Win the mid-market 拿下中型客户", "committed", 0, (
-                KRT("New ARR of ¥4M from mid-market accounts", "metric", 0, 400, "万元", pace="on",
-                    projects=("中型客户拜访计划",)),
-                KRT("赢单率从 18% 提升到 25%", "percent", 18, 25, "%", pace="behind"),
-            )),
+            ObjT(
+                "Win the mid-market 拿下中型客户",
+                "committed",
+                0,
+                (
+                    KRT(
+                        "New ARR of ¥4M from mid-market accounts",
+                        "metric",
+                        0,
+                        400,
+                        "万元",
+                        pace="on",
+                        projects=("中型客户拜访计划",),
+                    ),
+                    KRT("赢单率从 18% 提升到 25%", "percent", 18, 25, "%", pace="behind"),
+                ),
+            ),
         ),
         this=(
-            ObjT("老客户增购与续约", "committed", 0, (
-                KRT("增购收入达到 300 万元", "metric", 0, 300, "万元", pace="on",
-                    projects=("Top 50 account reviews",)),
-                KRT("客户流失率从 8% 降到 5%", "metric", 8, 5, "%", pace="slipping",
-                    projects=("流失预警名单跟进",)),
-                KRT("Sales playbook v2 rolled out", "milestone", done=True),
-            )),
+            ObjT(
+                "老客户增购与续约",
+                "committed",
+                0,
+                (
+                    KRT(
+                        "增购收入达到 300 万元",
+                        "metric",
+                        0,
+                        300,
+                        "万元",
+                        pace="on",
+                        projects=("Top 50 account reviews",),
+                    ),
+                    KRT(
+                        "客户流失率从 8% 降到 5%", "metric", 8, 5, "%", pace="slipping", projects=("流失预警名单跟进",)
+                    ),
+                    KRT("Sales playbook v2 rolled out", "milestone", done=True),
+                ),
+            ),
         ),
         extra_important=("Follow up with 华东客户 on the renewal quote", "更新销售漏斗预测"),
     ),
     "ops": TeamPlan(
         goals=(("{year} 年用户运营效率提升 30%", 1, ""),),
         last=(
-            ObjT("新用户首周激活", "committed", 0, (
-                KRT("首周激活率从 35% 提升到 45%", "percent", 35, 45, "%", pace="on",
-                    projects=("新用户 7 日引导任务",)),
-                KRT("Onboarding email series live", "milestone", done=True),
-            )),
+            ObjT(
+                "新用户首周激活",
+                "committed",
+                0,
+                (
+                    KRT(
+                        "首周激活率从 35% 提升到 45%",
+                        "percent",
+                        35,
+                        45,
+                        "%",
+                        pace="on",
+                        projects=("新用户 7 日引导任务",),
+                    ),
+                    KRT("Onboarding email series live", "milestone", done=True),
+                ),
+            ),
         ),
         this=(
-            ObjT("Grow a lively community 社区活跃度提升", "aspirational", 0, (
-                KRT("社区日活从 2 万增长到 3 万", "metric", 2, 3, "万", pace="ahead",
-                    projects=("社区话题周活动",)),
-                KRT("本季度举办线上活动 24 场", "metric", 0, 24, "场", pace="silent"),
-            ), supports=("company", 1)),
+            ObjT(
+                "Grow a lively community 社区活跃度提升",
+                "aspirational",
+                0,
+                (
+                    KRT("社区日活从 2 万增长到 3 万", "metric", 2, 3, "万", pace="ahead", projects=("社区话题周活动",)),
+                    KRT("本季度举办线上活动 24 场", "metric", 0, 24, "场", pace="silent"),
+                ),
+                supports=("company", 1),
+            ),
         ),
         extra_important=("处理社区违规内容举报", "Prepare the weekly ops dashboard"),
     ),
     "support": TeamPlan(
         goals=(("FY{year}: 让每位客户 1 小时内得到答复", 1, ""),),
         last=(
-            ObjT("缩短响应时间", "committed", 0, (
-                KRT("平均首次响应时长从 4 小时缩短到 2 小时", "metric", 4, 2, "小时", pace="on",
-                    projects=("客服排班优化",)),
-                KRT("Chatbot resolves 20% of tickets", "percent", 0, 20, "%", pace="ahead"),
-            )),
+            ObjT(
+                "缩短响应时间",
+                "committed",
+                0,
+                (
+                    KRT(
+                        "平均首次响应时长从 4 小时缩短到 2 小时",
+                        "metric",
+                        4,
+                        2,
+                        "小时",
+                        pace="on",
+                        projects=("客服排班优化",),
+                    ),
+                    KRT("Chatbot resolves 20% of tickets", "percent", 0, 20, "%", pace="ahead"),
+                ),
+            ),
         ),
         this=(
-            ObjT("Resolve at first contact 一次解决", "committed", 0, (
-                KRT("平均首次响应时长从 2 小时缩短到 1 小时", "metric", 2, 1, "小时", pace="ahead",
-                    projects=("智能工单分配",)),
-                KRT("Ticket backlog from 300 down to 100", "metric", 300, 100, "张", pace="slipping",
-                    projects=("Backlog clean-up sprint",)),
-                KRT("客服质检体系上线", "milestone"),
-            )),
+            ObjT(
+                "Resolve at first contact 一次解决",
+                "committed",
+                0,
+                (
+                    KRT(
+                        "平均首次响应时长从 2 小时缩短到 1 小时",
+                        "metric",
+                        2,
+                        1,
+                        "小时",
+                        pace="ahead",
+                        projects=("智能工单分配",),
+                    ),
+                    KRT(
+                        "Ticket backlog from 300 down to 100",
+                        "metric",
+                        300,
+                        100,
+                        "张",
+                        pace="slipping",
+                        projects=("Backlog clean-up sprint",),
+                    ),
+                    KRT("客服质检体系上线", "milestone"),
+                ),
+            ),
         ),
         extra_important=("处理 VIP 客户投诉工单", "Escalate the billing bug to engineering"),
     ),
@@ -359,38 +582,74 @@ PLANS: dict[str, TeamPlan] = {
 
 # Steps of a project that become its tasks, "<project> · <step>".
 PROJECT_STEPS = (
-    "需求评审", "Write the rollout plan", "数据埋点与看板", "Set up the A/B test", "与设计对齐交互稿",
-    "Interview five users", "联调测试", "Fix the bugs QA found", "上线前检查清单", "Weekly sync with stakeholders",
-    "效果数据复盘", "Draft the launch announcement", "方案评审会", "Update the project brief",
+    "需求评审",
+    "Write the rollout plan",
+    "数据埋点与看板",
+    "Set up the A/B test",
+    "与设计对齐交互稿",
+    "Interview five users",
+    "联调测试",
+    "Fix the bugs QA found",
+    "上线前检查清单",
+    "Weekly sync with stakeholders",
+    "效果数据复盘",
+    "Draft the launch announcement",
+    "方案评审会",
+    "Update the project brief",
 )
 # Important, not urgent, and belonging to no project.
 SCHEDULE_CHORES = (
-    "Draft next quarter's OKRs", "与团队成员 1:1 沟通", "学习 SQL 进阶课程", "Write the hiring plan",
-    "梳理部门流程文档", "Prepare the monthly business review", "Mentor a new teammate", "阅读用户调研报告",
+    "Draft next quarter's OKRs",
+    "与团队成员 1:1 沟通",
+    "学习 SQL 进阶课程",
+    "Write the hiring plan",
+    "梳理部门流程文档",
+    "Prepare the monthly business review",
+    "Mentor a new teammate",
+    "阅读用户调研报告",
 )
 # Important and urgent, and belonging to no project (for those without a team project that week).
 DO_CHORES = (
-    "准备管理层例会材料", "Fix the broken billing report before month end", "处理客户升级投诉",
-    "Finalise the board update", "审批本月预算调整", "Review the incident post-mortem",
+    "准备管理层例会材料",
+    "Fix the broken billing report before month end",
+    "处理客户升级投诉",
+    "Finalise the board update",
+    "审批本月预算调整",
+    "Review the incident post-mortem",
 )
 # Urgent, not important: the Delegate quadrant.
 DELEGATE_CHORES = (
-    "回复合作伙伴的报价邮件", "Approve pending expense reports", "预订团建会议室",
-    "Answer the IT security questionnaire", "处理供应商发票", "Fill in the headcount form",
-    "安排客户来访接待", "Reschedule the vendor demo",
+    "回复合作伙伴的报价邮件",
+    "Approve pending expense reports",
+    "预订团建会议室",
+    "Answer the IT security questionnaire",
+    "处理供应商发票",
+    "Fill in the headcount form",
+    "安排客户来访接待",
+    "Reschedule the vendor demo",
 )
 # Neither: the Eliminate quadrant.
 ELIMINATE_CHORES = (
-    "整理旧的会议纪要", "Tidy up the shared drive", "浏览行业周报", "Clean up old browser bookmarks",
-    "重新排版周报模板", "Read the unread newsletters", "整理桌面文件夹", "Try the new slide template",
+    "整理旧的会议纪要",
+    "Tidy up the shared drive",
+    "浏览行业周报",
+    "Clean up old browser bookmarks",
+    "重新排版周报模板",
+    "Read the unread newsletters",
+    "整理桌面文件夹",
+    "Try the new slide template",
 )
 
 NOTES = {
     "ahead": ("进展顺利，提前达成阶段目标", "Ahead of plan after the launch", "", "数据好于预期"),
     "on": ("按计划推进", "On track", "", "本周完成既定节点", "Steady week"),
     "slipping": ("比计划慢了一点，下周补上", "A week behind; catching up", ""),
-    "behind": ("资源不足，进度落后", "Blocked on another team; asked for help", "渠道效果不及预期，调整方案中",
-               "Slipping: the experiment needs another two weeks"),
+    "behind": (
+        "资源不足，进度落后",
+        "Blocked on another team; asked for help",
+        "渠道效果不及预期，调整方案中",
+        "Slipping: the experiment needs another two weeks",
+    ),
     "silent": ("", "等待数据口径确认"),
 }
 
@@ -467,21 +726,21 @@ def _check_ins(ctx: _Ctx, kr: KRT, quarter, finished: bool) -> list[dict]:
             "behind": 0.6 - 0.35 * elapsed,
             "silent": 0.5,
         }[kr.pace] + rng.uniform(-0.05, 0.05)
-        out.append({
-            "date": day.isoformat(),
-            "value": _num(value, kr.target - kr.start),
-            "confidence": _conf(confidence),
-            "note": rng.choice(NOTES[kr.pace]),
-        })
+        out.append(
+            {
+                "date": day.isoformat(),
+                "value": _num(value, kr.target - kr.start),
+                "confidence": _conf(confidence),
+                "note": rng.choice(NOTES[kr.pace]),
+            }
+        )
     return out
 
 
 def _raci(ctx: _Ctx, accountable: str, responsible: list[str], others: list[str]) -> dict:
     """One A, at least one R (never the A), and now and then a C and an I from ``others``."""
     rng = ctx.rng
-    r = [p for p in dict.fromkeys(responsible) if p != accountable] or [
-        p for p in others if p != accountable
-    ][:1]
+    r = [p for p in dict.fromkeys(responsible) if p != accountable] or [p for p in others if p != accountable][:1]
     taken = {accountable, *r}
     pool = [p for p in dict.fromkeys(others) if p not in taken]
     c, i = [], []
@@ -582,8 +841,7 @@ def _add_projects(ctx: _Ctx, team: str, kr: KRT, kr_out: dict, quarter, index: i
     if quarter == ctx.quarters[1]:
         for title in kr.unstaffed:
             # No owner, no letters, no tasks yet: planned this month, a gap on the RACI page.
-            kr_out["projects"].append({"month": str(ctx.this_month), "title": title,
-                                       "status": "planned", "tasks": []})
+            kr_out["projects"].append({"month": str(ctx.this_month), "title": title, "status": "planned", "tasks": []})
 
 
 def _objective(ctx: _Ctx, team: str, obj: ObjT, quarter) -> dict:
@@ -631,18 +889,27 @@ def _weekly_tasks(ctx: _Ctx, loose: list[dict]) -> None:
     workers = [(e, t, role) for e, _, t, role in PEOPLE if role != "viewer"]
     for offset, week in zip(range(-3, 2), ctx.window, strict=True):
         month = str(week.parent())
-        for email, team, role in workers:
+        for email, team, _role in workers:
             projects = ctx.projects.get((team, month), [])
             mine = [p for p in projects if email in ctx.project_people[id(p)]] or projects
             steps = rng.sample(PROJECT_STEPS, 3)
-            plan = [("do", True, True), ("schedule", True, False),
-                    ("delegate", False, True), ("eliminate", False, False)]
+            plan = [
+                ("do", True, True),
+                ("schedule", True, False),
+                ("delegate", False, True),
+                ("eliminate", False, False),
+            ]
             if mine and rng.random() < 0.5:
                 plan.append(("schedule", True, False))
             for n, (quadrant, important, urgent) in enumerate(plan):
-                task = {"week": str(week), "title": "", "assignee": email,
-                        "important": important, "urgent": urgent,
-                        "status": _status(ctx, offset, quadrant)}
+                task = {
+                    "week": str(week),
+                    "title": "",
+                    "assignee": email,
+                    "important": important,
+                    "urgent": urgent,
+                    "status": _status(ctx, offset, quadrant),
+                }
                 if offset == 0 and email == DEMO_MEMBER and n < 2:
                     # Open this week, so the first thing to try works: drag Schedule → Do, finish.
                     task["status"] = "doing" if quadrant == "do" else "todo"
@@ -675,14 +942,16 @@ def _history_tasks(ctx: _Ctx) -> None:
                 if week >= first or week.start > ctx.today:
                     continue
                 for step in rng.sample(PROJECT_STEPS, 2):
-                    project["tasks"].append({
-                        "week": str(week),
-                        "title": f"{project['title']} · {step}",
-                        "assignee": rng.choice(people),
-                        "important": True,
-                        "urgent": rng.random() < 0.4,
-                        "status": "dropped" if rng.random() < 0.1 else "done",
-                    })
+                    project["tasks"].append(
+                        {
+                            "week": str(week),
+                            "title": f"{project['title']} · {step}",
+                            "assignee": rng.choice(people),
+                            "important": True,
+                            "urgent": rng.random() < 0.4,
+                            "status": "dropped" if rng.random() < 0.1 else "done",
+                        }
+                    )
 
 
 def _project_statuses(ctx: _Ctx) -> None:
@@ -714,8 +983,7 @@ def build_demo_plan(today: date, fiscal_start: int = 1) -> dict:
     this_year = periods.year_of(today, fiscal_start)
     q2 = periods.Quarter(this_year.year, 2, fiscal_start)
     this_week = periods.week_of(today)
-    window = [this_week.prev().prev().prev(), this_week.prev().prev(), this_week.prev(),
-              this_week, this_week.next()]
+    window = [this_week.prev().prev().prev(), this_week.prev().prev(), this_week.prev(), this_week, this_week.next()]
     ctx = _Ctx(
         today=today,
         rng=random.Random(SEED),
@@ -734,8 +1002,14 @@ def build_demo_plan(today: date, fiscal_start: int = 1) -> dict:
         key = (team, year, index)
         if key not in goals:
             title, weight, description = PLANS[team].goals[index]
-            row = {"team": team, "year": year, "title": title.format(year=year), "weight": weight,
-                   "owner": ctx.staff[team][0], "ref": f"{team}-{year}-{index + 1}"}
+            row = {
+                "team": team,
+                "year": year,
+                "title": title.format(year=year),
+                "weight": weight,
+                "owner": ctx.staff[team][0],
+                "ref": f"{team}-{year}-{index + 1}",
+            }
             if description:
                 row["description"] = description
             if team in SUPPORTS:
@@ -774,12 +1048,16 @@ def build_demo_plan(today: date, fiscal_start: int = 1) -> dict:
     doc = {
         "format": "okr-plan/1",
         "teams": [
-            {"slug": slug, "name": name, **({"parent": parent} if parent else {})}
-            for slug, name, parent in TEAMS
+            {"slug": slug, "name": name, **({"parent": parent} if parent else {})} for slug, name, parent in TEAMS
         ],
         "people": [
-            {"email": email, "name": name, "team": team, "role": role,
-             **({"admin": True} if email == ADMIN_EMAIL else {})}
+            {
+                "email": email,
+                "name": name,
+                "team": team,
+                "role": role,
+                **({"admin": True} if email == ADMIN_EMAIL else {}),
+            }
             for email, name, team, role in PEOPLE
         ],
         "goals": [goals[k] for k in sorted(goals, key=lambda k: (team_order[k[0]], k[1], k[2]))],
@@ -814,9 +1092,7 @@ def seed_demo(*, session, today: date, fiscal_start: int = 1) -> DemoResult:
     Every demo person signs in with ``DEMO_PASSWORD``; the admin login is an organisation
     admin. Flushes; the caller commits.
     """
-    existing = session.exec(
-        select(models.Organisation).where(models.Organisation.slug == DEMO_ORG_SLUG)
-    ).first()
+    existing = session.exec(select(models.Organisation).where(models.Organisation.slug == DEMO_ORG_SLUG)).first()
     if existing is not None:
         return DemoResult(False, existing.id, "the demo organisation already exists; nothing changed")
 
@@ -835,9 +1111,7 @@ def seed_demo(*, session, today: date, fiscal_start: int = 1) -> DemoResult:
     # keeps `okr demo` fast with a slow password hash.
     password_hash = planning.hash_password(DEMO_PASSWORD)
     emails = [email for email, *_ in PEOPLE]
-    users = session.exec(
-        select(models.User).where(models.User.org_id == org.id, models.User.email.in_(emails))
-    ).all()
+    users = session.exec(select(models.User).where(models.User.org_id == org.id, models.User.email.in_(emails))).all()
     for user in users:
         user.password_hash = password_hash
         user.is_admin = user.email == ADMIN_EMAIL

@@ -9,18 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from okr.smart.rules import LETTERS, SmartItem, SmartResult, check
 
-__all__ = ["ALWAYS_BLOCKING", "blocking_letters", "blocking_problems", "check_many", "failing", "item_kind", "make_item"]
+__all__ = [
+    "ALWAYS_BLOCKING",
+    "blocking_letters",
+    "blocking_problems",
+    "check_many",
+    "failing",
+    "item_kind",
+    "make_item",
+]
 
 # A key result that cannot be measured is not a key result, whatever the organisation says.
 ALWAYS_BLOCKING = {"goal": "", "objective": "", "key_result": "M"}
 
-_KIND_NAMES = {"goal": "goal", "annual_goal": "goal", "objective": "objective", "kr": "key_result",
-               "key_result": "key_result", "key-result": "key_result"}
+_KIND_NAMES = {
+    "goal": "goal",
+    "annual_goal": "goal",
+    "objective": "objective",
+    "kr": "key_result",
+    "key_result": "key_result",
+    "key-result": "key_result",
+}
 
 
 def item_kind(kind: object) -> str | None:

@@ -336,6 +336,7 @@ _SUGGESTIONS: dict[str, dict[str, str]] = {
     },
 }
 
+
 def _size_text(lang: str, words: int, chars: int) -> str:
     """How long a title is, in the reader's units: 62 characters, 35 words, or both."""
     if lang == "zh":
@@ -508,9 +509,7 @@ _METRIC_ZH = _zh(
     出错 宕机 停机 日均 月均 周均 人均 GMV 发布量 用户数 次数 人数 规模 速度 续约 续费 续订
     意愿 口碑""".split()
 )
-_METRIC_ZH_SUFFIX = re.compile(
-    r"[\u4e00-\u9fff](?:率|量(?!化)|数(?![据字码学])|度|额|值|占比|比例)"
-)
+_METRIC_ZH_SUFFIX = re.compile(r"[\u4e00-\u9fff](?:率|量(?!化)|数(?![据字码学])|度|额|值|占比|比例)")
 _NOT_METRIC_ZH = ("效率", "质量", "力量", "尽量", "大量", "少量", "考量", "能量", "制度", "态度",
                   "力度", "角度", "年度", "季度", "月度", "程度", "高度", "深度", "广度", "无数",
                   "多数", "少数", "价值", "一度", "再度", "适度", "过度", "极度", "进一步")  # fmt: skip
@@ -637,7 +636,9 @@ _ACTIVITY_ZH = _zh(
     沟通 协调 尝试 探讨 研讨 摸索 推进""".split()
 )
 # Absolutes: no margin left in a committed item.
-_ABSOLUTE_EN = _en(r"all(?![-\s]hands) every everyone everything always never zero none no\s+bugs flawless(?:ly)? perfect(?:ly)? entire(?:ly)? 100\s?%".split())
+_ABSOLUTE_EN = _en(
+    r"all(?![-\s]hands) every everyone everything always never zero none no\s+bugs flawless(?:ly)? perfect(?:ly)? entire(?:ly)? 100\s?%".split()
+)
 _ABSOLUTE_ZH = re.compile(
     r"零(?:缺陷|故障|事故|投诉|差错|失误|错误|延迟|宕机|停机|漏洞|bug|BUG|伤亡|丢失|流失|遗漏|逾期|容忍|风险)"
     r"|所有|全部|一切|从不|绝不|永不|总是|始终|百分百|全覆盖|全员|杜绝|彻底|无任何|100\s?%"
@@ -689,7 +690,9 @@ _MONTH = (
 _B = r"(?<![A-Za-z0-9])"  # an ASCII word edge, also next to CJK text
 _E = r"(?![A-Za-z0-9])"
 _DAY_YEAR = rf"(?:\.?\s+(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?{_E})?(?:,?\s+(?:19|20)\d\d{_E})?"
-_EN_COUNT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|sixty|ninety)"
+_EN_COUNT = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|sixty|ninety)"
+)
 # Bounded, and never started inside a longer run of digits: a pasted run of 一一一… must not
 # make the search quadratic.
 _CN_COUNT = r"(?<![\d一二两三四五六七八九十百])(?:\d{1,6}|[一二两三四五六七八九十百]{1,6}|半)"
@@ -938,7 +941,11 @@ def _deliverable(text: str, measures: list[Found], names: list[str]) -> str | No
             if blocked(match.start()) or not _starts_clause(text, match.start()):
                 continue
             rest = _content_words(text[: match.start()] + " " + text[match.end() :])
-            rest = [w for w in rest if w not in vague_found and not _VAGUE_EN.fullmatch(w) and not _VAGUE_TIME_EN.fullmatch(w)]
+            rest = [
+                w
+                for w in rest
+                if w not in vague_found and not _VAGUE_EN.fullmatch(w) and not _VAGUE_TIME_EN.fullmatch(w)
+            ]
             if not rest and chars < 2:
                 continue
             if needs_thing and not (_ARTIFACT_EN.search(text) or _ARTIFACT_ZH.search(text) or measures or names):
@@ -957,7 +964,9 @@ def _deliverable(text: str, measures: list[Found], names: list[str]) -> str | No
                 continue  # 建立完善的体系: the vague word is the whole promise
             if blocked(match.start()):
                 continue
-            if _METRIC_ZH_SUFFIX.match(text, match.end() - 1) or text.startswith(("率", "量", "效率", "周期", "时间", "频率", "速度"), match.end()):
+            if _METRIC_ZH_SUFFIX.match(text, match.end() - 1) or text.startswith(
+                ("率", "量", "效率", "周期", "时间", "频率", "速度"), match.end()
+            ):
                 continue  # 发布量, 上线周期: a measure of the verb, not a deliverable
             other = chars - len(_CJK.findall(match.group()))
             if other < 2 and not names:
@@ -1111,7 +1120,9 @@ def _measurable(item: SmartItem, title: _Read, desc: _Read, start, target, lang:
         if title.measured:
             return Letter("pass", _say("M.number", lang, number=number))
         if item.kr_kind != "milestone" and (start is None) != (target is None):
-            missing = {"en": "start" if start is None else "target", "zh": "起始值" if start is None else "目标值"}[lang]
+            missing = {"en": "start" if start is None else "target", "zh": "起始值" if start is None else "目标值"}[
+                lang
+            ]
             return Letter("warn", _say("M.half", lang, missing=missing), _suggest("M.kr", lang))
         if title.deliverable and item.kr_kind in (None, "milestone"):
             counted = _counted(title.text)
@@ -1206,7 +1217,9 @@ def _achievable(item: SmartItem, title: _Read, start, target, confidence, lang: 
             if end > 0 and begin > end and begin / end > 10:
                 ratio = (begin / end).quantize(Decimal("0.1")).normalize()
                 return Letter(
-                    "warn", _say("A.cut", lang, start=_fmt(begin), target=_fmt(end), ratio=_fmt(ratio)), _suggest("A", lang)
+                    "warn",
+                    _say("A.cut", lang, start=_fmt(begin), target=_fmt(end), ratio=_fmt(ratio)),
+                    _suggest("A", lang),
                 )
         for number in title.measures:
             if number.is_percent and number.value > 900:

@@ -21,10 +21,10 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from okr.core import models as m
-from okr.smart import blocking as smart_rules
 from okr.core.numbers import parse_quantity
-from okr.smart.rules import KR_KINDS, LETTERS, SmartResult, check
 from okr.core.web import accepts, actor, db, item_or_404, json_error, render
+from okr.smart import blocking as smart_rules
+from okr.smart.rules import KR_KINDS, LETTERS, SmartResult, check
 
 bp = Blueprint("smart", __name__)
 
@@ -38,15 +38,37 @@ LETTER_NAMES = {
 VERDICT_NAMES = {"pass": _l("passes"), "warn": _l("check"), "fail": _l("fails")}
 
 API_FIELDS = {
-    "kind": "str", "title": "str", "description": "str", "period": "str", "start": "quantity",
-    "target": "quantity", "unit": "str", "kr_kind": "str", "parent_title": "str", "due_date": "date",
-    "confidence": "quantity", "committed": "bool",
+    "kind": "str",
+    "title": "str",
+    "description": "str",
+    "period": "str",
+    "start": "quantity",
+    "target": "quantity",
+    "unit": "str",
+    "kr_kind": "str",
+    "parent_title": "str",
+    "due_date": "date",
+    "confidence": "quantity",
+    "committed": "bool",
 }
 PANEL_FIELDS = {
-    "smart_kind": "str", "smart_slot": "str", "smart_item": "int", "title": "str", "description": "str",
-    "kind": "str", "kr_kind": "str", "start": "quantity", "target": "quantity", "unit": "str",
-    "period": "str", "parent": "int", "goal_id": "int", "parent_goal_id": "int", "parent_title": "str",
-    "due_on": "date", "confidence": "quantity",
+    "smart_kind": "str",
+    "smart_slot": "str",
+    "smart_item": "int",
+    "title": "str",
+    "description": "str",
+    "kind": "str",
+    "kr_kind": "str",
+    "start": "quantity",
+    "target": "quantity",
+    "unit": "str",
+    "period": "str",
+    "parent": "int",
+    "goal_id": "int",
+    "parent_goal_id": "int",
+    "parent_title": "str",
+    "due_on": "date",
+    "confidence": "quantity",
 }
 _TEXT_MAX = 100_000  # longer than any field the product stores; the coach reads 20,000 of it
 _ITEM_KINDS = ("goal", "objective", "kr")
@@ -108,31 +130,46 @@ def _goal(goal_id) -> m.AnnualGoal | None:
     goal_id = _id(goal_id)
     if goal_id is None:
         return None
-    return db().exec(
-        select(m.AnnualGoal).join(m.Team, m.Team.id == m.AnnualGoal.team_id)
-        .where(m.AnnualGoal.id == goal_id, m.Team.org_id == actor().org_id)
-    ).first()
+    return (
+        db()
+        .exec(
+            select(m.AnnualGoal)
+            .join(m.Team, m.Team.id == m.AnnualGoal.team_id)
+            .where(m.AnnualGoal.id == goal_id, m.Team.org_id == actor().org_id)
+        )
+        .first()
+    )
 
 
 def _objective(objective_id) -> m.Objective | None:
     objective_id = _id(objective_id)
     if objective_id is None:
         return None
-    return db().exec(
-        select(m.Objective).join(m.Team, m.Team.id == m.Objective.team_id)
-        .where(m.Objective.id == objective_id, m.Team.org_id == actor().org_id)
-    ).first()
+    return (
+        db()
+        .exec(
+            select(m.Objective)
+            .join(m.Team, m.Team.id == m.Objective.team_id)
+            .where(m.Objective.id == objective_id, m.Team.org_id == actor().org_id)
+        )
+        .first()
+    )
 
 
 def _objective_of_kr(kr_id) -> m.Objective | None:
     kr_id = _id(kr_id)
     if kr_id is None:
         return None
-    return db().exec(
-        select(m.Objective).join(m.KeyResult, m.KeyResult.objective_id == m.Objective.id)
-        .join(m.Team, m.Team.id == m.Objective.team_id)
-        .where(m.KeyResult.id == kr_id, m.Team.org_id == actor().org_id)
-    ).first()
+    return (
+        db()
+        .exec(
+            select(m.Objective)
+            .join(m.KeyResult, m.KeyResult.objective_id == m.Objective.id)
+            .join(m.Team, m.Team.id == m.Objective.team_id)
+            .where(m.KeyResult.id == kr_id, m.Team.org_id == actor().org_id)
+        )
+        .first()
+    )
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -169,7 +206,11 @@ def _read_api(body: dict) -> tuple[dict, dict]:
             errors[name] = _("Enter a confidence from 0 to 1 (such as 0.7 or 70%).")
             continue
         values[name] = number
-    if isinstance(body.get("confidence"), str) and body["confidence"].strip().endswith(("%", "％")) and values.get("confidence") is not None:
+    if (
+        isinstance(body.get("confidence"), str)
+        and body["confidence"].strip().endswith(("%", "％"))
+        and values.get("confidence") is not None
+    ):
         values["confidence"] = values["confidence"] / 100
     kr_kind = body.get("kr_kind")
     if kr_kind not in (None, "") and kr_kind not in KR_KINDS:
@@ -200,7 +241,9 @@ def api_check():
     """The SMART verdict for an item described in JSON, in the person's language."""
     body = request.get_json(silent=True) if request.is_json else None
     if not isinstance(body, dict):
-        return json_error(_("Send a JSON object with at least a kind and a title."), 400, {"body": _("Not a JSON object.")})
+        return json_error(
+            _("Send a JSON object with at least a kind and a title."), 400, {"body": _("Not a JSON object.")}
+        )
     unknown = sorted(set(body) - set(API_FIELDS))
     values, errors = _read_api(body)
     for name in unknown[:20]:
@@ -284,8 +327,13 @@ def panel():
     slot = "".join(ch for ch in _text(form.get("smart_slot"))[:80] if ch.isalnum() or ch in "-_")
     blocked = list(smart_rules.blocking_problems(result, kind, _org_blocking()))
     return render(
-        "smart/_smart_panel.html", result=result, kind=kind, slot=slot, blocked=blocked,
-        names=letter_names(), verdict_names=VERDICT_NAMES,
+        "smart/_smart_panel.html",
+        result=result,
+        kind=kind,
+        slot=slot,
+        blocked=blocked,
+        names=letter_names(),
+        verdict_names=VERDICT_NAMES,
     )
 
 
@@ -305,23 +353,40 @@ def _stored_item(kind: str, item, *, parent_title=None, objective=None):
             parent = db().get(m.AnnualGoal, item.parent_goal_id)
             parent_title = parent.title if parent else None
         return smart_rules.make_item(
-            "goal", title=item.title, description=item.description, period=str(item.year), parent_title=parent_title,
-            start=item.measure_start, target=item.measure_target, unit=item.unit,
+            "goal",
+            title=item.title,
+            description=item.description,
+            period=str(item.year),
+            parent_title=parent_title,
+            start=item.measure_start,
+            target=item.measure_target,
+            unit=item.unit,
         )
     if kind == "objective":
         if parent_title is None and item.goal_id:
             parent = db().get(m.AnnualGoal, item.goal_id)
             parent_title = parent.title if parent else None
         return smart_rules.make_item(
-            "objective", title=item.title, description=item.description, period=item.quarter,
-            parent_title=parent_title, committed=item.kind == "committed",
+            "objective",
+            title=item.title,
+            description=item.description,
+            period=item.quarter,
+            parent_title=parent_title,
+            committed=item.kind == "committed",
         )
     if objective is None:
         objective = db().get(m.Objective, item.objective_id)
     return smart_rules.make_item(
-        "kr", title=item.title, description=item.description, period=objective.quarter if objective else None,
-        parent_title=objective.title if objective else None, kr_kind=item.kind, start=item.start,
-        target=item.target, unit=item.unit, confidence=item.confidence,
+        "kr",
+        title=item.title,
+        description=item.description,
+        period=objective.quarter if objective else None,
+        parent_title=objective.title if objective else None,
+        kr_kind=item.kind,
+        start=item.start,
+        target=item.target,
+        unit=item.unit,
+        confidence=item.confidence,
         committed=(objective.kind == "committed") if objective else None,
     )
 
@@ -333,8 +398,13 @@ def item(kind, item_id):
     row, _team = item_or_404(_MODELS[kind], item_id)
     result = item_result(kind, row)
     return render(
-        "smart/item.html", block="smart_item", result=result, kind=kind, row=row,
-        names=letter_names(), verdict_names=VERDICT_NAMES,
+        "smart/item.html",
+        block="smart_item",
+        result=result,
+        kind=kind,
+        row=row,
+        names=letter_names(),
+        verdict_names=VERDICT_NAMES,
     )
 
 
@@ -353,13 +423,17 @@ def plan_results(plan) -> dict:
     if hasattr(plan, "objectives") and hasattr(plan, "krs"):
         goal_titles = {goal.id: goal.title for goal in getattr(plan, "goals", [])}
         for obj in plan.objectives:
-            items.append((("objective", obj.id), _stored_item("objective", obj, parent_title=goal_titles.get(obj.goal_id, ""))))
+            items.append(
+                (("objective", obj.id), _stored_item("objective", obj, parent_title=goal_titles.get(obj.goal_id, "")))
+            )
             for kr in plan.krs.get(obj.id, []):
                 items.append((("kr", kr.id), _stored_item("kr", kr, objective=obj)))
     elif hasattr(plan, "goals") and hasattr(plan, "aligned"):
         parents = {goal.id: goal.title for goal in getattr(plan, "parent_goals", [])}
         for goal in plan.goals:
-            items.append((("goal", goal.id), _stored_item("goal", goal, parent_title=parents.get(goal.parent_goal_id, ""))))
+            items.append(
+                (("goal", goal.id), _stored_item("goal", goal, parent_title=parents.get(goal.parent_goal_id, "")))
+            )
     results = smart_rules.check_many(items, _locale(), today=_today())
     cache[id(plan)] = (plan, results)
     return results
@@ -457,16 +531,22 @@ def blocking_for_form(form, kind: str) -> dict[str, str]:
         parent = parents.get(form.parent_goal_id.data)
         year = getattr(form, "_year", None)
         item = smart_rules.make_item(
-            "goal", title=form.title.data, description=form.description.data,
-            period=str(year) if year is not None else None, parent_title=parent.title if parent else None,
+            "goal",
+            title=form.title.data,
+            description=form.description.data,
+            period=str(year) if year is not None else None,
+            parent_title=parent.title if parent else None,
         )
     elif kind == "objective":
         goals = getattr(form, "_goals", {}) or {}
         parent = goals.get(form.goal_id.data)
         quarter = getattr(form, "_quarter", None)
         item = smart_rules.make_item(
-            "objective", title=form.title.data, description=form.description.data,
-            period=str(quarter) if quarter is not None else None, parent_title=parent.title if parent else None,
+            "objective",
+            title=form.title.data,
+            description=form.description.data,
+            period=str(quarter) if quarter is not None else None,
+            parent_title=parent.title if parent else None,
             committed=form.kind.data == "committed",
         )
     elif kind == "kr":
@@ -481,9 +561,15 @@ def blocking_for_form(form, kind: str) -> dict[str, str]:
                 parent = body.get("parent") if isinstance(body, dict) else None
             objective = _objective(parent)
         item = smart_rules.make_item(
-            "kr", title=form.title.data, description=form.description.data,
-            period=objective.quarter if objective else None, parent_title=objective.title if objective else None,
-            kr_kind=form.kind.data, start=form.start.data, target=form.target.data, unit=form.unit.data,
+            "kr",
+            title=form.title.data,
+            description=form.description.data,
+            period=objective.quarter if objective else None,
+            parent_title=objective.title if objective else None,
+            kr_kind=form.kind.data,
+            start=form.start.data,
+            target=form.target.data,
+            unit=form.unit.data,
             committed=(objective.kind == "committed") if objective else None,
         )
     else:

@@ -11,9 +11,9 @@ from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from okr.week.rules import ORDER
-from okr.core.web.forms import CleanStringField, Form
 from okr.core.models import TITLE_MAX
+from okr.core.web.forms import CleanStringField, Form
+from okr.week.rules import ORDER
 
 QUADRANTS = [q.value for q in ORDER]
 

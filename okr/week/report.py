@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from okr.week import rules as eisenhower
 from okr.core import periods
+from okr.week import rules as eisenhower
 
 #: A key result is due a check-in when its latest one is older than this many days (or absent).
 CHECK_IN_DAYS = 7
@@ -48,8 +48,7 @@ def is_overdue(week: str, status: str, due_on: date | None, this_week: str, toda
     return week < this_week or (due_on is not None and due_on < today)
 
 
-def is_blocked(week: str, status: str, carry_count: int, due_on: date | None, this_week: str,
-               today: date) -> bool:
+def is_blocked(week: str, status: str, carry_count: int, due_on: date | None, this_week: str, today: date) -> bool:
     """An unfinished task is blocked (stuck) when it is overdue (:func:`is_overdue`: its week is
     over or its due date has passed) or it has been carried over at least once."""
     if status not in UNFINISHED:
@@ -66,8 +65,9 @@ REASONS = (OVERDUE, STUCK, OPEN, CARRIED, DROPPED)
 BLOCKED = (OVERDUE, STUCK)
 
 
-def reason(week: str, status: str, carry_count: int, due_on: date | None, this_week: str,
-           today: date, *, carried: bool = False) -> str | None:
+def reason(
+    week: str, status: str, carry_count: int, due_on: date | None, this_week: str, today: date, *, carried: bool = False
+) -> str | None:
     """Why a task of ``week`` is not finished, or None for a done task.
 
     Rule: a dropped task was ``carried`` into next week when its copy lives there, else it is
@@ -185,8 +185,7 @@ def build_report(
     groups: dict[int | None, KRGroup] = {}
     unfinished = []
     for task in this_week_tasks:
-        why = reason(week, task.status, task.carry_count, task.due_on, this_week, today,
-                     carried=task.id in carried_to)
+        why = reason(week, task.status, task.carry_count, task.due_on, this_week, today, carried=task.id in carried_to)
         if why is None:
             kr_id, kr_title = kr_of(task)
             groups.setdefault(kr_id, KRGroup(kr_id, kr_title)).tasks.append(task)

@@ -12,22 +12,32 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import login_required
 from sqlmodel import select
 
-from okr.week import rules as eisenhower
+from okr.core import models as m
 from okr.core import periods
+from okr.core.permissions import WRITE_ROLES, can_add_task, can_edit_task, can_read_team, can_write_anything
+from okr.core.queries import id_list, param, run, user_names
+from okr.core.web import (
+    accepts,
+    actor,
+    db,
+    is_htmx,
+    item_or_404,
+    json_error,
+    org_teams,
+    render,
+    team_or_404,
+    wants_json,
+)
 from okr.plans import ops as planning
 from okr.rollup import rules as rollup
 from okr.week import report as weekly
-from okr.core import models as m
+from okr.week import rules as eisenhower
 from okr.week.forms import AddTaskForm, DelegateForm, MoveForm, VersionForm, choices
-from okr.core.permissions import WRITE_ROLES, can_add_task, can_edit_task, can_read_team, can_write_anything
-from okr.core.queries import id_list, param, run, user_names
-from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, org_teams, render, team_or_404, wants_json
 
 bp = Blueprint("week", __name__)
 
@@ -69,12 +79,26 @@ def _project_rows(project_ids) -> dict[int, dict]:
     ids = sorted(ids)
     # One row per project and task status (a project with no live task: one row, status None).
     T = m.Task
-    found = run(session, "week_projects", lambda: (
-        select(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title, T.status, sa.func.count(T.id))
-        .outerjoin(m.KeyResult, m.KeyResult.id == m.Project.key_result_id)
-        .outerjoin(T, sa.and_(T.project_id == m.Project.id, T.is_archived == FALSE))
-        .where(m.Project.id.in_(id_list()))
-        .group_by(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title, T.status)), ids=ids).all()
+    found = run(
+        session,
+        "week_projects",
+        lambda: (
+            select(
+                m.Project.id,
+                m.Project.title,
+                m.Project.team_id,
+                m.KeyResult.id,
+                m.KeyResult.title,
+                T.status,
+                sa.func.count(T.id),
+            )
+            .outerjoin(m.KeyResult, m.KeyResult.id == m.Project.key_result_id)
+            .outerjoin(T, sa.and_(T.project_id == m.Project.id, T.is_archived == FALSE))
+            .where(m.Project.id.in_(id_list()))
+            .group_by(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title, T.status)
+        ),
+        ids=ids,
+    ).all()
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = {}
     for pid, title, team_id, kr_id, kr_title, status, n in found:
@@ -86,8 +110,17 @@ def _project_rows(project_ids) -> dict[int, dict]:
         c = counts.get(pid, {})
         live = sum(n for s, n in c.items() if s != weekly.DROPPED)
         progress = rollup.project_progress(c.get(weekly.DONE, 0), live)
-        out[pid] = {"id": pid, "title": title, "team_id": team_id, "kr_id": kr_id, "kr_title": kr_title or "",
-                    "progress": progress, "percent": weekly.percent(progress), "done": c.get(weekly.DONE, 0), "live": live}
+        out[pid] = {
+            "id": pid,
+            "title": title,
+            "team_id": team_id,
+            "kr_id": kr_id,
+            "kr_title": kr_title or "",
+            "progress": progress,
+            "percent": weekly.percent(progress),
+            "done": c.get(weekly.DONE, 0),
+            "live": live,
+        }
     return out
 
 
@@ -116,8 +149,14 @@ def _teams(ids) -> dict[int, m.Team]:
         else:
             missing.add(i)
     if missing:
-        found.update({t.id: t for t in run(session, "week_teams", lambda: select(m.Team).where(m.Team.id.in_(id_list())),
-                                            ids=sorted(missing)).all()})
+        found.update(
+            {
+                t.id: t
+                for t in run(
+                    session, "week_teams", lambda: select(m.Team).where(m.Team.id.in_(id_list())), ids=sorted(missing)
+                ).all()
+            }
+        )
     return found
 
 
@@ -127,19 +166,27 @@ def _teammates(team_ids) -> dict[int, list[tuple[int, str]]]:
     if not ids:
         return {}
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for team_id, uid, name in run(db(), "week_teammates", lambda: (
-        select(m.Membership.team_id, m.User.id, m.User.name)
-        .join(m.User, m.User.id == m.Membership.user_id)
-        .where(m.Membership.team_id.in_(id_list()), m.Membership.role.in_(WRITE_ROLES), m.User.is_archived == FALSE)
-        .order_by(m.User.name)), ids=sorted(ids)).all():
+    for team_id, uid, name in run(
+        db(),
+        "week_teammates",
+        lambda: (
+            select(m.Membership.team_id, m.User.id, m.User.name)
+            .join(m.User, m.User.id == m.Membership.user_id)
+            .where(m.Membership.team_id.in_(id_list()), m.Membership.role.in_(WRITE_ROLES), m.User.is_archived == FALSE)
+            .order_by(m.User.name)
+        ),
+        ids=sorted(ids),
+    ).all():
         out[team_id].append((uid, name))
     return out
 
 
 def _my_tasks(user_id: int, week: str) -> list[m.Task]:
-    return list(db().exec(
-        select(m.Task).where(m.Task.assignee_id == user_id, m.Task.week == week, m.Task.is_archived == FALSE)
-    ).all())
+    return list(
+        db()
+        .exec(select(m.Task).where(m.Task.assignee_id == user_id, m.Task.week == week, m.Task.is_archived == FALSE))
+        .all()
+    )
 
 
 def _carried_to(week: periods.Week, tasks) -> dict[int, str]:
@@ -150,12 +197,20 @@ def _carried_to(week: periods.Week, tasks) -> dict[int, str]:
     nxt = str(week.next())
     # By team and week (an index; a copy keeps its original's team, while its assignee may have
     # changed since), never by carried_from_id alone (no index: a full scan).
-    return dict(run(db(), "week_carried_to", lambda: (
-        select(m.Task.carried_from_id, m.Task.week)
-        .where(m.Task.team_id.in_(id_list("teams")), m.Task.week == param("week"),
-               m.Task.carried_from_id.in_(id_list()))), teams=sorted({t.team_id for t in dropped}), week=nxt,
-        ids=[t.id for t in dropped]
-    ).all())
+    return dict(
+        run(
+            db(),
+            "week_carried_to",
+            lambda: select(m.Task.carried_from_id, m.Task.week).where(
+                m.Task.team_id.in_(id_list("teams")),
+                m.Task.week == param("week"),
+                m.Task.carried_from_id.in_(id_list()),
+            ),
+            teams=sorted({t.team_id for t in dropped}),
+            week=nxt,
+            ids=[t.id for t in dropped],
+        ).all()
+    )
 
 
 def _addable_teams(me) -> list[m.Team]:
@@ -165,11 +220,24 @@ def _addable_teams(me) -> list[m.Team]:
 def _quick_add_projects(teams: list[m.Team], week: periods.Week) -> list[tuple[int, str, int]]:
     if not teams:
         return []
-    return list(run(db(), "week_quick_add_projects", lambda: (
-        select(m.Project.id, m.Project.title, m.Project.team_id)
-        .where(m.Project.team_id.in_(id_list()), m.Project.month == param("month"),
-               m.Project.is_archived == FALSE, m.Project.status.in_(("planned", "active")))
-        .order_by(m.Project.position, m.Project.title)), ids=[t.id for t in teams], month=str(week.parent())).all())
+    return list(
+        run(
+            db(),
+            "week_quick_add_projects",
+            lambda: (
+                select(m.Project.id, m.Project.title, m.Project.team_id)
+                .where(
+                    m.Project.team_id.in_(id_list()),
+                    m.Project.month == param("month"),
+                    m.Project.is_archived == FALSE,
+                    m.Project.status.in_(("planned", "active")),
+                )
+                .order_by(m.Project.position, m.Project.title)
+            ),
+            ids=[t.id for t in teams],
+            month=str(week.parent()),
+        ).all()
+    )
 
 
 def _owe(me, today: date) -> dict:
@@ -177,32 +245,81 @@ def _owe(me, today: date) -> dict:
     tasks of past weeks or past their due date, and tasks others delegated to me."""
     session = db()
     quarter = str(periods.quarter_of(today, _fiscal_start()))
-    krs = run(session, "owe_check_ins", lambda: (
-        select(m.KeyResult.id, m.KeyResult.title, m.KeyResult.last_check_in_on, m.RaciAssignment.letter, m.Objective.team_id)
-        .join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id)
-        .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
-        .where(m.RaciAssignment.user_id == param("me"), m.RaciAssignment.letter.in_(("R", "A")),
-               m.KeyResult.is_archived == FALSE, m.Objective.is_archived == FALSE, m.Objective.quarter == param("quarter"))
-        .order_by(m.KeyResult.last_check_in_on, m.KeyResult.id)), me=me.user_id, quarter=quarter).all()
+    krs = run(
+        session,
+        "owe_check_ins",
+        lambda: (
+            select(
+                m.KeyResult.id,
+                m.KeyResult.title,
+                m.KeyResult.last_check_in_on,
+                m.RaciAssignment.letter,
+                m.Objective.team_id,
+            )
+            .join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id)
+            .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+            .where(
+                m.RaciAssignment.user_id == param("me"),
+                m.RaciAssignment.letter.in_(("R", "A")),
+                m.KeyResult.is_archived == FALSE,
+                m.Objective.is_archived == FALSE,
+                m.Objective.quarter == param("quarter"),
+            )
+            .order_by(m.KeyResult.last_check_in_on, m.KeyResult.id)
+        ),
+        me=me.user_id,
+        quarter=quarter,
+    ).all()
     slugs = {row.team.id: row.team.slug for row in org_teams()}
     check_ins = [
         {"id": kr_id, "title": title, "last": last, "letter": letter, "slug": slugs.get(team_id), "quarter": quarter}
-        for kr_id, title, last, letter, team_id in krs if weekly.check_in_due(last, today)
+        for kr_id, title, last, letter, team_id in krs
+        if weekly.check_in_due(last, today)
     ]
     this_week = str(periods.week_of(today))
     # Plain rows of what the lists show (id, title, week, due date), up to 50 each.
     T = m.Task
-    overdue = list(run(session, "owe_overdue", lambda: (
-        select(T.id, T.title, T.week, T.due_on)
-        .where(T.assignee_id == param("me"), T.status.in_(weekly.UNFINISHED), T.is_archived == FALSE,
-               sa.or_(T.week < param("week"), T.due_on < param("today")))
-        .order_by(T.week.desc(), T.id).limit(50)), me=me.user_id, week=this_week, today=today).all())
-    delegated = list(run(session, "owe_delegated", lambda: (
-        select(T.id, T.title, T.week, T.due_on)
-        .where(T.assignee_id == param("me"), T.delegated_by_id.is_not(None),
-               T.delegated_by_id != param("me"), T.status.in_(weekly.UNFINISHED),
-               T.week >= param("week"), T.is_archived == FALSE)
-        .order_by(T.week, T.id).limit(50)), me=me.user_id, week=this_week).all())
+    overdue = list(
+        run(
+            session,
+            "owe_overdue",
+            lambda: (
+                select(T.id, T.title, T.week, T.due_on)
+                .where(
+                    T.assignee_id == param("me"),
+                    T.status.in_(weekly.UNFINISHED),
+                    T.is_archived == FALSE,
+                    sa.or_(T.week < param("week"), T.due_on < param("today")),
+                )
+                .order_by(T.week.desc(), T.id)
+                .limit(50)
+            ),
+            me=me.user_id,
+            week=this_week,
+            today=today,
+        ).all()
+    )
+    delegated = list(
+        run(
+            session,
+            "owe_delegated",
+            lambda: (
+                select(T.id, T.title, T.week, T.due_on)
+                .where(
+                    T.assignee_id == param("me"),
+                    T.delegated_by_id.is_not(None),
+                    T.delegated_by_id != param("me"),
+                    T.status.in_(weekly.UNFINISHED),
+                    T.week >= param("week"),
+                    T.is_archived == FALSE,
+                )
+                .order_by(T.week, T.id)
+                .limit(50)
+            ),
+            me=me.user_id,
+            week=this_week,
+        ).all()
+    )
     return {"check_ins": check_ins, "overdue": overdue, "delegated": delegated}
 
 
@@ -213,10 +330,21 @@ def _board_context(week: periods.Week, *, full: bool, message: str | None = None
     session = db()
     wk = str(week)
     # Mine and the ones I handed to others, in one query (two indexes: assignee/week, delegator).
-    rows = run(session, "week_board", lambda: (
-        select(m.Task).where(m.Task.week == param("week"), m.Task.is_archived == FALSE,
-                             sa.or_(m.Task.assignee_id == param("me"), m.Task.delegated_by_id == param("me")))
-        .order_by(m.Task.position, m.Task.id)), week=wk, me=me.user_id).all()
+    rows = run(
+        session,
+        "week_board",
+        lambda: (
+            select(m.Task)
+            .where(
+                m.Task.week == param("week"),
+                m.Task.is_archived == FALSE,
+                sa.or_(m.Task.assignee_id == param("me"), m.Task.delegated_by_id == param("me")),
+            )
+            .order_by(m.Task.position, m.Task.id)
+        ),
+        week=wk,
+        me=me.user_id,
+    ).all()
     mine = [t for t in rows if t.assignee_id == me.user_id]
     waiting = [t for t in rows if t.assignee_id != me.user_id]
     every = mine + waiting
@@ -274,11 +402,15 @@ def board_for(period):
 def _board_page(week: periods.Week):
     if wants_json():
         ctx = _board_context(week, full=False)
-        return jsonify({
-            "week": str(week),
-            "quadrants": {str(q): [_task_json(t, ctx["projects"]) for t in ctx["board"][q]] for q in eisenhower.ORDER},
-            "waiting": [_task_json(t, ctx["projects"]) for t in ctx["waiting"]],
-        })
+        return jsonify(
+            {
+                "week": str(week),
+                "quadrants": {
+                    str(q): [_task_json(t, ctx["projects"]) for t in ctx["board"][q]] for q in eisenhower.ORDER
+                },
+                "waiting": [_task_json(t, ctx["projects"]) for t in ctx["waiting"]],
+            }
+        )
     return render("week/board.html", block="board", **_board_context(week, full=not is_htmx()))
 
 
@@ -287,13 +419,25 @@ def _task_json(task: m.Task, projects: dict | None = None) -> dict:
     if task.project_id and project is None:
         project = project_progress(task.project_id)
     return {
-        "id": task.id, "title": task.title, "week": task.week, "status": task.status,
+        "id": task.id,
+        "title": task.title,
+        "week": task.week,
+        "status": task.status,
         "quadrant": str(eisenhower.quadrant(task.important, task.urgent)),
-        "important": task.important, "urgent": task.urgent, "position": task.position, "version": task.version,
-        "assignee_id": task.assignee_id, "delegated_by_id": task.delegated_by_id,
-        "carried_from_id": task.carried_from_id, "carry_count": task.carry_count,
-        "project": None if project is None else {
-            "id": project["id"], "title": project["title"], "key_result_id": project["kr_id"],
+        "important": task.important,
+        "urgent": task.urgent,
+        "position": task.position,
+        "version": task.version,
+        "assignee_id": task.assignee_id,
+        "delegated_by_id": task.delegated_by_id,
+        "carried_from_id": task.carried_from_id,
+        "carry_count": task.carry_count,
+        "project": None
+        if project is None
+        else {
+            "id": project["id"],
+            "title": project["title"],
+            "key_result_id": project["kr_id"],
             "progress": None if project["progress"] is None else str(project["progress"]),
         },
     }
@@ -318,7 +462,7 @@ def _task_for_write(task_id) -> tuple[m.Task, m.Team]:
 def _invalid(form, task: m.Task | None, week: periods.Week):
     """422: the form's messages by field, nothing saved."""
     db().rollback()
-    fields = {name: errs for name, errs in form.errors.items()}
+    fields = dict(form.errors.items())
     if wants_json() or request.is_json:
         return json_error(_("Some values need fixing."), 422, fields)
     ctx = _board_context(week, full=not is_htmx(), message=None)
@@ -339,14 +483,18 @@ def _stale(error: planning.StaleEdit, task_id: int, wanted: str):
         "status": stored.status if stored else "",
         "week": stored.week if stored else "",
     }
-    message = _("Someone else changed this task in the meantime: nothing was saved. Reload the board to see it and try again.")
+    message = _(
+        "Someone else changed this task in the meantime: nothing was saved. Reload the board to see it and try again."
+    )
     if wants_json() or request.is_json:
-        resp = jsonify({"error": message, "fields": {}, "yours": {"version": error.expected, "change": wanted},
-                        "theirs": now})
+        resp = jsonify(
+            {"error": message, "fields": {}, "yours": {"version": error.expected, "change": wanted}, "theirs": now}
+        )
         resp.status_code = 409
         return resp
-    return render("week/stale.html", block="stale", status=409, message=message, now=now, yours=wanted,
-                  expected=error.expected)
+    return render(
+        "week/stale.html", block="stale", status=409, message=message, now=now, yours=wanted, expected=error.expected
+    )
 
 
 def _done(task: m.Task, message: str, *, project: dict | None = None, week: periods.Week | None = None):
@@ -356,9 +504,12 @@ def _done(task: m.Task, message: str, *, project: dict | None = None, week: peri
     if wants_json() or request.is_json:
         body = {"task": _task_json(task), "message": message}
         if project is not None:
-            body["project"] = {"id": project["id"], "title": project["title"],
-                               "progress": None if project["progress"] is None else str(project["progress"]),
-                               "percent": project["percent"]}
+            body["project"] = {
+                "id": project["id"],
+                "title": project["title"],
+                "progress": None if project["progress"] is None else str(project["progress"]),
+                "percent": project["percent"],
+            }
         return jsonify(body)
     if is_htmx():
         return render("week/board.html", block="board", **_board_context(week, full=False, message=message))
@@ -369,8 +520,17 @@ def _done(task: m.Task, message: str, *, project: dict | None = None, week: peri
 def _progress_message(base: str, project: dict | None) -> str:
     if project is None or project["percent"] is None:
         return base
-    return base + " " + _("%(project)s is now %(percent)s%% done (%(done)s of %(live)s tasks).",
-                          project=project["title"], percent=project["percent"], done=project["done"], live=project["live"])
+    return (
+        base
+        + " "
+        + _(
+            "%(project)s is now %(percent)s%% done (%(done)s of %(live)s tasks).",
+            project=project["title"],
+            percent=project["percent"],
+            done=project["done"],
+            live=project["live"],
+        )
+    )
 
 
 def _form(form_class):
@@ -422,17 +582,43 @@ def task_add(period):
     if not can_add_task(me, team, me.user_id):
         abort(403)
     important, urgent = eisenhower.flags(form.quadrant.data)
-    last = db().exec(
-        select(sa.func.max(m.Task.position)).where(
-            m.Task.assignee_id == me.user_id, m.Task.week == str(week), m.Task.important == important,
-            m.Task.urgent == urgent, m.Task.is_archived == FALSE)
-    ).first()
-    task = planning.create(
-        session=db(), actor_id=me.user_id, org_id=team.org_id, model=m.Task, team_id=team.id, week=str(week),
-        project_id=form.project_id.data, title=form.title.data, assignee_id=me.user_id,
-        important=important, urgent=urgent, status="todo", position=(last + 1) if last is not None else 0,
+    last = (
+        db()
+        .exec(
+            select(sa.func.max(m.Task.position)).where(
+                m.Task.assignee_id == me.user_id,
+                m.Task.week == str(week),
+                m.Task.important == important,
+                m.Task.urgent == urgent,
+                m.Task.is_archived == FALSE,
+            )
+        )
+        .first()
     )
-    resp = _done(task, _("Added “%(title)s” to %(quadrant)s.", title=task.title, quadrant=eisenhower.label(form.quadrant.data, _lang())), week=week)
+    task = planning.create(
+        session=db(),
+        actor_id=me.user_id,
+        org_id=team.org_id,
+        model=m.Task,
+        team_id=team.id,
+        week=str(week),
+        project_id=form.project_id.data,
+        title=form.title.data,
+        assignee_id=me.user_id,
+        important=important,
+        urgent=urgent,
+        status="todo",
+        position=(last + 1) if last is not None else 0,
+    )
+    resp = _done(
+        task,
+        _(
+            "Added “%(title)s” to %(quadrant)s.",
+            title=task.title,
+            quadrant=eisenhower.label(form.quadrant.data, _lang()),
+        ),
+        week=week,
+    )
     if resp.status_code == 200 and wants_json():
         resp.status_code = 201
     return resp
@@ -449,8 +635,14 @@ def task_move(task_id):
     quadrant = eisenhower.Quadrant(form.quadrant.data)
     try:
         important, urgent = eisenhower.flags(quadrant)
-        planning.move_task(**_op(team, actor()), task=task, important=important, urgent=urgent,
-                           index=form.index.data, expected_version=form.version.data)
+        planning.move_task(
+            **_op(team, actor()),
+            task=task,
+            important=important,
+            urgent=urgent,
+            index=form.index.data,
+            expected_version=form.version.data,
+        )
     except planning.StaleEdit as error:
         return _stale(error, task_id, _("move to %(quadrant)s", quadrant=eisenhower.label(quadrant, _lang())))
     return _done(task, eisenhower.message(eisenhower.MOVED, _lang(), quadrant=quadrant))
@@ -503,8 +695,9 @@ def task_delegate(task_id):
     if not form.validate():
         return _invalid(form, task, periods.parse(task.week))
     try:
-        planning.delegate_task(**_op(team, me), task=task, assignee_id=form.assignee_id.data,
-                               expected_version=form.version.data)
+        planning.delegate_task(
+            **_op(team, me), task=task, assignee_id=form.assignee_id.data, expected_version=form.version.data
+        )
     except planning.StaleEdit as error:
         return _stale(error, task_id, _("delegate"))
     name = dict(mates).get(form.assignee_id.data, "")
@@ -526,8 +719,12 @@ def task_carry(task_id):
     except planning.NotUnfinished:
         db().rollback()
         return _conflict(_("Only unfinished tasks can be carried over."))
-    resp = _done(task, _("Carried “%(title)s” into %(week)s.", title=task.title, week=copy.week) + " "
-                 + eisenhower.message(eisenhower.CARRIED, _lang(), count=copy.carry_count))
+    resp = _done(
+        task,
+        _("Carried “%(title)s” into %(week)s.", title=task.title, week=copy.week)
+        + " "
+        + eisenhower.message(eisenhower.CARRIED, _lang(), count=copy.carry_count),
+    )
     if wants_json() or request.is_json:
         data = resp.get_json()
         data["carried"] = _task_json(copy)
@@ -561,8 +758,12 @@ def carry_all(period):
     for task in sorted(movable, key=weekly.sort_key):
         planning.carry_over_task(**_op(teams[task.team_id], me), task=task, expected_version=None)
     db().commit()
-    message = ngettext("Carried %(num)s unfinished task into %(week)s.", "Carried %(num)s unfinished tasks into %(week)s.",
-                       len(movable), week=str(week.next()))
+    message = ngettext(
+        "Carried %(num)s unfinished task into %(week)s.",
+        "Carried %(num)s unfinished tasks into %(week)s.",
+        len(movable),
+        week=str(week.next()),
+    )
     if wants_json() or request.is_json:
         return jsonify({"carried": len(movable), "week": str(week.next()), "message": message})
     if is_htmx():
@@ -582,9 +783,11 @@ def _team_week(team: m.Team, week: periods.Week) -> dict:
         .where(m.Membership.team_id == team.id, m.User.is_archived == FALSE)
         .order_by(m.User.name)
     ).all()
-    tasks = list(session.exec(
-        select(m.Task).where(m.Task.team_id == team.id, m.Task.week == str(week), m.Task.is_archived == FALSE)
-    ).all())
+    tasks = list(
+        session.exec(
+            select(m.Task).where(m.Task.team_id == team.id, m.Task.week == str(week), m.Task.is_archived == FALSE)
+        ).all()
+    )
     projects = _project_rows(t.project_id for t in tasks)
     by_person: dict[int | None, list] = defaultdict(list)
     for t in tasks:
@@ -596,13 +799,23 @@ def _team_week(team: m.Team, week: periods.Week) -> dict:
     linked = lambda t: bool(projects.get(t.project_id, {}).get("kr_id"))  # noqa: E731
     share = eisenhower.effort_share((t.important, t.urgent, linked(t), t.status) for t in tasks)
     return {
-        "team": team, "week": week, "prev_week": week.prev(), "next_week": week.next(),
-        "people": people, "boards": {uid: weekly.group_by_quadrant(ts) for uid, ts in by_person.items()},
-        "projects": projects, "share": share, "quadrants": eisenhower.ORDER,
+        "team": team,
+        "week": week,
+        "prev_week": week.prev(),
+        "next_week": week.next(),
+        "people": people,
+        "boards": {uid: weekly.group_by_quadrant(ts) for uid, ts in by_person.items()},
+        "projects": projects,
+        "share": share,
+        "quadrants": eisenhower.ORDER,
         "names": _names(t.delegated_by_id for t in tasks),
         "label": lambda q: eisenhower.label(q, _lang()),
         "percent": weekly.percent,
-        "unlinked_message": eisenhower.message(eisenhower.UNLINKED_SHARE, _lang(), percent=weekly.percent(share.unlinked_fraction)) if share.total else "",
+        "unlinked_message": eisenhower.message(
+            eisenhower.UNLINKED_SHARE, _lang(), percent=weekly.percent(share.unlinked_fraction)
+        )
+        if share.total
+        else "",
     }
 
 
@@ -616,10 +829,18 @@ def team(slug, period):
     ctx = _team_week(team_row, week)
     if wants_json():
         s = ctx["share"]
-        return jsonify({"team": team_row.slug, "week": str(week), "total": s.total,
-                        "counts": {str(q): n for q, n in s.counts.items()},
-                        "linked": s.linked, "unlinked": s.unlinked,
-                        "linked_fraction": str(s.linked_fraction), "unlinked_fraction": str(s.unlinked_fraction)})
+        return jsonify(
+            {
+                "team": team_row.slug,
+                "week": str(week),
+                "total": s.total,
+                "counts": {str(q): n for q, n in s.counts.items()},
+                "linked": s.linked,
+                "unlinked": s.unlinked,
+                "linked_fraction": str(s.linked_fraction),
+                "unlinked_fraction": str(s.unlinked_fraction),
+            }
+        )
     return render("week/team.html", block="team_week", **ctx)
 
 
@@ -637,8 +858,16 @@ def _report(tasks_now, tasks_next, check_ins, week: periods.Week) -> tuple[weekl
 
     ordered = [t for q in eisenhower.ORDER for t in weekly.group_by_quadrant(tasks_now)[q]]
     ordered_next = [t for q in eisenhower.ORDER for t in weekly.group_by_quadrant(tasks_next)[q]]
-    report = weekly.build_report(str(week), str(week.next()), ordered, ordered_next, kr_of, check_ins, _today(),
-                                 carried_to=_carried_to(week, tasks_now))
+    report = weekly.build_report(
+        str(week),
+        str(week.next()),
+        ordered,
+        ordered_next,
+        kr_of,
+        check_ins,
+        _today(),
+        carried_to=_carried_to(week, tasks_now),
+    )
     return report, projects
 
 
@@ -659,21 +888,30 @@ def _check_ins_due(week: periods.Week, *, user_id: int | None = None, team: m.Te
         query = query.where(m.Objective.team_id == team.id)
     else:
         query = query.join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id).where(
-            m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("R", "A")))
+            m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("R", "A"))
+        )
     rows = session.exec(query).all()
     last = {kr_id: when for kr_id, _t, when, _team in rows}
     if as_of < _today() and rows:
         # A past week: the latest check-in on or before its last day, whatever came after.
         last = dict.fromkeys(last)
-        last.update(session.exec(
-            select(m.CheckIn.key_result_id, sa.func.max(m.CheckIn.checked_on))
-            .where(m.CheckIn.key_result_id.in_(list(last)), m.CheckIn.checked_on <= as_of,
-                   m.CheckIn.is_archived == FALSE)
-            .group_by(m.CheckIn.key_result_id)
-        ).all())
+        last.update(
+            session.exec(
+                select(m.CheckIn.key_result_id, sa.func.max(m.CheckIn.checked_on))
+                .where(
+                    m.CheckIn.key_result_id.in_(list(last)),
+                    m.CheckIn.checked_on <= as_of,
+                    m.CheckIn.is_archived == FALSE,
+                )
+                .group_by(m.CheckIn.key_result_id)
+            ).all()
+        )
     slugs = {row.team.id: row.team.slug for row in org_teams()}
-    due = [{"id": kr_id, "title": title, "last": last[kr_id], "slug": slugs.get(team_id), "quarter": quarter}
-           for kr_id, title, _when, team_id in rows if weekly.check_in_due(last[kr_id], as_of)]
+    due = [
+        {"id": kr_id, "title": title, "last": last[kr_id], "slug": slugs.get(team_id), "quarter": quarter}
+        for kr_id, title, _when, team_id in rows
+        if weekly.check_in_due(last[kr_id], as_of)
+    ]
     due.sort(key=lambda c: (c["last"] is not None, c["last"] or date.min, c["id"]))
     return due
 
@@ -689,15 +927,30 @@ def _report_response(ctx: dict, filename: str):
         return resp
     if wants_json():
         r = ctx["report"]
-        return jsonify({
-            "week": r.week, "next_week": r.next_week,
-            "done": [{"key_result_id": g.kr_id, "key_result": g.kr_title, "tasks": [_task_json(t, ctx["projects"]) for t in g.tasks]} for g in r.done],
-            "planned": [_task_json(t, ctx["projects"]) for t in r.planned],
-            "blocked": [_task_json(t, ctx["projects"]) for t in r.blocked],
-            "not_finished": [{**_task_json(u.task, ctx["projects"]), "reason": u.reason, "carried_to": u.carried_to}
-                             for u in r.unfinished],
-            "check_ins_due": [{"id": c["id"], "title": c["title"], "last": c["last"].isoformat() if c["last"] else None} for c in r.check_ins_due],
-        })
+        return jsonify(
+            {
+                "week": r.week,
+                "next_week": r.next_week,
+                "done": [
+                    {
+                        "key_result_id": g.kr_id,
+                        "key_result": g.kr_title,
+                        "tasks": [_task_json(t, ctx["projects"]) for t in g.tasks],
+                    }
+                    for g in r.done
+                ],
+                "planned": [_task_json(t, ctx["projects"]) for t in r.planned],
+                "blocked": [_task_json(t, ctx["projects"]) for t in r.blocked],
+                "not_finished": [
+                    {**_task_json(u.task, ctx["projects"]), "reason": u.reason, "carried_to": u.carried_to}
+                    for u in r.unfinished
+                ],
+                "check_ins_due": [
+                    {"id": c["id"], "title": c["title"], "last": c["last"].isoformat() if c["last"] else None}
+                    for c in r.check_ins_due
+                ],
+            }
+        )
     return render("week/report.html", **ctx)
 
 
@@ -709,9 +962,16 @@ def report(period):
     now = _my_tasks(me.user_id, str(week))
     nxt = _my_tasks(me.user_id, str(week.next()))
     rep, projects = _report(now, nxt, _check_ins_due(week, user_id=me.user_id), week)
-    ctx = {"report": rep, "projects": projects, "week": week, "team": None, "whose": _names([me.user_id]).get(me.user_id, ""),
-           "check_ins_as_of": weekly.check_in_as_of(week.end, _today()),
-           "names": _names(t.assignee_id for t in now + nxt), "show_assignee": False}
+    ctx = {
+        "report": rep,
+        "projects": projects,
+        "week": week,
+        "team": None,
+        "whose": _names([me.user_id]).get(me.user_id, ""),
+        "check_ins_as_of": weekly.check_in_as_of(week.end, _today()),
+        "names": _names(t.assignee_id for t in now + nxt),
+        "show_assignee": False,
+    }
     return _report_response(ctx, f"week-{week}")
 
 
@@ -725,11 +985,22 @@ def team_report(slug, period):
     session = db()
 
     def of(w):
-        return list(session.exec(select(m.Task).where(m.Task.team_id == team_row.id, m.Task.week == w, m.Task.is_archived == FALSE)).all())
+        return list(
+            session.exec(
+                select(m.Task).where(m.Task.team_id == team_row.id, m.Task.week == w, m.Task.is_archived == FALSE)
+            ).all()
+        )
 
     now, nxt = of(str(week)), of(str(week.next()))
     rep, projects = _report(now, nxt, _check_ins_due(week, team=team_row), week)
-    ctx = {"report": rep, "projects": projects, "week": week, "team": team_row, "whose": team_row.name,
-           "check_ins_as_of": weekly.check_in_as_of(week.end, _today()),
-           "names": _names(t.assignee_id for t in now + nxt), "show_assignee": True}
+    ctx = {
+        "report": rep,
+        "projects": projects,
+        "week": week,
+        "team": team_row,
+        "whose": team_row.name,
+        "check_ins_as_of": weekly.check_in_as_of(week.end, _today()),
+        "names": _names(t.assignee_id for t in now + nxt),
+        "show_assignee": True,
+    }
     return _report_response(ctx, f"{team_row.slug}-week-{week}")

@@ -53,7 +53,14 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 
 
 def json_error(message: str, status: int = 400, fields: dict | None = None):
-    resp = jsonify({"error": str(message), "fields": {k: [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)] for k, v in (fields or {}).items()}})
+    resp = jsonify(
+        {
+            "error": str(message),
+            "fields": {
+                k: [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)] for k, v in (fields or {}).items()
+            },
+        }
+    )
     resp.status_code = status
     return resp
 
@@ -111,12 +118,20 @@ def _actor_statement():
     import sqlalchemy as sa
 
     cols = [m.Team.__table__.c[name] for name in TEAM_FIELDS]
-    teams = select(sa.literal("team").label("row_kind"), sa.null().cast(sa.String).label("role"),
-                   *[c.label(f"t_{c.name}") for c in cols]).where(m.Team.org_id == param("org"))
-    roles = select(sa.literal("role"), m.Membership.role, m.Membership.team_id,
-                   *[sa.null().cast(c.type) for c in cols[1:]]).where(m.Membership.user_id == param("user"))
-    return sa.union_all(teams, roles).order_by(sa.literal_column("row_kind").desc(), sa.literal_column("t_position"),
-                                               sa.literal_column("t_name"), sa.literal_column("t_id"))
+    teams = select(
+        sa.literal("team").label("row_kind"),
+        sa.null().cast(sa.String).label("role"),
+        *[c.label(f"t_{c.name}") for c in cols],
+    ).where(m.Team.org_id == param("org"))
+    roles = select(
+        sa.literal("role"), m.Membership.role, m.Membership.team_id, *[sa.null().cast(c.type) for c in cols[1:]]
+    ).where(m.Membership.user_id == param("user"))
+    return sa.union_all(teams, roles).order_by(
+        sa.literal_column("row_kind").desc(),
+        sa.literal_column("t_position"),
+        sa.literal_column("t_name"),
+        sa.literal_column("t_id"),
+    )
 
 
 def team_records() -> list[TeamRecord]:

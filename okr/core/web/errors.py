@@ -51,7 +51,12 @@ def csrf_error(e):
     from flask import make_response, url_for
 
     _rollback()
-    resp = make_response(error_response(400, _("Your form expired or lacked its security token. Reload the page and try again; what you typed is kept.")))
+    resp = make_response(
+        error_response(
+            400,
+            _("Your form expired or lacked its security token. Reload the page and try again; what you typed is kept."),
+        )
+    )
     resp.headers["X-CSRF-Refresh"] = url_for("auth.csrf_token")
     return resp
 
@@ -78,5 +83,7 @@ def http_error(e: HTTPException):
 @bp.app_errorhandler(Exception)
 def unhandled(e: Exception):
     _rollback()
-    current_app.logger.exception("unhandled error, request id %s, %s %s", g.get("request_id"), request.method, request.path)
+    current_app.logger.exception(
+        "unhandled error, request id %s, %s %s", g.get("request_id"), request.method, request.path
+    )
     return error_response(500)

@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-
 # Row ids are INTEGER columns: PostgreSQL's four-byte integer refuses anything larger (a 500
 # rather than a 404 if it reached a query), so every id read from a request is checked first.
 MAX_ID = 2**31 - 1
@@ -133,7 +132,7 @@ class QuantityField(StringField):
             self.data = parse_quantity(self.raw)
         except ValueError:
             self.data = None
-            raise ValueError(_l("Enter a number, such as 30, 1,000 or 30%."))
+            raise ValueError(_l("Enter a number, such as 30, 1,000 or 30%.")) from None
 
     def _value(self):
         if self.raw_data:

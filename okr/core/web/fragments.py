@@ -146,8 +146,10 @@ def keep(name: str, *parts, caller):
     elif mode == "verify":
         fresh = str(caller()).replace(_token(), _PLACEHOLDER)
         if fresh != body:
-            raise StaleFragment(f"kept fragment {name!r} differs from a fresh render: a value it shows is not in its key\n"
-                                f"kept:  {body[:2000]}\nfresh: {fresh[:2000]}")
+            raise StaleFragment(
+                f"kept fragment {name!r} differs from a fresh render: a value it shows is not in its key\n"
+                f"kept:  {body[:2000]}\nfresh: {fresh[:2000]}"
+            )
     if _PLACEHOLDER in body:
         body = body.replace(_PLACEHOLDER, _token())
     return Markup(body)

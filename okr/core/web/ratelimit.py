@@ -57,7 +57,11 @@ def login_blocked(email: str) -> bool:
     session = get_session()
     since = m.utcnow() - WINDOW
     for key, limit in _keys(email):
-        n = session.exec(select(func.count()).select_from(m.LoginAttempt).where(m.LoginAttempt.key == key, m.LoginAttempt.at >= since)).one()
+        n = session.exec(
+            select(func.count())
+            .select_from(m.LoginAttempt)
+            .where(m.LoginAttempt.key == key, m.LoginAttempt.at >= since)
+        ).one()
         if n >= limit:
             return True
     return False
