@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from okr.rollup import rules as rollup
 from okr.week import rules as eh
 from okr.week.rules import ORDER, Quadrant
 
@@ -173,7 +174,7 @@ def test_effort_share_counts_live_tasks_per_quadrant_and_link():
         (False, False, False, "dropped"),  # dropped: not counted
         (True, True, True, "dropped"),  # dropped: not counted
     ]
-    share = eh.effort_share(tasks)
+    share = rollup.effort_share(tasks)
     assert share.total == 4
     assert dict(share.counts) == {Quadrant.DO: 2, Quadrant.SCHEDULE: 1, Quadrant.DELEGATE: 1, Quadrant.ELIMINATE: 0}
     assert dict(share.linked_counts) == {
@@ -197,14 +198,16 @@ def test_effort_share_counts_live_tasks_per_quadrant_and_link():
     ],
 )
 def test_effort_share_of_nothing_is_zero(tasks):
-    share = eh.effort_share(tasks)
+    share = rollup.effort_share(tasks)
     assert share.total == 0
     assert all(f == 0 and isinstance(f, Decimal) for f in share.fractions.values())
     assert share.linked_fraction == share.unlinked_fraction == Decimal(0)
 
 
 def test_effort_share_thirds_are_decimal():
-    share = eh.effort_share([(True, True, True, "todo"), (True, True, False, "todo"), (False, False, False, "todo")])
+    share = rollup.effort_share(
+        [(True, True, True, "todo"), (True, True, False, "todo"), (False, False, False, "todo")]
+    )
     assert share.linked_fraction == Decimal(1) / Decimal(3)  # 1 of 3
     assert isinstance(share.linked_fraction, Decimal)
 
@@ -217,7 +220,7 @@ tasks_st = st.lists(
 
 @given(tasks_st)
 def test_effort_share_adds_up(tasks):
-    share = eh.effort_share(tasks)
+    share = rollup.effort_share(tasks)
     live = [t for t in tasks if t[3] != "dropped"]
     assert share.total == len(live) == sum(share.counts.values())
     assert share.linked + share.unlinked == share.total

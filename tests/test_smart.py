@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okr.core.kinds import KR_KINDS
 from okr.smart import rules as smart
 from okr.smart.rules import (
     LETTERS,
@@ -553,7 +554,7 @@ _NUMBER = st.none() | st.decimals(allow_nan=True, allow_infinity=True) | st.inte
     period=st.none() | _TEXT,
     parent=st.none() | _TEXT,
     unit=st.none() | _TEXT,
-    kr_kind=st.sampled_from((None,) + smart.KR_KINDS),
+    kr_kind=st.sampled_from((None,) + KR_KINDS),
     start=_NUMBER,
     target=_NUMBER,
     confidence=_NUMBER,

@@ -11,7 +11,7 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, Passwor
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
-from okr.core.models import ROLES, TEAM_KINDS
+from okr.core.kinds import ROLES, TEAM_KINDS
 from okr.core.web.forms import CleanStringField, Form
 
 MIN_PASSWORD = 10

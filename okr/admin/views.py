@@ -21,6 +21,7 @@ from okr.admin.forms import (
     VersionForm,
     choices,
 )
+from okr.core import kinds
 from okr.core import models as m
 from okr.core.web import accepts, actor, db, is_htmx, json_error, org_teams, render, wants_json
 from okr.core.web.forms import row_id
@@ -155,7 +156,7 @@ def _person_context(user, role_form=None):
     if role_form is None:
         role_form = RoleForm()
     role_form.team_id.choices = _team_choices(blank=False)
-    role_form.role.choices = choices([("", _("No role"))] + [(r, r) for r in m.ROLES])
+    role_form.role.choices = choices([("", _("No role"))] + [(r, r) for r in kinds.ROLES])
     return {
         "person": user,
         "memberships": [(teams[ms.team_id], ms.role) for ms in memberships if ms.team_id in teams],
@@ -176,7 +177,7 @@ def person_role(user_id: int):
     user = _person_or_404(user_id)
     form = RoleForm()
     form.team_id.choices = _team_choices(blank=False)
-    form.role.choices = choices([(r, r) for r in m.ROLES])
+    form.role.choices = choices([(r, r) for r in kinds.ROLES])
     if not form.validate():
         return _invalid(
             "admin/person.html", form, **{k: v for k, v in _person_context(user, form).items() if k != "form"}

@@ -24,14 +24,6 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("admin", "manager", "member", "viewer")
-TEAM_KINDS = ("company", "department", "team")
-OBJECTIVE_KINDS = ("committed", "aspirational")
-KR_KINDS = ("metric", "percent", "milestone")
-PROGRESS_FROM = ("checkins", "projects")
-PROJECT_STATUSES = ("planned", "active", "done", "dropped")
-TASK_STATUSES = ("todo", "doing", "done", "dropped")
-RACI_LETTERS = ("R", "A", "C", "I")
 
 TITLE_MAX = 200
 NAME_MAX = 120

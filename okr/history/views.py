@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from okr.admin.forms import VersionForm
+from okr.core import kinds
 from okr.core import models as m
 from okr.core.permissions import can_plan
 from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, wants_json
@@ -272,7 +273,7 @@ def shown(field: str, value, lookups: Lookups) -> str:
             who = lookups.name("user_id", int(uid)) if str(uid).isdigit() else str(uid)
             by_letter.setdefault(str(letter), []).append(who)
         parts = [
-            f"{letter}: {', '.join(sorted(by_letter[letter]))}" for letter in m.RACI_LETTERS if letter in by_letter
+            f"{letter}: {', '.join(sorted(by_letter[letter]))}" for letter in kinds.RACI_LETTERS if letter in by_letter
         ]
         return " · ".join(parts) or EMPTY
     if field == "membership" and isinstance(value, dict):

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from okr.core import models, periods
+from okr.core import kinds, models, periods
 from okr.core.models import (
     AnnualGoal,
     CheckIn,
@@ -675,7 +675,7 @@ class _Checker:
         if parent is not None and parent is not _BAD and parent == slug:
             self.add(_key(path, "parent"), _("a team cannot be its own parent"))
             parent = _BAD
-        kind = self.choice(row, "kind", path, models.TEAM_KINDS, None)
+        kind = self.choice(row, "kind", path, kinds.TEAM_KINDS, None)
         if slug is _BAD or slug in self.db_teams:
             return None  # an existing team is reused as it is
         if self._people_locked:
@@ -729,7 +729,7 @@ class _Checker:
         where_of: list[str] = []  # the path naming each membership, for the scope check
         if "team" in row:
             team = self.team_ref(row, "team", path)
-            role = self.choice(row, "role", path, models.ROLES, "member")
+            role = self.choice(row, "role", path, kinds.ROLES, "member")
             if team not in (None, _BAD) and role is not _BAD:
                 memberships.append((team, role))
                 where_of.append(_key(path, "team"))
@@ -739,7 +739,7 @@ class _Checker:
             if not self.obj(entry, mpath, MEMBERSHIP_KEYS, _("a membership")):
                 continue
             team = self.team_ref(entry, "team", mpath, required=True)
-            role = self.choice(entry, "role", mpath, models.ROLES, "member")
+            role = self.choice(entry, "role", mpath, kinds.ROLES, "member")
             if team is _BAD or role is _BAD:
                 continue
             if any(team == t for t, _role in memberships):
@@ -896,7 +896,7 @@ class _Checker:
             "quarter": quarter,
             "title": self.title(row, path),
             "description": self.text(row, "description", path),
-            "kind": self.choice(row, "kind", path, models.OBJECTIVE_KINDS, "committed"),
+            "kind": self.choice(row, "kind", path, kinds.OBJECTIVE_KINDS, "committed"),
             "owner": self.person_ref(row, "owner", path),
             "weight": self.number(row, "weight", path, default=Decimal(1), minimum=Decimal(0)),
             "reflection": self.text(row, "reflection", path),
@@ -910,14 +910,14 @@ class _Checker:
     def key_result(self, path: str, row: Any, objective: dict) -> dict:
         if not self.obj(row, path, KR_KEYS, _("a key result")):
             return {}
-        kind = self.choice(row, "kind", path, models.KR_KINDS, "metric")
+        kind = self.choice(row, "kind", path, kinds.KR_KINDS, "metric")
         kr = {
             "title": self.title(row, path),
             "description": self.text(row, "description", path),
             "kind": kind,
             "unit": self.text(row, "unit", path, max_chars=UNIT_MAX),
             "weight": self.number(row, "weight", path, default=Decimal(1), minimum=Decimal(0)),
-            "progress_from": self.choice(row, "progress_from", path, models.PROGRESS_FROM, "checkins"),
+            "progress_from": self.choice(row, "progress_from", path, kinds.PROGRESS_FROM, "checkins"),
             "owner": self.person_ref(row, "owner", path),
             "reflection": self.text(row, "reflection", path),
             "score": self.number(row, "score", path, minimum=Decimal(0), maximum=Decimal(1)),
@@ -977,7 +977,7 @@ class _Checker:
             return _BAD
         letters: dict[str, str] = {}
         for key in value:
-            if key not in models.RACI_LETTERS:
+            if key not in kinds.RACI_LETTERS:
                 self.add(
                     _key(where, str(key)), _("%(value)s is not a RACI letter: use R, A, C or I"), value=repr(str(key))
                 )
@@ -1047,7 +1047,7 @@ class _Checker:
             "title": self.title(row, path),
             "description": self.text(row, "description", path),
             "owner": self.person_ref(row, "owner", path),
-            "status": self.choice(row, "status", path, models.PROJECT_STATUSES, "active"),
+            "status": self.choice(row, "status", path, kinds.PROJECT_STATUSES, "active"),
             "starts_on": starts_on,
             "due_on": due_on,
         }
@@ -1091,7 +1091,7 @@ class _Checker:
             "delegated_by": self.person_ref(row, "delegated_by", path),
             "important": self.boolean(row, "important", path),
             "urgent": self.boolean(row, "urgent", path),
-            "status": self.choice(row, "status", path, models.TASK_STATUSES, "todo"),
+            "status": self.choice(row, "status", path, kinds.TASK_STATUSES, "todo"),
             "estimate": self.number(row, "estimate", path, minimum=Decimal(0)),
             "due_on": self.day(row, "due_on", path),
         }
@@ -1207,7 +1207,7 @@ class _Importer:
             # Parents before children, whatever order the document lists them in.
             ready = [t for t in pending if t["parent"] is None or t["parent"] in self.team_ids]
             for team in ready:
-                kind = team["kind"] or models.TEAM_KINDS[min(depth_of(team["slug"]), 2)]
+                kind = team["kind"] or kinds.TEAM_KINDS[min(depth_of(team["slug"]), 2)]
                 row = self._create(
                     Team,
                     "teams",

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from okr.accounts import passwords
-from okr.core import models
+from okr.core import kinds, models
 from okr.core.models import (
     AnnualGoal,
     AuditEvent,
@@ -588,7 +588,7 @@ def set_raci(
     _check_org(session, item, org_id)
     wanted = {}
     for user_id, letter in assignments.items():
-        if letter not in models.RACI_LETTERS:
+        if letter not in kinds.RACI_LETTERS:
             raise PlanningError(f"not a RACI letter: {letter!r} (use R, A, C or I)")
         _check_user(session, user_id, org_id, "RACI")
         wanted[int(user_id)] = letter
@@ -702,8 +702,8 @@ def add_member(
     """Put a person in a team with a role (admin, manager, member, viewer), or change their role
     there. Audited as an update of the team: ``{"membership": {"user_id", "role"}}`` with the
     previous role (None for a new member) before and the new one after."""
-    if role not in models.ROLES:
-        raise PlanningError(f"not a role: {role!r} (use {', '.join(models.ROLES)})")
+    if role not in kinds.ROLES:
+        raise PlanningError(f"not a role: {role!r} (use {', '.join(kinds.ROLES)})")
     team = session.get(Team, team_id)
     if team is None or team.org_id != org_id:
         raise PlanningError(f"team {team_id} is not in organisation {org_id}")
@@ -842,7 +842,7 @@ def set_task_status(
 ) -> Task:
     """Finish (done), drop (dropped) or reopen (todo, doing) a task; ``done_at`` is set when it
     is finished and cleared otherwise."""
-    if status not in models.TASK_STATUSES:
+    if status not in kinds.TASK_STATUSES:
         raise PlanningError(f"not a task status: {status!r}")
     done_at = (task.done_at or utcnow()) if status == "done" else None
     return update(

@@ -19,8 +19,9 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from okr.core import models as m
-from okr.core import periods, queries
+from okr.core import periods
 from okr.core.permissions import can_check_in, can_plan, import_scope
+from okr.core.queries import team_members
 from okr.core.web import (
     accepts,
     actor,
@@ -33,8 +34,9 @@ from okr.core.web import (
     team_or_404,
     wants_json,
 )
-from okr.plans import forms
+from okr.plans import forms, queries
 from okr.plans import ops as planning
+from okr.raci.queries import kr_letter
 
 bp = Blueprint("plans", __name__)
 
@@ -473,7 +475,7 @@ def item_new(slug, period, kind):
         data["objective_id"] = parent
     if kind == "project" and parent:
         data["key_result_id"] = parent
-    form = _make_form(kind, team, p, queries.team_members(db(), team), data=data or None)
+    form = _make_form(kind, team, p, team_members(db(), team), data=data or None)
     ctx = _form_ctx(kind, form, team=team, period=p, parent=parent)
     if kind == "project" and parent and p.kind == "quarter":
         ctx["preset_kr"] = parent  # added under its key result: the project moves that one
@@ -512,7 +514,7 @@ def item_create(slug, period, kind):
             abort(404)
         parent = _id(_formdata().get("parent")) if p.kind == "quarter" else None
         extra = {"team_id": team.id}
-    members = queries.team_members(session, team)
+    members = team_members(session, team)
     form = _make_form(kind, team, p, members, formdata=_formdata())
     if not form.validate():
         return _form_response(kind, form, team=team, period=p, parent=parent)
@@ -560,7 +562,7 @@ def item_edit(kind, item_id):
     _require_plan(team)
     period_text, _page = _view_of(kind, item)
     p = _period(period_text)
-    form = _make_form(kind, team, _form_period(kind, item, p), queries.team_members(db(), team), obj=item, item=item)
+    form = _make_form(kind, team, _form_period(kind, item, p), team_members(db(), team), obj=item, item=item)
     form.version.data = str(item.version)
     if kind == "project":
         form.month.data = item.month
@@ -586,7 +588,7 @@ def item_update(kind, item_id):
     period_text, _page = _view_of(kind, item)
     p = _period(period_text)
     form = _make_form(
-        kind, team, _form_period(kind, item, p), queries.team_members(session, team), formdata=_formdata(), item=item
+        kind, team, _form_period(kind, item, p), team_members(session, team), formdata=_formdata(), item=item
     )
     if not form.validate():
         return _form_response(kind, form, team=team, period=p, item=item)
@@ -731,7 +733,7 @@ def _kr_context(kr, team, form=None, status_note=None, letter=_UNKNOWN, block=No
     page = queries.load_kr(session, kr, history_only=block == "history" and is_htmx())
     me = actor()
     if letter is _UNKNOWN:
-        letter = queries.kr_letter(session, kr.id, me.user_id)
+        letter = kr_letter(session, kr.id, me.user_id)
     quarter = periods.parse(page.objective.quarter, _fys())
     chart = kr_chart(kr, page.check_ins, quarter)
     return dict(
@@ -776,7 +778,7 @@ def kr(kr_id):
 @login_required
 def check_in_form(kr_id):
     item, team = item_or_404(m.KeyResult, kr_id)
-    letter = queries.kr_letter(db(), item.id, actor().user_id)
+    letter = kr_letter(db(), item.id, actor().user_id)
     if not can_check_in(actor(), team, letter):
         abort(403)
     ctx = dict(kr=item, team=team, form=_blank_check_in(item), return_to=request.args.get("return_to", "row"))
@@ -802,7 +804,7 @@ def check_in_form(kr_id):
 def check_in(kr_id):
     item, team = item_or_404(m.KeyResult, kr_id)
     session, me = db(), actor()
-    letter = queries.kr_letter(session, item.id, me.user_id)
+    letter = kr_letter(session, item.id, me.user_id)
     if not can_check_in(me, team, letter):
         abort(403)
     data = _formdata()

@@ -9,12 +9,13 @@ Accountable, a person's letters and load. Set-based queries only (a few per page
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from okr.core import models as m
 from okr.core import periods
@@ -457,3 +458,43 @@ def losses_if_archived(session, user_id: int) -> list[tuple[ItemKey, object, str
             user_id, [(key, letters) for key, _i, letters in rows], archived=archived
         )
     ]
+
+
+def raci_holders(raci: dict) -> list[int]:
+    """The people holding a letter in a ``raci_letters`` result (for the names lookup)."""
+    return [user_id for letters in raci.values() for _letter, user_id in letters]
+
+
+def raci_letters(session: Session, *, kr_ids=(), project_ids=()) -> dict[tuple[str, int], list[tuple[str, int]]]:
+    """{("kr", id) | ("project", id): [(letter, user id), …]} for the badges slot, one query."""
+    out: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+    kr_ids, project_ids = list(kr_ids), list(project_ids)
+    if not kr_ids and not project_ids:
+        return out
+    from sqlalchemy import or_
+
+    A = m.RaciAssignment
+    rows = run(
+        session,
+        "raci_letters",
+        lambda: (
+            select(A.key_result_id, A.project_id, A.letter, A.user_id)
+            .where(or_(A.key_result_id.in_(id_list("krs")), A.project_id.in_(id_list("projects"))))
+            .order_by(A.id)
+        ),
+        krs=kr_ids,
+        projects=project_ids,
+    ).all()
+    for kr_id, project_id, letter, user_id in rows:
+        key = ("kr", kr_id) if kr_id else ("project", project_id)
+        out[key].append((letter, user_id))
+    return out
+
+
+def kr_letter(session: Session, kr_id: int, user_id: int) -> str | None:
+    """The person's RACI letter on a key result, or None."""
+    return session.exec(
+        select(m.RaciAssignment.letter).where(
+            m.RaciAssignment.key_result_id == kr_id, m.RaciAssignment.user_id == user_id
+        )
+    ).first()

@@ -40,7 +40,7 @@ is exactly 0.7); NaN and infinities are a ValueError, ``bool`` and other types a
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import (
     MAX_EMAX,
@@ -53,8 +53,12 @@ from decimal import (
     DivisionByZero,
     InvalidOperation,
     Overflow,
+    localcontext,
 )
+from types import MappingProxyType
 from typing import Any
+
+from okr.core.kinds import DROPPED, KR_KINDS, OBJECTIVE_KINDS, ORDER, PROGRESS_FROM, TASK_STATUSES, Quadrant, quadrant
 
 __all__ = [
     "AT_RISK",
@@ -77,10 +81,12 @@ __all__ = [
     "ObjectiveIn",
     "PROGRESS_FROM",
     "SILENT_DAYS",
+    "Share",
     "ProjectIn",
     "TASK_STATUSES",
     "TeamIn",
     "attention",
+    "effort_share",
     "evaluate",
     "is_silent",
     "kr_progress",
@@ -118,10 +124,6 @@ ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on_track", "at_risk", "off_track", "no_
 _SEVERITY = (ON_TRACK, AT_RISK, OFF_TRACK)  # index = how bad
 _LABEL = {ON_TRACK: "on track", AT_RISK: "at risk", OFF_TRACK: "off track"}
 
-KR_KINDS = ("metric", "percent", "milestone")
-OBJECTIVE_KINDS = ("committed", "aspirational")
-PROGRESS_FROM = ("checkins", "projects")
-TASK_STATUSES = ("todo", "doing", "done", "dropped")
 
 # --- decimal plumbing ----------------------------------------------------------------------
 
@@ -1056,3 +1058,64 @@ def trend(
 
     visit(root)
     return out
+
+
+# --- effort: how a week's tasks spread over the quadrants and key results --------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """How a week's live tasks spread over the quadrants and over key results.
+
+    ``counts[q]`` live tasks in quadrant q, ``linked_counts[q]`` of them linked to a key result;
+    ``fractions[q]``, ``linked_fraction`` and ``unlinked_fraction`` are shares of ``total``
+    (Decimal, 0 when there are no tasks).
+    """
+
+    total: int
+    counts: Mapping[Quadrant, int]
+    linked_counts: Mapping[Quadrant, int]
+    linked: int
+    unlinked: int
+    fractions: Mapping[Quadrant, Decimal]
+    linked_fraction: Decimal
+    unlinked_fraction: Decimal
+
+
+def _fraction(part: int, whole: int) -> Decimal:
+    if whole == 0:
+        return Decimal(0)
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return Decimal(part) / Decimal(whole)
+
+
+def effort_share(tasks: Iterable[tuple[bool, bool, bool, str]]) -> Share:
+    """Count a week's tasks, given as ``(important, urgent, linked, status)``, per quadrant and
+    by whether they are linked to a key result.
+
+    Rule: live tasks count (todo, doing, done); dropped tasks do not. Each fraction is a count
+    over the live total, e.g. 1 of 3 → Decimal("0.3333333333333333333333333333"); with no live
+    tasks every fraction is 0, never a division by zero.
+    """
+    counts = dict.fromkeys(ORDER, 0)
+    linked_counts = dict.fromkeys(ORDER, 0)
+    for important, urgent, linked, status in tasks:
+        if status == DROPPED:
+            continue
+        q = quadrant(important, urgent)
+        counts[q] += 1
+        if linked:
+            linked_counts[q] += 1
+    total = sum(counts.values())
+    linked = sum(linked_counts.values())
+    return Share(
+        total=total,
+        counts=MappingProxyType(counts),
+        linked_counts=MappingProxyType(linked_counts),
+        linked=linked,
+        unlinked=total - linked,
+        fractions=MappingProxyType({q: _fraction(n, total) for q, n in counts.items()}),
+        linked_fraction=_fraction(linked, total),
+        unlinked_fraction=_fraction(total - linked, total),
+    )

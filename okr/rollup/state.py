@@ -1,7 +1,7 @@
 """Rollups built from the tables and brought forward by the changes written since.
 
 A rollup of a team × period is loaded in a fixed number of set-based queries
-(``okr.core.queries.load_rollup``) and evaluated by ``okr.rollup.rules``, the one source of the formulas.
+(``okr.rollup.queries.load_rollup``) and evaluated by ``okr.rollup.rules``, the one source of the formulas.
 Every change goes through ``okr.plans.ops``, which writes an audit event, so the organisation's
 newest event id is its data version. :func:`bring_forward` reads the events written since a
 rollup was built: when they only touch tasks and check-ins (the everyday writes of a working
@@ -26,7 +26,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from okr.core import models as m
-from okr.core import periods, queries
+from okr.core import periods
+from okr.core.queries import id_list, param, run
+from okr.rollup import queries
 from okr.rollup import rules as rollup
 from okr.week import rules as eisenhower
 
@@ -76,7 +78,7 @@ class Rollup:
     elsewhere: list[rollup.Node]
     meta: dict[tuple[str, Any], dict]
     trends: dict[tuple[str, Any], list[float]]
-    effort: eisenhower.Share
+    effort: rollup.Share
     teams: dict[int, Any]
     effort_period: Any
     version: int | None
@@ -125,10 +127,10 @@ def samples(period, today: date) -> list[date]:
 
 def latest_version(session: Session, org_id: int) -> int | None:
     """The organisation's data version: its newest audit event id (one index lookup)."""
-    return queries.run(
+    return run(
         session,
         "latest_version",
-        lambda: select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == queries.param("org")),
+        lambda: select(sa.func.max(m.AuditEvent.id)).where(m.AuditEvent.org_id == param("org")),
         org=org_id,
     ).one()
 
@@ -221,8 +223,8 @@ def _team_in(tid: int, inputs: _Inputs, data: queries.RollupData) -> rollup.Team
     return found
 
 
-def _effort(data: queries.RollupData) -> eisenhower.Share:
-    """eisenhower.Share from grouped counts of the rollup's teams (the rule of effort_share:
+def _effort(data: queries.RollupData) -> rollup.Share:
+    """rollup.Share from grouped counts of the rollup's teams (the rule of effort_share:
     dropped tasks are not counted; each fraction is over the live total)."""
     counts = dict.fromkeys(eisenhower.ORDER, 0)
     linked = dict.fromkeys(eisenhower.ORDER, 0)
@@ -237,7 +239,7 @@ def _effort(data: queries.RollupData) -> eisenhower.Share:
     total = sum(counts.values())
     n_linked = sum(linked.values())
     frac = lambda part: Decimal(0) if total == 0 else Decimal(part) / Decimal(total)  # noqa: E731
-    return eisenhower.Share(
+    return rollup.Share(
         total=total,
         counts=MappingProxyType(counts),
         linked_counts=MappingProxyType(linked),
@@ -469,7 +471,7 @@ def bring_forward(session: Session, r: Rollup, version: int | None, now: float) 
     if version is None or version < base or r.data is None:
         return build_at(session, r.team, r.period, r.today, now)
     params = {"base": base, "version": version, "org": r.team.org_id, **({"gaps": sorted(gaps)} if gaps else {})}
-    events = queries.run(
+    events = run(
         session, f"rollup_events:{bool(gaps)}", lambda: _events_statement(bool(gaps), upto=True), **params
     ).all()
     return _forward(session, r, events, base, version, gaps, now)
@@ -487,10 +489,10 @@ def bring_forward_to_latest(session: Session, r: Rollup, now: float) -> Rollup:
         events = _events_statement(bool(gaps), upto=False).subquery()
         latest = select(
             sa.literal(0).label("k"), sa.func.max(E.id), *[sa.null().cast(c.type) for c in events.c[1:]]
-        ).where(E.org_id == queries.param("org"))
+        ).where(E.org_id == param("org"))
         return sa.union_all(latest, select(sa.literal(1), *events.c)).order_by(sa.literal_column("k"))
 
-    rows = queries.run(session, f"rollup_latest:{bool(gaps)}", build, **params).all()
+    rows = run(session, f"rollup_latest:{bool(gaps)}", build, **params).all()
     version, events = rows[0][1], [tuple(row[1:]) for row in rows[1:]]
     if version == r.version and not gaps:
         return r
@@ -503,14 +505,12 @@ def _events_statement(with_gaps: bool, *, upto: bool):
     """The organisation's events after ``base`` (up to ``version`` when ``upto``) and those
     with the ids still watched for, oldest first, at most MAX_EVENTS + 1."""
     E = m.AuditEvent
-    newer = E.id > queries.param("base")
+    newer = E.id > param("base")
     if upto:
-        newer = sa.and_(newer, E.id <= queries.param("version"))
+        newer = sa.and_(newer, E.id <= param("version"))
     return (
         select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
-        .where(
-            E.org_id == queries.param("org"), sa.or_(newer, E.id.in_(queries.id_list("gaps"))) if with_gaps else newer
-        )
+        .where(E.org_id == param("org"), sa.or_(newer, E.id.in_(id_list("gaps"))) if with_gaps else newer)
         .order_by(E.id)
         .limit(MAX_EVENTS + 1)
     )
@@ -557,7 +557,7 @@ def _touched_tasks_statement():
             newest("project", T.project_id),
         )
         .outerjoin(P, P.id == T.project_id)
-        .where(T.id.in_(queries.id_list()))
+        .where(T.id.in_(id_list()))
     )
 
 
@@ -590,9 +590,7 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
     deltas: dict[int, Counter] = {}  # team id -> effort count changes from cards moved
     if t.tasks or t.moves:
         weeks = {str(w) for w in r.effort_period.weeks()}
-        for row in queries.run(
-            session, "touched_tasks", _touched_tasks_statement, ids=sorted(t.tasks | set(t.moves))
-        ).all():
+        for row in run(session, "touched_tasks", _touched_tasks_statement, ids=sorted(t.tasks | set(t.moves))).all():
             task_id, team_id, project_id = row[0], row[1], row[2]
             if task_id in t.tasks:
                 t.teams.add(team_id)
@@ -606,10 +604,10 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
                 deltas.setdefault(team_id, Counter()).update(change)
     if t.check_ins:
         t.krs.update(
-            queries.run(
+            run(
                 session,
                 "touched_check_ins",
-                lambda: select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(queries.id_list())),
+                lambda: select(m.CheckIn.key_result_id).where(m.CheckIn.id.in_(id_list())),
                 ids=sorted(t.check_ins),
             ).all()
         )

@@ -16,11 +16,11 @@ from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
 
 from okr.core import periods
+from okr.core.kinds import KR_KINDS
 from okr.core.numbers import Found, find_numbers, halfwidth, parse_quantity
 
 __all__ = [
     "KINDS",
-    "KR_KINDS",
     "LETTERS",
     "Letter",
     "SmartItem",
@@ -37,7 +37,6 @@ __all__ = [
 LETTERS = ("S", "M", "A", "R", "T")
 VERDICTS = ("pass", "warn", "fail")
 KINDS = ("goal", "objective", "key_result")
-KR_KINDS = ("metric", "percent", "milestone")
 
 # Text beyond this is not read: a description may be kilobytes long, and the first 20,000
 # characters say all the coach needs. Keeps a live check fast whatever is pasted.

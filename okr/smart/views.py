@@ -21,10 +21,11 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from okr.core import models as m
+from okr.core.kinds import KR_KINDS
 from okr.core.numbers import parse_quantity
 from okr.core.web import accepts, actor, db, item_or_404, json_error, render
 from okr.smart import blocking as smart_rules
-from okr.smart.rules import KR_KINDS, LETTERS, SmartResult, check
+from okr.smart.rules import LETTERS, SmartResult, check
 
 bp = Blueprint("smart", __name__)
 

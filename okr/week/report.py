@@ -22,14 +22,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from okr.core import periods
+from okr.core.kinds import DONE, DROPPED, UNFINISHED
 from okr.week import rules as eisenhower
 
 #: A key result is due a check-in when its latest one is older than this many days (or absent).
 CHECK_IN_DAYS = 7
-
-UNFINISHED = eisenhower.UNFINISHED
-DONE = "done"
-DROPPED = "dropped"
 
 
 def check_in_due(last_check_in_on: date | None, today: date, days: int = CHECK_IN_DAYS) -> bool:

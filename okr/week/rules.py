@@ -8,58 +8,11 @@ Pure values in, values out (no Flask, no database): quadrants, card order, effor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, localcontext
-from enum import Enum
-from types import MappingProxyType
 from typing import Any
 
+from okr.core.kinds import DROPPED, ORDER, UNFINISHED, Quadrant, flags, quadrant
 
-class Quadrant(str, Enum):
-    """A cell of the board; the value is what forms, URLs and JSON carry."""
-
-    DO = "do"  # important and urgent
-    SCHEDULE = "schedule"  # important, not urgent
-    DELEGATE = "delegate"  # urgent, not important
-    ELIMINATE = "eliminate"  # neither
-
-    def __str__(self) -> str:
-        return self.value
-
-
-# Reading order of the 2 × 2 board: important on top, urgent on the left.
-ORDER = (Quadrant.DO, Quadrant.SCHEDULE, Quadrant.DELEGATE, Quadrant.ELIMINATE)
-
-_FLAGS = {
-    Quadrant.DO: (True, True),
-    Quadrant.SCHEDULE: (True, False),
-    Quadrant.DELEGATE: (False, True),
-    Quadrant.ELIMINATE: (False, False),
-}
-_BY_FLAGS = {flags: q for q, flags in _FLAGS.items()}
-
-UNFINISHED = ("todo", "doing")
-DROPPED = "dropped"
-
-
-def quadrant(important: bool, urgent: bool) -> Quadrant:
-    """The quadrant of a task: important and urgent → DO; important only → SCHEDULE;
-    urgent only → DELEGATE; neither → ELIMINATE.
-
-    Text such as ``"false"`` raises TypeError rather than count as true; parse form values first.
-    """
-    if isinstance(important, str) or isinstance(urgent, str):
-        raise TypeError("important and urgent must be booleans, not text")
-    return _BY_FLAGS[(bool(important), bool(urgent))]
-
-
-def flags(q: Quadrant | str) -> tuple[bool, bool]:
-    """``(important, urgent)`` for a quadrant or its value, the inverse of :func:`quadrant`:
-    do → (True, True), schedule → (True, False), delegate → (False, True),
-    eliminate → (False, False). An unknown value raises ValueError.
-    """
-    return _FLAGS[Quadrant(q)]
+__all__ = ["DROPPED", "ORDER", "UNFINISHED", "Quadrant", "flags", "quadrant"]  # the board's vocabulary
 
 
 def positions_after_move(ordered_ids_in_target: list, moved_id, index: int) -> list:
@@ -73,64 +26,6 @@ def positions_after_move(ordered_ids_in_target: list, moved_id, index: int) -> l
     index = max(0, min(index, len(order)))
     order.insert(index, moved_id)
     return order
-
-
-@dataclass(frozen=True)
-class Share:
-    """How a week's live tasks spread over the quadrants and over key results.
-
-    ``counts[q]`` live tasks in quadrant q, ``linked_counts[q]`` of them linked to a key result;
-    ``fractions[q]``, ``linked_fraction`` and ``unlinked_fraction`` are shares of ``total``
-    (Decimal, 0 when there are no tasks).
-    """
-
-    total: int
-    counts: Mapping[Quadrant, int]
-    linked_counts: Mapping[Quadrant, int]
-    linked: int
-    unlinked: int
-    fractions: Mapping[Quadrant, Decimal]
-    linked_fraction: Decimal
-    unlinked_fraction: Decimal
-
-
-def _fraction(part: int, whole: int) -> Decimal:
-    if whole == 0:
-        return Decimal(0)
-    with localcontext() as ctx:
-        ctx.prec = 28
-        return Decimal(part) / Decimal(whole)
-
-
-def effort_share(tasks: Iterable[tuple[bool, bool, bool, str]]) -> Share:
-    """Count a week's tasks, given as ``(important, urgent, linked, status)``, per quadrant and
-    by whether they are linked to a key result.
-
-    Rule: live tasks count (todo, doing, done); dropped tasks do not. Each fraction is a count
-    over the live total, e.g. 1 of 3 → Decimal("0.3333333333333333333333333333"); with no live
-    tasks every fraction is 0, never a division by zero.
-    """
-    counts = dict.fromkeys(ORDER, 0)
-    linked_counts = dict.fromkeys(ORDER, 0)
-    for important, urgent, linked, status in tasks:
-        if status == DROPPED:
-            continue
-        q = quadrant(important, urgent)
-        counts[q] += 1
-        if linked:
-            linked_counts[q] += 1
-    total = sum(counts.values())
-    linked = sum(linked_counts.values())
-    return Share(
-        total=total,
-        counts=MappingProxyType(counts),
-        linked_counts=MappingProxyType(linked_counts),
-        linked=linked,
-        unlinked=total - linked,
-        fractions=MappingProxyType({q: _fraction(n, total) for q, n in counts.items()}),
-        linked_fraction=_fraction(linked, total),
-        unlinked_fraction=_fraction(total - linked, total),
-    )
 
 
 def is_unfinished(status: str) -> bool:

@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import select
 
+from okr.core import kinds, periods
 from okr.core import models as m
-from okr.core import periods
 from okr.core.permissions import WRITE_ROLES, can_add_task, can_edit_task, can_read_team, can_write_anything
 from okr.core.queries import id_list, param, run, user_names
 from okr.core.web import (
@@ -108,8 +108,8 @@ def _project_rows(project_ids) -> dict[int, dict]:
     out = {}
     for pid, title, team_id, kr_id, kr_title in rows.values():
         c = counts.get(pid, {})
-        live = sum(n for s, n in c.items() if s != weekly.DROPPED)
-        progress = rollup.project_progress(c.get(weekly.DONE, 0), live)
+        live = sum(n for s, n in c.items() if s != kinds.DROPPED)
+        progress = rollup.project_progress(c.get(kinds.DONE, 0), live)
         out[pid] = {
             "id": pid,
             "title": title,
@@ -118,7 +118,7 @@ def _project_rows(project_ids) -> dict[int, dict]:
             "kr_title": kr_title or "",
             "progress": progress,
             "percent": weekly.percent(progress),
-            "done": c.get(weekly.DONE, 0),
+            "done": c.get(kinds.DONE, 0),
             "live": live,
         }
     return out
@@ -191,7 +191,7 @@ def _my_tasks(user_id: int, week: str) -> list[m.Task]:
 
 def _carried_to(week: periods.Week, tasks) -> dict[int, str]:
     """For dropped tasks of ``week`` that were carried over: the week their copy lives in."""
-    dropped = [t for t in tasks if t.status == weekly.DROPPED]
+    dropped = [t for t in tasks if t.status == kinds.DROPPED]
     if not dropped:
         return {}
     nxt = str(week.next())
@@ -287,7 +287,7 @@ def _owe(me, today: date) -> dict:
                 select(T.id, T.title, T.week, T.due_on)
                 .where(
                     T.assignee_id == param("me"),
-                    T.status.in_(weekly.UNFINISHED),
+                    T.status.in_(kinds.UNFINISHED),
                     T.is_archived == FALSE,
                     sa.or_(T.week < param("week"), T.due_on < param("today")),
                 )
@@ -309,7 +309,7 @@ def _owe(me, today: date) -> dict:
                     T.assignee_id == param("me"),
                     T.delegated_by_id.is_not(None),
                     T.delegated_by_id != param("me"),
-                    T.status.in_(weekly.UNFINISHED),
+                    T.status.in_(kinds.UNFINISHED),
                     T.week >= param("week"),
                     T.is_archived == FALSE,
                 )
@@ -354,7 +354,7 @@ def _board_context(week: periods.Week, *, full: bool, message: str | None = None
     editable = {t.id for t in every if t.team_id in teams and can_edit_task(me, t, teams[t.team_id])}
     teammates = _teammates({t.team_id for t in every if t.id in editable})
     addable = _addable_teams(me)
-    share = eisenhower.effort_share(
+    share = rollup.effort_share(
         (t.important, t.urgent, bool(projects.get(t.project_id, {}).get("kr_id")), t.status) for t in mine
     )
     ctx = {
@@ -374,7 +374,7 @@ def _board_context(week: periods.Week, *, full: bool, message: str | None = None
         "addable_teams": addable,
         "add_projects": _quick_add_projects(addable, week),
         "can_add": bool(addable),
-        "unfinished": sum(1 for t in mine if t.status in weekly.UNFINISHED and t.id in editable),
+        "unfinished": sum(1 for t in mine if t.status in kinds.UNFINISHED and t.id in editable),
         "share": share,
         "label": lambda q: eisenhower.label(q, _lang()),
         "advice": lambda q: eisenhower.advice(q, _lang()),
@@ -666,14 +666,14 @@ def _status_view(task_id, status: str, message):
 @login_required
 @accepts(VersionForm, json_fields={"version": "int"})
 def task_finish(task_id):
-    return _status_view(task_id, weekly.DONE, lambda t: _("Done: “%(title)s”.", title=t.title))
+    return _status_view(task_id, kinds.DONE, lambda t: _("Done: “%(title)s”.", title=t.title))
 
 
 @bp.post("/tasks/<int:task_id>/drop")
 @login_required
 @accepts(VersionForm, json_fields={"version": "int"})
 def task_drop(task_id):
-    return _status_view(task_id, weekly.DROPPED, lambda t: _("Dropped: “%(title)s”.", title=t.title))
+    return _status_view(task_id, kinds.DROPPED, lambda t: _("Dropped: “%(title)s”.", title=t.title))
 
 
 @bp.post("/tasks/<int:task_id>/reopen")
@@ -797,7 +797,7 @@ def _team_week(team: m.Team, week: periods.Week) -> dict:
     extra = _names(uid for uid in by_person if uid is not None and uid not in known)
     people += [(uid, extra.get(uid, "?"), "") for uid in by_person if uid is not None and uid not in known]
     linked = lambda t: bool(projects.get(t.project_id, {}).get("kr_id"))  # noqa: E731
-    share = eisenhower.effort_share((t.important, t.urgent, linked(t), t.status) for t in tasks)
+    share = rollup.effort_share((t.important, t.urgent, linked(t), t.status) for t in tasks)
     return {
         "team": team,
         "week": week,

@@ -1,0 +1,67 @@
+"""Every kind and status the product knows, in one place: roles, team kinds, objective and key
+result kinds, project and task statuses, RACI letters and the Eisenhower quadrants.
+
+Models, forms, rules and the plan document all take their choices from here. Pure values.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+ROLES = ("admin", "manager", "member", "viewer")
+WRITE_ROLES = ("admin", "manager", "member")
+TEAM_KINDS = ("company", "department", "team")
+OBJECTIVE_KINDS = ("committed", "aspirational")
+KR_KINDS = ("metric", "percent", "milestone")
+PROGRESS_FROM = ("checkins", "projects")
+PROJECT_STATUSES = ("planned", "active", "done", "dropped")
+TASK_STATUSES = ("todo", "doing", "done", "dropped")
+UNFINISHED = ("todo", "doing")  # a task that carries into next week
+DONE = "done"
+DROPPED = "dropped"  # a dropped project or task counts nowhere
+RACI_LETTERS = ("R", "A", "C", "I")
+#: What the audit trail and the history pages call each plan item.
+ITEM_TYPES = ("team", "goal", "objective", "key_result", "check_in", "project", "task")
+
+
+class Quadrant(str, Enum):
+    """A cell of the weekly board; the value is what forms, URLs and JSON carry."""
+
+    DO = "do"  # important and urgent
+    SCHEDULE = "schedule"  # important, not urgent
+    DELEGATE = "delegate"  # urgent, not important
+    ELIMINATE = "eliminate"  # neither
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Reading order of the 2 × 2 board: important on top, urgent on the left.
+ORDER = (Quadrant.DO, Quadrant.SCHEDULE, Quadrant.DELEGATE, Quadrant.ELIMINATE)
+
+_FLAGS = {
+    Quadrant.DO: (True, True),
+    Quadrant.SCHEDULE: (True, False),
+    Quadrant.DELEGATE: (False, True),
+    Quadrant.ELIMINATE: (False, False),
+}
+_BY_FLAGS = {flags: q for q, flags in _FLAGS.items()}
+
+
+def quadrant(important: bool, urgent: bool) -> Quadrant:
+    """The quadrant of a task: important and urgent → DO; important only → SCHEDULE;
+    urgent only → DELEGATE; neither → ELIMINATE.
+
+    Text such as ``"false"`` raises TypeError rather than count as true; parse form values first.
+    """
+    if isinstance(important, str) or isinstance(urgent, str):
+        raise TypeError("important and urgent must be booleans, not text")
+    return _BY_FLAGS[(bool(important), bool(urgent))]
+
+
+def flags(q: Quadrant | str) -> tuple[bool, bool]:
+    """``(important, urgent)`` for a quadrant or its value, the inverse of :func:`quadrant`:
+    do → (True, True), schedule → (True, False), delegate → (False, True),
+    eliminate → (False, False). An unknown value raises ValueError.
+    """
+    return _FLAGS[Quadrant(q)]
