@@ -12,7 +12,8 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from okr.core import db, i18n, settings
+from okr.core import settings
+from okr.core.web import database, i18n
 
 PACKAGE_DIR = Path(__file__).parent
 csrf = CSRFProtect()
@@ -42,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings.load(app, test_config)
     _trust_proxies(app)
     _configure_logging(app)
-    db.init_app(app)
+    database.init_app(app)
     i18n.init_app(app)
     _init_security(app)
     _register_blueprints(app)
@@ -86,8 +87,8 @@ def _init_security(app: Flask) -> None:
     def load_user(user_id: str):
         from flask import session
 
-        from okr.core.db import get_session
         from okr.core.models import User
+        from okr.core.web.database import get_session
 
         try:
             uid = int(user_id)

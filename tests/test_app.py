@@ -253,7 +253,7 @@ def _okr(tmp_path, *args, env=None, prelude=""):
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
     clean.update({"OKR_INSTANCE_PATH": str(tmp_path / "inst"), "OKR_SECRET_KEY": "x" * 32, **(env or {})})
-    code = f"{prelude}\nfrom okr.cli import main\nmain()"
+    code = f"{prelude}\nfrom okr.__main__ import main\nmain()"
     return subprocess.run([sys.executable, "-c", code, *args], env=clean, capture_output=True, text=True, timeout=60)
 
 

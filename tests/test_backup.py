@@ -76,11 +76,11 @@ def test_a_backup_is_readable_by_its_owner_only(app, make, tmp_path):
     runner = app.test_cli_runner()
     old = os.umask(0)
     try:
-        result = runner.invoke(args=["backup", str(tmp_path / "nested" / "okr.admin.backup")])
+        result = runner.invoke(args=["backup", str(tmp_path / "nested" / "okr.backup")])
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output
-    target = tmp_path / "nested" / "okr.admin.backup"
+    target = tmp_path / "nested" / "okr.backup"
     assert target.stat().st_size > 0
     assert oct(target.stat().st_mode & 0o777) == "0o600"
 

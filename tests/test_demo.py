@@ -12,9 +12,9 @@ from sqlmodel import select
 
 import okr.core.db
 import okr.core.migrate
+from okr.accounts import passwords
 from okr.core import models, periods
 from okr.plandoc import document as plandoc
-from okr.plans import ops as planning
 from okr.seed import demo
 from okr.week import rules as eisenhower
 
@@ -370,8 +370,8 @@ def test_demo_logins_work(seeded):
     assert [email for email, _ in demo.DEMO_LOGINS][:1] == [demo.ADMIN_EMAIL]
     for email, _ in demo.DEMO_LOGINS:
         user = session.exec(select(models.User).where(models.User.email == email)).one()
-        assert planning.check_password(user.password_hash, demo.DEMO_PASSWORD)
-        assert not planning.check_password(user.password_hash, "wrong-password")
+        assert passwords.check_password(user.password_hash, demo.DEMO_PASSWORD)
+        assert not passwords.check_password(user.password_hash, "wrong-password")
         assert user.is_admin == (email == demo.ADMIN_EMAIL)
     admins = session.exec(select(models.User).where(models.User.is_admin)).all()
     assert [u.email for u in admins] == [demo.ADMIN_EMAIL]

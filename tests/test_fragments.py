@@ -18,11 +18,14 @@ import pytest
 from sqlmodel import select
 from test_rollup_state import World
 
+from okr.accounts import ops as accounts_ops
 from okr.core import models as m
 from okr.core import periods
 from okr.core.web import fragments
 from okr.plans import ops as planning
+from okr.raci import ops as raci_ops
 from okr.seed.demo import DEMO_PASSWORD
+from okr.week import ops as week_ops
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -83,7 +86,7 @@ class PlanWorld(World):
             ]
             if open_:
                 t = rnd.choice(open_)
-                planning.delegate_task(
+                week_ops.delegate_task(
                     **kw, task=t, assignee_id=rnd.choice(sorted(self.readers)), expected_version=t.version
                 )
         elif op == "rename_team":
@@ -104,13 +107,13 @@ class PlanWorld(World):
             planning.update(**kw, item=item, expected_version=item.version, owner_id=rnd.choice(live_people).id)
         elif op == "raci":
             if rnd.random() < 0.5:
-                planning.set_raci(
+                raci_ops.set_raci(
                     **kw,
                     key_result=rnd.choice(self.krs),
                     assignments={p.id: rnd.choice("RACI") for p in rnd.sample(live_people, 3)},
                 )
             else:
-                planning.set_raci(
+                raci_ops.set_raci(
                     **kw,
                     project=rnd.choice(projects),
                     assignments={p.id: rnd.choice("RACI") for p in rnd.sample(live_people, 2)},
@@ -133,7 +136,7 @@ class PlanWorld(World):
             planning.update(**kw, item=kr, expected_version=kr.version, target=kr.target + Decimal(rnd.randint(1, 50)))
         elif op == "archive_person":
             person = rnd.choice([p for p in self.people if p.id not in self.readers])
-            planning.set_person_archived(**kw, user=person, archived=not person.is_archived)
+            accounts_ops.set_person_archived(**kw, user=person, archived=not person.is_archived)
         s.commit()
         return op
 

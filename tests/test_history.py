@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from okr.plans import ops as planning
+from okr.raci import ops as raci_ops
 
 
 def _history(b, item_type, item_id):
@@ -103,7 +104,7 @@ def test_key_result_history_shows_raci_letters_links_and_numbers_as_typed(make, 
     goal = make.goal(team=team, title="Grow the creator community")
     objective = make.objective(team=team, goal=goal, title="Make creators more active")
     kr = make.kr(objective=objective, title="Daily posts 1000 → 1300", start=1000, target=1300)
-    planning.set_raci(
+    raci_ops.set_raci(
         session=session, actor_id=li.id, org_id=org.id, key_result=kr, assignments={li.id: "A", wang.id: "R"}
     )
     planning.update(session=session, actor_id=li.id, org_id=org.id, item=kr, expected_version=None, target=1350)
@@ -165,7 +166,7 @@ def test_changes_made_by_a_command_say_so(make, as_user, session, demo):
     from sqlmodel import select
 
     from okr.core import models as m
-    from okr.seed.demo import DEMO_ORG_SLUG
+    from okr.core.settings import DEMO_ORG_SLUG
 
     org = session.exec(select(m.Organisation).where(m.Organisation.slug == DEMO_ORG_SLUG)).one()
     kr = session.exec(select(m.KeyResult).join(m.Objective).join(m.Team).where(m.Team.org_id == org.id)).first()

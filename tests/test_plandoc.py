@@ -13,10 +13,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
+from okr.accounts import passwords
 from okr.core import migrate, models
 from okr.core.db import make_engine
 from okr.plandoc import document as plandoc
 from okr.plans import ops as planning
+from okr.raci import ops as raci_ops
 
 PLANS = Path(__file__).parent / "plans"
 
@@ -142,7 +144,7 @@ def test_chinese_plan_validates_and_imports_with_the_right_counts(session):
     ]
     li = session.exec(select(models.User).where(models.User.email == "li@example.com")).one()
     assert li.password_hash.startswith("scrypt:32768:8:1$")
-    assert planning.check_password(li.password_hash, result.passwords["li@example.com"])
+    assert passwords.check_password(li.password_hash, result.passwords["li@example.com"])
     assert "created 4 teams" in result.summary()
 
 
@@ -171,7 +173,7 @@ def test_imported_plan_reads_back_as_written(session):
 
     project = session.exec(select(models.Project).where(models.Project.title == "创作者激励计划")).one()
     assert project.key_result_id == kr.id and project.month == "2026-04" and project.team_id == teams["content"].id
-    raci = planning.get_raci(session=session, project=project)
+    raci = raci_ops.get_raci(session=session, project=project)
     emails = {u.id: u.email for u in session.exec(select(models.User)).all()}
     assert {emails[u]: letter for u, letter in raci.items()} == {
         "li@example.com": "A",

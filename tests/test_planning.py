@@ -10,10 +10,13 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
+from okr.accounts import ops as accounts_ops
+from okr.accounts import passwords
 from okr.core import migrate, models
 from okr.core.db import make_engine
 from okr.plans import ops as planning
 from okr.plans.ops import StaleEdit
+from okr.raci import ops as raci_ops
 
 
 @pytest.fixture
@@ -37,11 +40,11 @@ def world(session):
     session.add(org)
     session.flush()
     ops = {"session": session, "org_id": org.id}
-    li = planning.create_user(**ops, email="Li@Example.com", name="李娜", password_hash="")
-    wang = planning.create_user(**ops, email="wang@example.com", name="王磊")
+    li = accounts_ops.create_user(**ops, email="Li@Example.com", name="李娜", password_hash="")
+    wang = accounts_ops.create_user(**ops, email="wang@example.com", name="王磊")
     team = planning.create(**ops, actor_id=li.id, model=models.Team, slug="content", name="内容平台部")
-    planning.add_member(**ops, actor_id=li.id, user_id=li.id, team_id=team.id, role="manager")
-    planning.add_member(**ops, actor_id=li.id, user_id=wang.id, team_id=team.id)
+    accounts_ops.add_member(**ops, actor_id=li.id, user_id=li.id, team_id=team.id, role="manager")
+    accounts_ops.add_member(**ops, actor_id=li.id, user_id=wang.id, team_id=team.id)
     goal = planning.create(
         **ops, actor_id=li.id, model=models.AnnualGoal, team_id=team.id, year=2026, title="内容平台年度创作活跃度翻番"
     )
@@ -306,12 +309,12 @@ def test_check_in_refuses_bad_values(session, world):
 def test_set_raci_replaces_the_letters_and_audits(session, world):
     li, wang, kr = world["li"], world["wang"], world["kr"]
     ops = world["ops"]
-    planning.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R"})
-    assert planning.get_raci(session=session, key_result=kr) == {li.id: "A", wang.id: "R"}
-    planning.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "C"})
-    assert planning.get_raci(session=session, key_result=kr) == {li.id: "A", wang.id: "C"}
-    planning.set_raci(**ops, key_result=kr, assignments={wang.id: "A"})
-    assert planning.get_raci(session=session, key_result=kr) == {wang.id: "A"}
+    raci_ops.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R"})
+    assert raci_ops.get_raci(session=session, key_result=kr) == {li.id: "A", wang.id: "R"}
+    raci_ops.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "C"})
+    assert raci_ops.get_raci(session=session, key_result=kr) == {li.id: "A", wang.id: "C"}
+    raci_ops.set_raci(**ops, key_result=kr, assignments={wang.id: "A"})
+    assert raci_ops.get_raci(session=session, key_result=kr) == {wang.id: "A"}
 
     last = events(session, "raci", kr.id)[-1]
     assert json.loads(last.before) == {"key_result_id": kr.id, "letters": {str(li.id): "A", str(wang.id): "C"}}
@@ -322,15 +325,15 @@ def test_set_raci_replaces_the_letters_and_audits(session, world):
 def test_set_raci_refuses_bad_letters_and_strangers(session, world):
     ops = world["ops"]
     with pytest.raises(planning.PlanningError):
-        planning.set_raci(**ops, key_result=world["kr"], assignments={world["li"].id: "X"})
+        raci_ops.set_raci(**ops, key_result=world["kr"], assignments={world["li"].id: "X"})
     other = models.Organisation(slug="other", name="Other")
     session.add(other)
     session.flush()
-    stranger = planning.create_user(session=session, org_id=other.id, email="x@other.example", name="X")
+    stranger = accounts_ops.create_user(session=session, org_id=other.id, email="x@other.example", name="X")
     with pytest.raises(planning.PlanningError):
-        planning.set_raci(**ops, key_result=world["kr"], assignments={stranger.id: "R"})
+        raci_ops.set_raci(**ops, key_result=world["kr"], assignments={stranger.id: "R"})
     with pytest.raises(planning.PlanningError):
-        planning.set_raci(**ops, assignments={})
+        raci_ops.set_raci(**ops, assignments={})
 
 
 # --- the Accountable is the owner ---------------------------------------------------------------------
@@ -339,9 +342,9 @@ def test_set_raci_refuses_bad_letters_and_strangers(session, world):
 def test_giving_the_a_makes_that_person_the_owner_audited(session, world):
     li, wang, kr = world["li"], world["wang"], world["kr"]
     ops = world["ops"]
-    planning.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R"})
+    raci_ops.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R"})
     assert kr.owner_id == li.id
-    planning.set_raci(**ops, key_result=kr, assignments={li.id: "C", wang.id: "A"})
+    raci_ops.set_raci(**ops, key_result=kr, assignments={li.id: "C", wang.id: "A"})
     session.commit()
     session.expire_all()
     assert session.get(models.KeyResult, kr.id).owner_id == wang.id
@@ -357,26 +360,26 @@ def test_giving_the_a_makes_that_person_the_owner_audited(session, world):
 
 def test_taking_the_a_from_the_owner_leaves_no_owner(session, world):
     li, wang, kr = world["li"], world["wang"], world["kr"]
-    planning.set_raci(**world["ops"], key_result=kr, assignments={li.id: "A", wang.id: "R"})
-    planning.set_raci(**world["ops"], key_result=kr, assignments={li.id: "R", wang.id: "R"})
+    raci_ops.set_raci(**world["ops"], key_result=kr, assignments={li.id: "A", wang.id: "R"})
+    raci_ops.set_raci(**world["ops"], key_result=kr, assignments={li.id: "R", wang.id: "R"})
     assert kr.owner_id is None
 
 
 def test_changing_the_owner_makes_the_new_owner_the_a(session, world):
     li, wang, kr = world["li"], world["wang"], world["kr"]
     ops = world["ops"]
-    zhao = planning.create_user(session=session, org_id=world["org"].id, email="zhao@example.com", name="赵磊")
-    planning.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R", zhao.id: "C"})
+    zhao = accounts_ops.create_user(session=session, org_id=world["org"].id, email="zhao@example.com", name="赵磊")
+    raci_ops.set_raci(**ops, key_result=kr, assignments={li.id: "A", wang.id: "R", zhao.id: "C"})
     raci_events = len(events(session, "raci", kr.id))
     planning.update(**ops, item=kr, expected_version=kr.version, owner_id=zhao.id)
     # zhao's C became the A; li (the previous A) lost her letter; wang keeps his R.
-    assert planning.get_raci(session=session, key_result=kr) == {zhao.id: "A", wang.id: "R"}
+    assert raci_ops.get_raci(session=session, key_result=kr) == {zhao.id: "A", wang.id: "R"}
     assert kr.owner_id == zhao.id
     assert len(events(session, "raci", kr.id)) == raci_events + 1
     last = events(session, "raci", kr.id)[-1]
     assert json.loads(last.after)["letters"] == {str(wang.id): "R", str(zhao.id): "A"}
     planning.update(**ops, item=kr, expected_version=kr.version, owner_id=None)
-    assert planning.get_raci(session=session, key_result=kr) == {wang.id: "R"}
+    assert raci_ops.get_raci(session=session, key_result=kr) == {wang.id: "R"}
 
 
 def test_a_project_owner_from_the_form_becomes_its_a(session, world):
@@ -391,11 +394,11 @@ def test_a_project_owner_from_the_form_becomes_its_a(session, world):
         title="创作者激励计划",
     )
     planning.update(**ops, item=project, expected_version=project.version, owner_id=wang.id)
-    assert planning.get_raci(session=session, project=project) == {wang.id: "A"}
+    assert raci_ops.get_raci(session=session, project=project) == {wang.id: "A"}
     planning.update(**ops, item=project, expected_version=project.version, title="创作者激励计划 v2")
-    assert planning.get_raci(session=session, project=project) == {wang.id: "A"}  # other fields: no change
-    assert planning.get_raci(session=session, key_result=world["kr"]) == {}  # and no other item's
-    assert li.id not in planning.get_raci(session=session, project=project)
+    assert raci_ops.get_raci(session=session, project=project) == {wang.id: "A"}  # other fields: no change
+    assert raci_ops.get_raci(session=session, key_result=world["kr"]) == {}  # and no other item's
+    assert li.id not in raci_ops.get_raci(session=session, project=project)
 
 
 def test_the_importer_names_the_a_as_the_owner(session, world):
@@ -444,7 +447,7 @@ def test_a_key_result_or_project_created_with_an_owner_has_them_as_its_a(session
         target=500,
         owner_id=li.id,
     )
-    assert planning.get_raci(session=session, key_result=kr) == {li.id: "A"}
+    assert raci_ops.get_raci(session=session, key_result=kr) == {li.id: "A"}
     project = planning.create(
         **ops,
         model=models.Project,
@@ -454,7 +457,7 @@ def test_a_key_result_or_project_created_with_an_owner_has_them_as_its_a(session
         title="Creator week",
         owner_id=li.id,
     )
-    assert planning.get_raci(session=session, project=project) == {li.id: "A"}
+    assert raci_ops.get_raci(session=session, project=project) == {li.id: "A"}
     assert (
         planning.create(
             **ops, model=models.Project, team_id=world["team"].id, month="2026-04", title="No owner yet"
@@ -495,7 +498,7 @@ def test_a_document_naming_no_a_keeps_the_owner_accountable(session, world):
     assert result.ok, result.issues
     kr = session.exec(select(models.KeyResult).where(models.KeyResult.title == "Daily posts from 1000 to 1300")).one()
     assert kr.owner_id == world["li"].id
-    assert planning.get_raci(session=session, key_result=kr) == {world["li"].id: "A", world["wang"].id: "R"}
+    assert raci_ops.get_raci(session=session, key_result=kr) == {world["li"].id: "A", world["wang"].id: "R"}
 
 
 # --- people and passwords ----------------------------------------------------------------------------
@@ -505,20 +508,22 @@ def test_people_and_memberships(session, world):
     li = world["li"]
     assert li.email == "li@example.com"  # stored trimmed and lower-case
     with pytest.raises(planning.PlanningError):
-        planning.create_user(session=session, org_id=world["org"].id, email="LI@example.com ", name="Again")
+        accounts_ops.create_user(session=session, org_id=world["org"].id, email="LI@example.com ", name="Again")
 
-    membership = planning.add_member(**world["ops"], user_id=world["wang"].id, team_id=world["team"].id, role="viewer")
+    membership = accounts_ops.add_member(
+        **world["ops"], user_id=world["wang"].id, team_id=world["team"].id, role="viewer"
+    )
     assert membership.role == "viewer"
     last = events(session, "team", world["team"].id)[-1]
     assert json.loads(last.before) == {"membership": {"user_id": world["wang"].id, "role": "member"}}
     assert json.loads(last.after) == {"membership": {"user_id": world["wang"].id, "role": "viewer"}}
     with pytest.raises(planning.PlanningError):
-        planning.add_member(**world["ops"], user_id=world["wang"].id, team_id=world["team"].id, role="owner")
+        accounts_ops.add_member(**world["ops"], user_id=world["wang"].id, team_id=world["team"].id, role="owner")
 
 
 def test_passwords_are_scrypt_hashes():
-    hashed = planning.hash_password("正确的密码 horse battery")
+    hashed = passwords.hash_password("正确的密码 horse battery")
     assert hashed.startswith("scrypt:32768:8:1$")
-    assert planning.check_password(hashed, "正确的密码 horse battery")
-    assert not planning.check_password(hashed, "wrong")
-    assert not planning.check_password("", "anything")
+    assert passwords.check_password(hashed, "正确的密码 horse battery")
+    assert not passwords.check_password(hashed, "wrong")
+    assert not passwords.check_password("", "anything")

@@ -614,9 +614,9 @@ def test_an_edit_keeps_an_owner_from_another_team(plan, make, as_user, session):
     other = make.team(org=session.get(m.Organisation, plan["team"].org_id), slug="design", name="Design")
     outsider = make.user(team=other, role="member", name="Zhao Lei")
     kr = plan["kr"]
-    from okr.plans import ops as planning
+    from okr.raci import ops as raci_ops
 
-    planning.set_raci(
+    raci_ops.set_raci(
         session=session,
         actor_id=None,
         org_id=plan["team"].org_id,
@@ -645,7 +645,7 @@ def test_an_edit_keeps_an_owner_from_another_team(plan, make, as_user, session):
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     kr = reread(session, m.KeyResult, kr.id)
     assert kr.owner_id == outsider.id and kr.title == "Daily posts from 1000 to 1400"
-    assert planning.get_raci(session=session, key_result=kr)[outsider.id] == "A"
+    assert raci_ops.get_raci(session=session, key_result=kr)[outsider.id] == "A"
     # A new pick must still be a member of the team.
     stranger = make.user(team=other, role="member", name="Qian")
     resp = b.post(

@@ -18,8 +18,8 @@ from html import unescape
 import pytest
 from sqlmodel import func, select
 
+from okr.accounts import passwords
 from okr.core import models as m
-from okr.plans import ops as planning
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ def test_new_peoples_passwords_are_shown_once_and_stored_nowhere(org, as_user, s
     session.expire_all()
     for email, password in shown.items():
         user = session.exec(select(m.User).where(m.User.email == email)).one()
-        assert planning.check_password(user.password_hash, password)
+        assert passwords.check_password(user.password_hash, password)
     assert count(session, m.Team) == 5
     # never in the session, a cookie, the logs, or any later page
     with b.client.session_transaction() as saved:

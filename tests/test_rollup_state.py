@@ -21,6 +21,7 @@ from okr.core import models as m
 from okr.core import periods
 from okr.plans import ops as planning
 from okr.rollup import state as rollup_state
+from okr.week import ops as week_ops
 
 
 def _figures(r: rollup_state.Rollup) -> dict:
@@ -99,12 +100,12 @@ class World:
             )
         elif op == "status" and live:
             t = rnd.choice(live)
-            planning.set_task_status(
+            week_ops.set_task_status(
                 **kw, task=t, status=rnd.choice(["todo", "doing", "done", "dropped"]), expected_version=t.version
             )
         elif op == "move" and live:
             t = rnd.choice([t for t in live if t.assignee_id] or live)
-            planning.move_task(
+            week_ops.move_task(
                 **kw,
                 task=t,
                 important=rnd.random() < 0.5,
@@ -136,10 +137,10 @@ class World:
             open_ = [t for t in live if t.status in ("todo", "doing")]
             if open_:
                 t = rnd.choice(open_)
-                planning.carry_over_task(**kw, task=t, expected_version=t.version)
+                week_ops.carry_over_task(**kw, task=t, expected_version=t.version)
         elif op == "delegate" and live:
             t = rnd.choice(live)
-            planning.delegate_task(**kw, task=t, assignee_id=rnd.choice(self.people).id, expected_version=t.version)
+            week_ops.delegate_task(**kw, task=t, assignee_id=rnd.choice(self.people).id, expected_version=t.version)
         elif op == "archive_check_in":
             found = s.exec(
                 select(m.CheckIn).where(

@@ -324,7 +324,7 @@ def test_a_new_route_without_any_decorator_is_private(app, client):
 
 def test_matrix_reports_a_throwaway_route_that_writes_without_asking(app, make, session, as_user):
     from okr.core import models as mm
-    from okr.core.db import get_session
+    from okr.core.web.database import get_session
 
     def careless(goal_id):
         goal = get_session().get(mm.AnnualGoal, goal_id)

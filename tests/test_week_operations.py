@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from okr.core import models as m
 from okr.plans import ops as planning
+from okr.week import ops as week_ops
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def ops(session, board):
 
 def test_move_within_a_quadrant_renumbers_only_what_changes(board, session):
     t0, t1, t2 = board["tasks"]
-    planning.move_task(
+    week_ops.move_task(
         **ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version
     )
     session.commit()
@@ -46,7 +47,7 @@ def test_renumbered_cards_keep_their_version_and_audit_only_their_position(board
 
     t0, t1, t2 = board["tasks"]
     versions = {t.id: t.version for t in board["tasks"]}
-    planning.move_task(
+    week_ops.move_task(
         **ops(session, board), task=t2, important=True, urgent=True, index=0, expected_version=t2.version
     )
     session.commit()
@@ -65,7 +66,7 @@ def test_renumbered_cards_keep_their_version_and_audit_only_their_position(board
         (t1.id, "update", {"position": 1}, {"position": 2}),
     ]
     # Someone whose board still shows T0 at its old version may move it: no false conflict.
-    planning.move_task(
+    week_ops.move_task(
         **ops(session, board),
         task=stored[t0.id],
         important=False,
@@ -80,30 +81,30 @@ def test_move_to_another_quadrant_goes_last_and_is_version_checked(board, make, 
     other = make.task(
         team=board["team"], assignee=board["me"], week="2026-W53", important=False, urgent=False, position=0
     )
-    planning.move_task(
+    week_ops.move_task(
         **ops(session, board), task=t0, important=False, urgent=False, index=None, expected_version=t0.version
     )
     session.commit()
     assert (t0.important, t0.urgent, t0.position, other.position) == (False, False, 1, 0)
     with pytest.raises(planning.StaleEdit):
-        planning.move_task(**ops(session, board), task=t0, important=True, urgent=True, index=0, expected_version=1)
+        week_ops.move_task(**ops(session, board), task=t0, important=True, urgent=True, index=0, expected_version=1)
 
 
 def test_status_and_delegate(board, session):
     t = board["tasks"][0]
-    planning.set_task_status(**ops(session, board), task=t, status="done", expected_version=t.version)
+    week_ops.set_task_status(**ops(session, board), task=t, status="done", expected_version=t.version)
     assert t.done_at is not None
-    planning.set_task_status(**ops(session, board), task=t, status="todo", expected_version=t.version)
+    week_ops.set_task_status(**ops(session, board), task=t, status="todo", expected_version=t.version)
     assert t.done_at is None
     with pytest.raises(planning.PlanningError):
-        planning.set_task_status(**ops(session, board), task=t, status="later", expected_version=None)
-    planning.delegate_task(**ops(session, board), task=t, assignee_id=board["mate"].id, expected_version=t.version)
+        week_ops.set_task_status(**ops(session, board), task=t, status="later", expected_version=None)
+    week_ops.delegate_task(**ops(session, board), task=t, assignee_id=board["mate"].id, expected_version=t.version)
     assert (t.assignee_id, t.delegated_by_id) == (board["mate"].id, board["me"].id)
 
 
 def test_carry_over_across_the_year_boundary(board, session):
     t = board["tasks"][1]
-    copy = planning.carry_over_task(**ops(session, board), task=t, expected_version=t.version)
+    copy = week_ops.carry_over_task(**ops(session, board), task=t, expected_version=t.version)
     session.commit()
     assert (copy.week, copy.carried_from_id, copy.carry_count, copy.title, copy.important, copy.urgent) == (
         "2027-W01",
@@ -114,7 +115,7 @@ def test_carry_over_across_the_year_boundary(board, session):
         True,
     )
     assert t.status == "dropped"
-    with pytest.raises(planning.NotUnfinished):
-        planning.carry_over_task(**ops(session, board), task=t, expected_version=None)
-    again = planning.carry_over_task(**ops(session, board), task=copy, expected_version=copy.version)
+    with pytest.raises(week_ops.NotUnfinished):
+        week_ops.carry_over_task(**ops(session, board), task=t, expected_version=None)
+    again = week_ops.carry_over_task(**ops(session, board), task=copy, expected_version=copy.version)
     assert (again.week, again.carry_count) == ("2027-W02", 2)

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlmodel import func, select
 
+from okr.accounts.forms import PasswordChangeForm
 from okr.accounts.passwords import check_password, hash_password
-from okr.admin.forms import PasswordChangeForm
 from okr.core import models as m
 from okr.core.settings import LOCALES
 from okr.core.web import accepts, db, render

@@ -1,4 +1,4 @@
-"""Forms of the admin pages and the password change: people, teams, roles, settings.
+"""Forms of the admin pages: people, teams, roles, settings.
 
 Each form is the validation boundary of one write view; choices that depend on the organisation
 (teams, people) are filled by the view before validation.
@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from okr.accounts.forms import MIN_PASSWORD
 from okr.core.kinds import ROLES, TEAM_KINDS
-from okr.core.web.forms import CleanStringField, Form
-
-MIN_PASSWORD = 10
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
-    return [SelectChoice(value, label) for value, label in pairs]
+from okr.core.web.forms import CleanStringField, ConfirmForm, Form, VersionForm, choices
 
 
 def _role_choices():
@@ -30,22 +23,6 @@ def _role_choices():
 
 def _kind_choices():
     return choices([("company", _l("Company")), ("department", _l("Department")), ("team", _l("Team"))])
-
-
-class PasswordChangeForm(Form):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
-    new = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))],
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
-    )
-
-    def validate_new(self, field):
-        if field.data and ("\x00" in field.data or any(0xD800 <= ord(c) <= 0xDFFF for c in field.data)):
-            raise ValidationError(_l("This contains characters that cannot be stored."))
 
 
 class PersonForm(Form):
@@ -98,16 +75,6 @@ class TeamEditForm(Form):
     parent_id = SelectField(_l("Parent team"), coerce=int, validators=[Optional()], validate_choice=True)
 
 
-class VersionForm(Form):
-    """A change that carries only the row's version (archive, restore)."""
-
-    version = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}\Z")])
-
-
-class ConfirmForm(Form):
-    """A change with nothing to type (sign out everywhere, archive a person)."""
-
-
 class OrgSettingsForm(Form):
     smart_blocking = CleanStringField(
         _l("SMART letters that block a save"),
@@ -126,13 +93,13 @@ class OrgSettingsForm(Form):
 
 
 __all__ = [
-    "PasswordChangeForm",
+    "choices",
+    "ConfirmForm",
+    "VersionForm",
     "PersonForm",
     "RoleForm",
     "TeamForm",
     "TeamEditForm",
-    "VersionForm",
-    "ConfirmForm",
     "OrgSettingsForm",
     "TEAM_KINDS",
 ]

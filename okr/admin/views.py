@@ -11,6 +11,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
+from okr.accounts import ops as accounts_ops
+from okr.accounts import passwords
 from okr.admin.forms import (
     ConfirmForm,
     OrgSettingsForm,
@@ -107,16 +109,16 @@ def person_add():
         return _invalid("admin/people.html", form, **{k: v for k, v in _people_context(form).items() if k != "form"})
     me = actor()
     try:
-        user = planning.create_user(
+        user = accounts_ops.create_user(
             session=db(),
             org_id=me.org_id,
             email=form.email.data,
             name=form.name.data,
-            password_hash=planning.hash_password(form.password.data),
+            password_hash=passwords.hash_password(form.password.data),
             is_admin=bool(form.is_admin.data),
         )
         if form.team_id.data:
-            planning.add_member(
+            accounts_ops.add_member(
                 session=db(),
                 actor_id=me.user_id,
                 org_id=me.org_id,
@@ -183,7 +185,7 @@ def person_role(user_id: int):
             "admin/person.html", form, **{k: v for k, v in _person_context(user, form).items() if k != "form"}
         )
     me = actor()
-    planning.add_member(
+    accounts_ops.add_member(
         session=db(),
         actor_id=me.user_id,
         org_id=me.org_id,
@@ -231,7 +233,7 @@ def person_archive(user_id: int):
         flash(_("You cannot archive yourself."), "error")
         return render("admin/person.html", status=422, **_person_context(user))
     me = actor()
-    planning.set_person_archived(session=db(), actor_id=me.user_id, org_id=me.org_id, user=user, archived=True)
+    accounts_ops.set_person_archived(session=db(), actor_id=me.user_id, org_id=me.org_id, user=user, archived=True)
     db().commit()
     flash(_("%(name)s is archived and can no longer sign in.", name=user.name), "success")
     return redirect(url_for("admin.people"))
@@ -246,7 +248,7 @@ def person_restore(user_id: int):
     if not form.validate():
         return _invalid("admin/person.html", form, **_person_context(user))
     me = actor()
-    planning.set_person_archived(session=db(), actor_id=me.user_id, org_id=me.org_id, user=user, archived=False)
+    accounts_ops.set_person_archived(session=db(), actor_id=me.user_id, org_id=me.org_id, user=user, archived=False)
     db().commit()
     flash(_("%(name)s is active again and can sign in.", name=user.name), "success")
     return redirect(url_for("admin.person", user_id=user.id))

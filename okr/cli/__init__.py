@@ -11,9 +11,7 @@ from datetime import date
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, pass_script_info, routes_command, shell_command, with_appcontext
-
-from okr.core.settings import SettingsError
+from flask.cli import pass_script_info, with_appcontext
 
 COMMANDS: list[click.Command] = []
 
@@ -50,10 +48,10 @@ def require_database() -> None:
     reports an unreachable one in the same single line."""
     from sqlalchemy.exc import InterfaceError, OperationalError
 
-    from okr.core.db import get_engine
+    from okr.core.web.database import app_engine
 
     try:
-        with get_engine().connect():
+        with app_engine().connect():
             pass
     except (OperationalError, InterfaceError) as error:
         raise database_unavailable(error) from None
@@ -121,9 +119,9 @@ def register(app) -> None:
 def _session():
     from sqlmodel import Session
 
-    from okr.core.db import get_engine
+    from okr.core.web.database import app_engine
 
-    return Session(get_engine(), expire_on_commit=False)
+    return Session(app_engine(), expire_on_commit=False)
 
 
 def _schema_state() -> tuple[str | None, str]:
@@ -132,10 +130,10 @@ def _schema_state() -> tuple[str | None, str]:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     from okr.core import migrate
-    from okr.core.db import get_engine
+    from okr.core.web.database import app_engine
 
     try:
-        current = migrate.current_revision(get_engine())
+        current = migrate.current_revision(app_engine())
     except (OperationalError, InterfaceError) as error:
         raise database_unavailable(error) from None
     return current, migrate.head_revision()
@@ -151,10 +149,10 @@ def _database_label() -> str:
 def init_command():
     """Create the database or upgrade it to the latest schema."""
     from okr.core import migrate
-    from okr.core.db import get_engine
+    from okr.core.web.database import app_engine
 
     before, head = _schema_state()
-    migrate.upgrade(get_engine())
+    migrate.upgrade(app_engine())
     if before == head:
         click.echo(f"Database {_database_label()} is up to date (schema {head}).")
     else:
@@ -298,31 +296,3 @@ def run_command(info, host, port, workers, dev):
             return app
 
     Server().run()
-
-
-def _create_app():
-    from okr.app import create_app
-
-    try:
-        return create_app()
-    except SettingsError as e:
-        click.echo(f"okr: {e}", err=True)
-        sys.exit(2)
-
-
-def main() -> None:
-    group = FlaskGroup(
-        create_app=_create_app,
-        add_default_commands=False,
-        add_version_option=False,
-        load_dotenv=False,
-        help="Operations planning and OKR tracker.",
-    )
-    # `run` belongs to the group, not the app: app commands get an app context pushed around
-    # them, and a server started inside one would share `g` across all its requests.
-    group.add_command(run_command)
-    group.add_command(routes_command)
-    group.add_command(shell_command)
-    # Load the app up front so a bad setting is one clear line, not a traceback.
-    _create_app()
-    group.main(prog_name="okr")

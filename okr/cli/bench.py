@@ -25,14 +25,14 @@ from okr.cli import _require_current_schema, command
 @click.option("--today", default=None, help="ISO date to build around (default: today)")
 def bench_seed_command(teams, people, scale, seed_value, today):
     """Seed a realistic company for the benchmark into an empty database."""
-    from okr.core.db import get_engine
+    from okr.core.web.database import app_engine
     from okr.seed import bench
 
     _require_current_schema()
     day = date.fromisoformat(today) if today else date.today()
     t0 = time.perf_counter()
     res = bench.seed(
-        get_engine(),
+        app_engine(),
         teams=teams,
         people=people,
         scale=scale,

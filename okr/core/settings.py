@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 
 LOCALES = ("en", "zh")
+#: The slug of the demo organisation `okr demo` seeds (its changes are shown as the seed's).
+DEMO_ORG_SLUG = "demo"
 
 
 class SettingsError(Exception):

@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
-from okr.admin.forms import VersionForm
 from okr.core import kinds
 from okr.core import models as m
 from okr.core.permissions import can_plan
+from okr.core.settings import DEMO_ORG_SLUG
 from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, wants_json
+from okr.core.web.forms import VersionForm
 
 bp = Blueprint("history", __name__)
 
@@ -311,8 +312,6 @@ def who_did(user_id: int | None, names: dict[int, str], org_slug: str) -> str:
     """The person who made a change; events with no person were written by a command: the demo
     seed in the demo organisation, an okr command (import, create-user) elsewhere."""
     if user_id is None:
-        from okr.seed.demo import DEMO_ORG_SLUG
-
         return _("the demo seed (okr demo)") if org_slug == DEMO_ORG_SLUG else _("the system (an okr command)")
     return names.get(user_id) or _("a person no longer here")
 

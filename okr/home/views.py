@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user, login_required
 
 from okr.core import migrate
-from okr.core.db import get_engine
 from okr.core.web import actor, org_teams, render
+from okr.core.web.database import app_engine
 
 bp = Blueprint("home", __name__)
 
@@ -45,7 +45,7 @@ def teams():
 def healthz():
     """Public: status, database reachability and schema revision; 503 when the database is down."""
     try:
-        engine = get_engine()
+        engine = app_engine()
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         revision = migrate.current_revision(engine)

@@ -20,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from okr.accounts import ops as accounts_ops
+from okr.accounts import passwords
 from okr.core import kinds, models, periods
 from okr.core.models import (
     AnnualGoal,
@@ -34,6 +36,7 @@ from okr.core.models import (
     User,
 )
 from okr.plans import ops as planning
+from okr.raci import ops as raci_ops
 
 __all__ = ["FORMAT", "FORMAT_NOTES", "ImportResult", "Issue", "export_plan", "import_plan", "validate"]
 
@@ -579,7 +582,7 @@ class _Checker:
         if not isinstance(value, str):
             self.add(where, _("must be an email, not %(type)s"), type=type(value).__name__)
             return _BAD
-        email = planning.normalise_email(value)
+        email = accounts_ops.normalise_email(value)
         if not self.known_person(email):
             self.add(where, _("unknown person %(value)s: list them in people"), value=_shown(value))
             return _BAD
@@ -649,7 +652,7 @@ class _Checker:
     def _collect_people(self, rows) -> None:
         for path, row in rows:
             if isinstance(row, dict) and isinstance(row.get("email"), str):
-                email = planning.normalise_email(row["email"])
+                email = accounts_ops.normalise_email(row["email"])
                 if email not in self.doc_people:
                     self.doc_people[email] = {"path": path, "memberships": []}
 
@@ -708,7 +711,7 @@ class _Checker:
         where = _key(path, "email")
         email = self.text(row, "email", path, required=True, max_chars=EMAIL_MAX)
         if email is not _BAD:
-            email = planning.normalise_email(email)
+            email = accounts_ops.normalise_email(email)
             if not _EMAIL.match(email):
                 self.add(where, _("%(value)s is not an email address"), value=_shown(email))
                 email = _BAD
@@ -1228,12 +1231,12 @@ class _Importer:
             email = person["email"]
             if email not in self.user_ids:
                 password = "" if self.dry_run else secrets.token_urlsafe(12)
-                user = planning.create_user(
+                user = accounts_ops.create_user(
                     session=self.session,
                     org_id=self.org_id,
                     email=email,
                     name=person["name"],
-                    password_hash=planning.hash_password(password) if password else "",
+                    password_hash=passwords.hash_password(password) if password else "",
                     is_admin=person["admin"],
                 )
                 self.user_ids[email] = user.id
@@ -1249,7 +1252,7 @@ class _Importer:
                     select(Membership.id).where(Membership.user_id == user_id, Membership.team_id == team_id)
                 ).first()
                 if exists is None:  # an existing membership is left as it is
-                    planning.add_member(**self.ops(), user_id=user_id, team_id=team_id, role=role)
+                    accounts_ops.add_member(**self.ops(), user_id=user_id, team_id=team_id, role=role)
                     self.created["memberships"] += 1
                     self.new_memberships.append((email, slug, role))
 
@@ -1353,7 +1356,7 @@ class _Importer:
         if not letters:
             return
         assignments = {self.user_ids[email]: letter for email, letter in letters.items()}
-        planning.set_raci(**self.ops(), **item, assignments=assignments)
+        raci_ops.set_raci(**self.ops(), **item, assignments=assignments)
         self.created["raci"] += len(assignments)
 
     def project(self, project: dict, *, key_result_id: int | None) -> None:

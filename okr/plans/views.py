@@ -36,6 +36,7 @@ from okr.core.web import (
 )
 from okr.plans import forms, queries
 from okr.plans import ops as planning
+from okr.raci import ops as raci_ops
 from okr.raci.queries import kr_letter
 
 bp = Blueprint("plans", __name__)
@@ -969,9 +970,9 @@ def copy_forward(slug, period):
 def _copy_raci(session, me, *, source, copy, kind):
     """Give the copy the original's RACI letters (people and letters as they are)."""
     key = "key_result" if kind == "kr" else "project"
-    letters = planning.get_raci(session=session, **{key: source})
+    letters = raci_ops.get_raci(session=session, **{key: source})
     if letters:
-        planning.set_raci(session=session, actor_id=me.user_id, org_id=me.org_id, **{key: copy}, assignments=letters)
+        raci_ops.set_raci(session=session, actor_id=me.user_id, org_id=me.org_id, **{key: copy}, assignments=letters)
 
 
 def _copy_objective(session, me, obj, plan, target):

@@ -31,7 +31,7 @@ from okr.core.web import (
     team_or_404,
     wants_json,
 )
-from okr.plans import ops as planning
+from okr.raci import ops as raci_ops
 from okr.raci import queries as rq
 from okr.raci import rules as raci
 from okr.raci.forms import RaciCellForm
@@ -296,7 +296,7 @@ def cell_update(slug):
     session = db()
     _lock(session, model, item.id)
     kw = {"key_result": item} if model is m.KeyResult else {"project": item}
-    current = planning.get_raci(session=session, **kw)
+    current = raci_ops.get_raci(session=session, **kw)
     key = (form.item_type.data, item.id)
     uid = form.user_id.data
     locale = _locale()
@@ -322,7 +322,7 @@ def cell_update(slug):
 
     new = raci.apply(live, uid, letter)
     if new != current:
-        planning.set_raci(session=session, actor_id=actor().user_id, org_id=team.org_id, assignments=new, **kw)
+        raci_ops.set_raci(session=session, actor_id=actor().user_id, org_id=team.org_id, assignments=new, **kw)
         session.commit()
     if wants_json() or request.is_json:
         return jsonify(

@@ -25,12 +25,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from okr.core import kinds as eisenhower
 from okr.core import models as m
 from okr.core import periods
 from okr.core.queries import id_list, param, run
 from okr.rollup import queries
 from okr.rollup import rules as rollup
-from okr.week import rules as eisenhower
 
 #: More events than this since a rollup was built: rebuild rather than bring it forward.
 MAX_EVENTS = 200

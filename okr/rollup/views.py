@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
 
+from okr.core import kinds as eisenhower
 from okr.core import models as m
 from okr.core import periods
 from okr.core.permissions import can_plan
@@ -44,7 +45,6 @@ from okr.plans import ops as planning
 from okr.rollup import rules as rollup
 from okr.rollup import state as rollup_state
 from okr.rollup.forms import KRScoreForm, ObjectiveReviewForm
-from okr.week import rules as eisenhower
 
 bp = Blueprint("reports", __name__)
 

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from okr.accounts import passwords
 from okr.core import models, periods
+from okr.core.settings import DEMO_ORG_SLUG
 from okr.plandoc import document as plandoc
-from okr.plans import ops as planning
 
-DEMO_ORG_SLUG = "demo"
 DEMO_ORG_NAME = "星河科技 Galaxy Tech (demo)"
 DEMO_PASSWORD = "demo-password"
 SEED = 20260521
@@ -1109,7 +1109,7 @@ def seed_demo(*, session, today: date, fiscal_start: int = 1) -> DemoResult:
 
     # One hash for every demo account: the password is public anyway, and hashing it once
     # keeps `okr demo` fast with a slow password hash.
-    password_hash = planning.hash_password(DEMO_PASSWORD)
+    password_hash = passwords.hash_password(DEMO_PASSWORD)
     emails = [email for email, *_ in PEOPLE]
     users = session.exec(select(models.User).where(models.User.org_id == org.id, models.User.email.in_(emails))).all()
     for user in users:

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from okr.core.models import TITLE_MAX
-from okr.core.web.forms import CleanStringField, Form
+from okr.core.web.forms import CleanStringField, Form, choices
 from okr.week.rules import ORDER
 
 QUADRANTS = [q.value for q in ORDER]
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _quadrant_choices():

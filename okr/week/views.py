@@ -35,6 +35,7 @@ from okr.core.web import (
 )
 from okr.plans import ops as planning
 from okr.rollup import rules as rollup
+from okr.week import ops as week_ops
 from okr.week import report as weekly
 from okr.week import rules as eisenhower
 from okr.week.forms import AddTaskForm, DelegateForm, MoveForm, VersionForm, choices
@@ -635,7 +636,7 @@ def task_move(task_id):
     quadrant = eisenhower.Quadrant(form.quadrant.data)
     try:
         important, urgent = eisenhower.flags(quadrant)
-        planning.move_task(
+        week_ops.move_task(
             **_op(team, actor()),
             task=task,
             important=important,
@@ -654,7 +655,7 @@ def _status_view(task_id, status: str, message):
     if not form.validate():
         return _invalid(form, task, periods.parse(task.week))
     try:
-        planning.set_task_status(**_op(team, actor()), task=task, status=status, expected_version=form.version.data)
+        week_ops.set_task_status(**_op(team, actor()), task=task, status=status, expected_version=form.version.data)
     except planning.StaleEdit as error:
         return _stale(error, task_id, status)
     db().flush()
@@ -695,7 +696,7 @@ def task_delegate(task_id):
     if not form.validate():
         return _invalid(form, task, periods.parse(task.week))
     try:
-        planning.delegate_task(
+        week_ops.delegate_task(
             **_op(team, me), task=task, assignee_id=form.assignee_id.data, expected_version=form.version.data
         )
     except planning.StaleEdit as error:
@@ -713,10 +714,10 @@ def task_carry(task_id):
     if not form.validate():
         return _invalid(form, task, periods.parse(task.week))
     try:
-        copy = planning.carry_over_task(**_op(team, actor()), task=task, expected_version=form.version.data)
+        copy = week_ops.carry_over_task(**_op(team, actor()), task=task, expected_version=form.version.data)
     except planning.StaleEdit as error:
         return _stale(error, task_id, _("carry over"))
-    except planning.NotUnfinished:
+    except week_ops.NotUnfinished:
         db().rollback()
         return _conflict(_("Only unfinished tasks can be carried over."))
     resp = _done(
@@ -756,7 +757,7 @@ def carry_all(period):
     if tasks and not movable:
         abort(403)
     for task in sorted(movable, key=weekly.sort_key):
-        planning.carry_over_task(**_op(teams[task.team_id], me), task=task, expected_version=None)
+        week_ops.carry_over_task(**_op(teams[task.team_id], me), task=task, expected_version=None)
     db().commit()
     message = ngettext(
         "Carried %(num)s unfinished task into %(week)s.",

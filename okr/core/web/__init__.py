@@ -15,9 +15,9 @@ from jinja2_fragments.flask import render_block
 from sqlmodel import select
 
 from okr.core import models as m
-from okr.core.db import get_session
 from okr.core.permissions import Actor
 from okr.core.queries import param, remember_team_parents, run
+from okr.core.web.database import get_session
 
 
 def is_htmx() -> bool:

@@ -30,7 +30,7 @@ MESSAGES = {
 
 
 def _rollback():
-    from okr.core.db import get_session
+    from okr.core.web.database import get_session
 
     if "db_session" in g:
         get_session().rollback()

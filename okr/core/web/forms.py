@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 # Row ids are INTEGER columns: PostgreSQL's four-byte integer refuses anything larger (a 500
 # rather than a 404 if it reached a query), so every id read from a request is checked first.
@@ -143,3 +144,18 @@ class QuantityField(StringField):
 class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class VersionForm(Form):
+    """A change that carries only the row's version (archive, restore)."""
+
+    version = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}\Z")])
+
+
+class ConfirmForm(Form):
+    """A change with nothing to type (sign out everywhere, archive a person)."""
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]

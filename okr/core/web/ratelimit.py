@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import delete, func, select
 
 from okr.core import models as m
-from okr.core.db import get_session
+from okr.core.web.database import get_session
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 10

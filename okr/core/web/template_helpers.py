@@ -8,7 +8,7 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 from werkzeug.routing import BuildError
 
-from okr.core.i18n import LANGUAGE_NAMES
+from okr.core.web.i18n import LANGUAGE_NAMES
 
 
 def nav_url(endpoint: str, **values) -> str | None:

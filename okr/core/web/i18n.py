@@ -17,7 +17,7 @@ from flask_babel import Babel
 
 from okr.core.settings import LOCALES
 
-SOURCE = Path(__file__).parents[1] / "translations"
+SOURCE = Path(__file__).parents[2] / "translations"
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 

@@ -1,0 +1,371 @@
+"""What every write shares: the audit event it records, the organisation it must stay in, the
+version it must not overwrite, and the generic create, update, archive and restore of a row.
+
+Feature operations (okr.plans.ops, okr.week.ops, okr.raci.ops, okr.accounts.ops) build on
+these; they add what a kind of item needs (an owner holds the A, a check-in moves its key
+result). Every function takes the session keyword-only, flushes and never commits. No Flask.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from okr.core import models
+from okr.core.models import AnnualGoal, AuditEvent, CheckIn, KeyResult, Objective, Project, Task, Team, User, utcnow
+
+_ITEM_TYPES = {model: name for name, model in models.ITEM_MODELS.items()}
+
+
+# Set by the operations themselves, never through **fields.
+# A key result's denormalised view of its latest check-in: only check-ins change it.
+FROM_CHECK_INS = frozenset({"current", "confidence", "last_check_in_on"})
+
+# Set by the operations themselves, never through **fields.
+_MANAGED = frozenset(
+    {"id", "version", "created_at", "created_by_id", "updated_at", "updated_by_id",
+     "is_archived", "archived_at"}
+)  # fmt: skip
+
+
+class PlanningError(ValueError):
+    """An operation was asked for something the plan does not allow (the message says what)."""
+
+
+class StaleEdit(Exception):
+    """Someone else saved the item since the editor loaded it: the edit was not written.
+
+    ``expected`` is the version the editor saw, ``actual`` the version now stored (None when the
+    database refused the write and the stored version could not be read; the session must then
+    be rolled back, as after any failed flush).
+    """
+
+    def __init__(self, item: Any, expected: int | None, actual: int | None):
+        self.item = item
+        self.expected = expected
+        self.actual = actual
+        name = type(item).__name__
+        # Read the id without touching the database: after a refused flush it cannot be asked.
+        identity = sa.inspect(item).identity if hasattr(item, "_sa_instance_state") else None
+        super().__init__(
+            f"{name} {identity[0] if identity else '?'} was changed by someone else "
+            f"(you edited version {expected}, it is now at version {actual})"
+        )
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def _dump(values: Mapping[str, Any] | None) -> str:
+    if values is None:
+        return ""
+    return json.dumps(jsonable(values), ensure_ascii=False, sort_keys=True)
+
+
+def record(session: Session, *, org_id, actor_id, item_type, item_id, action, before, after) -> AuditEvent:
+    event = AuditEvent(
+        org_id=org_id,
+        item_type=item_type,
+        item_id=item_id,
+        action=action,
+        user_id=actor_id,
+        before=_dump(before),
+        after=_dump(after),
+    )
+    session.add(event)
+    return event
+
+
+def item_type_of(item_or_model: Any) -> str:
+    """The audit ``item_type`` of a model or row: a key of ``models.ITEM_MODELS``."""
+    model = item_or_model if isinstance(item_or_model, type) else type(item_or_model)
+    try:
+        return _ITEM_TYPES[model]
+    except KeyError:
+        raise PlanningError(f"{model.__name__} is not a plan item") from None
+
+
+def _columns(model) -> dict[str, sa.Column]:
+    return {column.key: column for column in sa.inspect(model).columns}
+
+
+def values_of(item: Any, names) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in names}
+
+
+def _team_org(session: Session, team_id: int | None) -> int | None:
+    if team_id is None:
+        return None
+    from okr.core.queries import known_team_org
+
+    known = known_team_org(session, team_id)  # read with the signed-in person in this transaction
+    if known is not None:
+        return known
+    team = session.get(Team, team_id)
+    return None if team is None else team.org_id
+
+
+def _org_of(session: Session, item: Any) -> int | None:
+    """The organisation an item belongs to, found through its team (or its parents')."""
+    if isinstance(item, Team):
+        return item.org_id
+    if isinstance(item, AnnualGoal | Objective | Project | Task):
+        return _team_org(session, item.team_id)
+    if isinstance(item, KeyResult):
+        objective = session.get(Objective, item.objective_id)
+        return None if objective is None else _team_org(session, objective.team_id)
+    if isinstance(item, CheckIn):
+        kr = session.get(KeyResult, item.key_result_id)
+        return None if kr is None else _org_of(session, kr)
+    raise PlanningError(f"{type(item).__name__} is not a plan item")
+
+
+def check_org(session: Session, item: Any, org_id: int) -> None:
+    found = _org_of(session, item)
+    if found != org_id:
+        raise PlanningError(f"{type(item).__name__} does not belong to organisation {org_id}")
+
+
+def check_user(session: Session, user_id: int | None, org_id: int, what: str) -> None:
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or user.org_id != org_id:
+        raise PlanningError(f"{what}: user {user_id} is not in organisation {org_id}")
+
+
+_USER_FIELDS = ("owner_id", "assignee_id", "delegated_by_id", "author_id")
+
+
+# Links between plan items: the linked row must be in the same organisation.
+_LINKS = {
+    "team_id": Team,
+    "parent_id": Team,
+    "parent_goal_id": AnnualGoal,
+    "goal_id": AnnualGoal,
+    "objective_id": Objective,
+    "key_result_id": KeyResult,
+    "project_id": Project,
+    "copied_from_id": None,  # the item's own model
+    "carried_from_id": Task,
+}
+
+
+def _check_links(session: Session, model, fields: Mapping[str, Any], org_id: int) -> None:
+    for name in _USER_FIELDS:
+        if fields.get(name) is not None:
+            check_user(session, fields[name], org_id, name)
+    for name, target in _LINKS.items():
+        if fields.get(name) is None or (model is Team and name == "team_id"):
+            continue
+        linked = session.get(target or model, fields[name])
+        if linked is None or _org_of(session, linked) != org_id:
+            raise PlanningError(f"{name}: {fields[name]} is not in organisation {org_id}")
+
+
+def coerce(model, name: str, value: Any) -> Any:
+    """Quantities become Decimal (never float); other values are taken as given."""
+    column = _columns(model).get(name)
+    if column is None:
+        raise PlanningError(f"{model.__name__} has no field {name!r}")
+    if isinstance(column.type, models.Quantity) and value is not None:
+        if isinstance(value, (bool, float)):
+            raise TypeError(f"{model.__name__}.{name} takes a Decimal, not {type(value).__name__}")
+        if isinstance(value, int | str):
+            try:
+                value = Decimal(value)
+            except InvalidOperation:
+                raise PlanningError(f"{model.__name__}.{name}: {value!r} is not a number") from None
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise PlanningError(f"{model.__name__}.{name} must be a finite Decimal")
+    return value
+
+
+def _check_fields(model, fields: Mapping[str, Any]) -> dict[str, Any]:
+    clean = {}
+    for name, value in fields.items():
+        if name in _MANAGED:
+            raise PlanningError(f"{name} is set by the operations, not by the caller")
+        clean[name] = coerce(model, name, value)
+    return clean
+
+
+def create(*, session: Session, actor_id: int | None, org_id: int, model, **fields) -> Any:
+    """Add a new plan item (Team, AnnualGoal, Objective, KeyResult, CheckIn, Project, Task).
+
+    The item's team must belong to ``org_id``; ``org_id`` is filled in for a Team. A key result
+    without ``current`` starts at its ``start``. Plan items go through okr.plans.ops.create,
+    which also gives an owner the A.
+    """
+    item_type = item_type_of(model)
+    if model is Team:
+        fields.setdefault("org_id", org_id)
+    clean = _check_fields(model, fields)
+    if model is KeyResult and "current" not in clean:
+        clean["current"] = clean.get("start", Decimal(0))
+    now = utcnow()
+    item = model(
+        **clean,
+        created_at=now,
+        updated_at=now,
+        created_by_id=actor_id,
+        updated_by_id=actor_id,
+    )
+    _check_links(session, model, clean, org_id)
+    check_org(session, item, org_id)
+    session.add(item)
+    session.flush()
+    names = [n for n in _columns(model) if n not in _MANAGED]
+    record(
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type=item_type,
+        item_id=item.id,
+        action="create",
+        before=None,
+        after={"id": item.id, **values_of(item, names)},
+    )
+    session.flush()
+    return item
+
+
+def ensure_version(item: Any, expected_version: int | None) -> None:
+    if expected_version is not None and item.version != expected_version:
+        raise StaleEdit(item, expected_version, item.version)
+
+
+def write_row(session: Session, item: Any, expected_version: int | None) -> None:
+    session.add(item)
+    try:
+        session.flush()
+    except StaleDataError as error:
+        # The row's version moved under us between loading and writing: another writer won.
+        raise StaleEdit(item, expected_version, None) from error
+
+
+def update(
+    *,
+    session: Session,
+    actor_id: int | None,
+    org_id: int,
+    item: Any,
+    expected_version: int | None,
+    **fields,
+) -> Any:
+    """Change fields of a plan item, if nobody else saved it since ``expected_version``.
+
+    Raises :class:`StaleEdit` (and writes nothing) when the stored version differs; pass None
+    to skip the check. Only values that differ are written and audited; an update that changes
+    nothing writes nothing. A key result's ``current``, ``confidence`` and ``last_check_in_on``
+    come from its check-ins and cannot be set here; changing the ``start`` of a key result with
+    no check-in moves its ``current`` with it. Plan items go through okr.plans.ops.update,
+    which also moves the A with the owner.
+    """
+    model = type(item)
+    item_type = item_type_of(model)
+    check_org(session, item, org_id)
+    ensure_version(item, expected_version)
+    clean = _check_fields(model, fields)
+    if model is KeyResult:
+        refused = FROM_CHECK_INS & clean.keys()
+        if refused:
+            raise PlanningError(f"{', '.join(sorted(refused))} of a key result change through check-ins only")
+        if "start" in clean and item.last_check_in_on is None:
+            clean["current"] = clean["start"]
+    if model is Team and clean.get("org_id", org_id) != org_id:
+        raise PlanningError("a team cannot move to another organisation")
+    changed = {name: value for name, value in clean.items() if getattr(item, name) != value}
+    if not changed:
+        return item
+    _check_links(session, model, changed, org_id)
+    if model is Team and changed.get("parent_id") is not None:
+        _check_team_parent(session, item, changed["parent_id"])
+    before = values_of(item, changed)
+    for name, value in changed.items():
+        setattr(item, name, value)
+    item.updated_at = utcnow()
+    item.updated_by_id = actor_id
+    write_row(session, item, expected_version)
+    record(
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type=item_type,
+        item_id=item.id,
+        action="update",
+        before=before,
+        after=values_of(item, changed),
+    )
+    session.flush()
+    return item
+
+
+def _check_team_parent(session: Session, team: Team, parent_id: int) -> None:
+    # Walk up from the new parent: meeting the team itself means the tree would loop.
+    seen = set()
+    current = parent_id
+    while current is not None and current not in seen:
+        if current == team.id:
+            raise PlanningError("a team cannot be placed under itself or one of its own teams")
+        seen.add(current)
+        parent = session.get(Team, current)
+        current = None if parent is None else parent.parent_id
+
+
+def _set_archived(session, actor_id, org_id, item, expected_version, archived: bool):
+    item_type = item_type_of(item)
+    check_org(session, item, org_id)
+    ensure_version(item, expected_version)
+    if item.is_archived == archived:
+        return item
+    before = {"is_archived": item.is_archived, "archived_at": item.archived_at}
+    now = utcnow()
+    item.is_archived = archived
+    item.archived_at = now if archived else None
+    item.updated_at = now
+    item.updated_by_id = actor_id
+    write_row(session, item, expected_version)
+    record(
+        session,
+        org_id=org_id,
+        actor_id=actor_id,
+        item_type=item_type,
+        item_id=item.id,
+        action="archive" if archived else "restore",
+        before=before,
+        after={"is_archived": item.is_archived, "archived_at": item.archived_at},
+    )
+    session.flush()
+    return item
+
+
+def archive(
+    *, session: Session, actor_id: int | None, org_id: int, item: Any, expected_version: int | None = None
+) -> Any:
+    """Archive an item (rows are never deleted; rollups skip archived items). Archiving a
+    check-in brings its key result's current value back to the latest remaining one."""
+    return _set_archived(session, actor_id, org_id, item, expected_version, True)
+
+
+def restore(
+    *, session: Session, actor_id: int | None, org_id: int, item: Any, expected_version: int | None = None
+) -> Any:
+    """Bring an archived item back."""
+    return _set_archived(session, actor_id, org_id, item, expected_version, False)
