@@ -134,6 +134,7 @@ BLUEPRINTS = (
     "okr.admin.views",
     "okr.smart.views",
     "okr.plans.views",
+    "okr.plandoc.views",
     "okr.history.views",
     "okr.raci.views",
     "okr.week.views",

@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice as C
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -402,9 +401,3 @@ class CopyForwardForm(Form):
             )
         if any(i not in self._allowed for i in field.data):
             raise ValidationError(_l("Choose among the listed items."))
-
-
-class ImportForm(Form):
-    document = FileField(_l("Plan document (JSON)"))
-    confirm = BooleanField(_l("Import it"))
-    payload = HiddenField()

@@ -16,11 +16,10 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import select
-from werkzeug.datastructures import MultiDict
 
 from okr.core import models as m
 from okr.core import periods
-from okr.core.permissions import can_check_in, can_plan, import_scope
+from okr.core.permissions import can_check_in, can_plan
 from okr.core.queries import team_members
 from okr.core.web import (
     accepts,
@@ -34,6 +33,7 @@ from okr.core.web import (
     team_or_404,
     wants_json,
 )
+from okr.core.web.forms import form_data
 from okr.plans import forms, queries
 from okr.plans import ops as planning
 from okr.raci import ops as raci_ops
@@ -105,25 +105,6 @@ def _period(text: str):
     if p.kind == "week":
         abort(404)
     return p
-
-
-def _formdata():
-    """The posted fields: a form body, or a JSON object read as one."""
-    if request.is_json:
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return MultiDict()
-        data = MultiDict()
-        for k, v in body.items():
-            if isinstance(v, list):
-                for x in v:
-                    data.add(k, "" if x is None else str(x))
-            elif isinstance(v, bool):
-                data.add(k, "y" if v else "")
-            else:
-                data.add(k, "" if v is None else str(v))
-        return data
-    return request.form
 
 
 def _id(value) -> int | None:
@@ -504,7 +485,7 @@ def item_create(slug, period, kind):
             abort(404)
         extra = {"team_id": team.id, "quarter": str(p)}
     elif kind == "kr":
-        parent = _id(_formdata().get("parent"))
+        parent = _id(form_data().get("parent"))
         obj = session.get(m.Objective, parent) if parent else None
         if obj is None or obj.team_id != team.id:
             abort(404)
@@ -513,10 +494,10 @@ def item_create(slug, period, kind):
     else:
         if p.kind == "year":
             abort(404)
-        parent = _id(_formdata().get("parent")) if p.kind == "quarter" else None
+        parent = _id(form_data().get("parent")) if p.kind == "quarter" else None
         extra = {"team_id": team.id}
     members = team_members(session, team)
-    form = _make_form(kind, team, p, members, formdata=_formdata())
+    form = _make_form(kind, team, p, members, formdata=form_data())
     if not form.validate():
         return _form_response(kind, form, team=team, period=p, parent=parent)
     values = _values_from(kind, form)
@@ -589,7 +570,7 @@ def item_update(kind, item_id):
     period_text, _page = _view_of(kind, item)
     p = _period(period_text)
     form = _make_form(
-        kind, team, _form_period(kind, item, p), team_members(session, team), formdata=_formdata(), item=item
+        kind, team, _form_period(kind, item, p), team_members(session, team), formdata=form_data(), item=item
     )
     if not form.validate():
         return _form_response(kind, form, team=team, period=p, item=item)
@@ -617,7 +598,7 @@ def _simple_write(kind, item_id, op):
     item, team = item_or_404(MODELS[kind], item_id)
     _require_plan(team)
     session, me = db(), actor()
-    form = forms.ArchiveForm(formdata=_formdata())
+    form = forms.ArchiveForm(formdata=form_data())
     if not form.validate():
         abort(400)
     expected = _int(form.version.data)
@@ -692,7 +673,7 @@ def item_move(kind, item_id):
     item, team = item_or_404(MODELS[kind], item_id)
     _require_plan(team)
     session, me = db(), actor()
-    form = forms.MoveForm(formdata=_formdata())
+    form = forms.MoveForm(formdata=form_data())
     if not form.validate():
         return json_error(_("Choose up or down."), 422, form.errors) if wants_json() else abort(422)
     expected = _int(form.version.data)
@@ -808,7 +789,7 @@ def check_in(kr_id):
     letter = kr_letter(session, item.id, me.user_id)
     if not can_check_in(me, team, letter):
         abort(403)
-    data = _formdata()
+    data = form_data()
     return_to = data.get("return_to") if data.get("return_to") in ("row", "history") else "history"
     form = forms.CheckInForm(formdata=data, kind=item.kind)
     if not form.validate():
@@ -939,7 +920,7 @@ def copy_forward(slug, period):
     team = team_or_404(slug)
     _require_plan(team)
     p = _period(period)
-    ctx = _copy_ctx(team, p, formdata=_formdata())
+    ctx = _copy_ctx(team, p, formdata=form_data())
     form = ctx["form"]
     if not form.validate():
         if wants_json() or request.is_json:
@@ -1048,125 +1029,6 @@ def _copy_project(session, me, proj, month, target, kr_copies):
     )
     _copy_raci(session, me, source=proj, copy=new, kind="project")
     return new
-
-
-# --- plan documents -------------------------------------------------------------------------------
-
-
-@bp.get("/teams/<slug>/plan/<period>/export")
-@login_required
-def export(slug, period):
-    team = team_or_404(slug)
-    p = _period(period)
-    from okr.plandoc import document as plandoc
-
-    year = p.year if p.kind == "year" else (p.fiscal_year().year if p.kind == "quarter" else p.fiscal_year(_fys()).year)
-    doc = plandoc.export_plan(session=db(), org_id=actor().org_id, team_slug=team.slug, year=year, fiscal_start=_fys())
-    body = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
-    resp = make_response(body, 200)
-    resp.mimetype = "application/json"
-    resp.headers["Content-Disposition"] = f'attachment; filename="plan-{team.slug}-{year}.json"'
-    return resp
-
-
-def _import_ctx(team, p, form, result=None):
-    scope = import_scope(actor(), team)
-    return dict(team=team, period=p, form=form, result=result, may_manage_people=scope.may_manage_people)
-
-
-@bp.get("/teams/<slug>/plan/<period>/import")
-@login_required
-def import_form(slug, period):
-    team = team_or_404(slug)
-    _require_plan(team)
-    p = _period(period)
-    return render("plans/import.html", block="import_panel", **_import_ctx(team, p, forms.ImportForm()))
-
-
-@bp.post("/teams/<slug>/plan/<period>/import")
-@login_required
-@accepts(forms.ImportForm, json_fields={"payload": "str", "confirm": "bool"})
-def import_post(slug, period):
-    """Upload a plan document: without ``confirm`` a dry run lists what would be created and
-    every error with its path; with it, all or nothing. What a document may touch depends on
-    who uploads it (permissions.import_scope). New people's one-time passwords are shown in
-    this response only: never stored, flashed or logged."""
-    team = team_or_404(slug)
-    _require_plan(team)
-    p = _period(period)
-    form = forms.ImportForm(formdata=_formdata()) if request.is_json else forms.ImportForm()
-    if not form.validate():
-        return render("plans/import.html", block="import_panel", status=422, **_import_ctx(team, p, form))
-    text = form.payload.data if isinstance(form.payload.data, str) else ""
-    upload = request.files.get("document")
-    if upload is not None and upload.filename:
-        raw = upload.read(5 * 1024 * 1024 + 1)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = None
-    result = _import(text, confirm=bool(form.confirm.data), scope=import_scope(actor(), team))
-    form.payload.data = text or ""
-    status = 422 if result["issues"] else 200
-    if result["imported"]:
-        db().commit()
-        if not result["passwords"] and not is_htmx() and not wants_json():
-            return redirect(url_for("plans.plan", slug=team.slug, period=str(p)), 303)
-    if wants_json():
-        body = {k: result[k] for k in ("issues", "created", "imported", "new_teams", "new_people", "new_memberships")}
-        if result["imported"]:
-            body["passwords"] = result["passwords"]
-        resp = make_response(body, status)
-    else:
-        if result["imported"]:
-            form.payload.data = ""  # the page shows what was imported; nothing to confirm again
-        resp = render("plans/import.html", block="import_panel", status=status, **_import_ctx(team, p, form, result))
-    if result["passwords"]:
-        resp.headers["Cache-Control"] = "no-store"  # the passwords live in this response only
-    return resp
-
-
-def _import(text, *, confirm, scope):
-    from okr.plandoc import document as plandoc
-
-    empty = {
-        "created": {},
-        "imported": False,
-        "passwords": {},
-        "new_teams": [],
-        "new_people": [],
-        "new_memberships": [],
-    }
-    if not text:
-        return {"issues": [{"path": "", "message": _("Choose a plan document (a JSON file).")}], **empty}
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as e:
-        return {"issues": [{"path": "", "message": _("This is not JSON: %(error)s", error=str(e))}], **empty}
-    session, me = db(), actor()
-    result = plandoc.import_plan(
-        doc,
-        session=session,
-        org_id=me.org_id,
-        actor_id=me.user_id,
-        dry_run=not confirm,
-        fiscal_start=_fys(),
-        scope=scope,
-    )
-    issues = [{"path": i.path, "message": i.translated(_)} for i in result.issues]
-    if issues or not confirm:
-        session.rollback()
-    if issues:
-        return {"issues": issues, **empty}
-    return {
-        "issues": [],
-        "created": dict(result.created),
-        "imported": bool(confirm),
-        "passwords": dict(result.passwords) if confirm else {},
-        "new_teams": [{"slug": s, "name": n, "parent": parent} for s, n, parent in result.new_teams],
-        "new_people": [{"email": e, "name": n, "admin": a} for e, n, a in result.new_people],
-        "new_memberships": [{"email": e, "team": t, "role": r} for e, t, r in result.new_memberships],
-    }
 
 
 # --- the key result's chart (inline SVG drawn on the server) -----------------------------------

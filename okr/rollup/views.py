@@ -41,7 +41,8 @@ from okr.core.web import (
     top_team,
     wants_json,
 )
-from okr.plans import ops as planning
+from okr.core.writes import StaleEdit
+from okr.rollup import ops
 from okr.rollup import rules as rollup
 from okr.rollup import state as rollup_state
 from okr.rollup.forms import KRScoreForm, ObjectiveReviewForm
@@ -867,17 +868,17 @@ def kr_score_update(slug, quarter, kr_id):
         return _review_response(team, q, obj.id, 422, kr_forms={kr.id: form})
     a = actor()
     try:
-        planning.update(
+        ops.score_key_result(
             session=db(),
             actor_id=a.user_id,
             org_id=a.org_id,
-            item=kr,
+            kr=kr,
             expected_version=form.version.data,
             score_override=form.score_override.data,
             reflection=form.reflection.data or "",
         )
         db().commit()
-    except planning.StaleEdit:
+    except StaleEdit:
         db().rollback()
         db().refresh(kr)
         if wants_json() or request.is_json:
@@ -912,17 +913,17 @@ def objective_review_update(slug, quarter, objective_id):
         return _review_response(team, q, obj.id, 422, obj_forms={obj.id: form})
     a = actor()
     try:
-        planning.update(
+        ops.review_objective(
             session=db(),
             actor_id=a.user_id,
             org_id=a.org_id,
-            item=obj,
+            objective=obj,
             expected_version=form.version.data,
             reflection=form.reflection.data or "",
             carry_over=bool(form.carry_over.data),
         )
         db().commit()
-    except planning.StaleEdit:
+    except StaleEdit:
         db().rollback()
         db().refresh(obj)
         if request.is_json:

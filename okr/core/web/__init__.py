@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import abort, g, jsonify, make_response, render_template, request
+from flask import abort, current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlmodel import select
 
 from okr.core import models as m
+from okr.core import periods
 from okr.core.permissions import Actor
 from okr.core.queries import param, remember_team_parents, run
 from okr.core.web.database import get_session
@@ -235,3 +236,19 @@ def accepts(form_class=None, *, json_fields: dict | None = None):
         return view
 
     return deco
+
+
+def fiscal_start() -> int:
+    """The month the organisation's fiscal year starts (``FISCAL_YEAR_START``)."""
+    return current_app.config["FISCAL_YEAR_START"]
+
+
+def period_or_404(text: str, kinds=("year", "quarter", "month")):
+    """The period a URL names, or 404 when it is not one of ``kinds`` (or not a period at all)."""
+    try:
+        period = periods.parse(text, fiscal_start())
+    except (periods.PeriodError, TypeError):
+        abort(404)
+    if period.kind not in kinds:
+        abort(404)
+    return period

@@ -159,3 +159,37 @@ class ConfirmForm(Form):
 def choices(pairs) -> list[SelectChoice]:
     """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def form_data():
+    """The posted fields as a form reads them: a form post as sent, or a JSON object read as one.
+
+    The one adapter from JSON to forms, so JSON and forms pass the same validators: a string is
+    itself, true is "y" and false or null "" (a checkbox), a number is its text, a list gives the
+    field one value per item; an object where a value belongs becomes a value no field accepts,
+    so the form names it by its field. A body that is not an object posts nothing.
+    """
+    from flask import request
+    from werkzeug.datastructures import MultiDict
+
+    if not request.is_json:
+        return request.form
+    body = request.get_json(silent=True)
+    data = MultiDict()
+    if isinstance(body, dict):
+        for key, value in body.items():
+            for item in value if isinstance(value, list) else [value]:
+                data.add(key, _form_text(item))
+    return data
+
+
+def _form_text(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "y" if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "\x00"  # an object or a nested list: unreadable, named by the form
