@@ -138,7 +138,8 @@ BLUEPRINTS = (
     "okr.history.views",
     "okr.raci.views",
     "okr.week.views",
-    "okr.rollup.views",
+    "okr.leadership.views",
+    "okr.rhythm.views",
 )
 
 

@@ -92,8 +92,8 @@ def _num(x):
 
 @pytest.fixture
 def imported(app, session, make, monkeypatch):
+    from okr.leadership import views as reports
     from okr.plandoc import document as plandoc
-    from okr.rollup import views as reports
 
     org = make.org(slug="handworked")
     result = plandoc.import_plan(json.loads(PLAN.read_text()), session=session, org_id=org.id)

@@ -429,7 +429,7 @@ def test_review_json_write_and_permissions(review, as_user, session):
 
 
 def test_a_large_tree_opens_key_results_on_demand(plan, make, as_user, monkeypatch):
-    from okr.rollup import views as reports
+    from okr.leadership import views as reports
 
     org, co, _ = plan
     monkeypatch.setattr(reports, "INLINE_KEY_RESULTS", 5)  # the plan has 21 key results this quarter
@@ -443,7 +443,7 @@ def test_a_large_tree_opens_key_results_on_demand(plan, make, as_user, monkeypat
 
 
 def test_a_very_large_tree_opens_objectives_on_demand(plan, make, as_user, monkeypatch):
-    from okr.rollup import views as reports
+    from okr.leadership import views as reports
 
     org, co, _ = plan
     monkeypatch.setattr(reports, "INLINE_OBJECTIVES", 3)  # the plan has 7 objectives this quarter
@@ -458,7 +458,7 @@ def test_a_very_large_tree_opens_objectives_on_demand(plan, make, as_user, monke
 
 
 def test_a_long_attention_list_shows_the_worst_first_then_all(plan, make, as_user, monkeypatch):
-    from okr.rollup import views as reports
+    from okr.leadership import views as reports
 
     org, co, _ = plan
     monkeypatch.setattr(reports, "ATTENTION_SHOWN", 3)

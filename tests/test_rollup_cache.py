@@ -121,7 +121,7 @@ def test_what_a_kept_rollup_keeps_for_its_pages_does_not_pile_up(app, demo, sess
     from test_rollup_state import World
 
     from okr.core import periods
-    from okr.rollup.views import build_rollup
+    from okr.leadership.views import build_rollup
     from okr.seed.demo import DEMO_PASSWORD
 
     today = date.today()

@@ -9,7 +9,7 @@ week) it reloads just the projects, key results and teams they touched and re-ev
 the paths above them; anything else (a plan edited, a RACI letter, a team moved, many events)
 rebuilds from the tables. Either way the figures equal a rebuild's (tests/test_rollup_state.py).
 
-No Flask here: ``okr.rollup.views`` keeps a few of these per worker and adds what a page shows.
+No Flask here: ``okr.leadership.views`` keeps a few of these per worker and adds what a page shows.
 """
 
 from __future__ import annotations

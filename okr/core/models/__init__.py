@@ -1,4 +1,6 @@
-"""Every table of the product as SQLModel classes, with explicit table names.
+"""Every table of the product as SQLModel classes, with explicit table names: the plan's tables
+here, each feature's own tables in a module of this package (imported at the end, so that
+``import okr.core.models`` registers every table on the metadata).
 
 No Flask here. Validation happens in forms and the importer (SQLModel table models do not
 validate on construction); these classes only say what is stored and how it is indexed.
@@ -6,101 +8,23 @@ validate on construction); these classes only say what is stored and how it is i
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-# A naming convention on the metadata: SQLite batch migrations and PostgreSQL both get
-# predictable constraint names, so Alembic can drop and compare them.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-TITLE_MAX = 200
-NAME_MAX = 120
-
-
-def utcnow() -> datetime:
-    """Timestamps are aware and in UTC (SQLModel stores them as UTC and reads them back aware)."""
-    return datetime.now(UTC)
-
-
-class Quantity(sa.types.TypeDecorator):
-    """A Decimal quantity: NUMERIC(20, 6) on PostgreSQL, a REAL on SQLite read back as Decimal.
-
-    SQLite has no decimal type; going through ``repr(float)`` gives back the shortest decimal
-    that round-trips, so 6.2 stays 6.2. Arithmetic always happens on Decimal in Python.
-    """
-
-    impl = sa.Numeric(20, 6)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect):
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Float())
-        return dialect.type_descriptor(sa.Numeric(20, 6, asdecimal=True))
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if dialect.name == "sqlite":
-            return float(value)
-        return Decimal(value)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if isinstance(value, float):
-            return _plain(Decimal(repr(value))) if value == value else None
-        return _plain(Decimal(value))
-
-
-def _plain(d: Decimal) -> Decimal:
-    """Without trailing zeros, and a whole number as itself: 1000, not 1E+3 (normalize alone
-    writes exponents, which would reach audit history and JSON as text)."""
-    d = d.normalize()
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
-
-
-def qty(**kw):
-    nullable = kw.pop("nullable", False)
-    return Field(sa_column=sa.Column(Quantity(), nullable=nullable, **kw))
-
-
-def title_field(**kw):
-    return Field(sa_column=sa.Column(sa.String(TITLE_MAX), nullable=False, **kw))
-
-
-def text_field():
-    return Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
-
-
-class Editable(SQLModel):
-    """Fields every editable row carries: who and when, a version for optimistic locking, and
-    an archive flag (rows are archived, never deleted)."""
-
-    created_at: datetime = Field(default_factory=utcnow, nullable=False)
-    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
-    created_by_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    updated_by_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    version: int = Field(default=1, nullable=False)
-    is_archived: bool = Field(default=False, nullable=False)
-    archived_at: datetime | None = None
-
-    @declared_attr.directive
-    def __mapper_args__(cls):
-        # SQLAlchemy checks the version in the UPDATE's WHERE clause and raises StaleDataError
-        # when another writer got there first: the last line of defence behind the forms' check.
-        return {"version_id_col": cls.__table__.c.version}
+from okr.core.models.base import (  # noqa: F401 (the helpers are part of this module's interface)
+    NAME_MAX,
+    TITLE_MAX,
+    Editable,
+    Quantity,
+    qty,
+    text_field,
+    title_field,
+    utcnow,
+)
 
 
 class Organisation(SQLModel, table=True):
@@ -326,7 +250,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         sa.Index("ix_audit_event_item", "item_type", "item_id"),
-        # The newest event of an organisation is its data version (okr.rollup.views caches on it).
+        # The newest event of an organisation is its data version (okr.leadership.views caches on it).
         sa.Index("ix_audit_event_org_latest", "org_id", "id"),
     )
 
@@ -374,3 +298,6 @@ ITEM_MODELS = {
     "project": Project,
     "task": Task,
 }
+
+
+# Each feature's tables (one line per module of this package).

@@ -1,0 +1,1 @@
+"""Notifications: the inbox, email, preferences, and the `okr notify` run that delivers what is due."""
