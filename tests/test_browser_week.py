@@ -148,6 +148,10 @@ def test_drag_keyboard_finish_and_a_refused_save(page, live_server, week, sessio
     row = reread(session, call)
     assert (row.important, row.urgent) == (True, True)
     assert page.evaluate("window.__same_page") is True
+    # The message offers the way on: Reload shows the board as it is now saved.
+    page.click("#request-error button:has-text('Reload')")
+    page.locator(f"#task-{call.id} .task-title", has_text="Call the printer (urgent)").wait_for()
+    assert page.evaluate("window.__same_page") is None
     assert problems == []
 
 
@@ -190,3 +194,4 @@ def test_new_user_on_the_demo_drags_schedule_to_do_finishes_and_sees_the_plan_mo
     assert reread(session, task).status == "done"
     assert int(plan_progress()) == before + 1
     assert problems == []
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -412,3 +413,39 @@ def test_carry_all_button_and_message_speak_proper_english_and_chinese(setup, ma
     assert done in resp.get_data(as_text=True)
     resp = b.post(f"/week/{WEEK}/carry", json={}, headers={"Accept-Language": "zh-CN"})
     assert resp.get_json()["message"] == "已将 0 个未完成任务顺延到 2026-W22。"
+
+
+def test_a_stale_move_without_javascript_offers_reload_and_says_the_status_in_words(setup, make, as_user, session):
+    s = setup
+    t = make.task(team=s["team"], assignee=s["member"], week=WEEK, important=True, urgent=False)
+    seen = t.version
+    b = as_user(s["member"])
+    assert b.post(f"/tasks/{t.id}/finish", data={"version": seen}).status_code == 302
+    for lang, reload, status in (("en", "Reload", "done"), ("zh-CN", "重新加载", "已完成")):
+        resp = b.post(
+            f"/tasks/{t.id}/move", data={"version": seen, "quadrant": "do"}, headers={"Accept-Language": lang}
+        )
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 409 and "<html" in html
+        assert f'<a class="button primary" href="/week/{WEEK}">{reload}</a>' in html
+        stored = re.search(r"<dd>([^<]*)</dd>", html).group(1)
+        assert f" · {status} · " in stored, stored
+
+
+def test_scripts_take_their_words_from_the_page(setup, as_user, client):
+    """One translation mechanism: no phrase in the scripts; the page gives them in its language."""
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    for name in ("app.js", "week.js"):
+        js = client.get(f"/static/js/{name}", buffered=True).get_data(as_text=True)
+        assert not cjk.search(js), f"{name} holds Chinese text of its own"
+    b = as_user(setup["member"])
+    for lang, offline, reload in (
+        ("en", "The server could not be reached. Check the connection and try again.", "Reload"),
+        ("zh-CN", "无法连接服务器，请检查网络后重试。", "重新加载"),
+    ):
+        html = b.get(f"/week/{WEEK}", headers={"Accept-Language": lang}).get_data(as_text=True)
+        box = re.search(r'<div id="request-error"[^>]*>', html).group(0)
+        assert f'data-offline="{offline}"' in box and f'data-reload="{reload}"' in box and "data-retry=" in box
+        board = re.search(r'<div id="board"[^>]*>', html).group(0)
+        assert "data-offline=" in board
+    assert "任务已放回原处" in b.get(f"/week/{WEEK}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)

@@ -83,7 +83,9 @@ def check_in_form(kr_id):
     ctx = dict(kr=item, team=team, form=_blank_check_in(item), return_to=request.args.get("return_to", "row"))
     if is_htmx():
         return _fragment("plans/_check_in_form.html", **ctx)
-    return render("plans/kr.html", **_kr_context(item, team))
+    # Without htmx (a link from "Check-ins due", or no JavaScript): the key result's page, its
+    # check-in form focused, so the person lands where they type.
+    return render("plans/kr.html", focus_check_in=True, **_kr_context(item, team))
 
 
 @bp.post("/key-results/<kr_id>/check-ins")

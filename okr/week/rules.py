@@ -1,5 +1,5 @@
 """Eisenhower rules for the weekly board: important × urgent → Do, Schedule, Delegate, Eliminate.
-Pure values in, values out (no Flask, no database): quadrants, card order, effort share, carry-over.
+Pure values in, values out (no Flask, no database): quadrants, card order, carry-over, message codes.
 """
 
 # Carry-over, the rule the week view and the CLI apply: an unfinished task (status todo or doing)
@@ -7,8 +7,6 @@ Pure values in, values out (no Flask, no database): quadrants, card order, effor
 # new task links back to the old one and its carry count is the old count plus one (carry_count).
 
 from __future__ import annotations
-
-from typing import Any
 
 from okr.core.kinds import DROPPED, ORDER, UNFINISHED, Quadrant, flags, quadrant
 
@@ -47,85 +45,13 @@ def carry_count(original_count: int) -> int:
     return original_count + 1
 
 
-# --- words ----------------------------------------------------------------------------------
+# --- message codes ---------------------------------------------------------------------------
+# The rules speak in codes and parameters; okr.week.words says them through the catalogs
+# (week.po), in the reader's language. A quadrant's code is its value: do, schedule, ...
 
-LABELS = {
-    "en": {
-        Quadrant.DO: "Do",
-        Quadrant.SCHEDULE: "Schedule",
-        Quadrant.DELEGATE: "Delegate",
-        Quadrant.ELIMINATE: "Eliminate",
-    },
-    "zh": {
-        Quadrant.DO: "立即做",
-        Quadrant.SCHEDULE: "计划做",
-        Quadrant.DELEGATE: "授权他人做",
-        Quadrant.ELIMINATE: "不做/减少",
-    },
-}
-
-ADVICE = {
-    "en": {
-        Quadrant.DO: "Important and urgent: do it now.",
-        Quadrant.SCHEDULE: "Important, not urgent: schedule a time and protect it.",
-        Quadrant.DELEGATE: "Urgent, not important: delegate it to someone else.",
-        Quadrant.ELIMINATE: "Neither important nor urgent: drop it or do less of it.",
-    },
-    "zh": {
-        Quadrant.DO: "重要且紧急：立即亲自去做。",
-        Quadrant.SCHEDULE: "重要不紧急：计划做，定好时间并保证投入。",
-        Quadrant.DELEGATE: "紧急不重要：授权他人做。",
-        Quadrant.ELIMINATE: "不重要不紧急：不做或尽量减少。",
-    },
-}
-
-MOVED = "moved"
-CARRIED = "carried"
-UNLINKED_SHARE = "unlinked_share"
-
-MESSAGES = {
-    "en": {
-        MOVED: "Moved to {quadrant}.",
-        CARRIED: "Carried over ×{count}.",
-        UNLINKED_SHARE: "{percent}% of this week's tasks are linked to no key result.",
-    },
-    "zh": {
-        MOVED: "已移到“{quadrant}”。",
-        CARRIED: "已顺延 {count} 次。",
-        UNLINKED_SHARE: "本周 {percent}% 的任务未关联任何关键结果。",
-    },
-}
+MOVED = "moved"  # a task was moved into a quadrant: params quadrant
+CARRIED = "carried"  # a task was carried over again: params count (its carry count)
+UNLINKED_SHARE = "unlinked_share"  # the share of a week's tasks linked to no key result: params percent
 
 # The params each message shows; a caller must pass at least these.
 PARAMS = {MOVED: ("quadrant",), CARRIED: ("count",), UNLINKED_SHARE: ("percent",)}
-
-
-def _locale(locale: str) -> str:
-    tag = locale.replace("_", "-").lower()
-    for known in ("en", "zh"):
-        if tag == known or tag.startswith(known + "-"):
-            return known
-    raise ValueError(f"unsupported locale: {locale!r}")
-
-
-def label(q: Quadrant | str, locale: str = "en") -> str:
-    """The quadrant's name on the board: Do / 立即做, Schedule / 计划做, Delegate / 授权他人做,
-    Eliminate / 不做/减少."""
-    return LABELS[_locale(locale)][Quadrant(q)]
-
-
-def advice(q: Quadrant | str, locale: str = "en") -> str:
-    """One line on what to do with a task in this quadrant, e.g. "Important and urgent: do it
-    now." / "重要且紧急：立即亲自去做。"."""
-    return ADVICE[_locale(locale)][Quadrant(q)]
-
-
-def message(code: str, locale: str = "en", **params: Any) -> str:
-    """The text for a board message in English (``en``) or Simplified Chinese (``zh``).
-
-    A Quadrant param is shown as its label in the same language. Extra params are ignored; an
-    unknown code raises KeyError, an unknown locale ValueError.
-    """
-    lang = _locale(locale)
-    shown = {k: label(v, lang) if isinstance(v, Quadrant) else v for k, v in params.items()}
-    return MESSAGES[lang][code].format(**shown)

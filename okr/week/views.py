@@ -10,7 +10,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify
-from flask_babel import get_locale
 from flask_login import login_required
 from sqlmodel import select
 
@@ -29,14 +28,11 @@ from okr.core.web import (
 from okr.rollup import rules as rollup
 from okr.week import report as weekly
 from okr.week import rules as eisenhower
+from okr.week import words
 
 bp = Blueprint("week", __name__)
 
 FALSE = sa.false()
-
-
-def _lang() -> str:
-    return "zh" if str(get_locale() or "en").startswith("zh") else "en"
 
 
 def _today() -> date:
@@ -367,8 +363,8 @@ def _board_context(week: periods.Week, *, full: bool, message: str | None = None
         "can_add": bool(addable),
         "unfinished": sum(1 for t in mine if t.status in kinds.UNFINISHED and t.id in editable),
         "share": share,
-        "label": lambda q: eisenhower.label(q, _lang()),
-        "advice": lambda q: eisenhower.advice(q, _lang()),
+        "label": words.label,
+        "advice": words.advice,
         "message": message,
         "me_id": me.user_id,
         "today": today,

@@ -23,12 +23,12 @@ from okr.plans import ops as planning
 from okr.week import ops as week_ops
 from okr.week import report as weekly
 from okr.week import rules as eisenhower
+from okr.week import words
 from okr.week.forms import AddTaskForm, DelegateForm, MoveForm, VersionForm, choices
 from okr.week.views import (
     FALSE,
     _addable_teams,
     _board_context,
-    _lang,
     _my_tasks,
     _op,
     _quick_add_projects,
@@ -70,7 +70,7 @@ def _stale(error: planning.StaleEdit, task_id: int, wanted: str):
     stored = session.get(m.Task, task_id)
     now = {
         "version": stored.version if stored else None,
-        "quadrant": eisenhower.label(eisenhower.quadrant(stored.important, stored.urgent), _lang()) if stored else "",
+        "quadrant": words.label(eisenhower.quadrant(stored.important, stored.urgent)) if stored else "",
         "status": stored.status if stored else "",
         "week": stored.week if stored else "",
     }
@@ -186,7 +186,7 @@ def task_add(period):
         _(
             "Added “%(title)s” to %(quadrant)s.",
             title=task.title,
-            quadrant=eisenhower.label(form.quadrant.data, _lang()),
+            quadrant=words.label(form.quadrant.data),
         ),
         week=week,
     )
@@ -215,8 +215,8 @@ def task_move(task_id):
             expected_version=form.version.data,
         )
     except planning.StaleEdit as error:
-        return _stale(error, task_id, _("move to %(quadrant)s", quadrant=eisenhower.label(quadrant, _lang())))
-    return _done(task, eisenhower.message(eisenhower.MOVED, _lang(), quadrant=quadrant))
+        return _stale(error, task_id, _("move to %(quadrant)s", quadrant=words.label(quadrant)))
+    return _done(task, words.message(eisenhower.MOVED, quadrant=quadrant))
 
 
 def _status_view(task_id, status: str, message):
@@ -294,7 +294,7 @@ def task_carry(task_id):
         task,
         _("Carried “%(title)s” into %(week)s.", title=task.title, week=copy.week)
         + " "
-        + eisenhower.message(eisenhower.CARRIED, _lang(), count=copy.carry_count),
+        + words.message(eisenhower.CARRIED, count=copy.carry_count),
     )
     if wants_json() or request.is_json:
         data = resp.get_json()

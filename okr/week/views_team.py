@@ -20,11 +20,11 @@ from okr.rollup import rules as rollup
 from okr.week import report as weekly
 from okr.week import rules as eisenhower
 from okr.week import views as board
+from okr.week import words
 from okr.week.views import (
     FALSE,
     _carried_to,
     _fiscal_start,
-    _lang,
     _my_tasks,
     _names,
     _project_rows,
@@ -70,11 +70,9 @@ def _team_week(team: m.Team, week: periods.Week) -> dict:
         "share": share,
         "quadrants": eisenhower.ORDER,
         "names": _names(t.delegated_by_id for t in tasks),
-        "label": lambda q: eisenhower.label(q, _lang()),
+        "label": words.label,
         "percent": weekly.percent,
-        "unlinked_message": eisenhower.message(
-            eisenhower.UNLINKED_SHARE, _lang(), percent=weekly.percent(share.unlinked_fraction)
-        )
+        "unlinked_message": words.message(eisenhower.UNLINKED_SHARE, percent=weekly.percent(share.unlinked_fraction))
         if share.total
         else "",
     }

@@ -16,19 +16,27 @@
 
   function errorBox() { return document.getElementById("request-error"); }
 
-  function showError(text, retry) {
+  // Words come from the page (data-* on #request-error, rendered in the page's language).
+  function word(name) { var box = errorBox(); return (box && box.dataset[name]) || ""; }
+
+  function addButton(box, text, onClick) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "primary";
+    button.textContent = text;
+    button.addEventListener("click", onClick);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(button);
+  }
+
+  // retry: a function offered as "Try again"; reload: offer "Reload" (someone else saved first,
+  // so the page shows an old version: reloading it is the way on).
+  function showError(text, retry, reload) {
     var box = errorBox();
     if (!box) { window.alert(text); return; }
     box.textContent = text;
-    if (retry) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "primary";
-      button.textContent = document.documentElement.lang.indexOf("zh") === 0 ? "重试" : "Try again";
-      button.addEventListener("click", function () { box.hidden = true; retry(); });
-      box.appendChild(document.createTextNode(" "));
-      box.appendChild(button);
-    }
+    if (retry) addButton(box, word("retry"), function () { box.hidden = true; retry(); });
+    if (reload) addButton(box, word("reload"), function () { window.location.reload(); });
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
   }
@@ -82,11 +90,33 @@
       return;
     }
     if (xhr.status === 401) { window.location.reload(); return; }
-    showError(messageFrom(xhr), xhr.status >= 500 || xhr.status === 429 ? retry : null);
+    showError(messageFrom(xhr), xhr.status >= 500 || xhr.status === 429 ? retry : null, xhr.status === 409);
   });
 
   document.addEventListener("htmx:sendError", function () {
-    showError(document.documentElement.lang.indexOf("zh") === 0 ? "无法连接服务器，请检查网络后重试。" : "The server could not be reached. Check the connection and try again.", null);
+    showError(word("offline"), null);
+  });
+
+  // Cancel on a form opened in place (data-cancel): an Add form inside <details> is cleared and
+  // closed; data-cancel="id" empties that panel. Without JavaScript the link goes back to the page.
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest ? evt.target.closest("a[data-cancel]") : null;
+    if (!link) return;
+    var panelId = link.getAttribute("data-cancel");
+    var panel = panelId ? document.getElementById(panelId) : null;
+    var details = panel ? null : link.closest("details");
+    if (!panel && !details) return;
+    evt.preventDefault();
+    if (panel) {
+      panel.replaceChildren();
+      panel.className = "";
+      return;
+    }
+    var form = link.closest("form");
+    if (form) form.reset();
+    details.open = false;
+    var summary = details.querySelector("summary");
+    if (summary) summary.focus();
   });
 
   // Forms that ask for confirmation carry data-confirm (no inline onclick under the CSP).

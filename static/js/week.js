@@ -4,17 +4,26 @@
 (function () {
   "use strict";
 
-  function zh() { return document.documentElement.lang.indexOf("zh") === 0; }
-
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute("content") : "";
   }
 
-  function showError(text) {
+  // The page gives the words (data-* on #request-error and #board, in the page's language).
+  function showError(text, reload) {
     var box = document.getElementById("request-error");
     if (!box) { window.alert(text); return; }
     box.textContent = text;
+    if (reload) {
+      // Someone else changed the task first: the board is out of date, reloading it is the way on.
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "primary";
+      button.textContent = box.dataset.reload || "";
+      button.addEventListener("click", function () { window.location.reload(); });
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(button);
+    }
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
   }
@@ -77,7 +86,7 @@
       if (board) board.classList.remove("htmx-request");
       if (!r.ok) {
         putBack(evt);
-        showError(messageFrom(r.status, r.text));
+        showError(messageFrom(r.status, r.text), r.status === 409);
         return;
       }
       var fresh = replaceBoard(r.text);
@@ -86,7 +95,7 @@
     }).catch(function () {
       if (board) board.classList.remove("htmx-request");
       putBack(evt);
-      showError(zh() ? "无法连接服务器，任务已放回原处。" : "The server could not be reached; the task is back where it was.");
+      showError((board && board.dataset.offline) || "");
     });
   }
 
