@@ -195,3 +195,21 @@ def test_new_user_on_the_demo_drags_schedule_to_do_finishes_and_sees_the_plan_mo
     assert int(plan_progress()) == before + 1
     assert problems == []
 
+
+def test_the_demo_viewer_signs_in_and_lands_on_the_company_rollup(page, live_server, demo):
+    """A viewer's week is always empty: signing in takes them to what they read, the company
+    rollup; and they can choose another landing page on their settings page."""
+    from okr.seed import demo as demo_module
+
+    viewer = next(email for email, what in demo_module.DEMO_LOGINS if what.startswith("viewer"))
+    sign_in(page, live_server, viewer, demo_module.DEMO_PASSWORD)
+    page.wait_for_url(lambda url: "/rollup/" in url)
+    assert page.locator("h1", has_text="Rollup").count() == 1
+    assert page.locator(".mainnav a[aria-current=page]").inner_text() == "Rollups"
+
+    page.click("a.who")
+    page.check("input[value=week]")
+    page.click("main form button[type=submit]")
+    page.locator(".flash-success", has_text="My week").wait_for()
+    sign_in(page, live_server, viewer, demo_module.DEMO_PASSWORD)
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/week"))

@@ -20,6 +20,7 @@ UNFINISHED = ("todo", "doing")  # a task that carries into next week
 DONE = "done"
 DROPPED = "dropped"  # a dropped project or task counts nowhere
 RACI_LETTERS = ("R", "A", "C", "I")
+LANDING_PAGES = ("week", "rollup", "team")  # where a person lands on signing in (their choice)
 #: What the audit trail and the history pages call each plan item.
 ITEM_TYPES = ("team", "goal", "objective", "key_result", "check_in", "project", "task")
 

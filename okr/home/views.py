@@ -1,16 +1,24 @@
-"""The front door: home, the organisation's teams, and /healthz."""
+"""The front door: home (each person's landing page), their own settings, the organisation's
+teams, and /healthz."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from okr.core import migrate
-from okr.core.web import actor, org_teams, render
+from okr.core import models as m
+from okr.core.permissions import can_write_anything
+from okr.core.web import accepts, actor, db, json_error, org_teams, render, wants_json
 from okr.core.web.database import app_engine
+from okr.core.web.forms import form_data
+from okr.core.web.template_helpers import nav_url
+from okr.home import ops, rules
+from okr.home.forms import LANDING_LABELS, LandingForm
 
 bp = Blueprint("home", __name__)
 
@@ -19,9 +27,65 @@ bp = Blueprint("home", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    if "week.board" in current_app.view_functions:
-        return redirect(url_for("week.board"))
-    return redirect(url_for("home.teams"))
+    return redirect(_landing_url())
+
+
+def _my_team():
+    """The person's team: the first, in the organisation's tree order, where they hold a role
+    (a manager of a department who is also in one of its teams gets the department)."""
+    me = actor()
+    return next((row.team for row in org_teams() if row.team.id in me.roles), None)
+
+
+def _landing_url() -> str:
+    team = _my_team()
+    where = rules.landing(current_user.landing_page, can_write=can_write_anything(actor()), has_team=team is not None)
+    if where == rules.WEEK:
+        url = nav_url("week.board")
+    elif where == rules.ROLLUP:
+        url = nav_url("leadership.company_now")
+    elif where == rules.TEAM:
+        url = nav_url("plans.current", slug=team.slug)
+    else:
+        url = None
+    return url or url_for("home.teams")
+
+
+# --- the person's own settings ------------------------------------------------------------------
+
+
+def _settings_page(form: LandingForm, status: int = 200):
+    team = _my_team()
+    return render("home/settings.html", status=status, form=form, team=team)
+
+
+@bp.get("/me/settings")
+@login_required
+def settings():
+    form = LandingForm(formdata=None)
+    form.landing_page.data = rules.landing(
+        current_user.landing_page, can_write=can_write_anything(actor()), has_team=True
+    )
+    return _settings_page(form)
+
+
+@bp.post("/me/settings")
+@login_required
+@accepts(LandingForm, json_fields={"landing_page": "enum"})
+def settings_post():
+    """Anyone signed in, a viewer too, chooses their own landing page: no plan data changes."""
+    form = LandingForm(formdata=form_data())
+    if not form.validate():
+        if wants_json() or request.is_json:
+            return json_error(_("Some values need fixing."), 422, form.errors)
+        return _settings_page(form, 422)
+    session = db()
+    ops.set_landing_page(session=session, user=session.get(m.User, current_user.id), choice=form.landing_page.data)
+    session.commit()
+    if wants_json() or request.is_json:
+        return {"landing_page": form.landing_page.data}
+    flash(_("Saved: after signing in you land on %(page)s.", page=LANDING_LABELS[form.landing_page.data]), "success")
+    return redirect(url_for("home.settings"))
 
 
 @bp.get("/teams")

@@ -49,6 +49,9 @@ class User(SQLModel, table=True):
     name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
     password_hash: str = Field(default="", sa_column=sa.Column(sa.String(255), nullable=False, server_default=""))
     locale: str | None = Field(default=None, sa_column=sa.Column(sa.String(8), nullable=True))
+    landing_page: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(16), nullable=True)
+    )  # kinds.LANDING_PAGES; None: by role
     is_admin: bool = Field(default=False, nullable=False)
     is_archived: bool = Field(default=False, nullable=False)
     # Raised on a password change or "sign out everywhere": sessions carrying an older value end.
