@@ -120,7 +120,9 @@ def _text(value) -> str:
     return value[:_TEXT_MAX] if isinstance(value, str) else ""
 
 
+@bp.app_template_global("smart_letter_names")
 def letter_names() -> dict:
+    """{letter: its name in the reader's language}: S → Specific (具体)…"""
     return {key: str(value) for key, value in LETTER_NAMES.items()}
 
 
@@ -489,18 +491,18 @@ def smart_badge(context, item_type, item):
 
 @bp.app_template_global("smart_shown")
 def smart_shown(item_type, item, plan) -> bool:
-    """Whether an item stays on the page under ``?fails=<letter>``: it fails that letter, or
-    (an objective) one of its key results does."""
+    """Whether an item stays on the page under ``?fails=<letter>``: that letter is amber or red
+    on its badge (warn or fail), or (an objective) it is on one of its key results."""
     letter = _fails_letter()
     if letter is None or plan is None or isinstance(plan, Undefined):
         return True
     results = plan_results(plan)
     own = results.get((item_type, item.id))
-    if own is not None and own[letter].verdict == "fail":
+    if own is not None and own[letter].verdict != "pass":
         return True
     if item_type == "objective":
         return any(
-            results.get(("kr", kr.id)) is not None and results[("kr", kr.id)][letter].verdict == "fail"
+            results.get(("kr", kr.id)) is not None and results[("kr", kr.id)][letter].verdict != "pass"
             for kr in plan.krs.get(item.id, [])
         )
     return False
