@@ -17,7 +17,7 @@ from sqlmodel import select
 from okr.accounts import passwords
 from okr.core import models, periods
 from okr.core.settings import DEMO_ORG_SLUG
-from okr.plandoc import document as plandoc
+from okr.plandoc import importer as plandoc
 
 DEMO_ORG_NAME = "星河科技 Galaxy Tech (demo)"
 DEMO_PASSWORD = "demo-password"
