@@ -66,3 +66,13 @@ def flags(q: Quadrant | str) -> tuple[bool, bool]:
     eliminate → (False, False). An unknown value raises ValueError.
     """
     return _FLAGS[Quadrant(q)]
+
+
+# --- KPIs (okr.kpi.rules holds what they mean) ---------------------------------------------------
+KPI_LEVELS = ("strategic", "tactical", "execution")  # top to bottom of the metric tree
+KPI_DIRECTIONS = ("higher", "lower", "band")
+KPI_FREQUENCIES = ("daily", "weekly", "monthly")
+KPI_SEVERITIES = ("normal", "warning", "critical")
+KPI_RULES = ("critical_range", "normal_range", "sudden_change")
+KPI_STATUSES = ("critical", "warning", "stale", "normal", "no_data")
+ALERT_STATUSES = ("open", "acknowledged", "resolved")

@@ -160,6 +160,8 @@ class KeyResult(Editable, table=True):
     copied_from_id: int | None = Field(default=None, foreign_key="key_result.id", ondelete="SET NULL")
     score_override: Decimal | None = qty(nullable=True)
     reflection: str = text_field()
+    # Measured by a KPI: its current value is then the KPI's latest value in the quarter.
+    kpi_id: int | None = Field(default=None, foreign_key="kpi.id", index=True, ondelete="SET NULL")
 
 
 class CheckIn(Editable, table=True):
@@ -304,3 +306,4 @@ ITEM_MODELS = {
 
 
 # Each feature's tables (one line per module of this package).
+from okr.core.models.kpi import Kpi, KpiAlert, KpiTarget, KpiValue  # noqa: E402, F401
