@@ -66,3 +66,10 @@ def flags(q: Quadrant | str) -> tuple[bool, bool]:
     eliminate → (False, False). An unknown value raises ValueError.
     """
     return _FLAGS[Quadrant(q)]
+
+
+# Budgets (okr.budget): a line's kind, a return's kind, an adjustment's status.
+BUDGET_KINDS = ("fixed", "variable")  # fixed: people, systems; variable: campaigns, marketing, rewards
+RETURN_KINDS = ("direct", "indirect", "brand", "other")  # GMV × margin, users × LTV, impressions ÷ 1000 × CPM
+ADJUSTMENT_STATUSES = ("pending", "approved", "declined")
+CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD", "SGD")
