@@ -143,6 +143,7 @@ BLUEPRINTS = (
     "okr.week.views",
     "okr.leadership.views",
     "okr.rhythm.views",
+    "okr.budget.views",
 )
 
 
