@@ -308,5 +308,5 @@ ITEM_MODELS = {
 
 
 # Each feature's tables (one line per module of this package).
-from okr.core.models.kpi import Kpi, KpiAlert, KpiTarget, KpiValue  # noqa: E402, F401
 from okr.core.models import budget  # noqa: E402, F401
+from okr.core.models.kpi import Kpi, KpiAlert, KpiTarget, KpiValue  # noqa: E402, F401
