@@ -647,7 +647,10 @@ def _page(team: TeamRecord, period_text: str):
         return jsonify(rollup_json(r))
     attention = attention_of(r)
     limit = len(attention) if request.args.get("all") else ATTENTION_SHOWN
-    return render("leadership/rollup.html", attention=attention, attention_limit=limit, **_context(r))
+    from okr.leadership import pictures
+
+    pic = pictures.picture(r, *url_bases(r))
+    return render("leadership/rollup.html", attention=attention, attention_limit=limit, pic=pic, **_context(r))
 
 
 # --- pages ------------------------------------------------------------------------------------
