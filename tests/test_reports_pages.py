@@ -246,7 +246,11 @@ def test_attention_lists_behind_silent_ownerless_and_unaccountable(plan, make, a
     assert any("no Accountable" in r for (k, _), r in reasons.items() if k == "key_result")
     assert any("no owner" in r for (k, _), r in reasons.items() if k == "objective")
     # KR 0 was last checked in on the quarter's first day: silent for the rest of the quarter
-    assert any("no check-in for 14 days" in r for r in reasons.values())
+    # silent for the rest of the quarter: the reason counts the days since the last check-in
+    assert any(re.search(r"no check-in for (1[4-9]|[2-9]\d) days", r) for r in reasons.values())
+    # behind pace in plain words: a whole percentage and the points behind, no formula
+    behind = [r for r in reasons.values() if "off track" in r]
+    assert all(re.search(r"off track: \d+% done, \d+ points behind the pace of 2026-Q2", r) for r in behind)
     html = b.get(f"/rollup/{Q}").get_data(as_text=True)
     assert html.index('id="attention"') < html.index('id="tree"')
 

@@ -173,7 +173,9 @@ def _attention(r: Rollup) -> list[Attention]:
                 words = {
                     "off": _("off track: %(reason)s"),
                     "risk": _("at risk: %(reason)s"),
+                    "behind": _("%(done)s done, %(gap)s points behind the pace of %(period)s"),
                     "silent": _("no check-in for %(days)s days (last: %(last)s)"),
+                    "silent_by": _("no check-in for %(days)s days (last: %(last)s; %(owner)s)"),
                     "never": _("never"),
                     "no_a": _("no Accountable (A) in its RACI"),
                     "no_owner": _("objective has no owner"),
@@ -205,15 +207,16 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
         return None
     reasons = []
     for code in codes:
-        if code == rollup.NEEDS_OFF_TRACK:
-            reasons.append(words["off"] % {"reason": explained(n.status_reason)})
-        elif code == rollup.NEEDS_AT_RISK:
-            reasons.append(words["risk"] % {"reason": explained(n.status_reason)})
+        if code in (rollup.NEEDS_OFF_TRACK, rollup.NEEDS_AT_RISK):
+            word = words["off" if code == rollup.NEEDS_OFF_TRACK else "risk"]
+            reasons.append(word % {"reason": _behind(n, r, words) or explained(n.status_reason)})
         elif code == rollup.NEEDS_CHECK_IN:
             last = row.last_check_in_on
-            reasons.append(
-                words["silent"] % {"days": rollup.SILENT_DAYS, "last": last.isoformat() if last else words["never"]}
-            )
+            start = r.period.start if last is None else last
+            days = max(rollup.SILENT_DAYS, (min(r.today, r.period.end) - start).days)
+            owner = info.get("owner")
+            args = {"days": days, "last": last.isoformat() if last else words["never"], "owner": owner}
+            reasons.append(words["silent_by" if owner else "silent"] % args)
         else:
             reasons.append(
                 words[
@@ -225,6 +228,31 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
                 ]
             )
     return Attention(n.kind, n.id, n.title, info.get("team"), reasons, codes[0])
+
+
+def _behind(n: rollup.Node, r: Rollup, words: dict) -> str | None:
+    """How far behind pace a figure is, in plain words: "48% done, 24 points behind the pace of
+    2026-Q2". None when there is no pace to be behind (the formula then says why)."""
+    if n.progress is None or n.expected is None or n.progress >= n.expected:
+        return None
+    gap = ((n.expected - n.progress) * 100).to_integral_value()
+    return words["behind"] % {"done": pct0(n.progress), "gap": gap, "period": str(r.period)}
+
+
+def pct0(value) -> str:
+    """A progress as a whole percentage (0.4783 → 48%), "–" for none."""
+    if value is None:
+        return "–"
+    return f"{(Decimal(value) * 100).to_integral_value()}%"
+
+
+def attention_groups(items: list[Attention]) -> list[tuple]:
+    """The attention list by team, the team with the worst item first (then the most items):
+    [(team or None, [items])]."""
+    groups: dict = {}
+    for a in items:
+        groups.setdefault(a.team.id if a.team else None, (a.team, []))[1].append(a)
+    return sorted(groups.values(), key=lambda g: (min(a.severity for a in g[1]), -len(g[1])))
 
 
 # --- presenting -------------------------------------------------------------------------------
@@ -650,7 +678,15 @@ def _page(team: TeamRecord, period_text: str):
     from okr.leadership import pictures
 
     pic = pictures.picture(r, *url_bases(r))
-    return render("leadership/rollup.html", attention=attention, attention_limit=limit, pic=pic, **_context(r))
+    shown = attention[:limit]
+    return render(
+        "leadership/rollup.html",
+        attention=attention,
+        attention_limit=limit,
+        attention_groups=attention_groups(shown),
+        pic=pic,
+        **_context(r),
+    )
 
 
 # --- pages ------------------------------------------------------------------------------------
