@@ -36,6 +36,7 @@ class Row:
     expected: float | None = None
     href: str = ""
     cells: list[Cell] = field(default_factory=list)
+    team_id: int | None = None
 
 
 def _pct(value: float | None) -> str:

@@ -25,31 +25,38 @@ def _status_words() -> dict[str, str]:
     }
 
 
-def _columns(r, team_node) -> list:
-    """A team's own goals (a year) or the objectives under its own goals (a quarter)."""
-    goals = [
-        c
-        for c in team_node.children
-        if c.kind == "goal" and getattr(r.meta.get(("goal", c.id), {}).get("team"), "id", None) == team_node.id
-    ]
-    if isinstance(r.period, periods.Year):
-        return goals
-    return [o for g in goals for o in g.children if o.kind == "objective"]
+def _columns(r) -> dict:
+    """Each team's own goals (a year) or objectives (a quarter), wherever the tree holds them (a
+    team's goal may sit under the goal of the team above that it supports), in tree order."""
+    kind = "goal" if isinstance(r.period, periods.Year) else "objective"
+    out: dict = {}
+    seen = set()
+    for n in r.root.walk():
+        if n.kind != kind or n.id in seen:
+            continue
+        seen.add(n.id)
+        team = r.meta.get((kind, n.id), {}).get("team")
+        if team is not None:
+            out.setdefault(team.id, []).append(n)
+    return out
 
 
 def rows(r, explain_base: str, team_base: str) -> list[charts.Row]:
     """One row per team of the rollup, the team itself first, then the teams under it in the
     tree's order."""
     out = []
+    columns = _columns(r)
     for n in r.root.walk():
         if n.kind != "team":
             continue
         team = r.teams.get(n.id)
         cells = [
-            charts.Cell(c.title, _f(c.progress), c.status, explain_base.format(c.kind, c.id)) for c in _columns(r, n)
+            charts.Cell(c.title, _f(c.progress), c.status, explain_base.format(c.kind, c.id))
+            for c in columns.get(n.id, [])
         ]
         out.append(
             charts.Row(
+                team_id=n.id,
                 name=team.name if team else n.title,
                 progress=_f(n.progress),
                 status=n.status,

@@ -679,6 +679,9 @@ def _page(team: TeamRecord, period_text: str):
 
     pic = pictures.picture(r, *url_bases(r))
     shown = attention[:limit]
+    if request.args.get("present"):
+        by_team = {(t.id if t else None): items for t, items in attention_groups(attention)}
+        return render("leadership/present.html", pic=pic, by_team=by_team, **_context(r))
     return render(
         "leadership/rollup.html",
         attention=attention,
