@@ -36,6 +36,11 @@ DEFAULTS = {
     "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
+    # Seconds a worker may keep a rollup before building it again from the tables (docs/rollup.md).
+    "ROLLUP_MAX_AGE": 300,
+    # Fail a commit that changed a plan row without its audit event (okr.core.audit_guard);
+    # None: on under testing and debug, off otherwise.
+    "AUDIT_GUARD": None,
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -52,6 +57,7 @@ TEXT_SETTINGS = (
     "SESSION_COOKIE_DOMAIN",
 )
 MAX_PROXIES = 10
+MAX_ROLLUP_AGE = 86400  # a day: a kept rollup is also dropped when the day changes
 
 
 def load(app, test_config: dict | None = None) -> None:
@@ -113,6 +119,25 @@ def check(app) -> None:
             f"(0 for none, at most {MAX_PROXIES}), got {proxies!r}"
         )
     cfg["TRUSTED_PROXIES"] = proxies
+
+    age = cfg.get("ROLLUP_MAX_AGE")
+    if isinstance(age, str):
+        try:
+            age = float(age.strip())
+        except ValueError:
+            pass
+    if isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= MAX_ROLLUP_AGE:
+        raise SettingsError(
+            f"OKR_ROLLUP_MAX_AGE must be a number of seconds from 0 to {MAX_ROLLUP_AGE}, got {cfg.get('ROLLUP_MAX_AGE')!r}"
+        )
+    cfg["ROLLUP_MAX_AGE"] = age
+
+    guard = cfg.get("AUDIT_GUARD")
+    if guard is None:
+        guard = bool(cfg.get("TESTING") or cfg.get("DEBUG"))
+    if not isinstance(guard, bool):
+        raise SettingsError(f"OKR_AUDIT_GUARD must be true or false, got {guard!r}")
+    cfg["AUDIT_GUARD"] = guard
 
     key = cfg.get("SECRET_KEY")
     if not key:
