@@ -94,13 +94,15 @@ def lock_org(session: Session, org_id: int | None) -> None:
     Taken first, before any row lock, so two writers never wait for each other in a circle."""
     if org_id is None or session.get_bind().dialect.name != "postgresql":
         return
+    session.connection()  # begins the transaction if none has begun yet
     transaction = session.get_transaction()
     held = session.info.get(_LOCKED)
     if held is None or held[0] is not transaction:
         held = session.info[_LOCKED] = (transaction, set())
     if org_id in held[1]:
         return
-    session.execute(sa.text("SELECT pg_advisory_xact_lock(:cls, :org)"), {"cls": _LOCK_CLASS, "org": int(org_id)})
+    # A select, so the reads this transaction holds (okr.core.queries: the team tree) stay held.
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_CLASS, int(org_id))))
     held[1].add(org_id)
 
 
