@@ -41,6 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=_resource_dir("static"),
     )
     settings.load(app, test_config)
+    if app.config["AUDIT_GUARD"]:
+        from okr.core import audit_guard
+
+        audit_guard.install()  # under testing and debug: an unaudited plan write fails its commit
     _trust_proxies(app)
     _configure_logging(app)
     database.init_app(app)

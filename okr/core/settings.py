@@ -37,6 +37,11 @@ DEFAULTS = {
     "JSON_SORT_KEYS": False,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
     "PASSWORD_HASH": "strong",  # "fast" (a cheap scrypt) is for the test suite only, under TESTING
+    # Seconds a worker may keep a rollup before building it again from the tables (docs/rollup.md).
+    "ROLLUP_MAX_AGE": 300,
+    # Fail a commit that changed a plan row without its audit event (okr.core.audit_guard);
+    # None: on under testing and debug, off otherwise.
+    "AUDIT_GUARD": None,
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -53,6 +58,7 @@ TEXT_SETTINGS = (
     "SESSION_COOKIE_DOMAIN",
 )
 MAX_PROXIES = 10
+MAX_ROLLUP_AGE = 86400  # a day: a kept rollup is also dropped when the day changes
 
 
 def load(app, test_config: dict | None = None) -> None:
@@ -120,6 +126,25 @@ def check(app) -> None:
         raise SettingsError(
             f"OKR_PASSWORD_HASH must be 'strong' ('fast' is for the test suite, with TESTING), got {cost!r}"
         )
+
+    age = cfg.get("ROLLUP_MAX_AGE")
+    if isinstance(age, str):
+        try:
+            age = float(age.strip())
+        except ValueError:
+            pass
+    if isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= MAX_ROLLUP_AGE:
+        raise SettingsError(
+            f"OKR_ROLLUP_MAX_AGE must be a number of seconds from 0 to {MAX_ROLLUP_AGE}, got {cfg.get('ROLLUP_MAX_AGE')!r}"
+        )
+    cfg["ROLLUP_MAX_AGE"] = age
+
+    guard = cfg.get("AUDIT_GUARD")
+    if guard is None:
+        guard = bool(cfg.get("TESTING") or cfg.get("DEBUG"))
+    if not isinstance(guard, bool):
+        raise SettingsError(f"OKR_AUDIT_GUARD must be true or false, got {guard!r}")
+    cfg["AUDIT_GUARD"] = guard
 
     key = cfg.get("SECRET_KEY")
     if not key:

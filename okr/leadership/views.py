@@ -110,27 +110,28 @@ def build_rollup(team: m.Team | TeamRecord, period, today: date | None = None) -
     """The rollup of ``team`` (and every team under it), current to the last change.
 
     Each worker keeps the few rollups read last (okr.rollup.state.Rollup) under (team,
-    period, day). Every change goes through okr.plans.ops, which writes an audit event, so a
+    period, day). Every change goes through the features' ops, which write an audit event, so a
     kept rollup reads the organisation's newest event id and the events since its version (one
     statement) and is brought forward by them: figures are right straight after a change, and
-    a check-in or a finished task costs the path above it, not the whole tree.
+    a check-in or a finished task costs the path above it, not the whole tree. A kept rollup
+    older than ``ROLLUP_MAX_AGE`` seconds is built again from the tables, so a change that left
+    no event (a fix made by hand in the database) shows within that time on every worker.
     """
     today = today or _today()
     session = db()
     now = time.monotonic()
-    if not current_app.config.get("ROLLUP_CACHE", True):
-        return rollup_state.build_at(session, team, period, today, now)
+    max_age = current_app.config["ROLLUP_MAX_AGE"]
     cache = current_app.extensions.setdefault("okr_rollup_cache", OrderedDict())
     lock = current_app.extensions.setdefault("okr_rollup_lock", threading.Lock())
     key = (team.id, str(period), today)
     with lock:  # a threaded server must not bring one rollup forward twice at once
         found = cache.get(key)
-        if found is None:
+        if found is None or now - found.built_at >= max_age:
             built = rollup_state.build_at(session, team, period, today, now)
         else:
             built = rollup_state.bring_forward_to_latest(session, found, now)
-            cache.move_to_end(key)
         cache[key] = built
+        cache.move_to_end(key)
         while len(cache) > ROLLUP_CACHE_SIZE:
             cache.popitem(last=False)
     return built
@@ -299,6 +300,11 @@ FORMULA_PHRASES = (
     _l(" → off track"),
     _l("; confidence "),
     _l("no progress to judge"),
+    _l("period over: score "),
+    _l("period over: progress "),
+    _l(" is green"),
+    _l(" is yellow"),
+    _l(" is red"),
 )
 _EXPLAINED: dict[str, tuple] = {}
 
@@ -345,10 +351,11 @@ def attention_html(r: Rollup, items: list[Attention]) -> Markup:
 
 
 def pct(value) -> str:
-    """A progress as a percentage with one decimal (0.6667 → 66.7%), "–" for none."""
+    """A progress as a percentage with one decimal, rounded half up as on every page
+    (okr.rollup.formulas.percent: 0.6667 → 66.7%, 0.125 → 12.5%), "–" for none."""
     if value is None:
         return "–"
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'))}%"
+    return f"{rollup.percent(value, 1)}%"
 
 
 def qty(value) -> str:

@@ -17,7 +17,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from okr.core import models as m
-from okr.core import periods
+from okr.core import periods, writes
 from okr.core.permissions import can_plan
 from okr.core.web import (
     accepts,
@@ -294,6 +294,7 @@ def cell_update(slug):
     if item_team.id != team.id or not _is_live(item):
         abort(404)
     session = db()
+    writes.lock_org(session, team.org_id)  # the organisation's write lock before the row's
     _lock(session, model, item.id)
     kw = {"key_result": item} if model is m.KeyResult else {"project": item}
     current = raci_ops.get_raci(session=session, **kw)

@@ -116,6 +116,8 @@ class AnnualGoal(Editable, table=True):
     measure_current: Decimal | None = qty(nullable=True)
     unit: str = Field(default="", sa_column=sa.Column(sa.String(32), nullable=False, server_default=""))
     position: int = Field(default=0, nullable=False)
+    # The day its pace counts from; None: its period's start (okr.rollup.formulas.pace).
+    starts_on: date | None = None
 
 
 class Objective(Editable, table=True):
@@ -136,6 +138,7 @@ class Objective(Editable, table=True):
     # Quarter review: the retrospective and whether the objective carries into next quarter.
     reflection: str = text_field()
     carry_over: bool = Field(default=False, nullable=False)
+    starts_on: date | None = None  # the day its pace counts from; None: its quarter's start
 
 
 class KeyResult(Editable, table=True):
@@ -164,6 +167,7 @@ class KeyResult(Editable, table=True):
     reflection: str = text_field()
     # Measured by a KPI: its current value is then the KPI's latest value in the quarter.
     kpi_id: int | None = Field(default=None, foreign_key="kpi.id", index=True, ondelete="SET NULL")
+    starts_on: date | None = None  # the day its pace counts from; None: its quarter's start
 
 
 class CheckIn(Editable, table=True):
