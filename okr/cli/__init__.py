@@ -102,7 +102,13 @@ def command(*args, **kwargs):
 
 
 #: The command modules besides this one: one line per group.
-GROUPS = ("okr.cli.plans", "okr.cli.admin", "okr.cli.bench")
+GROUPS = (
+    "okr.cli.plans",
+    "okr.cli.admin",
+    "okr.cli.bench",
+    "okr.cli.db",
+    "okr.cli.kpi",
+)
 
 
 def register(app) -> None:
