@@ -12,10 +12,11 @@ from collections.abc import Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from okr.core.kinds import RACI_ACCOUNTABLE
 from okr.core.kinds import RACI_LETTERS as LETTERS
 
 AR = "A/R"  # Accountable and Responsible: the owner who does the work
-ACCOUNTABLE = frozenset({"A", AR})  # the letters that hold the A
+ACCOUNTABLE = frozenset(RACI_ACCOUNTABLE)  # the letters that hold the A
 RESPONSIBLE = frozenset({"R", AR})  # the letters that hold an R
 
 # Codes: one item's problems, then one person's overload.
