@@ -19,7 +19,10 @@ TASK_STATUSES = ("todo", "doing", "done", "dropped")
 UNFINISHED = ("todo", "doing")  # a task that carries into next week
 DONE = "done"
 DROPPED = "dropped"  # a dropped project or task counts nowhere
-RACI_LETTERS = ("R", "A", "C", "I")
+# "A/R" is one letter: the Accountable who also does the work (okr.raci.rules says what counts).
+RACI_LETTERS = ("R", "A", "A/R", "C", "I")
+RACI_ACCOUNTABLE = ("A", "A/R")  # the letters that hold an item's A
+RACI_WORKS_ON = ("R", "A", "A/R")  # the letters whose holder checks in and sees the item as theirs
 LANDING_PAGES = ("week", "rollup", "team")  # where a person lands on signing in (their choice)
 #: What the audit trail and the history pages call each plan item.
 ITEM_TYPES = ("team", "goal", "objective", "key_result", "check_in", "project", "task")

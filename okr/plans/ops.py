@@ -50,8 +50,8 @@ def update(*, session: Session, actor_id: int | None, org_id: int, item: Any, ex
     """Change fields of a plan item (okr.core.writes.update: only what differs, refused with
     StaleEdit when someone saved since ``expected_version``). Changing the owner of a key result
     or project makes the new owner its Accountable (``raci.with_accountable``: the previous A
-    loses the letter, a letter the new owner held becomes A; no owner, no A), audited as a RACI
-    update."""
+    loses the letter (an A/R keeps its R), a new owner who held an R becomes A/R, any other
+    letter of theirs becomes A; no owner, no A), audited as a RACI update."""
     owner = getattr(item, "owner_id", None)
     writes.update(
         session=session, actor_id=actor_id, org_id=org_id, item=item, expected_version=expected_version, **fields

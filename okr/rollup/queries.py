@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from okr.core import kinds, periods
 from okr.core import models as m
-from okr.core import periods
 from okr.core.queries import id_list, live_row, prepared, record_select, record_type, records
 
 
@@ -374,7 +374,7 @@ def accountable_names(session: Session, kr_ids) -> dict[int, list[str]]:
     for kr_id, name in session.exec(
         select(R.key_result_id, m.User.name)
         .join(m.User, m.User.id == R.user_id)
-        .where(R.key_result_id.in_(kr_ids), R.letter == "A", m.User.is_archived == False)  # noqa: E712
+        .where(R.key_result_id.in_(kr_ids), R.letter.in_(kinds.RACI_ACCOUNTABLE), m.User.is_archived == False)  # noqa: E712
         .order_by(m.User.name)
     ).all():
         accountable[kr_id].append(name)

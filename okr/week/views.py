@@ -240,7 +240,7 @@ def _owe(me, today: date) -> dict:
             .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
             .where(
                 m.RaciAssignment.user_id == param("me"),
-                m.RaciAssignment.letter.in_(("R", "A")),
+                m.RaciAssignment.letter.in_(kinds.RACI_WORKS_ON),
                 m.KeyResult.is_archived == FALSE,
                 m.Objective.is_archived == FALSE,
                 m.Objective.quarter == param("quarter"),

@@ -236,21 +236,22 @@ class Task(Editable, table=True):
 
 
 class RaciAssignment(SQLModel, table=True):
-    """One letter for one person on one item (a key result or a project, never both)."""
+    """One letter for one person on one item (a key result or a project, never both); "A/R" is
+    one letter, the Accountable who also does the work."""
 
     __tablename__ = "raci_assignment"
     __table_args__ = (
         sa.UniqueConstraint("key_result_id", "user_id"),
         sa.UniqueConstraint("project_id", "user_id"),
         sa.CheckConstraint("(key_result_id IS NULL) <> (project_id IS NULL)", name="one_item"),
-        sa.CheckConstraint("letter IN ('R', 'A', 'C', 'I')", name="letter"),
+        sa.CheckConstraint("letter IN ('R', 'A', 'A/R', 'C', 'I')", name="letter"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     key_result_id: int | None = Field(default=None, foreign_key="key_result.id", index=True)
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
-    letter: str = Field(sa_column=sa.Column(sa.String(1), nullable=False))
+    letter: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))  # R, A, A/R, C or I
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
 
