@@ -328,7 +328,7 @@ def csv_safe(value: str) -> str:
 
 LETTER_NAMES = {
     "en": {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"},
-    "zh": {"R": "负责执行", "A": "最终负责", "C": "咨询", "I": "知会"},
+    "zh": {"R": "执行负责", "A": "最终负责", "C": "咨询", "I": "知会"},
 }
 
 MESSAGES = {
