@@ -58,7 +58,8 @@ def _texts():
         yield name, string
     for folder, pattern in (("templates", "**/*.html"), ("static", "**/*.js"), ("docs", "**/*.md"), ("okr", "**/*.py")):
         for path in sorted((ROOT / folder).glob(pattern)):
-            yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+            if path.name != "chinese.md":  # the list of terms names the variants it forbids
+                yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
 
 
 def test_the_catalogs_are_read():
