@@ -72,6 +72,9 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _init_security(app: Flask) -> None:
+    from okr.accounts import passwords
+
+    passwords.use(app.config["PASSWORD_HASH"])
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
@@ -140,6 +143,7 @@ BLUEPRINTS = (
     "okr.week.views",
     "okr.leadership.views",
     "okr.rhythm.views",
+    "okr.budget.views",
 )
 
 

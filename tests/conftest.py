@@ -60,12 +60,98 @@ def database_template(tmp_path_factory):
     admin.dispose()
 
 
+#: The fiscal year start of the test app (app_config) and so of the demo template.
+FISCAL_YEAR_START = 1
+
+
+def _sqlite_demo_template(empty: Path, folder: Path, today: date, fiscal_start: int):
+    """A copy of the empty template with the demo seeded into it, and the seed's result."""
+    from okr.core.db import make_engine
+    from okr.seed.demo import seed_demo
+
+    path = folder / f"demo-{today.isoformat()}-{fiscal_start}.sqlite"
+    shutil.copy(empty, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as s:
+        result = seed_demo(session=s, today=today, fiscal_start=fiscal_start)
+        s.commit()
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return {"path": path, "result": result}
+
+
+def _pg_tables() -> list[str]:
+    import okr.core.models  # noqa: F401  (every table on the metadata)
+
+    return [t.name for t in SQLModel.metadata.sorted_tables]
+
+
+def _pg_empty(conn) -> None:
+    conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in _pg_tables()) + " RESTART IDENTITY CASCADE"))
+
+
+def _pg_demo_template(url: str, today: date, fiscal_start: int):
+    """The demo seeded once, then kept as a copy of every table in a schema of its own, from which
+    a test's tables are refilled (and their id sequences moved past the copied rows)."""
+    from okr.core.db import get_engine
+    from okr.seed.demo import seed_demo
+
+    engine = get_engine(url)
+    schema = f"demo_{today.strftime('%Y%m%d')}_{fiscal_start}"
+    with engine.begin() as conn:
+        _pg_empty(conn)
+    with Session(engine) as s:
+        result = seed_demo(session=s, today=today, fiscal_start=fiscal_start)
+        s.commit()
+    refill = []
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        for table in _pg_tables():
+            conn.execute(sa.text(f'CREATE TABLE "{schema}"."{table}" AS TABLE public."{table}"'))
+            refill.append(f'INSERT INTO public."{table}" SELECT * FROM "{schema}"."{table}";')
+            if "id" not in SQLModel.metadata.tables[table].c:
+                continue
+            seq = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": f'public."{table}"'}).scalar()
+            if seq:
+                refill.append(
+                    f"PERFORM setval('{seq}', COALESCE((SELECT max(id) FROM public.\"{table}\"), 0) + 1, false);"
+                )
+        _pg_empty(conn)
+    sql = "DO $$ BEGIN " + " ".join(refill) + " END $$"
+    return {"sql": sql, "result": result}
+
+
+@pytest.fixture(scope="session")
+def demo_template(database_template, tmp_path_factory):
+    """demo_template(today, fiscal_start) → the demo seeded once per day and fiscal start in this
+    process, for every test that asks for ``demo`` to start from (seeding takes seconds)."""
+    made = {}
+
+    def get(today: date, fiscal_start: int):
+        key = (today, fiscal_start)
+        if key not in made:
+            if database_template["kind"] == "sqlite":
+                folder = tmp_path_factory.mktemp("demo")
+                made[key] = _sqlite_demo_template(database_template["path"], folder, today, fiscal_start)
+            else:
+                made[key] = _pg_demo_template(database_template["url"], today, fiscal_start)
+        return made[key]
+
+    return get
+
+
 @pytest.fixture
-def database_url(database_template, tmp_path):
-    """An empty, migrated database for this test."""
+def database_url(request, database_template, tmp_path):
+    """A migrated database for this test: empty, or holding the demo when the test asks for
+    ``demo`` (copied from demo_template, not seeded again)."""
+    seeded = None
+    if "demo" in request.fixturenames:
+        today = date.today()
+        seeded = request.getfixturevalue("demo_template")(today, FISCAL_YEAR_START)
+        request.node.stash[DEMO_SEEDED] = (today, FISCAL_YEAR_START, seeded["result"])
     if database_template["kind"] == "sqlite":
         path = tmp_path / "okr.sqlite"
-        shutil.copy(database_template["path"], path)
+        shutil.copy(seeded["path"] if seeded else database_template["path"], path)
         url = f"sqlite:///{path}"
         yield url
         from okr.core.db import dispose_engine
@@ -75,11 +161,14 @@ def database_url(database_template, tmp_path):
     url = database_template["url"]
     from okr.core.db import get_engine
 
-    engine = get_engine(url)
-    tables = [t.name for t in SQLModel.metadata.sorted_tables]
-    with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    with get_engine(url).begin() as conn:
+        _pg_empty(conn)
+        if seeded:
+            conn.execute(sa.text(seeded["sql"]))
     yield url
+
+
+DEMO_SEEDED = pytest.StashKey[tuple]()
 
 
 @pytest.fixture
@@ -88,8 +177,10 @@ def app_config(database_url):
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret-key-not-for-production",
-        "FISCAL_YEAR_START": 1,
+        "FISCAL_YEAR_START": FISCAL_YEAR_START,
         "DEFAULT_LOCALE": "en",
+        # A cheap scrypt: the strong one costs ~0.1 s a hash (test_planning proves it is the default).
+        "PASSWORD_HASH": "fast",
         # Tests write rows with factories, outside okr.plans.ops, so the cache would not see
         # them; tests/test_rollup_cache.py switches it on and checks it through okr.plans.ops.
         "ROLLUP_CACHE": False,
@@ -109,6 +200,15 @@ def app(app_config, tmp_path, monkeypatch):
         if key.startswith("OKR_") and key not in ("OKR_INSTANCE_PATH", "OKR_TEST_DATABASE_URL"):
             monkeypatch.delenv(key)
     return create_app(app_config)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """Hashes made outside an app (seeds, operations, the importer) are cheap too; an app made in
+    a test sets the cost from its own PASSWORD_HASH."""
+    from okr.accounts import passwords
+
+    passwords.use("fast")
 
 
 @pytest.fixture
@@ -383,12 +483,11 @@ def as_user(app):
 
 
 @pytest.fixture
-def demo(app, session):
-    """The demo organisation, seeded as `okr demo` does."""
-    from okr.seed.demo import seed_demo
-
-    result = seed_demo(session=session, today=date.today(), fiscal_start=app.config["FISCAL_YEAR_START"])
-    session.commit()
+def demo(request, app):
+    """The demo organisation, as `okr demo` seeds it today: the test's database starts as a copy
+    of one seeded once (see database_url)."""
+    _today, fiscal_start, result = request.node.stash[DEMO_SEEDED]
+    assert app.config["FISCAL_YEAR_START"] == fiscal_start, "the demo template is seeded with the default fiscal year"
     return result
 
 

@@ -14,7 +14,7 @@ import okr.core.db
 import okr.core.migrate
 from okr.accounts import passwords
 from okr.core import models, periods
-from okr.plandoc import document as plandoc
+from okr.plandoc import importer
 from okr.seed import demo
 from okr.week import rules as eisenhower
 
@@ -76,7 +76,7 @@ def seeded(tmp_path_factory):
 @pytest.mark.parametrize(("today", "fiscal_start"), DAYS)
 def test_demo_plan_is_valid_on_any_day(today, fiscal_start):
     doc = demo.build_demo_plan(today, fiscal_start)
-    issues = plandoc.validate(doc, fiscal_start=fiscal_start)
+    issues = importer.validate(doc, fiscal_start=fiscal_start)
     assert [f"{i.path}: {i.message}" for i in issues] == []
 
 

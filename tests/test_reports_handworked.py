@@ -93,10 +93,10 @@ def _num(x):
 @pytest.fixture
 def imported(app, session, make, monkeypatch):
     from okr.leadership import views as reports
-    from okr.plandoc import document as plandoc
+    from okr.plandoc import importer
 
     org = make.org(slug="handworked")
-    result = plandoc.import_plan(json.loads(PLAN.read_text()), session=session, org_id=org.id)
+    result = importer.import_plan(json.loads(PLAN.read_text()), session=session, org_id=org.id)
     assert not result.issues, result.issues
     session.commit()
     monkeypatch.setattr(reports, "_today", lambda: TODAY)

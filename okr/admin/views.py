@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
+from sqlmodel import func, select
 
 from okr.accounts import ops as accounts_ops
 from okr.accounts import passwords
@@ -100,6 +100,18 @@ def people():
     return render("admin/people.html", **_people_context())
 
 
+def _taken_message(org_id: int, email: str) -> str:
+    """Why an address cannot be added. A colleague in this organisation is named (the admin sees
+    them on the people page anyway); an address held in another organisation is refused with
+    words that name no account and no organisation (docs/security.md, "Accounts across
+    organisations")."""
+    email = accounts_ops.normalise_email(email)
+    holder = db().exec(select(m.User.org_id).where(func.lower(m.User.email) == email)).first()
+    if holder == org_id:
+        return _("%(email)s is already in your organisation.", email=email)
+    return _("This email cannot be used for a new account. Ask the person for another address.")
+
+
 @bp.post("/people")
 @accepts(PersonForm)
 def person_add():
@@ -128,7 +140,7 @@ def person_add():
             )
     except planning.PlanningError:
         db().rollback()
-        form.email.errors.append(_("This email already has an account."))
+        form.email.errors.append(_taken_message(me.org_id, form.email.data))
         return _invalid("admin/people.html", form, **{k: v for k, v in _people_context(form).items() if k != "form"})
     db().commit()
     flash(_("%(name)s can now sign in.", name=user.name), "success")

@@ -1,6 +1,6 @@
 """The `okr` command: init, demo, run, create-user (and the commands other modules add).
 
-Commands reuse the same operations as the pages (okr.plans.ops, okr.plandoc.document) and commit once.
+Commands reuse the same operations as the pages (okr.plans.ops, okr.plandoc.importer) and commit once.
 A bad setting stops any command with a one-line message naming it.
 """
 
@@ -102,7 +102,13 @@ def command(*args, **kwargs):
 
 
 #: The command modules besides this one: one line per group.
-GROUPS = ("okr.cli.plans", "okr.cli.admin", "okr.cli.bench")
+GROUPS = (
+    "okr.cli.plans",
+    "okr.cli.admin",
+    "okr.cli.bench",
+    "okr.cli.db",
+    "okr.cli.kpi",
+)
 
 
 def register(app) -> None:

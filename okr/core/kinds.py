@@ -66,3 +66,19 @@ def flags(q: Quadrant | str) -> tuple[bool, bool]:
     eliminate → (False, False). An unknown value raises ValueError.
     """
     return _FLAGS[Quadrant(q)]
+
+
+# --- KPIs (okr.kpi.rules holds what they mean) ---------------------------------------------------
+KPI_LEVELS = ("strategic", "tactical", "execution")  # top to bottom of the metric tree
+KPI_DIRECTIONS = ("higher", "lower", "band")
+KPI_FREQUENCIES = ("daily", "weekly", "monthly")
+KPI_SEVERITIES = ("normal", "warning", "critical")
+KPI_RULES = ("critical_range", "normal_range", "sudden_change")
+KPI_STATUSES = ("critical", "warning", "stale", "normal", "no_data")
+ALERT_STATUSES = ("open", "acknowledged", "resolved")
+
+# Budgets (okr.budget): a line's kind, a return's kind, an adjustment's status.
+BUDGET_KINDS = ("fixed", "variable")  # fixed: people, systems; variable: campaigns, marketing, rewards
+RETURN_KINDS = ("direct", "indirect", "brand", "other")  # GMV × margin, users × LTV, impressions ÷ 1000 × CPM
+ADJUSTMENT_STATUSES = ("pending", "approved", "declined")
+CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD", "SGD")

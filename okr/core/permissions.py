@@ -126,7 +126,7 @@ def can_check_in(actor: Actor, team, letter: str | None) -> bool:
 
 @dataclass(frozen=True)
 class ImportScope:
-    """What a plan document may touch (okr.plandoc.document.import_plan reads it).
+    """What a plan document may touch (okr.plandoc.importer.import_plan reads it).
 
     ``team_ids``: the teams whose goals, objectives, key results, projects and tasks it may add
     (None: every team). ``may_manage_people``: whether it may add teams and people, put people

@@ -36,6 +36,7 @@ DEFAULTS = {
     "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
+    "PASSWORD_HASH": "strong",  # "fast" (a cheap scrypt) is for the test suite only, under TESTING
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -113,6 +114,12 @@ def check(app) -> None:
             f"(0 for none, at most {MAX_PROXIES}), got {proxies!r}"
         )
     cfg["TRUSTED_PROXIES"] = proxies
+
+    cost = cfg.get("PASSWORD_HASH")
+    if cost not in ("strong", "fast") or (cost == "fast" and not cfg.get("TESTING")):
+        raise SettingsError(
+            f"OKR_PASSWORD_HASH must be 'strong' ('fast' is for the test suite, with TESTING), got {cost!r}"
+        )
 
     key = cfg.get("SECRET_KEY")
     if not key:

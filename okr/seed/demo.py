@@ -18,7 +18,7 @@ from sqlmodel import select
 from okr.accounts import passwords
 from okr.core import models, periods
 from okr.core.settings import DEMO_ORG_SLUG
-from okr.plandoc import document as plandoc
+from okr.plandoc import importer as plandoc
 from okr.seed.demo_data import (  # the tables; their names stay importable from here
     ADMIN_EMAIL,
     CONTENT_Q2,

@@ -37,6 +37,8 @@ class Organisation(SQLModel, table=True):
     smart_blocking: str = Field(default="", sa_column=sa.Column(sa.String(5), nullable=False, server_default=""))
     raci_max_accountable: int = Field(default=5, nullable=False)
     raci_max_responsible: int = Field(default=8, nullable=False)
+    # The one currency every amount of the organisation is in (ISO 4217, okr.core.kinds.CURRENCIES).
+    currency: str = Field(default="CNY", sa_column=sa.Column(sa.String(3), nullable=False, server_default="CNY"))
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
@@ -160,6 +162,8 @@ class KeyResult(Editable, table=True):
     copied_from_id: int | None = Field(default=None, foreign_key="key_result.id", ondelete="SET NULL")
     score_override: Decimal | None = qty(nullable=True)
     reflection: str = text_field()
+    # Measured by a KPI: its current value is then the KPI's latest value in the quarter.
+    kpi_id: int | None = Field(default=None, foreign_key="kpi.id", index=True, ondelete="SET NULL")
 
 
 class CheckIn(Editable, table=True):
@@ -304,3 +308,5 @@ ITEM_MODELS = {
 
 
 # Each feature's tables (one line per module of this package).
+from okr.core.models import budget  # noqa: E402, F401
+from okr.core.models.kpi import Kpi, KpiAlert, KpiTarget, KpiValue  # noqa: E402, F401
