@@ -251,7 +251,7 @@ PLANS: dict[str, TeamPlan] = {
         ),
     ),
     "service": TeamPlan(
-        goals=(("FY{year}: 客户满意度达到 4.6 分", 1, ""),),
+        goals=(("FY{year}：客户满意度达到 4.6 分", 1, ""),),
         last=(
             ObjT(
                 "夯实服务基础",
@@ -436,7 +436,7 @@ PLANS: dict[str, TeamPlan] = {
         extra_important=("Approve the webinar promotion copy", "准备市场周报"),
     ),
     "sales": TeamPlan(
-        goals=(("FY{year}: 新签合同额 6000 万元", 1, ""),),
+        goals=(("FY{year}：新签合同额 6000 万元", 1, ""),),
         last=(
             ObjT(
                 "Win the mid-market 拿下中型客户",
@@ -516,7 +516,7 @@ PLANS: dict[str, TeamPlan] = {
         extra_important=("处理社区违规内容举报", "Prepare the weekly ops dashboard"),
     ),
     "support": TeamPlan(
-        goals=(("FY{year}: 让每位客户 1 小时内得到答复", 1, ""),),
+        goals=(("FY{year}：让每位客户 1 小时内得到答复", 1, ""),),
         last=(
             ObjT(
                 "缩短响应时间",

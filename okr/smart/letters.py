@@ -32,6 +32,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "S.vague_weak": ("words",),
     "S.vague_fields": ("words",),
     "S.direction": ("words",),
+    "S.how_far": ("words",),
     "S.too_long": ("chars", "words"),
     # Measurable
     "M.fields": ("start", "target", "unit"),
@@ -145,24 +146,35 @@ def _few(words: list[str]) -> list[str]:
 
 
 def specific(item: SmartItem, title: Reading, desc: Reading, has_fields: bool) -> Letter:
-    """S: the title says what and for whom.
+    """S: the title says what will be different, for whom, and how far.
 
     * fail: no title; a title of one word or up to three CJK characters with nothing concrete; vague
       words (improve, better, 提升, 优化…) with nothing concrete beside them.
-    * warn: vague words with only part of the picture (a metric or an audience or a name,
-      or numbers only in the start/target fields or the description); a short title (two
-      words, four CJK characters) without a number or deliverable; a direction (increase,
-      降低) with nothing named to move (Increase brand awareness); a title over ~30 words
-      (60 CJK characters).
-    * pass otherwise. Concrete means a number, a deliverable, or a metric for named people.
+    * warn: a title that moves something in a direction (a vague word or a direction: improve,
+      increase, reduce, faster, 提升, 降低, 做好…) but says neither how far (a number, a
+      relative target such as double or 翻一番) nor what will be delivered: "Improve customer
+      satisfaction", 提升用户满意度, 加强团队建设 (when start and target are filled in, naming the
+      metric they measure is enough); vague words with numbers only in the description; a short
+      title (two words, four CJK characters) without a number or deliverable; a title over ~30
+      words (60 CJK characters).
+    * pass otherwise: a number, a relative target or a deliverable stands with any direction,
+      and a title without one says what it is (Make new creators post every week).
+
+    A deadline does not make an aim specific: Time-bound judges it on its own.
     """
     if title.size == 0:
         return Letter("fail", "S.empty", tip="S")
     shown = quote(title.text)
     if title.core_size < 2 and not title.strong:
         return Letter("fail", "S.too_short", {"title": shown}, tip="S")
-    if title.vague and not title.strong:
+    how_far = bool(title.measured or title.deliverable)
+    # a metric inside a vague phrase ("reach" in "reach their goals") names nothing measured
+    metric = [m for m in title.metric if not any(m.casefold() in v.casefold() for v in title.vague)]
+    measured_fields = has_fields and bool(metric)  # the title names what start and target measure
+    if title.vague and not how_far and not measured_fields:
         words = _few(title.vague)
+        if metric:
+            return Letter("warn", "S.how_far", {"words": words}, tip="S")
         if title.weak:
             return Letter("warn", "S.vague_weak", {"words": words}, tip="S")
         if has_fields or desc.strong:
@@ -172,7 +184,9 @@ def specific(item: SmartItem, title: Reading, desc: Reading, has_fields: bool) -
         # "Write documentation", "Hire engineers": a deliverable, but which one, for whom?
         return Letter("warn", "S.short", {"title": shown}, tip="S")
     direction = found_all(DIRECTION_EN, title.text) + found_all(DIRECTION_ZH, title.text)
-    if direction and not title.strong and not title.weak:
+    if direction and not how_far and not measured_fields:
+        if metric or title.weak:
+            return Letter("warn", "S.how_far", {"words": _few(direction)}, tip="S")
         return Letter("warn", "S.direction", {"words": _few(direction)}, tip="S")
     if title.size > 30:
         return Letter("warn", "S.too_long", {"chars": title.chars, "words": title.words})

@@ -212,11 +212,11 @@ DIRECTION_EN = _en(
     r"""improv\w* enhanc\w* optimi[sz]\w* strengthen\w* boost\w* streamlin\w* increas\w*
     reduc\w* decreas\w* grow\w* rais\w* lower\w* cut(?:s|ting)? doubl\w* tripl\w* halv\w*
     shorten\w* speed\s+up accelerat\w* maximi[sz]\w* minimi[sz]\w* maintain\w* keep
-    measur\w* track\w*""".split()
+    measur\w* track\w* expand\w*(?!\s+(?:into|to)(?![A-Za-z])) widen\w* deepen\w* broaden\w* elevat\w* amplif\w*""".split()
 )
 DIRECTION_ZH = _zh(
     """提升 加强 优化 提高 改善 改进 完善 增强 强化 推进 推动 促进 加快 做好 抓好 赋能 打造 深化
-    夯实 巩固 增加 减少 降低 缩短 增长 扩大 压缩 控制 保持 维持 衡量 跟踪""".split()
+    夯实 巩固 增加 减少 降低 缩短 增长 扩大 压缩 控制 保持 维持 衡量 跟踪 扩展 拓宽 加深""".split()
 )
 ARTIFACT_EN = _en(
     r"""pages? features? apps? applications? versions? v\d+ reports? dashboards? polic(?:y|ies)
@@ -285,8 +285,15 @@ ACTIVITY_ZH = _zh(
     沟通 协调 尝试 探讨 研讨 摸索 推进""".split()
 )
 # Absolutes: no margin left in a committed item.
+# "every week", "every other Friday", "every 2 days": a cadence, not an absolute.
+_CADENCE_EN = (
+    r"(?:other\s+|single\s+|\d+\s+|two\s+|three\s+|few\s+)?(?:day|week|month|quarter|year|morning|evening|night"
+    r"|sprint|release|iteration|weekday|weekend|business\s+day|working\s+day|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|hour|minute)s?(?![A-Za-z])"
+)
 ABSOLUTE_EN = _en(
-    r"all(?![-\s]hands) every everyone everything always never zero none no\s+bugs flawless(?:ly)? perfect(?:ly)? entire(?:ly)? 100\s?%".split()
+    rf"all(?![-\s]hands) every(?!\s+{_CADENCE_EN}) everyone everything always never zero none no\s+bugs".split()
+    + r"flawless(?:ly)? perfect(?:ly)? entire(?:ly)? 100\s?%".split()
 )
 ABSOLUTE_ZH = re.compile(
     r"零(?:缺陷|故障|事故|投诉|差错|失误|错误|延迟|宕机|停机|漏洞|bug|BUG|伤亡|丢失|流失|遗漏|逾期|容忍|风险)"

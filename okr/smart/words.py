@@ -21,6 +21,10 @@ MESSAGES = {
     "S.vague_weak": _l("“%(words)s” is vague: name the metric or the deliverable, and who benefits."),
     "S.vague_fields": _l("The title is vague (“%(words)s”): say in the title what the numbers measure and for whom."),
     "S.direction": _l("“%(words)s” says which way, not what: name the metric or the deliverable, and who benefits."),
+    "S.how_far": _l(
+        "“%(words)s” says which way, not how far: write the number to reach (from 3.8 to 4.5, 20%% more) "
+        "or what will be delivered, and for whom."
+    ),
     "S.too_long": _l(
         "The title is long (%(size)s): keep the outcome in the title and move the detail to the description."
     ),
@@ -49,7 +53,7 @@ MESSAGES = {
     "M.obj_weak": _l(
         "Name an outcome you can observe (a behaviour, a metric or a deliverable) so key results can measure it."
     ),
-    "M.goal_none": _l("Add a measure for the goal: a number to reach (a start and a target) or a deliverable."),
+    "M.goal_none": _l("Say in the title how the goal will be measured: a number to reach or a deliverable."),
     "A.pass": _l("Achievable: nothing suggests the target is out of reach."),
     "A.ratio": _l(
         "The target is %(ratio)s× the start: more than 10× in one period is rarely achievable. Check the baseline or split it into steps."
