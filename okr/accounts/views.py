@@ -127,6 +127,7 @@ def password():
 def password_post():
     """Change one's own password: every other session of this person ends, this one stays."""
     form = PasswordChangeForm()
+    form.own_words = (current_user.email, current_user.name)
     if not form.validate():
         return render("accounts/password.html", form=form, status=422)
     user = db().get(m.User, current_user.id)
