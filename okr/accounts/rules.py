@@ -53,3 +53,32 @@ def password_problem(password: str, own_words: Iterable[str] = ()) -> str | None
     if own * 2 >= len(checked):
         return GUESSABLE
     return None
+
+
+SESSION_LIVE = "live"
+SESSION_TOUCH = "touch"
+SESSION_ENDED = "ended"
+
+
+def session_state(created_at, last_seen_at, now, *, idle, max_age, touch_every) -> str:
+    """Where a signed-in session stands at ``now``:
+
+    * ``ended`` — ``now - last_seen_at > idle`` (left alone too long) or
+      ``now - created_at > max_age`` (signed in too long ago, however busy);
+    * ``touch`` — live, and ``last_seen_at`` is older than ``touch_every``: record this request;
+    * ``live`` — live, recorded recently enough.
+
+    Naive datetimes are read as UTC (SQLite hands them back without a zone).
+    """
+    created_at, last_seen_at, now = (_aware(d) for d in (created_at, last_seen_at, now))
+    if now - last_seen_at > idle or now - created_at > max_age:
+        return SESSION_ENDED
+    if now - last_seen_at >= touch_every:
+        return SESSION_TOUCH
+    return SESSION_LIVE
+
+
+def _aware(d):
+    from datetime import UTC
+
+    return d if d.tzinfo is not None else d.replace(tzinfo=UTC)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlmodel import func, select
 
+from okr.accounts import sessions
 from okr.accounts.forms import PasswordChangeForm
 from okr.accounts.passwords import check_password, hash_password
 from okr.core import models as m
@@ -31,6 +32,14 @@ def _safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return url_for("home.index")
     return target
+
+
+def _max_age():
+    from datetime import timedelta
+
+    from flask import current_app
+
+    return timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
 
 
 @bp.get("/login")
@@ -69,6 +78,7 @@ def login_post():
     ratelimit.login_succeeded(email)
     session.clear()
     session["sv"] = user.session_version
+    session["sid"] = sessions.start(session=db(), user_id=user.id, max_age=_max_age())
     login_user(user)
     user.last_login_at = m.utcnow()
     db().add(user)
@@ -80,6 +90,9 @@ def login_post():
 @login_required
 @accepts()
 def logout():
+    """Sign out: the session's row on the server goes, so a copy of the cookie no longer works."""
+    sessions.end(session=db(), token=session.get("sid") if isinstance(session.get("sid"), str) else None)
+    db().commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -137,6 +150,7 @@ def password_post():
     user.password_hash = hash_password(form.new.data)
     user.session_version = (user.session_version or 1) + 1
     db().add(user)
+    sessions.end_all(session=db(), user_id=user.id, keep=session.get("sid"))
     db().commit()
     session["sv"] = user.session_version
     flash(_("Your password is changed. Other sessions are signed out."), "success")

@@ -36,6 +36,8 @@ DEFAULTS = {
     "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
+    "SESSION_IDLE_MINUTES": 120,  # a session unused this long ends (docs/security.md)
+    "SESSION_MAX_HOURS": 12,  # a session ends this long after signing in, however busy
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -114,11 +116,25 @@ def check(app) -> None:
         )
     cfg["TRUSTED_PROXIES"] = proxies
 
+    for name, low, high, unit in (
+        ("SESSION_IDLE_MINUTES", 1, 7 * 24 * 60, "minutes"),
+        ("SESSION_MAX_HOURS", 1, 24 * 90, "hours"),
+    ):
+        cfg[name] = _whole_number(cfg.get(name), name, low, high, unit)
+
     key = cfg.get("SECRET_KEY")
     if not key:
         cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     elif not isinstance(key, str) or len(key) < 16:
         raise SettingsError("OKR_SECRET_KEY must be a string of at least 16 characters")
+
+
+def _whole_number(value, name: str, low: int, high: int, unit: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsError(f"OKR_{name} must be a whole number of {unit} from {low} to {high}, got {value!r}")
+    return value
 
 
 def _check_driver(url: str) -> None:
