@@ -59,7 +59,7 @@ def login_post():
     email = form.email.data.strip().lower()
     from okr.core.web import ratelimit
 
-    if ratelimit.login_blocked(email):
+    if not ratelimit.login_allowed(email):
         return render(
             "accounts/login.html",
             form=form,
@@ -71,7 +71,6 @@ def login_post():
     # The same message and the same work whether the account exists or not.
     ok = check_password(user.password_hash if user else None, form.password.data)
     if not ok or user is None or user.is_archived:
-        ratelimit.login_failed(email)
         return render(
             "accounts/login.html", form=form, next=nxt, error=_("Email or password is not right."), status=401
         )

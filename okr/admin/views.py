@@ -234,6 +234,22 @@ def person_sign_out(user_id: int):
     return redirect(url_for("admin.person", user_id=user.id))
 
 
+@bp.post("/people/<int:user_id>/unlock")
+@accepts(ConfirmForm)
+def person_unlock(user_id: int):
+    """Let the person try signing in again from every address, before their lock-outs end."""
+    from okr.core.web import ratelimit
+
+    user = _person_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate():
+        return _invalid("admin/person.html", form, **_person_context(user))
+    ratelimit.unlock_account(user.email)
+    current_app.logger.info("sign-in limits of user %s cleared by user %s", user.id, actor().user_id)
+    flash(_("%(name)s can try signing in again from every address.", name=user.name), "success")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
 @bp.post("/people/<int:user_id>/archive")
 @accepts(ConfirmForm)
 def person_archive(user_id: int):
