@@ -17,7 +17,7 @@ from okr.core import models as m
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Tables that record the act of asking rather than data: failed sign-ins.
-UNTRACKED_TABLES = {"login_attempt", "rate_limit_counter"}  # throttles, not data
+UNTRACKED_TABLES = {"login_attempt", "rate_limit_counter", "user_session"}  # throttles and sign-ins, not data
 UNTRACKED_COLUMNS = {"app_user": {"last_login_at"}}
 
 

@@ -42,6 +42,8 @@ DEFAULTS = {
     # Fail a commit that changed a plan row without its audit event (okr.core.audit_guard);
     # None: on under testing and debug, off otherwise.
     "AUDIT_GUARD": None,
+    "SESSION_IDLE_MINUTES": 120,  # a session unused this long ends (docs/security.md)
+    "SESSION_MAX_HOURS": 12,  # a session ends this long after signing in, however busy
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -146,11 +148,25 @@ def check(app) -> None:
         raise SettingsError(f"OKR_AUDIT_GUARD must be true or false, got {guard!r}")
     cfg["AUDIT_GUARD"] = guard
 
+    for name, low, high, unit in (
+        ("SESSION_IDLE_MINUTES", 1, 7 * 24 * 60, "minutes"),
+        ("SESSION_MAX_HOURS", 1, 24 * 90, "hours"),
+    ):
+        cfg[name] = _whole_number(cfg.get(name), name, low, high, unit)
+
     key = cfg.get("SECRET_KEY")
     if not key:
         cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     elif not isinstance(key, str) or len(key) < 16:
         raise SettingsError("OKR_SECRET_KEY must be a string of at least 16 characters")
+
+
+def _whole_number(value, name: str, low: int, high: int, unit: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsError(f"OKR_{name} must be a whole number of {unit} from {low} to {high}, got {value!r}")
+    return value
 
 
 def _check_driver(url: str) -> None:

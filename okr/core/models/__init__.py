@@ -277,6 +277,22 @@ class AuditEvent(SQLModel, table=True):
     after: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
 
 
+class UserSession(SQLModel, table=True):
+    """A signed-in session, held on the server so signing out ends it for every copy of the
+    cookie. The cookie carries a random token; this row keeps its SHA-256 (``id``), so the table
+    alone opens no session. Ends at sign-out, after the idle or the absolute limit
+    (okr.accounts.sessions), and with the person (cascade)."""
+
+    __tablename__ = "user_session"
+
+    id: str = Field(sa_column=sa.Column(sa.String(64), primary_key=True))
+    user_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    last_seen_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
 class LoginAttempt(SQLModel, table=True):
     """Failed sign-ins, counted per account and per address for rate limiting without Redis."""
 
