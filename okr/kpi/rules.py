@@ -23,6 +23,8 @@ FREQUENCIES = kinds.KPI_FREQUENCIES
 NORMAL, WARNING, CRITICAL = "normal", "warning", "critical"
 CRITICAL_RANGE, NORMAL_RANGE, SUDDEN_CHANGE = "critical_range", "normal_range", "sudden_change"
 STALE, NO_DATA = "stale", "no_data"
+#: Statuses from the worst to the best (boards sort and count them in this order).
+STATUS_ORDER = kinds.KPI_STATUSES
 HIGHER, LOWER, BAND = "higher", "lower", "band"
 
 #: How many earlier values the sudden-change test looks at, and how far from their mean (in
