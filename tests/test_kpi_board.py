@@ -166,3 +166,30 @@ def test_board_in_chinese(world, as_user):
     b.post("/language", data={"lang": "zh", "csrf_token": b.token})
     html = b.get(f"/teams/content/kpis/{Q2}").get_data(as_text=True)
     assert "严重" in html and "录入数值" in html
+
+
+def test_board_statements_do_not_grow_with_kpis_or_values(world, as_user, session, app):
+    from statements import count_statements
+
+    b = as_user(world["manager"])
+
+    def counts():
+        found = []
+        for path in (f"/teams/company/kpis/{Q2}", f"/api/v1/kpis/company/{Q2}", f"/teams/content/kpis/{Q2}"):
+            b.get(path)  # warm the per-process caches
+            with count_statements(app) as seen:
+                assert b.get(path).status_code == 200
+            found.append(len(seen))
+        return found
+
+    before = counts()
+    content = world["content"]
+    for n in range(12):
+        kpi = ops.create_kpi(session=session, actor_id=None, org_id=content.org_id, team_id=content.id, key=f"k{n}",
+                             name=f"K{n}", parent_id=world["posts"].id, normal_min=D(1))  # fmt: skip
+        ops.record_values(
+            session=session, actor_id=None, org_id=content.org_id, kpi=kpi,
+            entries=[ops.Entry(date(2026, 4, 1) + timedelta(days=d), D(d % 3)) for d in range(30)],
+        )  # fmt: skip
+    session.commit()
+    assert counts() == before

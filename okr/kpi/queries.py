@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from okr.core import periods
-from okr.core.models import Kpi, KpiAlert, KpiTarget, KpiValue, Team, User
+from okr.core.models import Kpi, KpiAlert, KpiTarget, KpiValue, User
 from okr.kpi import rules
 
 
@@ -44,7 +45,7 @@ class Board:
     team: object
     period: periods.Period
     cards: list[Card]
-    teams: dict[int, str]  # team id → name, for the teams on the board
+    teams: dict[int, str]  # unused by the pages (they know the teams); kept for callers
     parent_keys: dict[int, str]  # KPI id → its parent's key (parents on other boards too)
 
     def counts(self) -> dict[str, int]:
@@ -56,6 +57,45 @@ class Board:
 
 _VALUE = KpiValue.__table__.c
 _KPI = Kpi.__table__.c
+
+
+#: The KPI columns a board shows (rows, not model objects: a company board reads hundreds).
+BOARD_COLUMNS = (
+    "id", "team_id", "key", "name", "unit", "owner_id", "level", "parent_id", "direction", "frequency",
+    "normal_min", "normal_max", "critical_min", "critical_max", "position",
+)  # fmt: skip
+
+
+class KpiRow(NamedTuple):
+    """A KPI as a board reads it (the columns of :data:`BOARD_COLUMNS`)."""
+
+    id: int
+    team_id: int
+    key: str
+    name: str
+    unit: str
+    owner_id: int | None
+    level: str
+    parent_id: int | None
+    direction: str
+    frequency: str
+    normal_min: Decimal | None
+    normal_max: Decimal | None
+    critical_min: Decimal | None
+    critical_max: Decimal | None
+    position: int
+
+
+def _latest_on(start: date, end: date):
+    """The date of the KPI's latest value in start…end, one index seek per KPI (a correlated
+    max() over kpi_value(kpi_id, measured_on), backwards, on both databases)."""
+    inner = KpiValue.__table__.alias("newest")
+    return (
+        sa.select(sa.func.max(inner.c.measured_on))
+        .where(inner.c.kpi_id == _KPI.id, inner.c.measured_on.between(start, end))
+        .correlate(Kpi.__table__)
+        .scalar_subquery()
+    )
 
 
 def board(
@@ -71,41 +111,33 @@ def board(
     under it) in metric-tree order, each with its latest value dated in the period, status,
     target, target_met, the period's warning and critical values (its alerts) and, for the
     team's own KPIs (``series_for="own"``; ``"all"`` for every KPI, ``"none"`` for none), the
-    period's values for the sparkline and trend. Five statements."""
+    period's values for the sparkline and trend. Four statements, whatever the number of KPIs
+    and values: the KPIs with their latest value and target, the alerts, the parents' keys from
+    other boards, the sparkline values."""
     ids = list(team_ids)
-    kpis = session.exec(
-        select(Kpi).where(Kpi.team_id.in_(ids), Kpi.is_archived == sa.false()).order_by(Kpi.position, Kpi.key, Kpi.id)
-    ).all()
-    if not kpis:
-        return Board(team, period, [], {}, {})
-    in_board = sa.select(_KPI.id).where(_KPI.team_id.in_(ids), _KPI.is_archived == sa.false())
     start, end = period.start, period.end
-    in_period = sa.and_(_VALUE.kpi_id.in_(in_board), _VALUE.measured_on.between(start, end))
-
-    # The latest value in the period per KPI: the newest date of each KPI, joined back.
-    newest = (
-        sa.select(_VALUE.kpi_id, sa.func.max(_VALUE.measured_on).label("on"))
-        .where(in_period)
-        .group_by(_VALUE.kpi_id)
-        .subquery()
-    )
-    latest_rows = session.execute(
-        sa.select(_VALUE.kpi_id, _VALUE.measured_on, _VALUE.value, _VALUE.severity).join(
-            newest, sa.and_(newest.c.kpi_id == _VALUE.kpi_id, newest.c.on == _VALUE.measured_on)
-        )
+    in_board = sa.select(_KPI.id).where(_KPI.team_id.in_(ids), _KPI.is_archived == sa.false())
+    target = KpiTarget.__table__.c
+    rows = session.execute(
+        sa.select(*[_KPI[c] for c in BOARD_COLUMNS], _VALUE.measured_on, _VALUE.value, _VALUE.severity, target.value)
+        .select_from(Kpi.__table__)
+        .outerjoin(KpiValue.__table__, sa.and_(_VALUE.kpi_id == _KPI.id, _VALUE.measured_on == _latest_on(start, end)))
+        .outerjoin(KpiTarget.__table__, sa.and_(target.kpi_id == _KPI.id, target.period == str(period)))
+        .where(_KPI.team_id.in_(ids), _KPI.is_archived == sa.false())
+        .order_by(_KPI.position, _KPI.key, _KPI.id)
     ).all()
-    latest = {r[0]: (r[1], _dec(r[2]), r[3]) for r in latest_rows}
+    if not rows:
+        return Board(team, period, [], {}, {})
+    width = len(BOARD_COLUMNS)
 
-    target_rows = session.execute(
-        sa.select(KpiTarget.kpi_id, KpiTarget.value).where(
-            KpiTarget.kpi_id.in_(in_board), KpiTarget.period == str(period)
-        )
-    ).all()
-    targets = {r[0]: _dec(r[1]) for r in target_rows}
-
+    # The period's warning and critical values, found through their alerts (one per such value,
+    # kept in step by okr.kpi.ops) so only they are read, not every value of the period.
+    alert = KpiAlert.__table__.c
     alert_rows = session.execute(
         sa.select(_VALUE.kpi_id, _VALUE.measured_on, _VALUE.value, _VALUE.severity, _VALUE.rule)
-        .where(in_period, _VALUE.severity != rules.NORMAL)
+        .select_from(KpiAlert.__table__)
+        .join(KpiValue.__table__, sa.and_(_VALUE.kpi_id == alert.kpi_id, _VALUE.measured_on == alert.measured_on))
+        .where(alert.kpi_id.in_(in_board), alert.measured_on.between(start, end), _VALUE.severity != rules.NORMAL)
         .order_by(_VALUE.kpi_id, _VALUE.measured_on)
     ).all()
     alerts: dict[int, list[dict]] = {}
@@ -114,7 +146,7 @@ def board(
 
     series: dict[int, list] = {}
     if series_for != "none":
-        wanted = in_board if series_for == "all" else sa.select(_KPI.id).where(_KPI.team_id == team.id)
+        wanted = in_board if series_for == "all" else in_board.where(_KPI.team_id == team.id)
         for kpi_id, on, value in session.execute(
             sa.select(_VALUE.kpi_id, _VALUE.measured_on, _VALUE.value)
             .where(_VALUE.kpi_id.in_(wanted), _VALUE.measured_on.between(start, end))
@@ -122,41 +154,39 @@ def board(
         ):
             series.setdefault(kpi_id, []).append((on, _dec(value)))
 
-    parent_ids = {k.parent_id for k in kpis if k.parent_id is not None}
+    kpis = [KpiRow(*r[:width]) for r in rows]
     by_id = {k.id: k for k in kpis}
-    missing = parent_ids - set(by_id)
     parent_keys = {k.id: by_id[k.parent_id].key for k in kpis if k.parent_id in by_id}
-    team_rows = session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(ids))).all()
+    missing = {k.parent_id for k in kpis if k.parent_id is not None} - set(by_id)
     if missing:
-        outside = dict(session.execute(sa.select(Kpi.id, Kpi.key).where(Kpi.id.in_(missing))).all())
+        outside = dict(session.execute(sa.select(_KPI.id, _KPI.key).where(_KPI.id.in_(missing))).all())
         parent_keys.update({k.id: outside[k.parent_id] for k in kpis if k.parent_id in outside})
+    found = {r[0]: r[width:] for r in rows}  # id → (on, value, severity, target)
 
     cards = []
     for kpi_id, depth in rules.tree_order([(k.id, k.parent_id) for k in kpis]):
         k = by_id[kpi_id]
-        found = latest.get(k.id)
+        on, value, severity, target = found[kpi_id]
+        value, target = _dec(value), _dec(target)
         normal = rules.Range(k.normal_min, k.normal_max)
-        status = rules.status(
-            (found[0], found[2]) if found else None, frequency=k.frequency, today=today, period_end=end
-        )
-        target = targets.get(k.id)
+        status = rules.status((on, severity) if on else None, frequency=k.frequency, today=today, period_end=end)
         points = series.get(k.id, [])
         cards.append(
             Card(
                 kpi=k,
                 depth=depth,
                 team_id=k.team_id,
-                latest=(found[0], found[1]) if found else None,
+                latest=(on, value) if on else None,
                 status=status,
                 target=target,
-                target_met=rules.target_met(k.direction, found[1] if found else None, target, normal),
+                target_met=rules.target_met(k.direction, value if on else None, target, normal),
                 alerts=alerts.get(k.id, []),
                 series=points,
                 trend=rules.trend([v for _d, v in points[-2:]]),
                 own=k.team_id == team.id,
             )
         )
-    return Board(team, period, cards, dict(team_rows), parent_keys)
+    return Board(team, period, cards, {}, parent_keys)
 
 
 def _dec(value) -> Decimal:

@@ -8,10 +8,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlmodel import select
 
+from okr.core import models as m
 from okr.core import periods
 from okr.core.permissions import can_plan
 from okr.core.web import (
@@ -141,7 +144,9 @@ def _context(team, period, *, form: ValueForm | None = None, paste: PasteForm | 
     me = actor()
     cards = _shown(board, level, status)
     teams = {row.team.id: row.team for row in org_teams()}
-    enterable = [c.kpi for c in board.cards if may_enter(me, teams.get(c.team_id), c.kpi)]
+    # The quick form offers the team's own KPIs (those of teams below go by their own boards or
+    # by a paste): a company board would otherwise list hundreds.
+    enterable = [c.kpi for c in board.cards if c.own and may_enter(me, teams.get(c.team_id), c.kpi)]
     if form is None:
         form = ValueForm(formdata=None, keys=[k.key for k in enterable])
         form.on.data = _today().isoformat()
@@ -172,12 +177,15 @@ def _context(team, period, *, form: ValueForm | None = None, paste: PasteForm | 
         "status_filter": status,
         "form": form,
         "paste": paste or PasteForm(formdata=None),
-        "can_enter": bool(enterable),
+        "can_enter": bool(enterable) or any(may_enter(me, teams.get(c.team_id), c.kpi) for c in board.cards),
         "can_plan": can_plan(me, team),
         "words": words,
         "say": words.say,
+        # Said once per page, not once per row (a company board has hundreds of rows).
+        "status_words": {code: words.say(w) for code, w in words.STATUS.items()},
+        "level_words": {code: words.say(w) for code, w in words.LEVELS.items()},
         "teams": org_teams(),
-        "team_names": board.teams,
+        "team_names": {row.team.id: row.team.name for row in org_teams()},
         **extra,
     }
 
@@ -247,9 +255,9 @@ def value_add(slug, period):
     p = _period_or_404(period)
     me = actor()
     session = db()
-    board = _board(team, p, series_for="none")
     teams = {row.team.id: row.team for row in org_teams()}
-    keys = {c.kpi.key: c.kpi for c in board.cards if may_enter(me, teams.get(c.team_id), c.kpi)}
+    kpis = session.exec(select(m.Kpi).where(m.Kpi.team_id == team.id, m.Kpi.is_archived == sa.false())).all()
+    keys = {k.key: k for k in kpis if may_enter(me, teams.get(k.team_id), k)}
     form = ValueForm(formdata=form_data(), keys=list(keys))
     if not keys:
         abort(403)
