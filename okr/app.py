@@ -152,6 +152,7 @@ BLUEPRINTS = (
     "okr.history.views",
     "okr.raci.views",
     "okr.week.views",
+    "okr.kpi.views",
     "okr.leadership.views",
     "okr.rhythm.views",
     "okr.budget.views",

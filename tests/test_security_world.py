@@ -32,6 +32,7 @@ class TeamItems:
     task: m.Task
     member: m.User
     archived_goal: m.AnnualGoal
+    kpi_alert: m.KpiAlert | None = None
 
 
 @dataclass
@@ -67,7 +68,17 @@ def _items(make, session, team, member, manager) -> TeamItems:
     make.raci(manager, "A", project=project)
     make.raci(member, "R", project=project)
     archived = make.goal(team=team, title="An archived goal", is_archived=True)
-    return TeamItems(team, goal, objective, kr, ci, project, task, member, archived)
+    kpi = m.Kpi(org_id=team.org_id, team_id=team.id, key=f"kpi-{team.slug}", name="Daily posts", owner_id=manager.id,
+                normal_min=Decimal(900), normal_max=Decimal(1400))  # fmt: skip
+    session.add(kpi)
+    session.flush()
+    session.add(m.KpiValue(kpi_id=kpi.id, measured_on=date(2026, 4, 15), value=Decimal(500), severity="warning",
+                           rule="normal_range"))  # fmt: skip
+    alert = m.KpiAlert(kpi_id=kpi.id, measured_on=date(2026, 4, 15), value=Decimal(500), severity="warning",
+                       rule="normal_range")  # fmt: skip
+    session.add(alert)
+    session.commit()
+    return TeamItems(team, goal, objective, kr, ci, project, task, member, archived, alert)
 
 
 def build_world(make, session) -> World:
@@ -155,6 +166,7 @@ def fill(rule, t: TeamItems) -> dict:
         "member_id": t.member.id,
         "assignee_id": t.member.id,
         "item_id": item_ids.get(kind or "kr", t.kr.id),
+        "alert_id": t.kpi_alert.id if t.kpi_alert is not None else 1,
     }
     for arg in sorted(rule.arguments):
         if arg in ids:

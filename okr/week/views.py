@@ -300,7 +300,25 @@ def _owe(me, today: date) -> dict:
             week=this_week,
         ).all()
     )
-    return {"check_ins": check_ins, "overdue": overdue, "delegated": delegated}
+    # Open alerts of the KPIs I own (okr.kpi opens them; read here from the tables, as kpi sits
+    # above week): the KPI, the value's date and severity, and the team whose alert list has it.
+    A, K = m.KpiAlert, m.Kpi
+    alerts = [
+        {"id": alert_id, "name": name, "date": on, "severity": severity, "slug": slugs.get(team_id)}
+        for alert_id, name, on, severity, team_id in run(
+            session,
+            "owe_kpi_alerts",
+            lambda: (
+                select(A.id, K.name, A.measured_on, A.severity, K.team_id)
+                .join(K, K.id == A.kpi_id)
+                .where(K.owner_id == param("me"), A.status == "open", K.is_archived == FALSE)
+                .order_by(A.measured_on.desc(), A.id)
+                .limit(50)
+            ),
+            me=me.user_id,
+        ).all()
+    ]
+    return {"check_ins": check_ins, "overdue": overdue, "delegated": delegated, "kpi_alerts": alerts}
 
 
 def _board_context(week: periods.Week, *, full: bool, message: str | None = None) -> dict:
