@@ -18,6 +18,7 @@ from okr.accounts import passwords
 from okr.core import models, periods
 from okr.core.settings import DEMO_ORG_SLUG
 from okr.plandoc import document as plandoc
+from okr.seed import demo_budget
 
 DEMO_ORG_NAME = "星河科技 Galaxy Tech (demo)"
 DEMO_PASSWORD = "demo-password"
@@ -1117,5 +1118,6 @@ def seed_demo(*, session, today: date, fiscal_start: int = 1) -> DemoResult:
         user.is_admin = user.email == ADMIN_EMAIL
         session.add(user)
     session.flush()
+    demo_budget.seed_demo_budget(session=session, org_id=org.id, today=today, fiscal_start=fiscal_start)
     counts = dict(getattr(result, "created", {}) or {})
     return DemoResult(True, org.id, f"created the demo organisation {DEMO_ORG_NAME} (slug {DEMO_ORG_SLUG})", counts)
