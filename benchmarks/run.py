@@ -328,6 +328,9 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
         ("my week", lambda i: "/week"),
         ("quarter review", lambda i: f"/teams/{slug}/review/{quarter}"),
         ("rollup JSON", lambda i: f"/api/v1/rollup/{slug}/{quarter}"),
+        ("budget review, quarter", lambda i: f"/teams/{slug}/budget/{quarter}"),
+        ("budget review, year", lambda i: f"/teams/{slug}/budget/{year}"),
+        ("budget JSON", lambda i: f"/api/v1/budget/{slug}/{quarter}"),
     ]
     rows = []
     for name, path_fn in pages:

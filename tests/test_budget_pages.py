@@ -262,3 +262,53 @@ def test_demo_super_brand_day_and_one_overspend(demo, app, as_user, session):
     assert over == ["展会 Trade shows"]
     html = b.get(f"/teams/sales/budget/{month}").get_data(as_text=True)
     assert "over budget" in html
+
+
+def test_review_reads_a_constant_number_of_statements(shop, as_user, make, session, app):
+    from statements import count_statements
+
+    b = as_user(shop["manager"])
+
+    def add(n):
+        for i in range(n):
+            p = make.project(team=shop["team"], month="2026-05", title=f"P{i}")
+            session.add(ProjectCost(project_id=p.id, category="ads", amount=D(100)))
+            for d in range(3):
+                session.add(
+                    SpendEntry(
+                        team_id=shop["team"].id,
+                        project_id=p.id,
+                        spent_on=date(2026, 5, d + 1),
+                        amount=D(50),
+                        category="ads",
+                    )
+                )
+            session.add(ProjectReturn(project_id=p.id, kind="other", amount=D(200)))
+        session.commit()
+
+    add(2)
+    b.get("/teams/company/budget/2026-Q2")
+    with count_statements(app) as few:
+        assert b.get("/teams/company/budget/2026-Q2").status_code == 200
+    add(10)
+    with count_statements(app) as many:
+        html = b.get("/teams/company/budget/2026-Q2").get_data(as_text=True)
+    assert len(many) == len(few), many
+    assert html.count('id="review-project-') == 13
+
+
+def test_overspent_projects_for_the_attention_list(shop, session):
+    from okr.budget import queries
+    from okr.core import periods
+
+    p = shop["project"]
+    session.add(ProjectCost(project_id=p.id, category="ads", amount=D(100)))
+    session.add(
+        SpendEntry(
+            team_id=shop["team"].id, project_id=p.id, spent_on=date(2026, 4, 2), amount=D("100.01"), category="ads"
+        )
+    )
+    session.commit()
+    found = queries.overspent_projects(session, {shop["company"].id, shop["team"].id}, periods.parse("2026-Q2"))
+    assert found == [(p.id, "超级品牌日", shop["team"].id, D("100.00"), D("100.01"))]
+    assert queries.overspent_projects(session, {shop["team"].id}, periods.parse("2026-Q3")) == []
