@@ -15,6 +15,7 @@ from sqlmodel import select
 from okr.budget import ops as budget
 from okr.core import models, periods
 from okr.plans import ops as plans
+from okr.raci import ops as raci
 
 SUPER_BRAND_DAY = "超级品牌日 Super brand day"
 SUPER_BRAND_DAY_COSTS = [
@@ -40,6 +41,9 @@ LINES = {
 }  # fmt: skip
 CAMPAIGNS = "活动 Campaigns"
 CAMPAIGN_MONTH = 1_050_000  # the campaigns line in the brand day's month: its 1,000,000 and a margin
+TRADE_SHOW_PROJECT = "春季展会 Spring trade show"
+#: The projects this module adds to the demo's plan.
+PROJECTS = (SUPER_BRAND_DAY, TRADE_SHOW_PROJECT)
 TRADE_SHOW = ("展会 Trade shows", 40_000, 52_000)  # category, planned this month, spent: 30% over
 
 
@@ -114,6 +118,7 @@ def seed_demo_budget(*, session, org_id: int, today: date, fiscal_start: int = 1
         owner_id=manager,
         status="active",
     )
+    _staff(session, org_id, campaign, manager, _first(session, marketing.id, "member"))
     for category, amount in SUPER_BRAND_DAY_COSTS:
         budget.add_cost(
             session=session,
@@ -157,11 +162,12 @@ def seed_demo_budget(*, session, org_id: int, today: date, fiscal_start: int = 1
         model=models.Project,
         team_id=sales.id,
         month=str(this_month),
-        title="春季展会 Spring trade show",
+        title=TRADE_SHOW_PROJECT,
         owner_id=_first(session, sales.id, "manager"),
         key_result_id=_kr_of(session, sales.id, str(periods.quarter_of(today, fiscal_start))),
         status="active",
     )
+    _staff(session, org_id, show, show.owner_id, _first(session, sales.id, "member"))
     budget.add_cost(
         session=session, actor_id=None, org_id=org_id, project_id=show.id, category=category, amount=Decimal(planned)
     )
@@ -179,6 +185,12 @@ def seed_demo_budget(*, session, org_id: int, today: date, fiscal_start: int = 1
     counts["spend entries"] += 1
     session.flush()
     return counts
+
+
+def _staff(session, org_id: int, project, accountable: int | None, responsible: int | None) -> None:
+    """The manager holds the A; a member of the team does the work (R)."""
+    letters = {uid: letter for uid, letter in ((accountable, "A"), (responsible, "R")) if uid is not None}
+    raci.set_raci(session=session, actor_id=None, org_id=org_id, project=project, assignments=letters)
 
 
 def _first(session, team_id: int, role: str) -> int | None:
