@@ -140,6 +140,7 @@ BLUEPRINTS = (
     "okr.week.views",
     "okr.leadership.views",
     "okr.rhythm.views",
+    "okr.notify.views",
 )
 
 

@@ -102,7 +102,7 @@ def command(*args, **kwargs):
 
 
 #: The command modules besides this one: one line per group.
-GROUPS = ("okr.cli.plans", "okr.cli.admin", "okr.cli.bench")
+GROUPS = ("okr.cli.plans", "okr.cli.admin", "okr.cli.bench", "okr.cli.notify")
 
 
 def register(app) -> None:

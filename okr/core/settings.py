@@ -36,6 +36,9 @@ DEFAULTS = {
     "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
+    "SMTP_URL": None,  # smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; unset: no mail
+    "MAIL_FROM": None,  # the From address of notification mail
+    "BASE_URL": "http://localhost:5000",  # the app's public address, for links in mail
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -50,6 +53,9 @@ TEXT_SETTINGS = (
     "LOGIN_LIMIT",
     "SESSION_COOKIE_NAME",
     "SESSION_COOKIE_DOMAIN",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "BASE_URL",
 )
 MAX_PROXIES = 10
 
@@ -113,6 +119,14 @@ def check(app) -> None:
             f"(0 for none, at most {MAX_PROXIES}), got {proxies!r}"
         )
     cfg["TRUSTED_PROXIES"] = proxies
+
+    smtp = cfg.get("SMTP_URL")
+    if smtp:
+        if not str(smtp).startswith(("smtp://", "smtps://")):
+            raise SettingsError("OKR_SMTP_URL must be an smtp:// (STARTTLS) or smtps:// URL")
+        if not cfg.get("MAIL_FROM") or "@" not in str(cfg.get("MAIL_FROM")):
+            raise SettingsError("OKR_MAIL_FROM must be set to the address notification mail comes from")
+    cfg["BASE_URL"] = str(cfg.get("BASE_URL") or DEFAULTS["BASE_URL"]).rstrip("/")
 
     key = cfg.get("SECRET_KEY")
     if not key:
