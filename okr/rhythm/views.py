@@ -258,3 +258,7 @@ def _json_form_data(body):
     if body.get("carry_over") is True:
         out["carry_over"] = "y"
     return out
+
+
+# More routes of this blueprint, split by their seams (docs/architecture.md).
+from okr.rhythm import views_standup  # noqa: E402, F401
