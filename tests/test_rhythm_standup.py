@@ -129,3 +129,66 @@ def test_the_stand_up_in_chinese(standup, as_user, session):
     session.commit()
     html = as_user(boss).get("/teams/content/standup/2026-05-20").get_data(as_text=True)
     assert "站会" in html and "今天在做" in html and "受阻" in html
+
+
+# --- the monthly report ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def month_plan(make, session):
+    from decimal import Decimal
+
+    company = make.team(slug="co", name="Company", kind="company")
+    org = session.get(m.Organisation, company.org_id)
+    content = make.team(org=org, parent=company, slug="content", name="Content")
+    boss = make.user(team=company, role="manager", name="Mia Manager")
+    ann = make.user(team=content, role="member", name="Ann Member")
+    obj = make.objective(team=content, quarter="2026-Q2", title="Make creators more active")
+    kr = make.kr(objective=obj, title="Daily posts from 1000 to 1300", start=1000, target=1300, owner_id=ann.id)
+    for on, value in (
+        (date(2026, 4, 20), 1030),
+        (date(2026, 5, 10), 1090),
+        (date(2026, 5, 28), 1150),
+        (date(2026, 6, 3), 1200),
+    ):
+        session.add(m.CheckIn(key_result_id=kr.id, checked_on=on, value=Decimal(value)))
+    session.commit()
+    make.project(team=content, kr=kr, month="2026-05", title="Creator awards", status="done", owner_id=ann.id)
+    make.project(
+        team=content, kr=kr, month="2026-05", title="Referral | programme", due_on=date(2026, 5, 15), owner_id=ann.id
+    )
+    make.project(team=company, month="2026-06", title="Summer campaign", owner_id=boss.id)
+    make.project(team=content, month="2026-04", title="April thing")
+    return {"boss": boss, "ann": ann, "kr": kr}
+
+
+def test_the_monthly_report_of_a_team_and_the_teams_under_it(month_plan, as_user):
+    b = as_user(month_plan["boss"])
+    resp = b.get("/teams/co/report/2026-05")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    done = html[html.index('id="report-done"') : html.index('id="report-slipped"')]
+    slipped = html[html.index('id="report-slipped"') : html.index('id="report-open"')]
+    nxt = html[html.index('id="report-next"') :]
+    assert "Creator awards" in done and "Ann Member" in done
+    assert "Referral | programme" in slipped
+    assert "Summer campaign" in nxt and "April thing" not in html
+    krs = html[html.index('id="report-krs"') : html.index('id="report-next"')]
+    # 1030 at the end of April, 1150 at the end of May: 10% → 50% of the way from 1000 to 1300.
+    assert "1030" in krs and "1150" in krs and "10% → 50%" in krs
+    data = b.get("/teams/co/report/2026-05?format=json").get_json()
+    assert [p["title"] for p in data["slipped"]] == ["Referral | programme"]
+    assert data["key_results"][0]["progress_to"] == 0.5
+    md = b.get("/teams/co/report/2026-05?format=md").get_data(as_text=True)
+    assert "| Referral \\| programme | Content | Ann Member | 2026-05-15 | – |" in md
+    assert b.get("/teams/co/report/2026-13").status_code == 404
+    assert b.get("/teams/co/report/2026-Q2").status_code == 404
+
+
+def test_the_monthly_report_in_chinese(month_plan, as_user, session):
+    boss = month_plan["boss"]
+    boss.locale = "zh"
+    session.add(boss)
+    session.commit()
+    html = as_user(boss).get("/teams/co/report/2026-05").get_data(as_text=True)
+    assert "月报" in html and "已延误" in html and "下月：2026-06" in html

@@ -57,3 +57,64 @@ def standup_tasks(session: Session, user_ids: list[int], day: date, week: str) -
 def standup_notes(session: Session, team_id: int, day: date) -> dict[int, m.StandupNote]:
     rows = session.exec(select(m.StandupNote).where(m.StandupNote.team_id == team_id, m.StandupNote.day == day)).all()
     return {n.user_id: n for n in rows}
+
+
+def month_projects(session: Session, team_ids: list[int], months: list[str]) -> list[m.Project]:
+    """Live projects of the teams in the given months (one statement)."""
+    return list(
+        session.exec(
+            select(m.Project)
+            .where(m.Project.team_id.in_(team_ids), m.Project.month.in_(months), m.Project.is_archived.is_(False))
+            .order_by(m.Project.month, m.Project.team_id, m.Project.position, m.Project.id)
+        ).all()
+    )
+
+
+def quarter_key_results(session: Session, team_ids: list[int], quarter: str) -> list[tuple]:
+    """(key result, objective title, team id) of the teams' live objectives in ``quarter``."""
+    return list(
+        session.exec(
+            select(m.KeyResult, m.Objective.title, m.Objective.team_id)
+            .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
+            .where(
+                m.Objective.team_id.in_(team_ids),
+                m.Objective.quarter == quarter,
+                m.Objective.is_archived.is_(False),
+                m.KeyResult.is_archived.is_(False),
+            )
+            .order_by(m.Objective.team_id, m.Objective.position, m.KeyResult.position, m.KeyResult.id)
+        ).all()
+    )
+
+
+def check_ins_until(session: Session, kr_ids: list[int], until: date) -> dict[int, list[tuple[date, object]]]:
+    """Each key result's check-ins up to ``until``, oldest first (one statement)."""
+    if not kr_ids:
+        return {}
+    rows = session.exec(
+        select(m.CheckIn.key_result_id, m.CheckIn.checked_on, m.CheckIn.value)
+        .where(m.CheckIn.key_result_id.in_(kr_ids), m.CheckIn.checked_on <= until, m.CheckIn.is_archived.is_(False))
+        .order_by(m.CheckIn.key_result_id, m.CheckIn.checked_on, m.CheckIn.id)
+    ).all()
+    out: dict[int, list] = {}
+    for kr_id, on, value in rows:
+        out.setdefault(kr_id, []).append((on, value))
+    return out
+
+
+def project_task_counts(session: Session, project_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(done, live) task counts per project: dropped and archived tasks do not count."""
+    if not project_ids:
+        return {}
+    rows = session.exec(
+        select(m.Task.project_id, m.Task.status, sa.func.count())
+        .where(m.Task.project_id.in_(project_ids), m.Task.is_archived.is_(False), m.Task.status != kinds.DROPPED)
+        .group_by(m.Task.project_id, m.Task.status)
+    ).all()
+    out: dict[int, list[int]] = {}
+    for pid, status, n in rows:
+        counts = out.setdefault(pid, [0, 0])
+        counts[1] += n
+        if status == kinds.DONE:
+            counts[0] += n
+    return {pid: (d, live) for pid, (d, live) in out.items()}

@@ -76,3 +76,14 @@ def md(text: str | None) -> str:
         else:
             out.append(ch)
     return "".join(out).strip()
+
+
+def value_on(check_ins: list[tuple[date, object]], day: date, start):
+    """A key result's value on ``day``: its latest check-in on or before that day (by date,
+    ``check_ins`` sorted oldest first), else its start value."""
+    value = start
+    for on, v in check_ins:
+        if on > day:
+            break
+        value = v
+    return value
