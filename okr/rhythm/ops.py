@@ -67,3 +67,28 @@ def unflag_blocked(
         session=session, actor_id=actor_id, org_id=org_id, item=task, expected_version=expected_version,
         is_blocked=False, blocked_reason="", blocked_at=None,
     )  # fmt: skip
+
+
+def save_review_answers(
+    *, session: Session, actor_id: int, org_id: int, team_id: int, period: str, subject: str,
+    answers: dict[str, str], existing: m.ReviewAnswer | None, expected_version: int | None,
+) -> m.ReviewAnswer:  # fmt: skip
+    """The four questions' answers for one subject of one review (written or rewritten)."""
+    from okr.rhythm.rules import QUESTIONS
+
+    values = {q: answers.get(q) or "" for q in QUESTIONS}
+    if existing is None:
+        row = m.ReviewAnswer(team_id=team_id, period=period, subject=subject, created_by_id=actor_id,
+                             updated_by_id=actor_id, **values)  # fmt: skip
+        session.add(row)
+        _audit(session, org_id=org_id, actor_id=actor_id, item=row, action="create", before=None,
+               after={"period": period, "subject": subject, **values})  # fmt: skip
+        return row
+    writes.ensure_version(existing, expected_version)
+    before = {q: getattr(existing, q) for q in QUESTIONS}
+    for q, v in values.items():
+        setattr(existing, q, v)
+    existing.updated_at, existing.updated_by_id = utcnow(), actor_id
+    writes.write_row(session, existing, expected_version)
+    _audit(session, org_id=org_id, actor_id=actor_id, item=existing, action="update", before=before, after=values)
+    return existing

@@ -118,3 +118,15 @@ def project_task_counts(session: Session, project_ids: list[int]) -> dict[int, t
         if status == kinds.DONE:
             counts[0] += n
     return {pid: (d, live) for pid, (d, live) in out.items()}
+
+
+def review_answers(session: Session, team_id: int, period_texts: list[str]) -> dict[tuple[str, str], m.ReviewAnswer]:
+    """The team's review answers of the given periods, by (period, subject)."""
+    rows = session.exec(
+        select(m.ReviewAnswer).where(
+            m.ReviewAnswer.team_id == team_id,
+            m.ReviewAnswer.period.in_(period_texts),
+            m.ReviewAnswer.is_archived.is_(False),
+        )
+    ).all()
+    return {(a.period, a.subject): a for a in rows}

@@ -87,3 +87,14 @@ def value_on(check_ins: list[tuple[date, object]], day: date, start):
             break
         value = v
     return value
+
+
+def md_block(text: str | None) -> str:
+    """A typed answer of several lines for Markdown: each line escaped as by :func:`md`,
+    the line breaks kept."""
+    return "\n".join(md(line) for line in (text or "").splitlines())
+
+
+def subject_key(kind: str, item_id: int | None = None) -> str:
+    """What a review answer is about: ``team``, ``objective:<id>`` or ``project:<id>``."""
+    return "team" if kind == "team" else f"{kind}:{int(item_id)}"

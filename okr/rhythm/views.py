@@ -102,8 +102,9 @@ def review(slug, quarter):
     team = team_or_404(slug)
     q = _quarter_or_404(quarter)
     ctx = _review_context(team, q)
+    ctx.update(views_review.quarter_questions(team, q, ctx["objectives"]))
     if request.args.get("format") == "md":
-        resp = make_response(review_markdown(ctx))
+        resp = make_response(review_markdown(ctx) + "\n" + views_review.questions_markdown(ctx["questions"]))
         resp.headers["Content-Type"] = "text/markdown; charset=utf-8"
         resp.headers["Content-Disposition"] = f'inline; filename="review-{team.slug}-{q}.md"'
         return resp
@@ -261,4 +262,4 @@ def _json_form_data(body):
 
 
 # More routes of this blueprint, split by their seams (docs/architecture.md).
-from okr.rhythm import views_report, views_standup  # noqa: E402, F401
+from okr.rhythm import views_report, views_review, views_standup  # noqa: E402, F401
