@@ -156,6 +156,7 @@ BLUEPRINTS = (
     "okr.leadership.views",
     "okr.rhythm.views",
     "okr.budget.views",
+    "okr.notify.views",
 )
 
 

@@ -437,7 +437,8 @@ def test_review_json_write_and_permissions(review, as_user, session):
     assert resp.status_code == 403
     session.expire_all()
     assert session.get(m.Objective, obj.id).reflection == ""
-    assert b.get("/teams/content/review/2026").status_code == 404  # a review is of a quarter
+    # A review is of a quarter, a half-year or a year (tests/test_rhythm_reviews.py), never a month.
+    assert b.get("/teams/content/review/2026-05").status_code == 404
 
 
 def test_a_large_tree_opens_key_results_on_demand(plan, make, as_user, monkeypatch):

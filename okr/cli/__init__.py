@@ -110,6 +110,7 @@ GROUPS = (
     "okr.cli.bench",
     "okr.cli.db",
     "okr.cli.kpi",
+    "okr.cli.notify",
 )
 
 

@@ -85,3 +85,19 @@ BUDGET_KINDS = ("fixed", "variable")  # fixed: people, systems; variable: campai
 RETURN_KINDS = ("direct", "indirect", "brand", "other")  # GMV × margin, users × LTV, impressions ÷ 1000 × CPM
 ADJUSTMENT_STATUSES = ("pending", "approved", "declined")
 CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD", "SGD")
+
+#: What a person can be told about (okr.notify): each has a default channel, changed per person.
+NOTIFY_EVENTS = (
+    "kpi_alert",  # a KPI left its normal range: its owner and the team's managers
+    "checkin_due",  # a key result I own has had no check-in for 7 days
+    "checkin_missed",  # … for 14 days
+    "task_overdue",  # a task of mine is past its due date and not finished
+    "task_delegated",  # someone handed me a task
+    "approval_waiting",  # something waits for my approval
+    "one_on_one_item",  # the other person added a point to our 1:1 agenda
+    "weekly_digest",  # Monday's summary of the week's notifications
+)
+#: inbox: shown in the inbox; email: shown and mailed; digest: shown and mailed in the weekly
+#: digest; off: neither.
+NOTIFY_CHANNELS = ("inbox", "email", "digest", "off")
+NOTIFY_DEFAULT_CHANNEL = "email"

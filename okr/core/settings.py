@@ -44,6 +44,9 @@ DEFAULTS = {
     "AUDIT_GUARD": None,
     "SESSION_IDLE_MINUTES": 120,  # a session unused this long ends (docs/security.md)
     "SESSION_MAX_HOURS": 12,  # a session ends this long after signing in, however busy
+    "SMTP_URL": None,  # smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; unset: no mail
+    "MAIL_FROM": None,  # the From address of notification mail
+    "BASE_URL": "http://localhost:5000",  # the app's public address, for links in mail
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -58,6 +61,9 @@ TEXT_SETTINGS = (
     "LOGIN_LIMIT",
     "SESSION_COOKIE_NAME",
     "SESSION_COOKIE_DOMAIN",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "BASE_URL",
 )
 MAX_PROXIES = 10
 MAX_ROLLUP_AGE = 86400  # a day: a kept rollup is also dropped when the day changes
@@ -153,6 +159,14 @@ def check(app) -> None:
         ("SESSION_MAX_HOURS", 1, 24 * 90, "hours"),
     ):
         cfg[name] = _whole_number(cfg.get(name), name, low, high, unit)
+
+    smtp = cfg.get("SMTP_URL")
+    if smtp:
+        if not str(smtp).startswith(("smtp://", "smtps://")):
+            raise SettingsError("OKR_SMTP_URL must be an smtp:// (STARTTLS) or smtps:// URL")
+        if not cfg.get("MAIL_FROM") or "@" not in str(cfg.get("MAIL_FROM")):
+            raise SettingsError("OKR_MAIL_FROM must be set to the address notification mail comes from")
+    cfg["BASE_URL"] = str(cfg.get("BASE_URL") or DEFAULTS["BASE_URL"]).rstrip("/")
 
     key = cfg.get("SECRET_KEY")
     if not key:

@@ -233,6 +233,12 @@ class Task(Editable, table=True):
     done_at: datetime | None = None
     carried_from_id: int | None = Field(default=None, foreign_key="task.id", ondelete="SET NULL")
     carry_count: int = Field(default=0, nullable=False)
+    # Flagged blocked by its assignee (or a planner) with the reason; the stand-up shows it.
+    is_blocked: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    blocked_reason: str = Field(default="", sa_column=sa.Column(sa.String(300), nullable=False, server_default=""))
+    blocked_at: datetime | None = None
 
 
 class RaciAssignment(SQLModel, table=True):
@@ -331,3 +337,5 @@ ITEM_MODELS = {
 # Each feature's tables (one line per module of this package).
 from okr.core.models import budget  # noqa: E402, F401
 from okr.core.models.kpi import Kpi, KpiAlert, KpiTarget, KpiValue  # noqa: E402, F401
+from okr.core.models.notify import Notification, NotificationPreference  # noqa: E402, F401
+from okr.core.models.rhythm import OneOnOneItem, OneOnOneMeeting, ReviewAnswer, StandupNote  # noqa: E402, F401
