@@ -20,7 +20,6 @@ from okr.core import models, periods
 from okr.core.settings import DEMO_ORG_SLUG
 from okr.plandoc import importer as plandoc
 from okr.seed import demo_budget
-from okr.seed.demo_kpi import seed_demo_kpis
 from okr.seed.demo_data import (  # the tables; their names stay importable from here
     ADMIN_EMAIL,
     CONTENT_Q2,
@@ -45,6 +44,7 @@ from okr.seed.demo_data import (  # the tables; their names stay importable from
 from okr.seed.demo_data import (
     DEMO_LOGINS as DEMO_LOGINS,
 )
+from okr.seed.demo_kpi import seed_demo_kpis
 
 # --- building the document -------------------------------------------------------------------------
 
