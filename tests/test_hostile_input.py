@@ -14,12 +14,16 @@ import math
 import time
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_security_world import WRITE_METHODS, build_world, diff, dump, fill, fingerprint, plausible_body, routes
 
 SKIP = {"auth.logout"}  # ends the sweep's own session; carries no fields
 VALUES_PER_FIELD = 150
+# The write endpoints are dealt round-robin into this many tests, so that several workers
+# (pytest -n) share the sweep; together they sweep every endpoint exactly as one test would.
+SHARDS = 4
 
 
 def curated(world) -> list:
@@ -182,7 +186,8 @@ def test_every_write_endpoint_declares_what_it_accepts(app):
     assert not missing, "write views without @accepts(FormClass, json_fields=...): " + ", ".join(missing)
 
 
-def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_hostile_input_sweep(app, make, session, as_user, monkeypatch, shard):
     from okr.accounts import views as auth
     from okr.core.db import get_engine
 
@@ -197,9 +202,8 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
     started = time.monotonic()
     from flask import url_for
 
-    for rule, method in routes(app):
-        if method not in WRITE_METHODS or rule.endpoint in SKIP:
-            continue
+    writes = [(r, m) for r, m in routes(app) if m in WRITE_METHODS and r.endpoint not in SKIP]
+    for rule, method in writes[shard::SHARDS]:
         fields = fields_of(app, rule.endpoint)
         if fields is None:
             problems.append(f"{rule.endpoint} declares no fields (@accepts)")
@@ -289,7 +293,8 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
     per_field = counts["values"]
     low = {k: n for k, n in per_field.items() if n < VALUES_PER_FIELD}
     print(
-        f"\nhostile input [{app.config['DATABASE_URL'].split(':')[0]}]: {len(per_field)} fields, "
+        f"\nhostile input [{app.config['DATABASE_URL'].split(':')[0]}, part {shard + 1} of {SHARDS}]: "
+        f"{len(per_field)} fields, "
         f"{counts['requests']} requests, {counts['rejected']} rejected, {counts['accepted']} accepted, "
         f"{counts['5xx']} responses 5xx, {counts['partial']} partial writes, {time.monotonic() - started:.0f}s"
     )
