@@ -37,6 +37,10 @@ DEFAULTS = {
     "JSON_SORT_KEYS": False,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
     "PASSWORD_HASH": "strong",  # "fast" (a cheap scrypt) is for the test suite only, under TESTING
+    # A plan document uploaded on a page: at most this many bytes and items (objects); a larger
+    # one is refused before it is read into memory. `okr import` has no limit (docs/planning.md).
+    "PLAN_UPLOAD_MAX_BYTES": 4 * 1024 * 1024,
+    "PLAN_UPLOAD_MAX_ITEMS": 10_000,
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -120,6 +124,14 @@ def check(app) -> None:
         raise SettingsError(
             f"OKR_PASSWORD_HASH must be 'strong' ('fast' is for the test suite, with TESTING), got {cost!r}"
         )
+
+    for name in ("PLAN_UPLOAD_MAX_BYTES", "PLAN_UPLOAD_MAX_ITEMS"):
+        value = cfg.get(name)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SettingsError(f"OKR_{name} must be a whole number above 0, got {value!r}")
+        cfg[name] = value
 
     key = cfg.get("SECRET_KEY")
     if not key:
