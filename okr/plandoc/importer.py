@@ -73,8 +73,17 @@ KINDS_CREATED = (
 
 
 class Importer:
-    def __init__(self, session: Session, org_id: int, actor_id: int | None, dry_run: bool, fiscal_start: int):
+    def __init__(
+        self,
+        session: Session,
+        org_id: int,
+        actor_id: int | None,
+        dry_run: bool,
+        fiscal_start: int,
+        author_id: int | None = None,
+    ):
         self.session = session
+        self.author_id = author_id  # when set, the author of every check-in and delegation
         self.org_id = org_id
         self.actor_id = actor_id
         self.dry_run = dry_run
@@ -109,6 +118,12 @@ class Importer:
 
     def user(self, email: str | None) -> int | None:
         return None if email is None else self.user_ids[email]
+
+    def delegator(self, email: str | None) -> int | None:
+        """Who delegated a task: the document's person, or the uploader who may not act for others."""
+        if email is None:
+            return None
+        return self.author_id or self.user_ids[email]
 
     def run(self, plan: dict) -> None:
         self._load_existing()
@@ -297,7 +312,7 @@ class Importer:
                 confidence=entry["confidence"],
                 note=entry["note"],
                 checked_on=entry["date"],
-                author_id=self.user(entry["author"]),
+                author_id=self.author_id or self.user(entry["author"]),
             )
             self.created["check_ins"] += 1
         for project in kr["projects"]:
@@ -343,7 +358,7 @@ class Importer:
                 title=task["title"],
                 description=task["description"],
                 assignee_id=self.user(task["assignee"]),
-                delegated_by_id=self.user(task["delegated_by"]),
+                delegated_by_id=self.delegator(task["delegated_by"]),
                 important=task["important"],
                 urgent=task["urgent"],
                 status=task["status"],
@@ -393,13 +408,15 @@ def import_plan(
     ``scope`` (an :class:`okr.core.permissions.ImportScope`, from the person who uploads) limits
     what the document may touch: with ``team_ids``, goals, objectives, projects and tasks only
     of those teams; without ``may_manage_people``, no new team, person or membership and no
-    admin flag. Every row past the scope is an issue with its path. None (the ``okr import``
-    command, run by the operator) limits nothing.
+    admin flag; with ``author_id``, every check-in and every delegation is recorded as that
+    person's, whoever the document names. Every row past the scope is an issue with its path.
+    None (the ``okr import`` command, run by the operator) limits nothing and keeps the
+    document's authors.
     """
     issues, plan = checker.check(doc, queries.known(session, org_id, doc), fiscal_start=fiscal_start, scope=scope)
     if issues:
         return ImportResult(issues=issues, dry_run=dry_run)
-    importer = Importer(session, org_id, actor_id, dry_run, fiscal_start)
+    importer = Importer(session, org_id, actor_id, dry_run, fiscal_start, getattr(scope, "author_id", None))
     savepoint = session.begin_nested()
     try:
         importer.run(plan)
