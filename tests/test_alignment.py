@@ -121,19 +121,6 @@ def test_check_parent(node, new_parent, expected):
     assert al.check_parent(TREE, node, new_parent) == expected
 
 
-@pytest.mark.parametrize("locale", ["en", "zh"])
-@pytest.mark.parametrize("code", ["own_parent", "cycle"])
-def test_every_code_has_a_message_in_both_locales(code, locale):
-    text = al.message(code, locale)
-    assert text and "{" not in text
-    assert set(al.MESSAGES["en"]) == set(al.MESSAGES["zh"]) == set(al.PARAMS)
-
-
-def test_unknown_locale_is_an_error():
-    with pytest.raises(ValueError):
-        al.message("cycle", "de")
-
-
 # --- properties -----------------------------------------------------------------------------
 
 ids = st.integers(0, 12)

@@ -385,3 +385,19 @@ def test_warnings_never_block(plan, as_user, session):
         },
     )
     assert resp.status_code == 303, resp.get_data(as_text=True)[:2000]
+
+
+def test_year_page_filters_goals_by_letter(make, as_user):
+    team = make.team(slug="content", name="Content")
+    viewer = make.user(team=team, role="viewer", name="Zhao Lei")
+    vague = make.goal(team=team, year=2030, title="Become the favourite place for creators")
+    measured = make.goal(team=team, year=2030, title="Grow monthly active creators from 1M to 1.5M")
+    b = as_user(viewer)
+    html = b.get("/teams/content/plan/2030?fails=M").get_data(as_text=True)
+    assert "Show items failing:" in html
+    assert f'id="smart-goal-{vague.id}"' in html and f'id="smart-goal-{measured.id}"' not in html
+    html = b.get("/teams/content/plan/2030?fails=A").get_data(as_text=True)
+    assert f'id="smart-goal-{vague.id}"' not in html
+    assert "No annual goal fails A (Achievable) this year." in html and "No annual goals yet" not in html
+    html = b.get("/teams/content/plan/2030").get_data(as_text=True)
+    assert f'id="smart-goal-{vague.id}"' in html and f'id="smart-goal-{measured.id}"' in html

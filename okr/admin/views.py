@@ -29,7 +29,6 @@ from okr.core.web import accepts, actor, db, is_htmx, json_error, org_teams, ren
 from okr.core.web.forms import row_id
 from okr.plans import ops as planning
 from okr.plans import rules as alignment
-from okr.raci import rules as raci
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -152,13 +151,11 @@ def person_add():
 def _losses(user: m.User):
     """Items that would lose their A or their only R if ``user`` were archived: the same list
     as the person's RACI page (live items only; already archived people hold nothing)."""
-    from flask_babel import get_locale
-
     from okr.raci import queries as raci_queries
+    from okr.raci import words as raci_words
 
-    lang = str(get_locale() or "en")
     return [
-        (key, item.title, raci.message(code, lang))
+        (key, item.title, raci_words.message(code))
         for key, item, code in raci_queries.losses_if_archived(db(), user.id)
     ]
 

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from okr.core.models import TITLE_MAX
 from okr.core.web.forms import CleanStringField, Form, QuantityField, clean_text
+from okr.smart.forms import blocking_for_form
 
 DESCRIPTION_MAX = 20_000
 UNIT_MAX = 32
@@ -115,8 +116,6 @@ class PlanItemForm(Form):
     def validate(self, extra_validators=None):
         success = super().validate(extra_validators)
         if self.smart_kind and not self.title.errors:
-            from okr.smart.views import blocking_for_form
-
             problems = blocking_for_form(self, self.smart_kind)
             if problems:
                 self.title.errors = [*self.title.errors, *problems.values()]

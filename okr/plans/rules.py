@@ -98,34 +98,3 @@ def check_parent(parent_of: Mapping[Node, Node | None], node: Node, new_parent: 
     if would_cycle(parent_of, node, new_parent):
         return CYCLE
     return None
-
-
-MESSAGES = {
-    "en": {
-        OWN_PARENT: "An item cannot be placed under itself.",
-        CYCLE: "This would make a loop: the new parent is already below this item.",
-    },
-    "zh": {
-        OWN_PARENT: "不能把一项放在它自己之下。",
-        CYCLE: "这样会形成循环：新的上级已经在此项之下。",
-    },
-}
-
-# The params each message shows; a caller must pass at least these.
-PARAMS = {OWN_PARENT: (), CYCLE: ()}
-
-
-def _locale(locale: str) -> str:
-    tag = locale.replace("_", "-").lower()
-    for known in ("en", "zh"):
-        if tag == known or tag.startswith(known + "-"):
-            return known
-    raise ValueError(f"unsupported locale: {locale!r}")
-
-
-def message(code: str, locale: str = "en", **params: Any) -> str:
-    """The text for a code in English (``en``) or Simplified Chinese (``zh``).
-
-    Extra params are ignored; an unknown code raises KeyError, an unknown locale ValueError.
-    """
-    return MESSAGES[_locale(locale)][code].format(**params)

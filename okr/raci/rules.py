@@ -342,41 +342,7 @@ def csv_safe(value: str) -> str:
     return value
 
 
-# --- words ----------------------------------------------------------------------------------
-
-LETTER_NAMES = {
-    "en": {
-        "R": "Responsible",
-        "A": "Accountable",
-        AR: "Accountable and Responsible",
-        "C": "Consulted",
-        "I": "Informed",
-    },
-    "zh": {"R": "执行负责", "A": "最终负责", AR: "最终负责并执行", "C": "咨询", "I": "知会"},
-}
-
-MESSAGES = {
-    "en": {
-        NO_ACCOUNTABLE: "No one is Accountable: give exactly one person the A.",
-        TWO_ACCOUNTABLE: "{count} people are Accountable: keep exactly one A.",
-        NO_RESPONSIBLE: "No one is Responsible: give at least one person an R.",
-        NOT_MEMBER: "This person is not a member of the team.",
-        BAD_LETTER: "“{letter}” is not a RACI letter: use R, A, A/R, C or I.",
-        TOO_MANY_ACCOUNTABLE: "Accountable for {count} live items (more than {limit}).",
-        TOO_MANY_RESPONSIBLE: "Responsible for {count} live items (more than {limit}).",
-        ARCHIVED_HOLDER: "{name} is archived: their {letter} no longer counts; give it to someone else.",
-    },
-    "zh": {
-        NO_ACCOUNTABLE: "没有最终负责人（A）：请指定且只指定一人。",
-        TWO_ACCOUNTABLE: "有 {count} 人为最终负责人（A）：只能保留一人。",
-        NO_RESPONSIBLE: "没有执行负责人（R）：请至少指定一人。",
-        NOT_MEMBER: "此人不是该团队的成员。",
-        BAD_LETTER: "“{letter}”不是 RACI 字母：请用 R、A、A/R、C 或 I。",
-        TOO_MANY_ACCOUNTABLE: "最终负责 {count} 个进行中的事项（超过 {limit} 个）。",
-        TOO_MANY_RESPONSIBLE: "执行负责 {count} 个进行中的事项（超过 {limit} 个）。",
-        ARCHIVED_HOLDER: "{name} 已停用：其 {letter} 不再计入，请改派给其他人。",
-    },
-}
+# --- message codes --------------------------------------------------------------------------
 
 # The params each message shows; a caller must pass at least these.
 PARAMS = {
@@ -389,24 +355,3 @@ PARAMS = {
     TOO_MANY_RESPONSIBLE: ("count", "limit"),
     ARCHIVED_HOLDER: ("name", "letter"),
 }
-
-
-def _locale(locale: str) -> str:
-    tag = locale.replace("_", "-").lower()
-    for known in ("en", "zh"):
-        if tag == known or tag.startswith(known + "-"):
-            return known
-    raise ValueError(f"unsupported locale: {locale!r}")
-
-
-def letter_name(letter: str, locale: str = "en") -> str:
-    """The word for a RACI letter: ``letter_name("A", "zh") == "最终负责"``."""
-    return LETTER_NAMES[_locale(locale)][letter]
-
-
-def message(code: str, locale: str = "en", **params: Any) -> str:
-    """The text for a problem code in English (``en``) or Simplified Chinese (``zh``, ``zh-CN``).
-
-    Extra params are ignored; an unknown code raises KeyError, an unknown locale ValueError.
-    """
-    return MESSAGES[_locale(locale)][code].format(**params)

@@ -34,6 +34,7 @@ from okr.core.web import (
 from okr.raci import ops as raci_ops
 from okr.raci import queries as rq
 from okr.raci import rules as raci
+from okr.raci import words as raci_words
 from okr.raci.forms import RaciCellForm
 
 bp = Blueprint("matrix", __name__)
@@ -67,11 +68,11 @@ def _matrix_period(text: str | None) -> periods.Period:
     return period
 
 
-def _words(problems, locale: str) -> list[str]:
-    return [raci.message(p.code, locale, **p.params) for p in problems]
+def _words(problems) -> list[str]:
+    return [raci_words.message(p.code, **p.params) for p in problems]
 
 
-def _refusal_words(refused, locale: str) -> list[str]:
+def _refusal_words(refused) -> list[str]:
     """Why an edit was not saved. Said as a refusal, not as the row's state: the row keeps its
     letters, so "No one is Responsible" next to its "Complete" would contradict it."""
     said = {
@@ -89,7 +90,7 @@ def _refusal_words(refused, locale: str) -> list[str]:
     return [
         said[p.code](p)
         if p.code in said
-        else _("Not saved: %(reason)s", reason=raci.message(p.code, locale, **p.params))
+        else _("Not saved: %(reason)s", reason=raci_words.message(p.code, **p.params))
         for p in refused
     ]
 
@@ -131,15 +132,15 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
                 if code == raci.TOO_MANY_ACCOUNTABLE
                 else (counts.R, org.raci_max_responsible)
             )
-            reasons.append(raci.message(code, locale, count=n, limit=limit))
+            reasons.append(raci_words.message(code, count=n, limit=limit))
         here = here_load.get(person.id, raci.Counts())
         load_rows.append({"person": person, "counts": counts, "here": here, "reasons": reasons})
     row_by_key = {r.key: r for r in matrix.rows}
     gap_rows = [
         {
             "row": row_by_key[key],
-            "messages": [raci.message(c, locale) for c in codes]
-            + _words([p for p in row_by_key[key].problems if p.code == raci.ARCHIVED_HOLDER], locale),
+            "messages": [raci_words.message(c) for c in codes]
+            + _words([p for p in row_by_key[key].problems if p.code == raci.ARCHIVED_HOLDER]),
         }
         for key, codes in raci.gaps((r.key, r.live_letters) for r in matrix.rows)
     ]
@@ -158,8 +159,8 @@ def _context(team: m.Team, period: periods.Period, *, extra=(), notes: dict | No
         "next_period": str(period.next()),
         "can_edit": can_plan(me, team),
         "locale": locale,
-        "letter_names": raci.LETTER_NAMES[locale],
-        "row_problems": {r.key: _words(r.problems, locale) for r in matrix.rows},
+        "letter_names": raci_words.letter_names(),
+        "row_problems": {r.key: _words(r.problems) for r in matrix.rows},
         "notes": notes or {},
         "load_rows": load_rows,
         "gap_rows": gap_rows,
@@ -339,7 +340,7 @@ def cell_update(slug):
         letter = form.letter.data or None
         refused = raci.check_change(live, uid, letter, draft=draft, members=members)
     if refused:
-        words = _refusal_words(refused, locale)
+        words = _refusal_words(refused)
         if wants_json() or request.is_json:
             return json_error(" ".join(words), 422, {"letter": words})
         return _show_with(team, period, extra, {key: {"kind": "refused", "messages": words}}, 422)
@@ -486,24 +487,23 @@ def person(user_id):
     quarter = _matrix_period(request.args.get("period"))
     if not isinstance(quarter, periods.Quarter):
         quarter = quarter.fiscal_quarter(_fiscal_start())
-    locale = _locale()
     org = session.get(m.Organisation, user.org_id)
     items = rq.quarter_items(session, user.org_id, quarter, user_id=user.id)
     by_letter = {letter: [] for letter in raci.Counts._fields}
     for it in items:
         letter = it.letters.get(user.id)
         if letter in raci.LETTERS:
-            problems = _words(raci.problems(it.letters, archived=it.archived), locale)
+            problems = _words(raci.problems(it.letters, archived=it.archived))
             for section in raci.counts_as(letter):  # an A/R is listed as Accountable and as Responsible
                 by_letter[section].append({"it": it, "problems": problems, "letter": letter})
     counts = raci.load((it.key, it.live_letters) for it in items).get(user.id, raci.Counts())
     reasons = []
     if counts.A > org.raci_max_accountable:
-        reasons.append(raci.message(raci.TOO_MANY_ACCOUNTABLE, locale, count=counts.A, limit=org.raci_max_accountable))
+        reasons.append(raci_words.message(raci.TOO_MANY_ACCOUNTABLE, count=counts.A, limit=org.raci_max_accountable))
     if counts.R > org.raci_max_responsible:
-        reasons.append(raci.message(raci.TOO_MANY_RESPONSIBLE, locale, count=counts.R, limit=org.raci_max_responsible))
+        reasons.append(raci_words.message(raci.TOO_MANY_RESPONSIBLE, count=counts.R, limit=org.raci_max_responsible))
     losses = [
-        {"type": key[0], "item": item, "message": raci.message(code, locale)}
+        {"type": key[0], "item": item, "message": raci_words.message(code)}
         for key, item, code in rq.losses_if_archived(session, user.id)
     ]
     months = {str(mo) for mo in quarter.months()}
@@ -541,7 +541,7 @@ def person(user_id):
         reasons=reasons,
         limits=(org.raci_max_accountable, org.raci_max_responsible),
         losses=losses,
-        letter_names=raci.LETTER_NAMES[locale],
+        letter_names=raci_words.letter_names(),
         months=months,
         teams_by_id=teams_by_id,
     )

@@ -14,30 +14,21 @@ from decimal import Decimal
 from flask import Blueprint, current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from jinja2 import Undefined, pass_context
 from markupsafe import Markup
-from sqlmodel import select
 
 from okr.core import models as m
 from okr.core.kinds import KR_KINDS
 from okr.core.numbers import parse_quantity
-from okr.core.web import accepts, actor, db, item_or_404, json_error, render
+from okr.core.web import accepts, db, item_or_404, json_error, render
 from okr.smart import blocking as smart_rules
+from okr.smart import forms as smart_forms
 from okr.smart import words
 from okr.smart.rules import LETTERS, SmartResult, check
+from okr.smart.words import LETTER_NAMES, VERDICT_NAMES
 
 bp = Blueprint("smart", __name__)
-
-LETTER_NAMES = {
-    "S": _l("Specific"),
-    "M": _l("Measurable"),
-    "A": _l("Achievable"),
-    "R": _l("Relevant"),
-    "T": _l("Time-bound"),
-}
-VERDICT_NAMES = {"pass": _l("passes"), "warn": _l("check"), "fail": _l("fails")}
 
 API_FIELDS = {
     "kind": "str",
@@ -81,15 +72,7 @@ def _locale() -> str:
 
 
 def _today() -> date:
-    return date.today()
-
-
-def _id(value) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None  # ids are INTEGER: PostgreSQL refuses more
+    return smart_forms.today()
 
 
 def _quantity(value) -> Decimal | None:
@@ -128,52 +111,6 @@ def letter_names() -> dict:
 
 
 # --- looking up parents (scoped to the person's organisation) ------------------------------
-
-
-def _goal(goal_id) -> m.AnnualGoal | None:
-    goal_id = _id(goal_id)
-    if goal_id is None:
-        return None
-    return (
-        db()
-        .exec(
-            select(m.AnnualGoal)
-            .join(m.Team, m.Team.id == m.AnnualGoal.team_id)
-            .where(m.AnnualGoal.id == goal_id, m.Team.org_id == actor().org_id)
-        )
-        .first()
-    )
-
-
-def _objective(objective_id) -> m.Objective | None:
-    objective_id = _id(objective_id)
-    if objective_id is None:
-        return None
-    return (
-        db()
-        .exec(
-            select(m.Objective)
-            .join(m.Team, m.Team.id == m.Objective.team_id)
-            .where(m.Objective.id == objective_id, m.Team.org_id == actor().org_id)
-        )
-        .first()
-    )
-
-
-def _objective_of_kr(kr_id) -> m.Objective | None:
-    kr_id = _id(kr_id)
-    if kr_id is None:
-        return None
-    return (
-        db()
-        .exec(
-            select(m.Objective)
-            .join(m.KeyResult, m.KeyResult.objective_id == m.Objective.id)
-            .join(m.Team, m.Team.id == m.Objective.team_id)
-            .where(m.KeyResult.id == kr_id, m.Team.org_id == actor().org_id)
-        )
-        .first()
-    )
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -276,20 +213,22 @@ def _panel_item(form):
     parent_title = _text(form.get("parent_title"))
     committed = None
     if kind == "goal":
-        parent = _goal(form.get("parent_goal_id"))
+        parent = smart_forms.goal_of_org(form.get("parent_goal_id"))
         if parent is not None:
             parent_title = parent.title
         elif "parent_goal_id" in form:
             parent_title = ""
     elif kind == "objective":
         committed = own_kind == "committed" if own_kind in ("committed", "aspirational") else None
-        parent = _goal(form.get("goal_id"))
+        parent = smart_forms.goal_of_org(form.get("goal_id"))
         if parent is not None:
             parent_title = parent.title
         elif "goal_id" in form:
             parent_title = ""
     else:
-        objective = _objective(form.get("parent")) or _objective_of_kr(form.get("smart_item"))
+        objective = smart_forms.objective_of_org(form.get("parent")) or smart_forms.objective_of_kr(
+            form.get("smart_item")
+        )
         if objective is not None:
             parent_title, period, committed = objective.title, objective.quarter, objective.kind == "committed"
     due = None
@@ -329,7 +268,7 @@ def panel():
     kind, item = _panel_item(form)
     result = check(item, today=_today())
     slot = "".join(ch for ch in _text(form.get("smart_slot"))[:80] if ch.isalnum() or ch in "-_")
-    blocked = list(smart_rules.blocking_problems(result, kind, _org_blocking()))
+    blocked = list(smart_rules.blocking_problems(result, kind, smart_forms.org_blocking()))
     return render(
         "smart/_smart_panel.html",
         result=result,
@@ -525,74 +464,3 @@ def smart_tip(letter) -> str | None:
 def smart_filter() -> str | None:
     """The letter the page is filtered by (?fails=M), or None."""
     return _fails_letter() if has_request_context() else None
-
-
-def _org_blocking() -> str:
-    org = db().get(m.Organisation, actor().org_id)
-    return org.smart_blocking if org is not None else ""
-
-
-def blocking_for_form(form, kind: str) -> dict[str, str]:
-    """{letter: message} for the letters that stop this plan form from being saved: the
-    organisation's blocking letters that fail (and M for a key result), as the panel shows them.
-
-    ``kind`` is goal, objective or kr; the form's own context (the year, the quarter, the goals
-    it may align to) gives the period and parent; a key result's objective comes from the
-    request (the ``parent`` field on create, the item on update).
-    """
-    if not has_request_context():
-        return {}
-    if kind == "goal":
-        parents = getattr(form, "_parents", {}) or {}
-        parent = parents.get(form.parent_goal_id.data)
-        year = getattr(form, "_year", None)
-        item = smart_rules.make_item(
-            "goal",
-            title=form.title.data,
-            description=form.description.data,
-            period=str(year) if year is not None else None,
-            parent_title=parent.title if parent else None,
-        )
-    elif kind == "objective":
-        goals = getattr(form, "_goals", {}) or {}
-        parent = goals.get(form.goal_id.data)
-        quarter = getattr(form, "_quarter", None)
-        item = smart_rules.make_item(
-            "objective",
-            title=form.title.data,
-            description=form.description.data,
-            period=str(quarter) if quarter is not None else None,
-            parent_title=parent.title if parent else None,
-            committed=form.kind.data == "committed",
-        )
-    elif kind == "kr":
-        objective = None
-        view_args = request.view_args or {}
-        if view_args.get("kind") == "kr" and view_args.get("item_id"):
-            objective = _objective_of_kr(view_args.get("item_id"))
-        if objective is None:
-            parent = request.form.get("parent")
-            if parent is None and request.is_json:
-                body = request.get_json(silent=True)
-                parent = body.get("parent") if isinstance(body, dict) else None
-            objective = _objective(parent)
-        item = smart_rules.make_item(
-            "kr",
-            title=form.title.data,
-            description=form.description.data,
-            period=objective.quarter if objective else None,
-            parent_title=objective.title if objective else None,
-            kr_kind=form.kind.data,
-            start=form.start.data,
-            target=form.target.data,
-            unit=form.unit.data,
-            committed=(objective.kind == "committed") if objective else None,
-        )
-    else:
-        return {}
-    result = check(item, today=_today())
-    problems = smart_rules.blocking_problems(result, kind, _org_blocking())
-    return {
-        letter: _("%(name)s: %(message)s", name=LETTER_NAMES[letter], message=words.message(verdict))
-        for letter, verdict in problems.items()
-    }

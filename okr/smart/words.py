@@ -10,6 +10,16 @@ from flask_babel import lazy_gettext as _l
 from okr.smart.letters import CODES, TIPS, Letter
 from okr.smart.rules import SmartResult
 
+#: The letters' names and the verdicts' words, as the badges and the panel show them.
+LETTER_NAMES = {
+    "S": _l("Specific"),
+    "M": _l("Measurable"),
+    "A": _l("Achievable"),
+    "R": _l("Relevant"),
+    "T": _l("Time-bound"),
+}
+VERDICT_NAMES = {"pass": _l("passes"), "warn": _l("check"), "fail": _l("fails")}
+
 MESSAGES = {
     "S.pass": _l("Specific: it says what will change and for whom."),
     "S.empty": _l("Add a title that says what will change and for whom."),
