@@ -89,9 +89,10 @@ def init_app(app) -> None:
     funcs.insert(0, _default_deny)
     funcs.insert(0, _request_id)
 
-    from okr.core.web import ratelimit
+    from okr.core.web import bodies, ratelimit
 
     ratelimit.init_app(app)
+    bodies.init_app(app)
 
     @app.after_request
     def _headers(resp):
