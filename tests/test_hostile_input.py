@@ -295,3 +295,42 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
     )
     assert not low, f"fields swept with fewer than {VALUES_PER_FIELD} values: {low}"
     assert not problems, "\n".join(problems[:80]) + (f"\n… and {len(problems) - 80} more" if len(problems) > 80 else "")
+
+
+# --- the security review's probes: each once a 5xx, now a clear 4xx with nothing changed ----------
+
+PERIOD_ARGS = ("period", "quarter", "month", "week", "year")
+EDGE_PERIODS = {
+    "period": ["9999", "1900", "9999-Q4", "1900-Q1", "9999-12", "1900-01", "1900-W01", "9999-W52"],
+    "quarter": ["9999-Q4", "1900-Q1"],
+    "month": ["9999-12", "1900-01"],
+    "week": ["1900-W01", "9999-W52", "9999-W01"],
+    "year": ["9999", "1900"],
+}
+
+
+def test_periods_at_the_edges_of_the_calendar_are_404_on_every_page(app, make, session, as_user):
+    from flask import url_for
+    from test_security_world import build_world, fill
+
+    world = build_world(make, session)
+    b = as_user(world.users["admin"])
+    tried, problems = 0, []
+    for rule, method in routes(app):
+        args = [a for a in rule.arguments if a in PERIOD_ARGS]
+        if method != "GET" or not args:
+            continue
+        for arg in args:
+            for edge in EDGE_PERIODS[arg]:
+                values = {**fill(rule, world.teams["A"]), arg: edge}
+                with app.test_request_context():
+                    try:
+                        path = url_for(rule.endpoint, **values)
+                    except Exception:  # the converter refuses the value (an int year as text)
+                        continue
+                status = b.get(path).status_code
+                tried += 1
+                if status != 404:
+                    problems.append(f"{path} → {status}")
+    assert tried >= 23
+    assert not problems, "\n".join(problems)

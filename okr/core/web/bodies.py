@@ -5,19 +5,18 @@ it likes, and a chunked body has no Content-Length for the size limit to check u
 WSGI middleware reads every body first: past MAX_CONTENT_LENGTH it answers 413 at once (never a
 cut body), and a client that stops sending for IDLE seconds, or takes longer than DEADLINE in all,
 gets 408 and its connection closed. Under gunicorn the socket's read timeout enforces both.
+A body is held in memory (at most MAX_CONTENT_LENGTH, one per server thread).
 """
 
 from __future__ import annotations
 
-import tempfile
+import io
 import time
 
 #: A read that brings nothing for this many seconds ends the request (408).
 IDLE = 10.0
 #: A whole body must arrive within this many seconds (408 past it).
 DEADLINE = 30.0
-#: Bodies up to this size stay in memory; larger ones (up to the limit) spill to a temporary file.
-IN_MEMORY = 1024 * 1024
 _CHUNK = 64 * 1024
 
 
@@ -86,8 +85,7 @@ class BufferedBodies:
         old_timeout = sock.gettimeout() if sock is not None else None
         ends = time.monotonic() + self.deadline
         limit = self.max_length
-        # Handed to the app as wsgi.input (closed here on an error, else when it is dropped).
-        out = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115
+        out = io.BytesIO()
         size = 0
         try:
             while declared is None or size < declared:

@@ -79,12 +79,35 @@ def _ids_in_range():
     return None
 
 
+PERIOD_ARGS = ("period", "quarter", "month", "week", "year")
+
+
+def _periods_in_range():
+    """A period in the address at the calendar's edges (okr.core.periods.served) is a 404 before
+    any view runs; one that does not parse is left to the view, which answers 404 as well."""
+    from flask import abort
+
+    from okr.core import periods
+
+    for name, value in (request.view_args or {}).items():
+        if name not in PERIOD_ARGS or not isinstance(value, (str, int)):
+            continue
+        try:
+            period = periods.parse(str(value), current_app.config.get("FISCAL_YEAR_START", 1))
+        except (periods.PeriodError, TypeError, ValueError):
+            continue
+        if not periods.served(period):
+            abort(404)
+    return None
+
+
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
     # Ahead of every other before_request (CSRF included): the request id first, then the door.
     funcs = app.before_request_funcs.setdefault(None, [])
+    funcs.insert(0, _periods_in_range)
     funcs.insert(0, _ids_in_range)
     funcs.insert(0, _default_deny)
     funcs.insert(0, _request_id)
