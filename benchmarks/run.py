@@ -333,6 +333,9 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
         ("team KPI board", lambda i: f"/teams/{slug}/kpis/{quarter}"),
         ("company KPI JSON", lambda i: f"/api/v1/kpis/company/{quarter}"),
         ("team KPI JSON", lambda i: f"/api/v1/kpis/{slug}/{quarter}"),
+        ("budget review, quarter", lambda i: f"/teams/{slug}/budget/{quarter}"),
+        ("budget review, year", lambda i: f"/teams/{slug}/budget/{year}"),
+        ("budget JSON", lambda i: f"/api/v1/budget/{slug}/{quarter}"),
     ]
     rows = []
     for name, path_fn in pages:

@@ -60,12 +60,98 @@ def database_template(tmp_path_factory):
     admin.dispose()
 
 
+#: The fiscal year start of the test app (app_config) and so of the demo template.
+FISCAL_YEAR_START = 1
+
+
+def _sqlite_demo_template(empty: Path, folder: Path, today: date, fiscal_start: int):
+    """A copy of the empty template with the demo seeded into it, and the seed's result."""
+    from okr.core.db import make_engine
+    from okr.seed.demo import seed_demo
+
+    path = folder / f"demo-{today.isoformat()}-{fiscal_start}.sqlite"
+    shutil.copy(empty, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as s:
+        result = seed_demo(session=s, today=today, fiscal_start=fiscal_start)
+        s.commit()
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return {"path": path, "result": result}
+
+
+def _pg_tables() -> list[str]:
+    import okr.core.models  # noqa: F401  (every table on the metadata)
+
+    return [t.name for t in SQLModel.metadata.sorted_tables]
+
+
+def _pg_empty(conn) -> None:
+    conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in _pg_tables()) + " RESTART IDENTITY CASCADE"))
+
+
+def _pg_demo_template(url: str, today: date, fiscal_start: int):
+    """The demo seeded once, then kept as a copy of every table in a schema of its own, from which
+    a test's tables are refilled (and their id sequences moved past the copied rows)."""
+    from okr.core.db import get_engine
+    from okr.seed.demo import seed_demo
+
+    engine = get_engine(url)
+    schema = f"demo_{today.strftime('%Y%m%d')}_{fiscal_start}"
+    with engine.begin() as conn:
+        _pg_empty(conn)
+    with Session(engine) as s:
+        result = seed_demo(session=s, today=today, fiscal_start=fiscal_start)
+        s.commit()
+    refill = []
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        for table in _pg_tables():
+            conn.execute(sa.text(f'CREATE TABLE "{schema}"."{table}" AS TABLE public."{table}"'))
+            refill.append(f'INSERT INTO public."{table}" SELECT * FROM "{schema}"."{table}";')
+            if "id" not in SQLModel.metadata.tables[table].c:
+                continue
+            seq = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": f'public."{table}"'}).scalar()
+            if seq:
+                refill.append(
+                    f"PERFORM setval('{seq}', COALESCE((SELECT max(id) FROM public.\"{table}\"), 0) + 1, false);"
+                )
+        _pg_empty(conn)
+    sql = "DO $$ BEGIN " + " ".join(refill) + " END $$"
+    return {"sql": sql, "result": result}
+
+
+@pytest.fixture(scope="session")
+def demo_template(database_template, tmp_path_factory):
+    """demo_template(today, fiscal_start) → the demo seeded once per day and fiscal start in this
+    process, for every test that asks for ``demo`` to start from (seeding takes seconds)."""
+    made = {}
+
+    def get(today: date, fiscal_start: int):
+        key = (today, fiscal_start)
+        if key not in made:
+            if database_template["kind"] == "sqlite":
+                folder = tmp_path_factory.mktemp("demo")
+                made[key] = _sqlite_demo_template(database_template["path"], folder, today, fiscal_start)
+            else:
+                made[key] = _pg_demo_template(database_template["url"], today, fiscal_start)
+        return made[key]
+
+    return get
+
+
 @pytest.fixture
-def database_url(database_template, tmp_path):
-    """An empty, migrated database for this test."""
+def database_url(request, database_template, tmp_path):
+    """A migrated database for this test: empty, or holding the demo when the test asks for
+    ``demo`` (copied from demo_template, not seeded again)."""
+    seeded = None
+    if "demo" in request.fixturenames:
+        today = date.today()
+        seeded = request.getfixturevalue("demo_template")(today, FISCAL_YEAR_START)
+        request.node.stash[DEMO_SEEDED] = (today, FISCAL_YEAR_START, seeded["result"])
     if database_template["kind"] == "sqlite":
         path = tmp_path / "okr.sqlite"
-        shutil.copy(database_template["path"], path)
+        shutil.copy(seeded["path"] if seeded else database_template["path"], path)
         url = f"sqlite:///{path}"
         yield url
         from okr.core.db import dispose_engine
@@ -75,11 +161,14 @@ def database_url(database_template, tmp_path):
     url = database_template["url"]
     from okr.core.db import get_engine
 
-    engine = get_engine(url)
-    tables = [t.name for t in SQLModel.metadata.sorted_tables]
-    with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    with get_engine(url).begin() as conn:
+        _pg_empty(conn)
+        if seeded:
+            conn.execute(sa.text(seeded["sql"]))
     yield url
+
+
+DEMO_SEEDED = pytest.StashKey[tuple]()
 
 
 @pytest.fixture
@@ -88,11 +177,10 @@ def app_config(database_url):
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret-key-not-for-production",
-        "FISCAL_YEAR_START": 1,
+        "FISCAL_YEAR_START": FISCAL_YEAR_START,
         "DEFAULT_LOCALE": "en",
-        # Tests write rows with factories, outside okr.plans.ops, so the cache would not see
-        # them; tests/test_rollup_cache.py switches it on and checks it through okr.plans.ops.
-        "ROLLUP_CACHE": False,
+        # A cheap scrypt: the strong one costs ~0.1 s a hash (test_planning proves it is the default).
+        "PASSWORD_HASH": "fast",
         # Every kept fragment is rendered afresh as well and must equal what was kept for its
         # key (okr.core.web.fragments): any test that changes something and looks again checks that
         # no fragment shows a value missing from its key.
@@ -109,6 +197,15 @@ def app(app_config, tmp_path, monkeypatch):
         if key.startswith("OKR_") and key not in ("OKR_INSTANCE_PATH", "OKR_TEST_DATABASE_URL"):
             monkeypatch.delenv(key)
     return create_app(app_config)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """Hashes made outside an app (seeds, operations, the importer) are cheap too; an app made in
+    a test sets the cost from its own PASSWORD_HASH."""
+    from okr.accounts import passwords
+
+    passwords.use("fast")
 
 
 @pytest.fixture
@@ -129,7 +226,11 @@ def session(app):
 
 
 class Factory:
-    """Builds rows with their parents, committing each so requests see them."""
+    """Builds rows with their parents, committing each so requests see them.
+
+    Plan rows are written as the product writes them, audited (okr.core.writes, okr.plans.ops
+    for check-ins), so the kept rollups and the audit guard see every one; a key result's
+    ``current`` is a check-in (dated ``last_check_in_on``, else its quarter's first day)."""
 
     def __init__(self, session: Session):
         self.s = session
@@ -145,6 +246,21 @@ class Factory:
         self.s.refresh(row)
         return row
 
+    def _org_of_team(self, team_id) -> int:
+        from okr.core import models as m
+
+        return self.s.get(m.Team, team_id).org_id
+
+    def _create(self, model, org_id, is_archived=False, **fields):
+        from okr.core import writes
+
+        item = writes.create(session=self.s, actor_id=None, org_id=org_id, model=model, **fields)
+        if is_archived:
+            writes.archive(session=self.s, actor_id=None, org_id=org_id, item=item)
+        self.s.commit()
+        self.s.refresh(item)
+        return item
+
     def org(self, slug=None, name="Acme"):
         from okr.core import models as m
 
@@ -155,14 +271,13 @@ class Factory:
 
         org = org or self.org()
         n = self._next()
-        return self._save(
-            m.Team(
-                org_id=org.id,
-                parent_id=parent.id if parent else None,
-                slug=slug or f"team{n}",
-                name=name or f"Team {n}",
-                kind=kind,
-            )
+        return self._create(
+            m.Team,
+            org.id,
+            parent_id=parent.id if parent else None,
+            slug=slug or f"team{n}",
+            name=name or f"Team {n}",
+            kind=kind,
         )
 
     def user(
@@ -197,7 +312,9 @@ class Factory:
         from okr.core import models as m
 
         team = team or self.team()
-        return self._save(m.AnnualGoal(team_id=team.id, year=year, title=title, weight=Decimal(str(weight)), **kw))
+        return self._create(
+            m.AnnualGoal, team.org_id, team_id=team.id, year=year, title=title, weight=Decimal(str(weight)), **kw
+        )
 
     def objective(
         self,
@@ -213,16 +330,16 @@ class Factory:
 
         if team is None:
             team = self.s.get(m.Team, goal.team_id) if goal is not None else self.team()
-        return self._save(
-            m.Objective(
-                team_id=team.id,
-                goal_id=goal.id if goal else None,
-                quarter=quarter,
-                title=title,
-                kind=kind,
-                weight=Decimal(str(weight)),
-                **kw,
-            )
+        return self._create(
+            m.Objective,
+            team.org_id,
+            team_id=team.id,
+            goal_id=goal.id if goal else None,
+            quarter=quarter,
+            title=title,
+            kind=kind,
+            weight=Decimal(str(weight)),
+            **kw,
         )
 
     def kr(
@@ -235,25 +352,42 @@ class Factory:
         current=None,
         weight=1,
         unit="",
+        confidence=None,
+        last_check_in_on=None,
         **kw,
     ):
         from okr.core import models as m
+        from okr.core import periods
+        from okr.plans import ops
 
         objective = objective or self.objective()
+        org_id = self._org_of_team(objective.team_id)
         start_d, target_d = Decimal(str(start)), Decimal(str(target))
-        return self._save(
-            m.KeyResult(
-                objective_id=objective.id,
-                title=title,
-                kind=kind,
-                start=start_d,
-                target=target_d,
-                current=Decimal(str(current)) if current is not None else start_d,
-                weight=Decimal(str(weight)),
-                unit=unit,
-                **kw,
-            )
+        archived = kw.pop("is_archived", False)
+        kr = self._create(
+            m.KeyResult,
+            org_id,
+            objective_id=objective.id,
+            title=title,
+            kind=kind,
+            start=start_d,
+            target=target_d,
+            weight=Decimal(str(weight)),
+            unit=unit,
+            **kw,
         )
+        if current is not None or last_check_in_on is not None:
+            day = last_check_in_on or periods.parse(objective.quarter).start
+            value = Decimal(str(current)) if current is not None else start_d
+            confidence = Decimal(str(confidence)) if confidence is not None else None
+            ops.check_in(
+                session=self.s, actor_id=None, org_id=org_id, kr=kr, value=value, confidence=confidence, checked_on=day
+            )
+        if archived:
+            ops.archive(session=self.s, actor_id=None, org_id=org_id, item=kr)
+        self.s.commit()
+        self.s.refresh(kr)
+        return kr
 
     def project(self, team=None, kr=None, month="2026-04", title="Creator incentive programme", **kw):
         from okr.core import models as m
@@ -264,8 +398,8 @@ class Factory:
                 team = self.s.get(m.Team, obj.team_id)
             else:
                 team = self.team()
-        return self._save(
-            m.Project(team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw)
+        return self._create(
+            m.Project, team.org_id, team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw
         )
 
     def task(
@@ -284,31 +418,51 @@ class Factory:
 
         if team is None:
             team = self.s.get(m.Team, project.team_id) if project is not None else self.team()
-        return self._save(
-            m.Task(
-                team_id=team.id,
-                week=week,
-                project_id=project.id if project else None,
-                title=title,
-                assignee_id=assignee.id if assignee else None,
-                important=important,
-                urgent=urgent,
-                status=status,
-                **kw,
-            )
+        if "estimate" in kw and kw["estimate"] is not None:
+            kw["estimate"] = Decimal(str(kw["estimate"]))
+        return self._create(
+            m.Task,
+            team.org_id,
+            team_id=team.id,
+            week=week,
+            project_id=project.id if project else None,
+            title=title,
+            assignee_id=assignee.id if assignee else None,
+            important=important,
+            urgent=urgent,
+            status=status,
+            **kw,
         )
 
     def raci(self, user, letter, kr=None, project=None):
-        from okr.core import models as m
+        """Give ``user`` one letter on the item, audited as okr.raci.ops.set_raci audits letters
+        (the item's other letters and its owner stay as they are)."""
+        from sqlmodel import select
 
-        return self._save(
-            m.RaciAssignment(
-                user_id=user.id,
-                letter=letter,
-                key_result_id=kr.id if kr else None,
-                project_id=project.id if project else None,
-            )
+        from okr.core import models as m
+        from okr.core import writes
+
+        item = kr if kr is not None else project
+        key = "key_result_id" if kr is not None else "project_id"
+        column = getattr(m.RaciAssignment, key)
+        before = {r.user_id: r.letter for r in self.s.exec(select(m.RaciAssignment).where(column == item.id))}
+        row = m.RaciAssignment(user_id=user.id, letter=letter, **{key: item.id})
+        self.s.add(row)
+        self.s.flush()
+        after = {**before, user.id: letter}
+        writes.record(
+            self.s,
+            org_id=user.org_id,
+            actor_id=None,
+            item_type="raci",
+            item_id=item.id,
+            action="update",
+            before={key: item.id, "letters": dict(sorted(before.items()))},
+            after={key: item.id, "letters": dict(sorted(after.items()))},
         )
+        self.s.commit()
+        self.s.refresh(row)
+        return row
 
 
 @pytest.fixture
@@ -383,12 +537,11 @@ def as_user(app):
 
 
 @pytest.fixture
-def demo(app, session):
-    """The demo organisation, seeded as `okr demo` does."""
-    from okr.seed.demo import seed_demo
-
-    result = seed_demo(session=session, today=date.today(), fiscal_start=app.config["FISCAL_YEAR_START"])
-    session.commit()
+def demo(request, app):
+    """The demo organisation, as `okr demo` seeds it today: the test's database starts as a copy
+    of one seeded once (see database_url)."""
+    _today, fiscal_start, result = request.node.stash[DEMO_SEEDED]
+    assert app.config["FISCAL_YEAR_START"] == fiscal_start, "the demo template is seeded with the default fiscal year"
     return result
 
 

@@ -402,7 +402,7 @@ def test_a_project_owner_from_the_form_becomes_its_a(session, world):
 
 
 def test_the_importer_names_the_a_as_the_owner(session, world):
-    from okr.plandoc import document as plandoc
+    from okr.plandoc import importer
 
     doc = {
         "format": "okr-plan/1",
@@ -429,7 +429,7 @@ def test_the_importer_names_the_a_as_the_owner(session, world):
             }
         ],
     }
-    result = plandoc.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
+    result = importer.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
     assert result.ok, result.issues
     kr = session.exec(select(models.KeyResult).where(models.KeyResult.title == "日均发布量从 1000 到 1300")).one()
     assert kr.owner_id == world["wang"].id
@@ -467,7 +467,7 @@ def test_a_key_result_or_project_created_with_an_owner_has_them_as_its_a(session
 
 
 def test_a_document_naming_no_a_keeps_the_owner_accountable(session, world):
-    from okr.plandoc import document as plandoc
+    from okr.plandoc import importer
 
     doc = {
         "format": "okr-plan/1",
@@ -494,7 +494,7 @@ def test_a_document_naming_no_a_keeps_the_owner_accountable(session, world):
             }
         ],
     }
-    result = plandoc.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
+    result = importer.import_plan(doc, session=session, org_id=world["org"].id, actor_id=None, dry_run=False)
     assert result.ok, result.issues
     kr = session.exec(select(models.KeyResult).where(models.KeyResult.title == "Daily posts from 1000 to 1300")).one()
     assert kr.owner_id == world["li"].id
@@ -522,8 +522,9 @@ def test_people_and_memberships(session, world):
 
 
 def test_passwords_are_scrypt_hashes():
+    # At the suite's cheap cost; tests/test_passwords.py proves the production one.
     hashed = passwords.hash_password("正确的密码 horse battery")
-    assert hashed.startswith("scrypt:32768:8:1$")
+    assert hashed.startswith("scrypt:")
     assert passwords.check_password(hashed, "正确的密码 horse battery")
     assert not passwords.check_password(hashed, "wrong")
     assert not passwords.check_password("", "anything")

@@ -17,7 +17,7 @@ from okr.core import models as m
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Tables that record the act of asking rather than data: failed sign-ins.
-UNTRACKED_TABLES = {"login_attempt", "rate_limit_counter"}  # throttles, not data
+UNTRACKED_TABLES = {"login_attempt", "rate_limit_counter", "user_session"}  # throttles and sign-ins, not data
 UNTRACKED_COLUMNS = {"app_user": {"last_login_at"}}
 
 
@@ -47,14 +47,18 @@ def _items(make, session, team, member, manager) -> TeamItems:
     goal = make.goal(team=team, owner_id=manager.id)
     objective = make.objective(team=team, goal=goal, owner_id=manager.id)
     kr = make.kr(objective=objective, owner_id=manager.id)
-    ci = m.CheckIn(
-        key_result_id=kr.id,
+    from okr.plans import ops as planning
+
+    ci = planning.check_in(
+        session=session,
+        actor_id=None,
+        org_id=team.org_id,
+        kr=kr,
         checked_on=date(2026, 4, 15),
         value=Decimal(1050),
         confidence=Decimal("0.7"),
         author_id=member.id,
     )
-    session.add(ci)
     session.commit()
     session.refresh(ci)
     project = make.project(team=team, kr=kr, owner_id=manager.id)

@@ -69,7 +69,8 @@ def test_api_speaks_the_persons_language(plan, as_user, session):
     body = resp.get_json()
     assert body["letters"]["M"]["verdict"] == "fail"
     assert "关键结果必须可衡量" in body["letters"]["M"]["message"]
-    assert body["score"] == 4
+    assert body["letters"]["S"]["verdict"] == "warn"  # 提升 which way, not how far
+    assert body["score"] == 3
 
 
 def test_api_english_vague_objective(plan, as_user):
@@ -232,6 +233,33 @@ def test_quarter_page_filters_to_items_failing_a_letter(plan, as_user):
     assert "Make creators more active" in html  # its objective stays, as the heading
     html = b.get("/teams/content/plan/2026-Q2?fails=R").get_data(as_text=True)
     assert f'id="kr-{plan["vague"].id}"' not in html
+
+
+def test_filter_matches_amber_letters_and_says_when_nothing_fails(make, as_user, session):
+    """An objective whose badge shows S and M amber is what "Show items failing: S" is for;
+    a letter nothing fails says so, not that the quarter has no objectives."""
+    team = make.team(slug="content", name="Content")
+    viewer = make.user(team=team, role="viewer", name="Zhao Lei")
+    goal = make.goal(team=team, year=2030, title="Grow the creator community")
+    obj = make.objective(team=team, goal=goal, quarter="2030-Q2", title="Make creators more active")
+    b = as_user(viewer)
+    page = b.get("/teams/content/plan/2030-Q2").get_data(as_text=True)
+    badge = page[page.index(f'id="smart-objective-{obj.id}"') :].split("</details>")[0]
+    assert 'data-letter="S" data-verdict="warn"' in badge and 'data-letter="M" data-verdict="warn"' in badge
+    assert 'data-letter="R" data-verdict="pass"' in badge
+    for letter in "SM":
+        html = b.get(f"/teams/content/plan/2030-Q2?fails={letter}").get_data(as_text=True)
+        assert f'id="smart-objective-{obj.id}"' in html, letter
+        assert "No objectives this quarter yet" not in html
+    html = b.get("/teams/content/plan/2030-Q2?fails=R").get_data(as_text=True)
+    assert f'id="smart-objective-{obj.id}"' not in html
+    assert "No objectives this quarter yet" not in html
+    assert "No objective or key result fails R (Relevant) this quarter." in html
+    viewer.locale = "zh"
+    session.add(viewer)
+    session.commit()
+    html = b.get("/teams/content/plan/2030-Q2?fails=R").get_data(as_text=True)
+    assert "本季度没有未通过 R（相关）的目标或关键结果。" in html
 
 
 def test_badges_cost_no_query_per_row(plan, make, app, as_user):

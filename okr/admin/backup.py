@@ -119,51 +119,84 @@ def backup(url: str, target: str | Path) -> Path:
     return target
 
 
-def is_empty(url: str) -> bool:
-    """True when the database has no table of ours with a row (an empty or un-migrated one)."""
+_PG_HOLDINGS = sa.text(
+    """
+    SELECT n.nspname || '.' || c.relname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+    ORDER BY 1
+    """
+)
+
+
+def _sqlite_holdings(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def holdings(url: str) -> list[str]:
+    """The tables, views and sequences the database at ``url`` holds (any of ours or anyone
+    else's; a row needs a table, so none means no row either). A SQLite file that does not exist
+    holds nothing and is not created by asking."""
+    if backend_of(url) == "sqlite":
+        path = _sqlite_path(url)
+        if not Path(path).exists():
+            return []
+        conn = sqlite3.connect(path)
+        try:
+            return _sqlite_holdings(conn)
+        except sqlite3.DatabaseError as e:
+            raise BackupError(f"{path} is not a SQLite database ({e}): restore into a new file") from None
+        finally:
+            conn.close()
     from okr.core.db import make_engine
 
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            names = set(sa.inspect(conn).get_table_names())
-            for table in ("organisation", "app_user", "team"):
-                if table in names and conn.execute(sa.text(f'SELECT 1 FROM "{table}" LIMIT 1')).first():  # nosec B608  # fixed names
-                    return False
-        return True
+            return [r[0] for r in conn.execute(_PG_HOLDINGS)]
     finally:
         engine.dispose()
 
 
+def is_empty(url: str) -> bool:
+    """True when the database holds no table, view or sequence at all (so no row either)."""
+    return not holdings(url)
+
+
+def _refuse_if_held(names: list[str]) -> None:
+    if names:
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        raise BackupError(
+            f"the database is not empty (it holds {shown}): restore into a new, empty database "
+            "(createdb NAME, or a new SQLite file); nothing was changed"
+        )
+
+
 def restore(url: str, source: str | Path) -> None:
-    """Load a backup made by :func:`backup` into the (empty) database at ``url``."""
+    """Load a backup made by :func:`backup` into the database at ``url``, which must hold no table
+    and no row at all (not even this app's empty tables): a mistyped URL never overwrites or
+    drops anything, and a refused restore leaves the database as it was.
+
+    SQLite: the file is created with mode 0600 when it does not exist (it will hold password
+    hashes), checked and filled over one connection. PostgreSQL: `pg_restore` in one transaction
+    without ``--clean``, so it drops nothing, and on any error nothing stays.
+    """
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"{source} is not a file")
-    if not is_empty(url):
-        raise BackupError("the database is not empty: restore into a new, empty database")
     if backend_of(url) == "sqlite":
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupError(f"{source} is not a sound SQLite backup")
-            dst = sqlite3.connect(_sqlite_path(url))
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        except sqlite3.DatabaseError as e:
-            raise BackupError(f"{source} is not a SQLite backup ({e})") from None
-        finally:
-            src.close()
+        _restore_sqlite(_sqlite_path(url), source)
         return
+    _refuse_if_held(holdings(url))
     env, args = _pg_env_args(url)
-    # An empty but migrated database has our tables: drop them first so the dump recreates them.
     result = subprocess.run(
         [
             _tool("pg_restore"),
-            "--clean",
-            "--if-exists",
             "--no-owner",
             "--no-acl",  # nosec B603
             "--single-transaction",
@@ -178,3 +211,41 @@ def restore(url: str, source: str | Path) -> None:
     )
     if result.returncode != 0:
         raise BackupError("pg_restore failed: " + _last_error(result.stderr))
+
+
+def _restore_sqlite(path: str, source: Path) -> None:
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        try:
+            sound = src.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError as e:
+            raise BackupError(f"{source} is not a SQLite backup ({e})") from None
+        if not sound:
+            raise BackupError(f"{source} is not a sound SQLite backup")
+        target = Path(path)
+        created = False
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(target)
+            created = True
+        try:
+            dst = sqlite3.connect(path)
+        except sqlite3.Error as e:
+            raise BackupError(f"cannot open {path}: {e}") from None
+        try:
+            try:
+                held = _sqlite_holdings(dst)
+            except sqlite3.DatabaseError as e:
+                raise BackupError(f"{path} is not a SQLite database ({e}): restore into a new file") from None
+            _refuse_if_held(held)
+            # The check and the copy share this connection; the copy is one step (all pages).
+            src.backup(dst)
+        except BaseException:
+            dst.close()
+            if created:
+                target.unlink(missing_ok=True)
+            raise
+        dst.close()
+        os.chmod(target, 0o600)  # it holds password hashes, like the backup it came from
+    finally:
+        src.close()

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
+from sqlmodel import func, select
 
 from okr.accounts import ops as accounts_ops
-from okr.accounts import passwords
+from okr.accounts import passwords, sessions
 from okr.admin.forms import (
     ConfirmForm,
     OrgSettingsForm,
@@ -100,6 +100,18 @@ def people():
     return render("admin/people.html", **_people_context())
 
 
+def _taken_message(org_id: int, email: str) -> str:
+    """Why an address cannot be added. A colleague in this organisation is named (the admin sees
+    them on the people page anyway); an address held in another organisation is refused with
+    words that name no account and no organisation (docs/security.md, "Accounts across
+    organisations")."""
+    email = accounts_ops.normalise_email(email)
+    holder = db().exec(select(m.User.org_id).where(func.lower(m.User.email) == email)).first()
+    if holder == org_id:
+        return _("%(email)s is already in your organisation.", email=email)
+    return _("This email cannot be used for a new account. Ask the person for another address.")
+
+
 @bp.post("/people")
 @accepts(PersonForm)
 def person_add():
@@ -128,7 +140,7 @@ def person_add():
             )
     except planning.PlanningError:
         db().rollback()
-        form.email.errors.append(_("This email already has an account."))
+        form.email.errors.append(_taken_message(me.org_id, form.email.data))
         return _invalid("admin/people.html", form, **{k: v for k, v in _people_context(form).items() if k != "form"})
     db().commit()
     flash(_("%(name)s can now sign in.", name=user.name), "success")
@@ -210,13 +222,31 @@ def person_sign_out(user_id: int):
         return _invalid("admin/person.html", form, **_person_context(user))
     user.session_version = (user.session_version or 1) + 1
     db().add(user)
-    db().commit()
-    if user.id == actor().user_id:
-        from flask import session
+    from flask import session
 
+    mine = user.id == actor().user_id
+    sessions.end_all(session=db(), user_id=user.id, keep=session.get("sid") if mine else None)
+    db().commit()
+    if mine:
         session["sv"] = user.session_version
     current_app.logger.info("sessions of user %s ended by user %s", user.id, actor().user_id)
     flash(_("%(name)s is signed out everywhere.", name=user.name), "success")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
+@bp.post("/people/<int:user_id>/unlock")
+@accepts(ConfirmForm)
+def person_unlock(user_id: int):
+    """Let the person try signing in again from every address, before their lock-outs end."""
+    from okr.core.web import ratelimit
+
+    user = _person_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate():
+        return _invalid("admin/person.html", form, **_person_context(user))
+    ratelimit.unlock_account(user.email)
+    current_app.logger.info("sign-in limits of user %s cleared by user %s", user.id, actor().user_id)
+    flash(_("%(name)s can try signing in again from every address.", name=user.name), "success")
     return redirect(url_for("admin.person", user_id=user.id))
 
 

@@ -40,7 +40,7 @@ def _org_id(session, org_slug: str | None) -> int:
 @click.option("--org", "org_slug", default=None, help="Organisation slug (default: the only one).")
 def import_command(path, dry_run, org_slug):
     """Import a plan document (okr-plan/1): all or nothing, every error with its path."""
-    from okr.plandoc import document as plandoc
+    from okr.plandoc import importer as plandoc
 
     _require_current_schema()
     with click.open_file(path, encoding="utf-8-sig") as fh:
@@ -90,7 +90,7 @@ def import_command(path, dry_run, org_slug):
 @click.option("--org", "org_slug", default=None, help="Organisation slug (default: the only one).")
 def export_command(team_slug, year, output, org_slug):
     """Export a team's plan for a year as a plan document (okr-plan/1)."""
-    from okr.plandoc import document as plandoc
+    from okr.plandoc import exporter as plandoc
 
     _require_current_schema()
     with _session() as session:

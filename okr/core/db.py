@@ -13,9 +13,28 @@ from sqlmodel import Session
 _engines: dict[str, sa.Engine] = {}
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file that does not exist yet with mode 0600, as backups are: it
+    holds password hashes. SQLite would create it with the umask's mode (often 0644); its -wal
+    and -shm files take the main file's mode. An existing file keeps the mode it has."""
+    import os
+
+    path = sa.engine.make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or "mode=memory" in url:
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError, NotADirectoryError):
+        return  # there already, or no folder for it: SQLite opens it or says why
+    os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask said
+
+
 def make_engine(url: str) -> sa.Engine:
-    """A new engine for ``url``, with SQLite's pragmas switched on for every connection."""
+    """A new engine for ``url``, with SQLite's pragmas switched on for every connection (and its
+    file, when new, created readable by its owner only)."""
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = sa.create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 15},

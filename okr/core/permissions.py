@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from okr.core import kinds
+
 WRITE_ROLES = ("admin", "manager", "member")
 PLAN_ROLES = ("admin", "manager")
 
@@ -121,12 +123,12 @@ def can_check_in(actor: Actor, team, letter: str | None) -> bool:
         return True
     if actor.is_viewer_only:
         return False
-    return letter in ("R", "A")
+    return letter in kinds.RACI_WORKS_ON
 
 
 @dataclass(frozen=True)
 class ImportScope:
-    """What a plan document may touch (okr.plandoc.document.import_plan reads it).
+    """What a plan document may touch (okr.plandoc.importer.import_plan reads it).
 
     ``team_ids``: the teams whose goals, objectives, key results, projects and tasks it may add
     (None: every team). ``may_manage_people``: whether it may add teams and people, put people

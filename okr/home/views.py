@@ -105,6 +105,35 @@ def teams():
     )
 
 
+@bp.get("/owe")
+@login_required
+def owe():
+    """What do I owe: what waits on the signed-in person. Each feature gives its own list (the
+    budget: adjustment requests of the teams right under those they manage, or all for an admin)."""
+    from okr.budget import queries as budget
+
+    me = actor()
+    managed = {t for t, role in me.roles.items() if role in ("admin", "manager")}
+    below = [
+        t.team.id
+        for t in org_teams()
+        if t.team.parent_id is not None and set(me.ancestors_and_self(t.team.parent_id)) & managed
+    ]
+    waiting = [
+        a
+        for a in budget.waiting_for(db(), below, is_admin=me.is_admin, org_team_ids=[t.team.id for t in org_teams()])
+        if me.is_admin or a.requested_by_id != me.user_id
+    ]
+    from okr.core.web import team_by_id
+
+    return render(
+        "home/owe.html",
+        adjustments=waiting,
+        names=budget.user_names(db(), [a.requested_by_id for a in waiting]),
+        team_name=lambda team_id: getattr(team_by_id(team_id), "name", ""),
+    )
+
+
 @bp.get("/healthz")
 def healthz():
     """Public: status, database reachability and schema revision; 503 when the database is down."""

@@ -25,7 +25,7 @@ from okr.core.web import (
     wants_json,
 )
 from okr.core.web.forms import form_data
-from okr.plandoc import document as plandoc
+from okr.plandoc import exporter, importer
 from okr.plandoc.forms import ImportForm
 
 bp = Blueprint("plandoc", __name__)
@@ -46,7 +46,7 @@ def export(slug, period):
         if p.kind == "year"
         else (p.fiscal_year().year if p.kind == "quarter" else p.fiscal_year(fiscal_start()).year)
     )
-    doc = plandoc.export_plan(
+    doc = exporter.export_plan(
         session=db(), org_id=actor().org_id, team_slug=team.slug, year=year, fiscal_start=fiscal_start()
     )
     body = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
@@ -129,7 +129,7 @@ def _import(text, *, confirm, scope):
     except (ValueError, RecursionError) as e:
         return {"issues": [{"path": "", "message": _("This is not JSON: %(error)s", error=str(e))}], **empty}
     session, me = db(), actor()
-    result = plandoc.import_plan(
+    result = importer.import_plan(
         doc,
         session=session,
         org_id=me.org_id,
@@ -138,7 +138,7 @@ def _import(text, *, confirm, scope):
         fiscal_start=fiscal_start(),
         scope=scope,
     )
-    issues = [{"path": i.path, "message": i.translated(_)} for i in result.issues]
+    issues = [{"path": i.path, "code": i.code, "message": i.translated(_)} for i in result.issues]
     if issues or not confirm:
         session.rollback()
     if issues:

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from okr.core import models as m
 from okr.core import periods
+from okr.core.markdown import md_escape, md_escape_lines
 from okr.core.permissions import can_plan
 from okr.core.web import (
     TeamRecord,
@@ -69,13 +70,15 @@ def _review_context(team: TeamRecord, quarter: periods.Quarter, **extra) -> dict
 
 
 def review_markdown(ctx: dict) -> str:
+    """The review as Markdown: every title, name and reflection escaped (okr.core.markdown), so
+    what a person typed is shown as typed, never read as Markdown or HTML."""
     team, quarter = ctx["team"], ctx["quarter"]
-    lines = [f"# {_('Quarter review')}: {team.name} · {quarter}", ""]
+    lines = [f"# {_('Quarter review')}: {md_escape(team.name)} · {quarter}", ""]
     for row, n in ctx["objectives"]:
         score = "–" if n.score is None else num4(n.score)
         band = BAND_LABELS.get(n.band, "") if n.band else ""
         kind = _("committed") if row.kind == "committed" else _("aspirational")
-        lines.append(f"## {row.title}")
+        lines.append(f"## {md_escape(row.title)}")
         lines.append("")
         lines.append(f"- {_('Kind')}: {kind}")
         lines.append(f"- {_('Score')}: {score}" + (f" ({band})" if band else ""))
@@ -85,13 +88,12 @@ def review_markdown(ctx: dict) -> str:
         lines.append("|---|---|---|---|---|")
         for kr in n.children:
             kr_row = ctx["r"].meta[("key_result", kr.id)]["row"]
-            refl = (kr_row.reflection or "").replace("|", "\\|").replace("\n", " ")
             lines.append(
-                f"| {kr.title.replace('|', chr(92) + '|')} | {num4(kr.progress) or '–'} | {num4(kr.score)} "
-                f"| {BAND_LABELS.get(kr.band, '')} | {refl} |"
+                f"| {md_escape(kr.title)} | {num4(kr.progress) or '–'} | {num4(kr.score)} "
+                f"| {BAND_LABELS.get(kr.band, '')} | {md_escape(kr_row.reflection or '')} |"
             )
         if row.reflection:
-            lines += ["", f"### {_('Reflection')}", "", row.reflection]
+            lines += ["", f"### {_('Reflection')}", "", md_escape_lines(row.reflection)]
         lines.append("")
     return "\n".join(lines)
 
@@ -102,8 +104,9 @@ def review(slug, quarter):
     team = team_or_404(slug)
     q = _quarter_or_404(quarter)
     ctx = _review_context(team, q)
+    ctx.update(views_review.quarter_questions(team, q, ctx["objectives"]))
     if request.args.get("format") == "md":
-        resp = make_response(review_markdown(ctx))
+        resp = make_response(review_markdown(ctx) + "\n" + views_review.questions_markdown(ctx["questions"]))
         resp.headers["Content-Type"] = "text/markdown; charset=utf-8"
         resp.headers["Content-Disposition"] = f'inline; filename="review-{team.slug}-{q}.md"'
         return resp
@@ -258,3 +261,7 @@ def _json_form_data(body):
     if body.get("carry_over") is True:
         out["carry_over"] = "y"
     return out
+
+
+# More routes of this blueprint, split by their seams (docs/architecture.md).
+from okr.rhythm import views_report, views_review, views_standup  # noqa: E402, F401

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from okr.accounts.passwords import hash_password
 from okr.core import models as m
 from okr.core import periods
+from okr.seed import bench_budget
 
 BENCH_PASSWORD = "bench-password"
 TASKS_PER_PERSON_PER_WEEK = 15
@@ -479,6 +480,7 @@ def seed(
         res.tasks = n
     with engine.begin() as conn:
         _seed_kpis(conn, org_id, rnd, today, fiscal_start, kpis, int(round(365 * scale)), people_of, now, res)
+    bench_budget.seed(engine, org_id, today, fiscal_start, seed_value)
     if engine.dialect.name == "postgresql":
         # Statistics after a bulk load, as PostgreSQL's manual advises (autovacuum would get
         # there within minutes): without them the planner guesses one row per team and the

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from okr.smart.rules import LETTERS, SmartItem, SmartResult, check
+from okr.smart.rules import LETTERS, Letter, SmartItem, SmartResult, check
 
 __all__ = [
     "ALWAYS_BLOCKING",
@@ -53,13 +53,11 @@ def blocking_letters(kind: str, org_blocking: str | None) -> str:
     return "".join(letter for letter in LETTERS if letter in chosen)
 
 
-def blocking_problems(result: SmartResult, kind: str, org_blocking: str | None) -> dict[str, str]:
-    """{letter: message} for each blocking letter whose verdict is "fail" (a warning never
+def blocking_problems(result: SmartResult, kind: str, org_blocking: str | None) -> dict[str, Letter]:
+    """{letter: its verdict} for each blocking letter whose verdict is "fail" (a warning never
     blocks); empty when the item may be saved."""
     return {
-        letter: result[letter].message
-        for letter in blocking_letters(kind, org_blocking)
-        if result[letter].verdict == "fail"
+        letter: result[letter] for letter in blocking_letters(kind, org_blocking) if result[letter].verdict == "fail"
     }
 
 
@@ -105,18 +103,18 @@ def make_item(
     )
 
 
-def check_many(items: Iterable[tuple[object, SmartItem]], locale: str = "en", today: date | None = None) -> dict:
+def check_many(items: Iterable[tuple[object, SmartItem]], today: date | None = None) -> dict:
     """{key: SmartResult} for many items at once: values in, verdicts out, nothing loaded.
 
     A plan page judges every item on each view, and items rarely change between views: the
-    verdicts of the last few thousand (item, language, day) are kept. Items are frozen values,
+    verdicts of the last few thousand (item, day) are kept. Items are frozen values,
     so a kept verdict is the verdict."""
-    return {key: _checked(item, locale, today) for key, item in items}
+    return {key: _checked(item, today) for key, item in items}
 
 
 @lru_cache(maxsize=4096)
-def _checked(item: SmartItem, locale: str, today: date | None) -> SmartResult:
-    return check(item, locale, today=today)
+def _checked(item: SmartItem, today: date | None) -> SmartResult:
+    return check(item, today=today)
 
 
 def failing(results: Mapping[object, SmartResult], letter: str) -> set:

@@ -25,6 +25,7 @@ from okr.core.kinds import KR_KINDS
 from okr.core.numbers import parse_quantity
 from okr.core.web import accepts, actor, db, item_or_404, json_error, render
 from okr.smart import blocking as smart_rules
+from okr.smart import words
 from okr.smart.rules import LETTERS, SmartResult, check
 
 bp = Blueprint("smart", __name__)
@@ -120,7 +121,9 @@ def _text(value) -> str:
     return value[:_TEXT_MAX] if isinstance(value, str) else ""
 
 
+@bp.app_template_global("smart_letter_names")
 def letter_names() -> dict:
+    """{letter: its name in the reader's language}: S → Specific (具体)…"""
     return {key: str(value) for key, value in LETTER_NAMES.items()}
 
 
@@ -252,9 +255,9 @@ def api_check():
     if errors:
         return json_error(_("Some values need fixing."), 400, errors)
     kind = values.pop("kind")
-    result = check(smart_rules.make_item(kind, **values), _locale(), today=_today())
+    result = check(smart_rules.make_item(kind, **values), today=_today())
     # S, M, A, R, T in that order (jsonify would sort the letters alphabetically)
-    return current_app.response_class(json.dumps(result.as_dict(), ensure_ascii=False), mimetype="application/json")
+    return current_app.response_class(json.dumps(words.said(result), ensure_ascii=False), mimetype="application/json")
 
 
 # --- the live panel -------------------------------------------------------------------------
@@ -324,7 +327,7 @@ def panel():
     if isinstance(form, dict):
         form = {k: v if isinstance(v, str) else "" for k, v in form.items()}
     kind, item = _panel_item(form)
-    result = check(item, _locale(), today=_today())
+    result = check(item, today=_today())
     slot = "".join(ch for ch in _text(form.get("smart_slot"))[:80] if ch.isalnum() or ch in "-_")
     blocked = list(smart_rules.blocking_problems(result, kind, _org_blocking()))
     return render(
@@ -345,7 +348,7 @@ _MODELS = {"goal": m.AnnualGoal, "objective": m.Objective, "kr": m.KeyResult}
 
 def item_result(kind: str, item) -> SmartResult:
     """The verdict of one stored goal, objective or key result (its parent read in one query)."""
-    return check(_stored_item(kind, item), _locale(), today=_today())
+    return check(_stored_item(kind, item), today=_today())
 
 
 def _stored_item(kind: str, item, *, parent_title=None, objective=None):
@@ -435,7 +438,7 @@ def plan_results(plan) -> dict:
             items.append(
                 (("goal", goal.id), _stored_item("goal", goal, parent_title=parents.get(goal.parent_goal_id, "")))
             )
-    results = smart_rules.check_many(items, _locale(), today=_today())
+    results = smart_rules.check_many(items, today=_today())
     cache[id(plan)] = (plan, results)
     return results
 
@@ -458,7 +461,7 @@ def smart_of(context, item_type, item):
     if plan is not None and not isinstance(plan, Undefined) and hasattr(plan, "team"):
         return plan_results(plan).get((item_type, item.id))
     if item_type == "kr" and getattr(page, "objective", None) is not None:
-        return check(_stored_item("kr", item, objective=page.objective), _locale(), today=_today())
+        return check(_stored_item("kr", item, objective=page.objective), today=_today())
     return None
 
 
@@ -489,21 +492,33 @@ def smart_badge(context, item_type, item):
 
 @bp.app_template_global("smart_shown")
 def smart_shown(item_type, item, plan) -> bool:
-    """Whether an item stays on the page under ``?fails=<letter>``: it fails that letter, or
-    (an objective) one of its key results does."""
+    """Whether an item stays on the page under ``?fails=<letter>``: that letter is amber or red
+    on its badge (warn or fail), or (an objective) it is on one of its key results."""
     letter = _fails_letter()
     if letter is None or plan is None or isinstance(plan, Undefined):
         return True
     results = plan_results(plan)
     own = results.get((item_type, item.id))
-    if own is not None and own[letter].verdict == "fail":
+    if own is not None and own[letter].verdict != "pass":
         return True
     if item_type == "objective":
         return any(
-            results.get(("kr", kr.id)) is not None and results[("kr", kr.id)][letter].verdict == "fail"
+            results.get(("kr", kr.id)) is not None and results[("kr", kr.id)][letter].verdict != "pass"
             for kr in plan.krs.get(item.id, [])
         )
     return False
+
+
+@bp.app_template_filter("smart_message")
+def smart_message(letter) -> str:
+    """A letter's message in the reader's language (okr.smart.words)."""
+    return words.message(letter)
+
+
+@bp.app_template_filter("smart_tip")
+def smart_tip(letter) -> str | None:
+    """A letter's example of a better aim in the reader's language, or None."""
+    return words.tip(letter)
 
 
 @bp.app_template_global("smart_filter")
@@ -575,9 +590,9 @@ def blocking_for_form(form, kind: str) -> dict[str, str]:
         )
     else:
         return {}
-    result = check(item, _locale(), today=_today())
+    result = check(item, today=_today())
     problems = smart_rules.blocking_problems(result, kind, _org_blocking())
     return {
-        letter: _("%(name)s: %(message)s", name=LETTER_NAMES[letter], message=message)
-        for letter, message in problems.items()
+        letter: _("%(name)s: %(message)s", name=LETTER_NAMES[letter], message=words.message(verdict))
+        for letter, verdict in problems.items()
     }

@@ -23,6 +23,7 @@ from typing import Any
 
 from okr.core import periods
 from okr.core.kinds import DONE, DROPPED, UNFINISHED
+from okr.core.markdown import md_escape as md_escape  # the report's escaping, shared with other exports
 from okr.week import rules as eisenhower
 
 #: A key result is due a check-in when its latest one is older than this many days (or absent).
@@ -104,12 +105,12 @@ def renumber(ordered_ids: Sequence[int], current: dict[int, int]) -> dict[int, i
 
 
 def percent(fraction: Any) -> int | None:
-    """A progress fraction (0…1) as a whole percent, rounded half up; None stays None."""
-    if fraction is None:
-        return None
-    from decimal import ROUND_HALF_UP, Decimal
+    """A progress fraction (0…1) as a whole percent, rounded half up (okr.rollup.formulas.percent,
+    the rule of every page); None stays None."""
+    from okr.rollup.formulas import percent as rounded
 
-    return int((Decimal(fraction) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    value = rounded(fraction)
+    return None if value is None else int(value)
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -200,13 +201,3 @@ def check_in_as_of(week_end: date, today: date) -> date:
     """The day a week's report judges check-ins on: the week's last day once it is over, today
     while it runs (or before it starts)."""
     return min(week_end, today)
-
-
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~")
-
-
-def md_escape(text: str) -> str:
-    """Text safe to paste into Markdown: every character Markdown could read as markup is
-    escaped with a backslash, and line breaks become spaces (one item stays one line)."""
-    flat = " ".join(str(text).split())
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in flat)

@@ -35,6 +35,9 @@
     var box = errorBox();
     if (!box) { window.alert(text); return; }
     box.textContent = text;
+    // A refused stale edit stays on screen until the page is reloaded: later background requests
+    // (the SMART panel, a poll) do not resolve it, so they must not hide it.
+    box.dataset.sticky = reload ? "1" : "";
     if (retry) addButton(box, word("retry"), function () { box.hidden = true; retry(); });
     if (reload) addButton(box, word("reload"), function () { window.location.reload(); });
     box.hidden = false;
@@ -58,7 +61,7 @@
 
   document.addEventListener("htmx:beforeRequest", function () {
     var box = errorBox();
-    if (box) box.hidden = true;
+    if (box && !box.dataset.sticky) box.hidden = true;
   });
 
   // A 409 that names its own target (HX-Retarget) carries the edit form again with both

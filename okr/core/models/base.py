@@ -33,11 +33,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: What a quantity column holds on either database: a finite number of magnitude below 10^14
+#: (NUMERIC(20, 6) keeps 14 digits before the point). Forms accept less (okr.core.numbers).
+STORED_MAGNITUDE = Decimal(10) ** 14
+
+
 class Quantity(sa.types.TypeDecorator):
     """A Decimal quantity: NUMERIC(20, 6) on PostgreSQL, a REAL on SQLite read back as Decimal.
 
     SQLite has no decimal type; going through ``repr(float)`` gives back the shortest decimal
     that round-trips, so 6.2 stays 6.2. Arithmetic always happens on Decimal in Python.
+
+    Both databases refuse the same values with ``sqlalchemy.exc.DataError``: magnitudes of
+    :data:`STORED_MAGNITUDE` or more (PostgreSQL's numeric overflow; SQLite would store them as
+    floats) and NaN or infinity (which SQLite would store as NULL or inf, PostgreSQL as NaN).
     """
 
     impl = sa.Numeric(20, 6)
@@ -51,6 +60,11 @@ class Quantity(sa.types.TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not number.is_finite() or abs(number) >= STORED_MAGNITUDE:
+            raise sa.exc.DataError(
+                None, None, ValueError(f"quantity out of range: {str(value)[:40]} (finite, below 10^14 in magnitude)")
+            )
         if dialect.name == "sqlite":
             return float(value)
         return Decimal(value)
