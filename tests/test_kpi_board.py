@@ -17,10 +17,9 @@ Q2 = "2026-Q2"
 @pytest.fixture
 def world(make, session):
     company = make.team(slug="company", name="公司", kind="company")
-    content = make.team(org=None, parent=company, slug="content", name="内容平台部")
-    content.org_id = company.org_id
-    session.add(content)
-    session.commit()
+    content = make.team(
+        org=session.get(m.Organisation, company.org_id), parent=company, slug="content", name="内容平台部"
+    )
     manager = make.user(team=content, role="manager", email="li@example.com")
     member = make.user(team=content, role="member", email="wang@example.com")
     viewer = make.user(team=content, role="viewer", email="view@example.com")
