@@ -507,3 +507,49 @@ def export_project_budget(session: Session, project: m.Project) -> tuple[list, l
         for r, _amount in pb.returns
     ]
     return costs, spend, returns
+
+
+# --- other features' pages (the monthly report, a closed project's review) -----------------
+
+
+def _org_currency_of_team(session: Session, team_id: int) -> str:
+    return session.exec(
+        select(m.Organisation.currency).join(m.Team, m.Team.org_id == m.Organisation.id).where(m.Team.id == team_id)
+    ).one()
+
+
+def month_summary(session: Session, *, team_ids, month) -> str | None:
+    """The monthly report's "budget against spend": planned → actual in the organisation's
+    currency and the variance in percent, in figures only (the report words the heading):
+    "165,000.00 → 82,825.80 CNY (-49.8%)". None when the teams planned and spent nothing."""
+    ids = sorted(team_ids)
+    if not ids:
+        return None
+    months = [str(month)]
+    planned = sum(
+        (a for *_k, a in run(session, "budget.review.planned", _planned_stmt, teams=ids, months=months)), ZERO
+    )
+    window = dict(teams=ids, start=month.start, end=month.end)
+    actual = sum((a for _c, a in run(session, "budget.review.spend", _spend_stmt, **window)), ZERO)
+    if planned == 0 and actual == 0:
+        return None
+    v = rules.variance(planned, actual)
+    sign = "+" if v.fraction and v.fraction > 0 else ""
+    currency_ = _org_currency_of_team(session, ids[0])
+    return f"{rules.grouped(planned)} → {rules.grouped(actual)} {currency_} ({sign}{rules.percent(v.fraction)})"
+
+
+def project_roi(session: Session, *, project_id: int) -> str | None:
+    """A closed project's return on investment in figures: "(2,900,000.00 − 1,000,000.00) ÷
+    1,000,000.00 = 190% (CNY)". None when it has neither cost nor returns."""
+    project = session.get(m.Project, project_id)
+    if project is None:
+        return None
+    pb = project_budget(session, project)
+    if pb.cost == 0 and pb.total_returns == 0:
+        return None
+    currency_ = _org_currency_of_team(session, project.team_id)
+    if pb.roi is None:
+        return f"{rules.grouped(pb.total_returns)} {currency_}"
+    returns, cost = rules.grouped(pb.total_returns), rules.grouped(pb.cost)
+    return f"({returns} − {cost}) ÷ {cost} = {rules.percent(pb.roi)} ({currency_})"
