@@ -15,7 +15,8 @@ from sqlmodel import select
 
 from okr.core import models as m
 from okr.core import periods
-from okr.core.permissions import can_edit_task
+from okr.core.kinds import WRITE_ROLES
+from okr.core.permissions import can_edit_task, can_plan
 from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, team_or_404, wants_json
 from okr.core.web.forms import VersionForm, form_data
 from okr.core.writes import StaleEdit
@@ -144,11 +145,12 @@ def standup(slug, day):
 @login_required
 @accepts(StandupNoteForm, json_fields={"note": "text", "version": "int"})
 def standup_note(slug, day):
-    """A person writes their own note on the stand-up of a team they belong to."""
+    """A person writes their own note on the stand-up of a team they work in (a viewer does
+    not), or of a team they plan (a manager of a team above it)."""
     team = team_or_404(slug)
     the_day = _day_or_404(day)
     me = actor()
-    if team.id not in me.roles:
+    if me.roles.get(team.id) not in WRITE_ROLES and not can_plan(me, team):
         abort(403)
     form = StandupNoteForm(formdata=form_data())
     if not form.validate():
