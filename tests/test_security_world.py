@@ -172,6 +172,8 @@ def fill(rule, t: TeamItems) -> dict:
             values[arg] = 1
         elif arg == "day":
             values[arg] = "2026-04-15"
+        elif arg == "token":  # an unsubscribe link's: this one is not valid
+            values[arg] = "not-a-signed-token"
         elif arg == "kind" and kind is not None:
             values[arg] = kind
         elif arg == "item_type":

@@ -15,7 +15,7 @@ from okr.core.web import accepts, actor, db, is_htmx, json_error, render, wants_
 from okr.core.web.forms import VersionForm, form_data
 from okr.core.writes import StaleEdit
 from okr.rhythm import ops, queries
-from okr.rhythm.forms_meetings import AgendaItemForm, MeetingNotesForm
+from okr.rhythm.forms_meetings import AgendaItemForm, MeetingNotesForm, optional_id
 from okr.rhythm.views import bp
 
 
@@ -70,8 +70,8 @@ def agenda_item_add(manager_id, member_id):
     form = AgendaItemForm(formdata=form_data())
     ok = form.validate()
     krs, blocked = queries.member_links(db(), member_id)
-    kr_id = int(form.key_result_id.data) if ok and form.key_result_id.data else None
-    task_id = int(form.task_id.data) if ok and form.task_id.data else None
+    kr_id = optional_id(form.key_result_id.data) if ok else None
+    task_id = optional_id(form.task_id.data) if ok else None
     if kr_id is not None and kr_id not in dict(krs):
         form.key_result_id.errors = [_("Choose one of the member's key results.")]
         ok = False

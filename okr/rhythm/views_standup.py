@@ -21,7 +21,7 @@ from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, r
 from okr.core.web.forms import VersionForm, form_data
 from okr.core.writes import StaleEdit
 from okr.rhythm import ops, queries, rules
-from okr.rhythm.forms_meetings import BlockForm, StandupNoteForm
+from okr.rhythm.forms_meetings import BlockForm, StandupNoteForm, optional_id
 from okr.rhythm.views import bp
 
 
@@ -160,7 +160,7 @@ def standup_note(slug, day):
         ops.set_standup_note(
             session=db(), actor_id=me.user_id, org_id=me.org_id, team_id=team.id, user_id=me.user_id, day=the_day,
             note=form.note.data or "", existing=existing,
-            expected_version=int(form.version.data) if form.version.data else None,
+            expected_version=optional_id(form.version.data),
         )  # fmt: skip
         db().commit()
     except StaleEdit:
