@@ -88,9 +88,7 @@ def _refusal_words(refused) -> list[str]:
         ),
     }
     return [
-        said[p.code](p)
-        if p.code in said
-        else _("Not saved: %(reason)s", reason=raci_words.message(p.code, **p.params))
+        said[p.code](p) if p.code in said else _("Not saved: %(reason)s", reason=raci_words.message(p.code, **p.params))
         for p in refused
     ]
 
