@@ -47,10 +47,14 @@ def _status(status: str | None) -> str:
     return status or "no_data"
 
 
-def _open(width: int, height: int, title: str, desc: str, css: str) -> list[str]:
+def _open(width: int, height: int, title: str, desc: str, css: str, links: bool = False) -> list[str]:
+    """The picture's opening: ``role="img"`` for a picture alone; a picture holding links is a
+    ``group`` (an image is one thing to a screen reader: links inside it would be lost), named
+    and described by its title and description all the same."""
+    role = "group" if links else "img"
     return [
-        f'<svg class="chart {css}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'preserveAspectRatio="xMinYMin meet">',
+        f'<svg class="chart {css}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="{role}" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(desc)}</desc>",
     ]
@@ -86,7 +90,7 @@ def heatmap(rows: list[Row], words: dict[str, str]) -> str:
     cols = max([min(len(r.cells), MAX_COLUMNS) for r in rows] + [1])
     width = name_w + cols * (cell_w + gap) + 60
     height = len(rows) * (cell_h + gap) + 4
-    out = _open(width, height, words["title"], words["desc"], "heatmap")
+    out = _open(width, height, words["title"], words["desc"], "heatmap", links=True)
     for i, row in enumerate(rows):
         y = 2 + i * (cell_h + gap)
         name = escape(_clip(row.name, 22))
@@ -121,7 +125,7 @@ def pace_bars(rows: list[Row], expected: float | None, words: dict[str, str]) ->
     name_w, bar_w, bar_h, gap = 150, 300, 18, 8
     width = name_w + bar_w + 90
     height = len(rows) * (bar_h + gap) + 22
-    out = _open(width, height, words["title"], words["desc"], "pace-bars")
+    out = _open(width, height, words["title"], words["desc"], "pace-bars", links=True)
     for i, row in enumerate(rows):
         y = 4 + i * (bar_h + gap)
         st = _status(row.status)

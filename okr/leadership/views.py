@@ -463,7 +463,7 @@ def tree_html(r: Rollup, roots: list[rollup.Node], depth0: int = 0) -> Markup:
             memo[line_key] = (n, html)
         if not leaf:
             html += "".join([visit(c, depth + 1, n.kind == "team" and depth == depth0, team) for c in n.children])
-        html += "</details>"
+        html += "</details></div>"
         memo[key] = (n, shown_team, html)
         return html
 

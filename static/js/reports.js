@@ -11,7 +11,7 @@
     window.print();
   });
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details.node").forEach(function (d) { d.open = true; });
+    document.querySelectorAll("details.node-kids").forEach(function (d) { d.open = true; });
   });
 
   // --- explanations in place -------------------------------------------------------------
