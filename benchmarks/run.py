@@ -310,6 +310,7 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
             .scalars()
             .all()
         )
+        kpi_keys = conn.execute(sa.select(m.Kpi.key).where(m.Kpi.team_id == team_id).order_by(m.Kpi.id)).scalars().all()
         tasks = conn.execute(
             sa.select(m.Task.id, m.Task.version)
             .where(m.Task.team_id == team_id, m.Task.status == "todo")
@@ -328,6 +329,13 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
         ("my week", lambda i: "/week"),
         ("quarter review", lambda i: f"/teams/{slug}/review/{quarter}"),
         ("rollup JSON", lambda i: f"/api/v1/rollup/{slug}/{quarter}"),
+        ("company KPI board", lambda i: f"/teams/company/kpis/{quarter}"),
+        ("team KPI board", lambda i: f"/teams/{slug}/kpis/{quarter}"),
+        ("company KPI JSON", lambda i: f"/api/v1/kpis/company/{quarter}"),
+        ("team KPI JSON", lambda i: f"/api/v1/kpis/{slug}/{quarter}"),
+        ("budget review, quarter", lambda i: f"/teams/{slug}/budget/{quarter}"),
+        ("budget review, year", lambda i: f"/teams/{slug}/budget/{year}"),
+        ("budget JSON", lambda i: f"/api/v1/budget/{slug}/{quarter}"),
     ]
     rows = []
     for name, path_fn in pages:
@@ -367,6 +375,21 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
             htmx=True,
         )
     )
+    if kpi_keys:
+        # Today's value of one of the team's KPIs, again and again: a second value for a date
+        # replaces the first, so this times the replacement and re-judging path too.
+        rows.append(
+            measure(
+                manager,
+                "enter a KPI value",
+                "POST",
+                lambda i: f"/teams/{slug}/kpis/{quarter}/values",
+                n,
+                warm,
+                form_fn=lambda i: {"kpi": kpi_keys[i % len(kpi_keys)], "value": str(990 + i % 20), "on": str(today)},
+                htmx=True,
+            )
+        )
     rows.append(
         measure(
             manager,

@@ -41,6 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=_resource_dir("static"),
     )
     settings.load(app, test_config)
+    if app.config["AUDIT_GUARD"]:
+        from okr.core import audit_guard
+
+        audit_guard.install()  # under testing and debug: an unaudited plan write fails its commit
     _trust_proxies(app)
     _configure_logging(app)
     database.init_app(app)
@@ -88,20 +92,27 @@ def _init_security(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        from datetime import timedelta
+
         from flask import session
 
-        from okr.core.models import User
-        from okr.core.web.database import get_session
+        from okr.accounts import sessions
+        from okr.core.web.database import app_engine, get_session
 
         try:
             uid = int(user_id)
         except (TypeError, ValueError):
             return None
-        from sqlmodel import select
-
-        from okr.core.queries import param, run
-
-        user = run(get_session(), "load_user", lambda: select(User).where(User.id == param("id")), id=uid).first()
+        # The session must be live on the server (okr.accounts.sessions): signing out, the idle
+        # and absolute limits, a password change or an admin end it for every copy of the cookie.
+        user = sessions.load(
+            session=get_session(),
+            engine=app_engine(),
+            user_id=uid,
+            token=session.get("sid") if isinstance(session.get("sid"), str) else None,
+            idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+            max_age=timedelta(hours=app.config["SESSION_MAX_HOURS"]),
+        )
         if user is None or user.is_archived:
             return None
         # A password change or "sign out everywhere" raises session_version: older sessions end.
@@ -141,9 +152,11 @@ BLUEPRINTS = (
     "okr.history.views",
     "okr.raci.views",
     "okr.week.views",
+    "okr.kpi.views",
     "okr.leadership.views",
     "okr.rhythm.views",
     "okr.budget.views",
+    "okr.notify.views",
 )
 
 

@@ -181,9 +181,6 @@ def app_config(database_url):
         "DEFAULT_LOCALE": "en",
         # A cheap scrypt: the strong one costs ~0.1 s a hash (test_planning proves it is the default).
         "PASSWORD_HASH": "fast",
-        # Tests write rows with factories, outside okr.plans.ops, so the cache would not see
-        # them; tests/test_rollup_cache.py switches it on and checks it through okr.plans.ops.
-        "ROLLUP_CACHE": False,
         # Every kept fragment is rendered afresh as well and must equal what was kept for its
         # key (okr.core.web.fragments): any test that changes something and looks again checks that
         # no fragment shows a value missing from its key.
@@ -229,7 +226,11 @@ def session(app):
 
 
 class Factory:
-    """Builds rows with their parents, committing each so requests see them."""
+    """Builds rows with their parents, committing each so requests see them.
+
+    Plan rows are written as the product writes them, audited (okr.core.writes, okr.plans.ops
+    for check-ins), so the kept rollups and the audit guard see every one; a key result's
+    ``current`` is a check-in (dated ``last_check_in_on``, else its quarter's first day)."""
 
     def __init__(self, session: Session):
         self.s = session
@@ -245,6 +246,21 @@ class Factory:
         self.s.refresh(row)
         return row
 
+    def _org_of_team(self, team_id) -> int:
+        from okr.core import models as m
+
+        return self.s.get(m.Team, team_id).org_id
+
+    def _create(self, model, org_id, is_archived=False, **fields):
+        from okr.core import writes
+
+        item = writes.create(session=self.s, actor_id=None, org_id=org_id, model=model, **fields)
+        if is_archived:
+            writes.archive(session=self.s, actor_id=None, org_id=org_id, item=item)
+        self.s.commit()
+        self.s.refresh(item)
+        return item
+
     def org(self, slug=None, name="Acme"):
         from okr.core import models as m
 
@@ -255,14 +271,13 @@ class Factory:
 
         org = org or self.org()
         n = self._next()
-        return self._save(
-            m.Team(
-                org_id=org.id,
-                parent_id=parent.id if parent else None,
-                slug=slug or f"team{n}",
-                name=name or f"Team {n}",
-                kind=kind,
-            )
+        return self._create(
+            m.Team,
+            org.id,
+            parent_id=parent.id if parent else None,
+            slug=slug or f"team{n}",
+            name=name or f"Team {n}",
+            kind=kind,
         )
 
     def user(
@@ -297,7 +312,9 @@ class Factory:
         from okr.core import models as m
 
         team = team or self.team()
-        return self._save(m.AnnualGoal(team_id=team.id, year=year, title=title, weight=Decimal(str(weight)), **kw))
+        return self._create(
+            m.AnnualGoal, team.org_id, team_id=team.id, year=year, title=title, weight=Decimal(str(weight)), **kw
+        )
 
     def objective(
         self,
@@ -313,16 +330,16 @@ class Factory:
 
         if team is None:
             team = self.s.get(m.Team, goal.team_id) if goal is not None else self.team()
-        return self._save(
-            m.Objective(
-                team_id=team.id,
-                goal_id=goal.id if goal else None,
-                quarter=quarter,
-                title=title,
-                kind=kind,
-                weight=Decimal(str(weight)),
-                **kw,
-            )
+        return self._create(
+            m.Objective,
+            team.org_id,
+            team_id=team.id,
+            goal_id=goal.id if goal else None,
+            quarter=quarter,
+            title=title,
+            kind=kind,
+            weight=Decimal(str(weight)),
+            **kw,
         )
 
     def kr(
@@ -335,25 +352,42 @@ class Factory:
         current=None,
         weight=1,
         unit="",
+        confidence=None,
+        last_check_in_on=None,
         **kw,
     ):
         from okr.core import models as m
+        from okr.core import periods
+        from okr.plans import ops
 
         objective = objective or self.objective()
+        org_id = self._org_of_team(objective.team_id)
         start_d, target_d = Decimal(str(start)), Decimal(str(target))
-        return self._save(
-            m.KeyResult(
-                objective_id=objective.id,
-                title=title,
-                kind=kind,
-                start=start_d,
-                target=target_d,
-                current=Decimal(str(current)) if current is not None else start_d,
-                weight=Decimal(str(weight)),
-                unit=unit,
-                **kw,
-            )
+        archived = kw.pop("is_archived", False)
+        kr = self._create(
+            m.KeyResult,
+            org_id,
+            objective_id=objective.id,
+            title=title,
+            kind=kind,
+            start=start_d,
+            target=target_d,
+            weight=Decimal(str(weight)),
+            unit=unit,
+            **kw,
         )
+        if current is not None or last_check_in_on is not None:
+            day = last_check_in_on or periods.parse(objective.quarter).start
+            value = Decimal(str(current)) if current is not None else start_d
+            confidence = Decimal(str(confidence)) if confidence is not None else None
+            ops.check_in(
+                session=self.s, actor_id=None, org_id=org_id, kr=kr, value=value, confidence=confidence, checked_on=day
+            )
+        if archived:
+            ops.archive(session=self.s, actor_id=None, org_id=org_id, item=kr)
+        self.s.commit()
+        self.s.refresh(kr)
+        return kr
 
     def project(self, team=None, kr=None, month="2026-04", title="Creator incentive programme", **kw):
         from okr.core import models as m
@@ -364,8 +398,8 @@ class Factory:
                 team = self.s.get(m.Team, obj.team_id)
             else:
                 team = self.team()
-        return self._save(
-            m.Project(team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw)
+        return self._create(
+            m.Project, team.org_id, team_id=team.id, key_result_id=kr.id if kr else None, month=month, title=title, **kw
         )
 
     def task(
@@ -384,31 +418,51 @@ class Factory:
 
         if team is None:
             team = self.s.get(m.Team, project.team_id) if project is not None else self.team()
-        return self._save(
-            m.Task(
-                team_id=team.id,
-                week=week,
-                project_id=project.id if project else None,
-                title=title,
-                assignee_id=assignee.id if assignee else None,
-                important=important,
-                urgent=urgent,
-                status=status,
-                **kw,
-            )
+        if "estimate" in kw and kw["estimate"] is not None:
+            kw["estimate"] = Decimal(str(kw["estimate"]))
+        return self._create(
+            m.Task,
+            team.org_id,
+            team_id=team.id,
+            week=week,
+            project_id=project.id if project else None,
+            title=title,
+            assignee_id=assignee.id if assignee else None,
+            important=important,
+            urgent=urgent,
+            status=status,
+            **kw,
         )
 
     def raci(self, user, letter, kr=None, project=None):
-        from okr.core import models as m
+        """Give ``user`` one letter on the item, audited as okr.raci.ops.set_raci audits letters
+        (the item's other letters and its owner stay as they are)."""
+        from sqlmodel import select
 
-        return self._save(
-            m.RaciAssignment(
-                user_id=user.id,
-                letter=letter,
-                key_result_id=kr.id if kr else None,
-                project_id=project.id if project else None,
-            )
+        from okr.core import models as m
+        from okr.core import writes
+
+        item = kr if kr is not None else project
+        key = "key_result_id" if kr is not None else "project_id"
+        column = getattr(m.RaciAssignment, key)
+        before = {r.user_id: r.letter for r in self.s.exec(select(m.RaciAssignment).where(column == item.id))}
+        row = m.RaciAssignment(user_id=user.id, letter=letter, **{key: item.id})
+        self.s.add(row)
+        self.s.flush()
+        after = {**before, user.id: letter}
+        writes.record(
+            self.s,
+            org_id=user.org_id,
+            actor_id=None,
+            item_type="raci",
+            item_id=item.id,
+            action="update",
+            before={key: item.id, "letters": dict(sorted(before.items()))},
+            after={key: item.id, "letters": dict(sorted(after.items()))},
         )
+        self.s.commit()
+        self.s.refresh(row)
+        return row
 
 
 @pytest.fixture

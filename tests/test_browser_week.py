@@ -138,8 +138,10 @@ def test_drag_keyboard_finish_and_a_refused_save(page, live_server, week, sessio
 
     # Someone else saves "Call the printer" first: the drag is refused, the card goes back.
     other = reread(session, call)
-    other.title = "Call the printer (urgent)"
-    session.add(other)
+    from okr.plans import ops as planning
+
+    planning.update(session=session, actor_id=None, org_id=session.get(m.Team, other.team_id).org_id, item=other,
+                    expected_version=None, title="Call the printer (urgent)")  # fmt: skip
     session.commit()
     drag(page, f"#task-{call.id} .task-title", "#cards-eliminate")
     page.wait_for_selector("#request-error:not([hidden])")

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import select
 
+from okr.core import models as m
 from okr.core.models.budget import BudgetAdjustment, BudgetLine, BudgetMonth, ProjectCost, ProjectReturn, SpendEntry
 
 
@@ -233,3 +234,81 @@ def test_both_languages(shop, as_user, session):
     assert "预算" in b.get(f"/projects/{shop['project'].id}/budget").get_data(as_text=True)
     r = b.post(f"/projects/{shop['project'].id}/budget/costs", json={"category": "x", "amount": "1.001"})
     assert "两位小数" in r.get_json()["fields"]["amount"][0]
+
+
+def test_demo_super_brand_day_and_one_overspend(demo, app, as_user, session):
+    from okr.core import periods
+    from okr.seed.demo_budget import SUPER_BRAND_DAY
+
+    project = session.exec(select(m.Project).where(m.Project.title == SUPER_BRAND_DAY)).one()
+    manager = session.exec(select(m.User).where(m.User.email == "sun.li@example.com")).one()
+    b = as_user(manager, "demo-password")
+    panel = b.get(f"/projects/{project.id}/budget").get_data(as_text=True)
+    assert "190%" in panel and "2,900,000.00" in panel and "1,000,000.00" in panel
+    quarter = periods.quarter_of(date.today(), app.config["FISCAL_YEAR_START"])
+    data = b.get(f"/api/v1/budget/marketing/{quarter}").get_json()
+    (row,) = [p for p in data["projects"] if p["title"] == SUPER_BRAND_DAY]
+    assert row == {
+        "title": SUPER_BRAND_DAY,
+        "planned": "1000000.00",
+        "actual": "1000000.00",
+        "returns": "2900000.00",
+        "roi": 1.9,
+    }
+    assert data["projects"][0]["title"] == SUPER_BRAND_DAY  # the best ROI comes first
+    month = periods.month_of(date.today())
+    company = b.get(f"/api/v1/budget/company/{month}").get_json()
+    over = [c["category"] for c in company["categories"] if D(c["actual"]) > D(c["planned"])]
+    assert over == ["展会 Trade shows"]
+    html = b.get(f"/teams/sales/budget/{month}").get_data(as_text=True)
+    assert "over budget" in html
+
+
+def test_review_reads_a_constant_number_of_statements(shop, as_user, make, session, app):
+    from statements import count_statements
+
+    b = as_user(shop["manager"])
+
+    def add(n):
+        for i in range(n):
+            p = make.project(team=shop["team"], month="2026-05", title=f"P{i}")
+            session.add(ProjectCost(project_id=p.id, category="ads", amount=D(100)))
+            for d in range(3):
+                session.add(
+                    SpendEntry(
+                        team_id=shop["team"].id,
+                        project_id=p.id,
+                        spent_on=date(2026, 5, d + 1),
+                        amount=D(50),
+                        category="ads",
+                    )
+                )
+            session.add(ProjectReturn(project_id=p.id, kind="other", amount=D(200)))
+        session.commit()
+
+    add(2)
+    b.get("/teams/company/budget/2026-Q2")
+    with count_statements(app) as few:
+        assert b.get("/teams/company/budget/2026-Q2").status_code == 200
+    add(10)
+    with count_statements(app) as many:
+        html = b.get("/teams/company/budget/2026-Q2").get_data(as_text=True)
+    assert len(many) == len(few), many
+    assert html.count('id="review-project-') == 13
+
+
+def test_overspent_projects_for_the_attention_list(shop, session):
+    from okr.budget import queries
+    from okr.core import periods
+
+    p = shop["project"]
+    session.add(ProjectCost(project_id=p.id, category="ads", amount=D(100)))
+    session.add(
+        SpendEntry(
+            team_id=shop["team"].id, project_id=p.id, spent_on=date(2026, 4, 2), amount=D("100.01"), category="ads"
+        )
+    )
+    session.commit()
+    found = queries.overspent_projects(session, {shop["company"].id, shop["team"].id}, periods.parse("2026-Q2"))
+    assert found == [(p.id, "超级品牌日", shop["team"].id, D("100.00"), D("100.01"))]
+    assert queries.overspent_projects(session, {shop["team"].id}, periods.parse("2026-Q3")) == []

@@ -177,6 +177,31 @@ def test_sudden_change_agrees_with_statistics(value, previous):
         assert found == (sigma > 0 and abs(float(value) - mean) > 3 * sigma)
 
 
+def _reference(value, previous):
+    """The rule as DESIGN.md words it, in Fractions: mean and population σ of the last 8."""
+    from fractions import Fraction
+
+    window = [Fraction(x) for x in previous[-8:]]
+    mean = sum(window) / 8
+    variance = sum((x - mean) ** 2 for x in window) / 8
+    return variance > 0 and (Fraction(value) - mean) ** 2 > 9 * variance
+
+
+fine = st.decimals(min_value=-(10**6), max_value=10**6, places=6, allow_nan=False, allow_infinity=False)
+finer = st.decimals(min_value=-10, max_value=10, places=9, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=400, deadline=None)
+@given(series=st.one_of(st.lists(fine, min_size=9, max_size=14), st.lists(finer, min_size=9, max_size=12)))
+def test_sudden_change_is_exactly_the_written_rule(series):
+    value, previous = series[-1], series[:-1]
+    assert r.sudden_change(value, previous) == _reference(value, previous)
+    verdicts = r.severities(series, normal=r.Range(), critical=r.Range())
+    assert [v.rule == "sudden_change" for v in verdicts] == [
+        i >= 8 and _reference(series[i], series[:i]) for i in range(len(series))
+    ]
+
+
 @settings(max_examples=300, deadline=None)
 @given(a=numbers, b=numbers, value=numbers, prev=st.lists(numbers, max_size=10))
 def test_a_value_inside_the_normal_range_is_never_a_range_alert(a, b, value, prev):

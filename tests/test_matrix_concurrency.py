@@ -31,9 +31,12 @@ def test_two_managers_giving_a_at_once_leave_one_a(make, as_user, session):
         )
         results.append(resp.status_code)
 
+    from okr.raci import ops as raci_ops
+
     for _round in range(5):
-        for row in session.exec(select(m.RaciAssignment)).all():
-            session.delete(row)
+        kr = session.get(m.KeyResult, kr_id)
+        session.refresh(kr)
+        raci_ops.set_raci(session=session, actor_id=None, org_id=team.org_id, key_result=kr, assignments={})
         session.commit()
         results: list[int] = []
         threads = [

@@ -180,7 +180,7 @@ def test_second_a_is_refused_with_the_reason(plan, as_user, session):
     resp = b.post("/teams/content/raci/cell", data=cell(plan, plan.kr1, plan.zhao, "A", state), htmx=True)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "2 people are Accountable" in html and 'id="matrix_body"' in html
+    assert "make 2 people Accountable" in html and 'id="matrix_body"' in html
     assert letters(session, kr=plan.kr1) == {plan.li.id: "A", plan.wang.id: "R"}
 
 
@@ -199,7 +199,13 @@ def test_removing_the_only_r_of_a_complete_row_is_refused(plan, as_user, session
     state = state_of((plan.li, "A"), (plan.wang, "R"))
     resp = b.post("/teams/content/raci/cell", data=cell(plan, plan.kr1, plan.wang, "", state), htmx=True)
     assert resp.status_code == 422
-    assert "No one is Responsible" in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    row = html[html.index(f'id="raci-kr-{plan.kr1.id}"') :]
+    row = row[: row.index("</tr>")]
+    # the row kept its letters, so it is still complete; the refusal says what was not saved
+    # and never describes the row as missing its R next to its "Complete"
+    assert "Not saved: that would leave no one Responsible" in row and "Complete" in row
+    assert "No one is Responsible" not in row
     assert letters(session, kr=plan.kr1) == {plan.li.id: "A", plan.wang.id: "R"}
 
 

@@ -367,7 +367,7 @@ TWENTY_ERRORS = {
                             "kind": "metric",
                             "start": 1000,
                             "target": 1000,
-                            "raci": {"A": ["li@example.com", "wang@example.com"], "R": []},
+                            "raci": {"A": ["li@example.com", "wang@example.com"], "R": 5},
                             "check_ins": [{"date": "2026-02-30", "value": float("nan"), "confidence": 1.5}],
                             "projects": [
                                 {
@@ -405,7 +405,7 @@ def test_twenty_errors_are_all_reported_with_their_paths_and_nothing_is_written(
         "goals[0].objectives[0].kind",  # not committed/aspirational
         f"{kr}.target",  # equal to start
         f"{kr}.raci.A",  # two people Accountable
-        f"{kr}.raci.R",  # nobody Responsible
+        f"{kr}.raci.R",  # not an email or a list of emails
         f"{kr}.check_ins[0].date",  # 2026-02-30
         f"{kr}.check_ins[0].value",  # NaN
         f"{kr}.check_ins[0].confidence",  # above 1
@@ -644,7 +644,8 @@ def test_non_finite_numbers_from_json_text_are_refused():
         ({"R": ["wang@example.com"]}, [f"{KR}.raci.A"]),
         ({"A": [], "R": ["wang@example.com"]}, [f"{KR}.raci.A"]),
         ({"A": ["li@example.com", "wang@example.com"], "R": ["sun@example.com"]}, [f"{KR}.raci.A"]),
-        ({"A": "li@example.com"}, [f"{KR}.raci.R"]),
+        ({"A": "li@example.com"}, []),  # nobody else does the work: li holds A/R
+        ({"A": "li@example.com", "R": "li@example.com", "C": "li@example.com"}, [f"{KR}.raci.C"]),
         ({"A": "li@example.com", "R": ["wang@example.com"], "X": ["sun@example.com"]}, [f"{KR}.raci.X"]),
         ({"A": "li@example.com", "R": ["wang@example.com"], "C": ["li@example.com"]}, [f"{KR}.raci.C[0]"]),
         ({"A": "li@example.com", "R": ["wang@example.com", "ghost@example.com"]}, [f"{KR}.raci.R[1]"]),
@@ -659,8 +660,8 @@ def test_raci_errors(raci, expected):
 
 
 def test_raci_errors_on_projects_have_their_paths():
-    doc = with_project({"month": "2026-04", "title": "创作者激励计划", "raci": {"A": "li@example.com", "R": []}})
-    assert paths(importer.validate(doc)) == [f"{PROJECT}.raci.R"]
+    doc = with_project({"month": "2026-04", "title": "创作者激励计划", "raci": {"R": [], "C": ["wang@example.com"]}})
+    assert paths(importer.validate(doc)) == [f"{PROJECT}.raci.A"]
 
 
 # --- teams, people and references ------------------------------------------------------------------

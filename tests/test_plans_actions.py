@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from okr.core import models as m
+from okr.plans import ops as planning
 
 
 @pytest.fixture
@@ -285,7 +286,8 @@ def test_stale_version_is_409_keeping_typed_text_and_showing_theirs(plan, as_use
     old_version = obj.version
     # someone else saves first
     row = session.get(m.Objective, obj.id)
-    row.title = "Their title"
+    planning.update(session=session, actor_id=None, org_id=plan["team"].org_id, item=row, expected_version=None,
+                    title="Their title")  # fmt: skip
     session.commit()
     for htmx in (True, False):
         resp = b.post(

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from okr.core import models as m
+from okr.plans import ops as planning
 
 
 @pytest.fixture
@@ -130,7 +131,7 @@ def test_an_objective_is_not_copied_twice(plan, make, as_user, session):
     )
     assert resp.status_code == 422 and "ids" in resp.get_json()["fields"]
     # an archived copy no longer counts: the original is offered again
-    session.get(m.Objective, copy.id).is_archived = True
+    planning.archive(session=session, actor_id=None, org_id=plan["team"].org_id, item=session.get(m.Objective, copy.id))
     session.commit()
     panel = b.get("/teams/content/plan/2026-Q2/copy").get_data(as_text=True)
     assert f'name="ids" value="{plan["objective"].id}" checked' in panel

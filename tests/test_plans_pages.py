@@ -128,12 +128,12 @@ def test_kr_page_shows_history_table_and_chart(plan, make, as_user, session):
     from decimal import Decimal
 
     from okr.core import models as m
+    from okr.plans import ops
 
-    kr = plan["kr"]
+    kr = session.get(m.KeyResult, plan["kr"].id)
     for d, v in ((date(2026, 4, 10), 1050), (date(2026, 4, 24), 1100)):
-        session.add(
-            m.CheckIn(key_result_id=kr.id, checked_on=d, value=Decimal(v), confidence=Decimal("0.7"), note=f"note {v}")
-        )
+        ops.check_in(session=session, actor_id=None, org_id=plan["team"].org_id, kr=kr, value=Decimal(v),
+                     confidence=Decimal("0.7"), note=f"note {v}", checked_on=d)  # fmt: skip
     session.commit()
     html = as_user(plan["member"]).get(f"/key-results/{kr.id}").get_data(as_text=True)
     assert "<svg" in html and 'class="target-line"' in html and 'class="pace-line"' in html

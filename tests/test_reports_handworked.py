@@ -203,11 +203,13 @@ def test_year_rollup_by_hand(viewer):
 def test_attention_names_what_is_behind_or_silent(viewer):
     data = viewer.get("/api/v1/rollup/company/2026-Q2").get_json()
     why = {a["title"]: " | ".join(a["reasons"]) for a in data["attention"]}
-    assert "off track" in why["KR3b NPS survey 0 to 50"] and "no check-in for 14 days" in why["KR3b NPS survey 0 to 50"]
+    # in plain words: how far behind, how long silent and whose it is (never checked in: since the quarter began)
+    assert "off track: 0% done, 49 points behind the pace of 2026-Q2" in why["KR3b NPS survey 0 to 50"]
+    assert "no check-in for 45 days (last: never; " in why["KR3b NPS survey 0 to 50"]
     assert "off track" in why["KR6b review speed 10 to 20"]
     assert "at risk" in why["G2 keep users"]
     assert "confidence 0.3 < 0.4" in why["KR1b churn 8% to 5%"]
-    assert "no check-in for 14 days (last: 2026-05-01)" in why["KR1b churn 8% to 5%"]  # 15 days
+    assert "no check-in for 15 days (last: 2026-05-01" in why["KR1b churn 8% to 5%"]
     assert "no Accountable" in why["KR3a complaints 100 to 40"]
     assert "no owner" in why["O3 fewer complaints"]
     assert "aligned to no annual goal" in why["O7 unaligned side quest"]

@@ -211,63 +211,44 @@ def test_bringing_forward_leaves_the_old_rollup_as_it_was(demo, session):
     assert _figures(old) == figures
 
 
-def test_an_event_committed_late_below_the_version_is_still_seen(demo, session):
-    """On PostgreSQL two writers can commit out of id order, so events can appear below the
-    version a rollup was built at: it keeps looking for the ids it has not seen."""
-    today = date.today()
-    world = World(session, demo.org_id, random.Random(9), today)
-    root = session.exec(select(m.Team).where(m.Team.org_id == demo.org_id, m.Team.parent_id == None)).first()  # noqa: E711
-    kr = world.krs[0]
-    old = (kr.current, kr.confidence, kr.last_check_in_on)
-    entry = planning.check_in(
-        session=session,
-        actor_id=world.admin.id,
-        org_id=demo.org_id,
-        kr=kr,
-        value=kr.target,
-        confidence=Decimal("0.9"),
-        checked_on=today,
-    )
-    session.commit()
-    new = (kr.current, kr.confidence, kr.last_check_in_on)
-    events = session.exec(
-        select(m.AuditEvent).where(m.AuditEvent.org_id == demo.org_id).order_by(m.AuditEvent.id.desc()).limit(2)
-    ).all()
+def test_writers_of_one_organisation_hand_out_event_ids_in_commit_order(make, session, app):
+    """A second writer of the organisation waits until the first one commits (PostgreSQL: the
+    organisation's advisory lock; SQLite: the database's writer), so an event id below the
+    newest one seen can never appear later and the newest id is an exact data version."""
+    import threading
 
-    # Undo it unseen, as if that writer had not committed yet; another writer commits after it.
-    def visible(yes: bool):
-        entry.is_archived = not yes
-        kr.current, kr.confidence, kr.last_check_in_on = new if yes else old
-        for e in events:
-            e.org_id = demo.org_id if yes else None
-        session.add_all([entry, kr, *events])
-        session.flush()
-        session.execute(m.KeyResult.__table__.update().where(m.KeyResult.id == kr.id).values(version=kr.version))
+    from sqlmodel import Session
+
+    from okr.core.db import get_engine
+
+    team = make.team()
+    week = str(periods.week_of(date.today()))
+    first = planning.create(session=session, actor_id=None, org_id=team.org_id, model=m.Task, team_id=team.id,
+                            week=week, title="first")  # fmt: skip
+    done = threading.Event()
+    second_id = []
+
+    def second_writer():
+        with Session(get_engine(app.config["DATABASE_URL"])) as other:
+            task = planning.create(session=other, actor_id=None, org_id=team.org_id, model=m.Task,
+                                   team_id=team.id, week=week, title="second")  # fmt: skip
+            other.commit()
+            second_id.append(task.id)
+        done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    try:
+        assert not done.wait(1.0), "the second writer did not wait for the first to commit"
         session.commit()
-
-    visible(False)
-    planning.create(
-        session=session,
-        actor_id=world.admin.id,
-        org_id=demo.org_id,
-        model=m.Task,
-        team_id=root.id,
-        week=str(periods.week_of(today)),
-        title="after",
-        assignee_id=world.admin.id,
-    )
-    session.commit()
-    r = rollup_state.build_at(session, root, world.quarter, today, time.monotonic())
-    assert {e.id for e in events} <= set(r.gaps)
-    assert r.node("key_result", kr.id).progress != 1
-    visible(True)  # the first writer commits
-    version = rollup_state.latest_version(session, demo.org_id)
-    assert version == r.version  # nothing newer: only the gap tells
-    r2 = rollup_state.bring_forward(session, r, version, time.monotonic())
-    assert r2.node("key_result", kr.id).progress == 1
-    assert _figures(r2) == _figures(rollup_state.build(session, root, world.quarter, today, version=version))
-    r3 = rollup_state.bring_forward_to_latest(session, r, time.monotonic())  # as the pages do
-    assert r3.version == version and _figures(r3) == _figures(r2)
+        assert done.wait(20)
+    finally:
+        thread.join(20)
+    events = session.exec(
+        select(m.AuditEvent.item_id).where(m.AuditEvent.org_id == team.org_id, m.AuditEvent.item_type == "task")
+        .order_by(m.AuditEvent.id)
+    ).all()  # fmt: skip
+    assert events == [first.id, second_id[0]]
 
 
 def test_a_check_in_dated_before_the_period_moves_the_value_carried_into_it(make, session):

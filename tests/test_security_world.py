@@ -17,7 +17,7 @@ from okr.core import models as m
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Tables that record the act of asking rather than data: failed sign-ins.
-UNTRACKED_TABLES = {"login_attempt", "rate_limit_counter"}  # throttles, not data
+UNTRACKED_TABLES = {"login_attempt", "rate_limit_counter", "user_session"}  # throttles and sign-ins, not data
 UNTRACKED_COLUMNS = {"app_user": {"last_login_at"}}
 
 
@@ -32,6 +32,7 @@ class TeamItems:
     task: m.Task
     member: m.User
     archived_goal: m.AnnualGoal
+    kpi_alert: m.KpiAlert | None = None
 
 
 @dataclass
@@ -46,14 +47,18 @@ def _items(make, session, team, member, manager) -> TeamItems:
     goal = make.goal(team=team, owner_id=manager.id)
     objective = make.objective(team=team, goal=goal, owner_id=manager.id)
     kr = make.kr(objective=objective, owner_id=manager.id)
-    ci = m.CheckIn(
-        key_result_id=kr.id,
+    from okr.plans import ops as planning
+
+    ci = planning.check_in(
+        session=session,
+        actor_id=None,
+        org_id=team.org_id,
+        kr=kr,
         checked_on=date(2026, 4, 15),
         value=Decimal(1050),
         confidence=Decimal("0.7"),
         author_id=member.id,
     )
-    session.add(ci)
     session.commit()
     session.refresh(ci)
     project = make.project(team=team, kr=kr, owner_id=manager.id)
@@ -63,7 +68,17 @@ def _items(make, session, team, member, manager) -> TeamItems:
     make.raci(manager, "A", project=project)
     make.raci(member, "R", project=project)
     archived = make.goal(team=team, title="An archived goal", is_archived=True)
-    return TeamItems(team, goal, objective, kr, ci, project, task, member, archived)
+    kpi = m.Kpi(org_id=team.org_id, team_id=team.id, key=f"kpi-{team.slug}", name="Daily posts", owner_id=manager.id,
+                normal_min=Decimal(900), normal_max=Decimal(1400))  # fmt: skip
+    session.add(kpi)
+    session.flush()
+    session.add(m.KpiValue(kpi_id=kpi.id, measured_on=date(2026, 4, 15), value=Decimal(500), severity="warning",
+                           rule="normal_range"))  # fmt: skip
+    alert = m.KpiAlert(kpi_id=kpi.id, measured_on=date(2026, 4, 15), value=Decimal(500), severity="warning",
+                       rule="normal_range")  # fmt: skip
+    session.add(alert)
+    session.commit()
+    return TeamItems(team, goal, objective, kr, ci, project, task, member, archived, alert)
 
 
 def build_world(make, session) -> World:
@@ -151,6 +166,7 @@ def fill(rule, t: TeamItems) -> dict:
         "member_id": t.member.id,
         "assignee_id": t.member.id,
         "item_id": item_ids.get(kind or "kr", t.kr.id),
+        "alert_id": t.kpi_alert.id if t.kpi_alert is not None else 1,
     }
     for arg in sorted(rule.arguments):
         if arg in ids:

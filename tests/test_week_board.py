@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from okr.core import models as m
+from okr.plans import ops as plan_ops
 
 WEEK = "2026-W21"
 
@@ -373,7 +374,8 @@ def test_a_carried_card_shows_as_carried_without_move_or_finish(setup, make, as_
     assert b.post(f"/tasks/{t.id}/carry", data={"version": t.version}).status_code == 302
     # The copy was handed on to a teammate since: the original still knows where it went.
     copy = session.exec(select(m.Task).where(m.Task.carried_from_id == t.id)).one()
-    copy.assignee_id = s["other"].id
+    plan_ops.update(session=session, actor_id=None, org_id=s["team"].org_id, item=copy, expected_version=None,
+                    assignee_id=s["other"].id)  # fmt: skip
     session.commit()
     html = b.get(f"/week/{WEEK}").get_data(as_text=True)
 

@@ -130,15 +130,16 @@ def test_a_past_weeks_open_tasks_are_overdue_in_its_report(plan, as_user):
 
 
 def test_check_ins_due_in_a_past_weeks_report_are_judged_at_its_end(plan, make, as_user, session):
-    from okr.core import models as m
 
     team, wang = plan["team"], plan["wang"]
     objective = make.objective(team=team, quarter="2026-Q2", title="Retain creators")
 
     def kr(title, *days):
-        row = make.kr(objective=objective, title=title, last_check_in_on=max(days))
+        from okr.plans import ops as planning
+
+        row = make.kr(objective=objective, title=title)
         for day in days:
-            session.add(m.CheckIn(key_result_id=row.id, checked_on=day, value=1))
+            planning.check_in(session=session, actor_id=None, org_id=team.org_id, kr=row, value=1, checked_on=day)
         session.commit()
         make.raci(wang, "R", kr=row)
 

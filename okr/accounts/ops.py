@@ -12,6 +12,7 @@ from okr.core.models import (
     Membership,
     Team,
     User,
+    UserSession,
 )
 
 
@@ -61,6 +62,7 @@ def set_person_archived(*, session: Session, actor_id: int | None, org_id: int, 
     user.is_archived = archived
     if archived:
         user.session_version = (user.session_version or 1) + 1
+        session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
     session.add(user)
     writes.record(
         session,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlmodel import func, select
 
+from okr.accounts import sessions
 from okr.accounts.forms import PasswordChangeForm
 from okr.accounts.passwords import check_password, hash_password
 from okr.core import models as m
@@ -33,6 +34,14 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _max_age():
+    from datetime import timedelta
+
+    from flask import current_app
+
+    return timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+
+
 @bp.get("/login")
 def login():
     if current_user.is_authenticated:
@@ -50,7 +59,7 @@ def login_post():
     email = form.email.data.strip().lower()
     from okr.core.web import ratelimit
 
-    if ratelimit.login_blocked(email):
+    if not ratelimit.login_allowed(email):
         return render(
             "accounts/login.html",
             form=form,
@@ -62,13 +71,13 @@ def login_post():
     # The same message and the same work whether the account exists or not.
     ok = check_password(user.password_hash if user else None, form.password.data)
     if not ok or user is None or user.is_archived:
-        ratelimit.login_failed(email)
         return render(
             "accounts/login.html", form=form, next=nxt, error=_("Email or password is not right."), status=401
         )
     ratelimit.login_succeeded(email)
     session.clear()
     session["sv"] = user.session_version
+    session["sid"] = sessions.start(session=db(), user_id=user.id, max_age=_max_age())
     login_user(user)
     user.last_login_at = m.utcnow()
     db().add(user)
@@ -80,6 +89,9 @@ def login_post():
 @login_required
 @accepts()
 def logout():
+    """Sign out: the session's row on the server goes, so a copy of the cookie no longer works."""
+    sessions.end(session=db(), token=session.get("sid") if isinstance(session.get("sid"), str) else None)
+    db().commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -127,6 +139,7 @@ def password():
 def password_post():
     """Change one's own password: every other session of this person ends, this one stays."""
     form = PasswordChangeForm()
+    form.own_words = (current_user.email, current_user.name)
     if not form.validate():
         return render("accounts/password.html", form=form, status=422)
     user = db().get(m.User, current_user.id)
@@ -136,6 +149,7 @@ def password_post():
     user.password_hash = hash_password(form.new.data)
     user.session_version = (user.session_version or 1) + 1
     db().add(user)
+    sessions.end_all(session=db(), user_id=user.id, keep=session.get("sid"))
     db().commit()
     session["sv"] = user.session_version
     flash(_("Your password is changed. Other sessions are signed out."), "success")

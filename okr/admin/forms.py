@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from okr.accounts.forms import MIN_PASSWORD
+from okr.accounts.forms import check_new_password
 from okr.core.kinds import ROLES, TEAM_KINDS
 from okr.core.web.forms import CleanStringField, ConfirmForm, Form, VersionForm, choices
 
@@ -35,17 +35,14 @@ class PersonForm(Form):
         ],
     )
     name = CleanStringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    password = PasswordField(
-        _l("First password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=1024, message=_l("Use at least 10 characters."))],
-    )
+    password = PasswordField(_l("First password"), validators=[DataRequired(), Length(max=1024)])
     team_id = SelectField(_l("Team"), coerce=int, validators=[Optional()], validate_choice=True)
     role = SelectField(_l("Role"), choices=_role_choices, default="member")
     is_admin = BooleanField(_l("Organisation admin"))
 
     def validate_password(self, field):
-        if field.data and ("\x00" in field.data or any(0xD800 <= ord(c) <= 0xDFFF for c in field.data)):
-            raise ValidationError(_l("This contains characters that cannot be stored."))
+        if field.data:
+            check_new_password(field, (self.email.data, self.name.data))
 
 
 class RoleForm(Form):

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from okr.accounts import ops as accounts_ops
-from okr.accounts import passwords
+from okr.accounts import passwords, sessions
 from okr.admin.forms import (
     ConfirmForm,
     OrgSettingsForm,
@@ -219,13 +219,31 @@ def person_sign_out(user_id: int):
         return _invalid("admin/person.html", form, **_person_context(user))
     user.session_version = (user.session_version or 1) + 1
     db().add(user)
-    db().commit()
-    if user.id == actor().user_id:
-        from flask import session
+    from flask import session
 
+    mine = user.id == actor().user_id
+    sessions.end_all(session=db(), user_id=user.id, keep=session.get("sid") if mine else None)
+    db().commit()
+    if mine:
         session["sv"] = user.session_version
     current_app.logger.info("sessions of user %s ended by user %s", user.id, actor().user_id)
     flash(_("%(name)s is signed out everywhere.", name=user.name), "success")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
+@bp.post("/people/<int:user_id>/unlock")
+@accepts(ConfirmForm)
+def person_unlock(user_id: int):
+    """Let the person try signing in again from every address, before their lock-outs end."""
+    from okr.core.web import ratelimit
+
+    user = _person_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate():
+        return _invalid("admin/person.html", form, **_person_context(user))
+    ratelimit.unlock_account(user.email)
+    current_app.logger.info("sign-in limits of user %s cleared by user %s", user.id, actor().user_id)
+    flash(_("%(name)s can try signing in again from every address.", name=user.name), "success")
     return redirect(url_for("admin.person", user_id=user.id))
 
 

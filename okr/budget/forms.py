@@ -177,7 +177,7 @@ class CostForm(Form):
 class SpendForm(Form):
     """Money spent on a day inside ``start``–``end`` (the period the spend belongs to)."""
 
-    spent_on = DateField(_l("Date"), validators=[Optional()])
+    spent_on = DateField(_l("Date"))
     amount = MoneyField(_l("Amount"), allow_zero=False)
     category = _category_field()
     note = _note_field()
@@ -195,9 +195,9 @@ class SpendForm(Form):
 
     def validate_spent_on(self, field):
         if field.data is None:
-            if not field.raw_data or not (field.raw_data[0] or "").strip():
-                raise ValidationError(_l("Enter the date the money was spent."))
-            return
+            # Empty or unreadable: one message of ours instead of WTForms' own.
+            field.errors[:] = []
+            raise ValidationError(_l("Enter the date the money was spent, such as 2026-04-10."))
         if self._start and self._end and not self._start <= field.data <= self._end:
             raise ValidationError(
                 _l("Enter a date from %(start)s to %(end)s.", start=self._start.isoformat(), end=self._end.isoformat())

@@ -336,3 +336,52 @@ def set_currency(*, session: Session, actor_id, org_id: int, currency: str) -> m
     )  # fmt: skip
     session.flush()
     return org
+
+
+# --- plan documents -------------------------------------------------------------------------
+
+
+def apply_budgets(*, session: Session, actor_id, org_id: int, specs, team_ids: dict[str, int]) -> int:
+    """Write the `budgets` of a plan document (okr.budget.document.parse_budgets): each line is
+    added, or the team's line of that category and year takes the document's kind and months."""
+    for spec in specs:
+        team_id = team_ids.get(spec.team)
+        if team_id is None:
+            raise PlanningError(f"budgets: no team {spec.team!r}")
+        line = session.exec(
+            select(BudgetLine).where(
+                BudgetLine.team_id == team_id, BudgetLine.year == spec.year, BudgetLine.category == spec.category
+            )
+        ).first()
+        months = dict(spec.months)
+        if line is not None:
+            months = dict.fromkeys(_months(session, line.id), rules.ZERO) | months
+        save_line(
+            session=session,
+            actor_id=actor_id,
+            org_id=org_id,
+            team_id=team_id,
+            year=spec.year,
+            category=spec.category,
+            kind=spec.kind,
+            months=months,
+            line=line,
+        )
+    return len(specs)
+
+
+def apply_project_budget(*, session: Session, actor_id, org_id: int, project: m.Project, spec, user_ids=None) -> None:
+    """Add a project's `budget` from a plan document (okr.budget.document.parse_project_budget):
+    its cost lines, spend (the author named by email) and returns."""
+    user_ids = user_ids or {}
+    for category, amount, note in spec.lines:
+        add_cost(session=session, actor_id=actor_id, org_id=org_id, project_id=project.id, category=category,
+                 amount=amount, note=note)  # fmt: skip
+    for day, amount, category, note, author in spec.spend:
+        add_spend(session=session, actor_id=actor_id, org_id=org_id, team_id=project.team_id, project_id=project.id,
+                  spent_on=day, amount=amount, category=category, note=note,
+                  author_id=user_ids.get(author) if author else actor_id)  # fmt: skip
+    for ret in spec.returns:
+        inputs = {k: v for k, v in ret.items() if k not in ("kind", "note")}
+        add_return(session=session, actor_id=actor_id, org_id=org_id, project_id=project.id, kind=ret["kind"],
+                   note=ret.get("note", ""), **inputs)  # fmt: skip

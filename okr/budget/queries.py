@@ -429,3 +429,49 @@ def overspent_projects(session: Session, team_ids, period) -> list[tuple[int, st
         .order_by(m.Project.team_id, m.Project.id)
     ).all()
     return [(pid, title, tid, rules.money(p), rules.money(a)) for pid, title, tid, p, a in rows]
+
+
+# --- plan documents -------------------------------------------------------------------------
+
+
+def export_budgets(session: Session, team_slugs: dict[int, str], years=None) -> list[tuple]:
+    """(team slug, year, category, kind, {month: amount}) of the teams' live lines (of ``years``
+    when given), for okr.budget.document.budgets_section."""
+    stmt = select(BudgetLine).where(BudgetLine.team_id.in_(list(team_slugs)), live_row(BudgetLine))
+    if years is not None:
+        stmt = stmt.where(BudgetLine.year.in_(list(years)))
+    lines = session.exec(stmt.order_by(BudgetLine.team_id, BudgetLine.year, BudgetLine.position, BudgetLine.id)).all()
+    months: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    if lines:
+        for line_id, month, amount in session.exec(
+            select(BudgetMonth.line_id, BudgetMonth.month, BudgetMonth.amount).where(
+                BudgetMonth.line_id.in_([ln.id for ln in lines])
+            )
+        ).all():
+            months[line_id][month] = amount
+    return [(team_slugs[ln.team_id], ln.year, ln.category, ln.kind, months[ln.id]) for ln in lines]
+
+
+def export_project_budget(session: Session, project: m.Project) -> tuple[list, list, list]:
+    """(costs, spend, returns) of a project for okr.budget.document.project_budget_section."""
+    pb = project_budget(session, project)
+    emails = dict(
+        session.exec(
+            select(m.User.id, m.User.email).where(m.User.id.in_([s.author_id for s in pb.spend if s.author_id]))
+        ).all()
+    )
+    costs = [(c.category, c.amount, c.note) for c in pb.costs]
+    spend = [(s.spent_on, s.amount, s.category, s.note, emails.get(s.author_id)) for s in pb.spend]
+    returns = [
+        {
+            "kind": r.kind,
+            "note": r.note,
+            **{
+                k: getattr(r, k)
+                for k in ("gmv", "margin", "users", "ltv", "impressions", "cpm", "amount")
+                if getattr(r, k) is not None
+            },
+        }
+        for r, _amount in pb.returns
+    ]
+    return costs, spend, returns

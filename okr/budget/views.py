@@ -16,8 +16,8 @@ from flask_login import login_required
 from sqlmodel import select
 
 from okr.budget import forms, ops, queries, rules
+from okr.core import kinds, periods
 from okr.core import models as m
-from okr.core import periods
 from okr.core.models.budget import BudgetAdjustment, BudgetLine, ProjectCost, ProjectReturn, SpendEntry
 from okr.core.permissions import PLAN_ROLES, can_plan
 from okr.core.web import (
@@ -474,7 +474,7 @@ def _project_rights(project, team) -> tuple[bool, bool]:
     if me.is_viewer_only:
         return False, False
     letters = _project_letters(project.id, me.user_id)
-    return "A" in letters, bool(letters & {"R", "A"})
+    return bool(letters & set(kinds.RACI_ACCOUNTABLE)), bool(letters & set(kinds.RACI_WORKS_ON))
 
 
 def _project_window(project) -> tuple[date, date]:

@@ -13,6 +13,8 @@ import click
 from flask import current_app
 from flask.cli import pass_script_info, with_appcontext
 
+from okr.accounts.rules import MIN_PASSWORD
+
 COMMANDS: list[click.Command] = []
 
 
@@ -108,6 +110,7 @@ GROUPS = (
     "okr.cli.bench",
     "okr.cli.db",
     "okr.cli.kpi",
+    "okr.cli.notify",
 )
 
 
@@ -196,10 +199,21 @@ def _print_logins() -> None:
         click.echo(f"  {email:<28} {role}")
 
 
+#: The password rule's problems (okr.accounts.rules), as create-user says them.
+PASSWORD_PROBLEMS = {
+    "short": f"use at least {MIN_PASSWORD} characters",
+    "guessable": "too easy to guess: avoid common passwords, names, dates and simple patterns "
+    "(a few unrelated words make a good one)",
+    "unstorable": "it holds characters that cannot be stored",
+}
+
+
 @command("create-user")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's name as shown in the app.")
-@click.option("--password", required=True, help="At least 8 characters.")
+@click.option(
+    "--password", required=True, help="At least 12 characters and hard to guess (the same rule as on the web)."
+)
 @click.option("--admin", is_flag=True, help="Make the person an organisation admin.")
 @click.option("--team", "team_slug", default=None, help="Slug of a team to join.")
 @click.option("--role", default="member", type=click.Choice(["admin", "manager", "member", "viewer"]))
@@ -209,14 +223,16 @@ def create_user_command(email, name, password, admin, team_slug, role, org_slug)
     from sqlmodel import func, select
 
     from okr.accounts.passwords import hash_password
+    from okr.accounts.rules import password_problem
     from okr.core import models as m
 
     _require_current_schema()
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise click.BadParameter("not an email address", param_hint="EMAIL")
-    if len(password) < 8:
-        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    problem = password_problem(password, (email, name))
+    if problem is not None:
+        raise click.BadParameter(PASSWORD_PROBLEMS[problem], param_hint="--password")
     with _session() as session:
         if session.exec(select(m.User).where(func.lower(m.User.email) == email)).first():
             raise click.ClickException(f"{email} already exists")

@@ -19,7 +19,10 @@ TASK_STATUSES = ("todo", "doing", "done", "dropped")
 UNFINISHED = ("todo", "doing")  # a task that carries into next week
 DONE = "done"
 DROPPED = "dropped"  # a dropped project or task counts nowhere
-RACI_LETTERS = ("R", "A", "C", "I")
+# "A/R" is one letter: the Accountable who also does the work (okr.raci.rules says what counts).
+RACI_LETTERS = ("R", "A", "A/R", "C", "I")
+RACI_ACCOUNTABLE = ("A", "A/R")  # the letters that hold an item's A
+RACI_WORKS_ON = ("R", "A", "A/R")  # the letters whose holder checks in and sees the item as theirs
 LANDING_PAGES = ("week", "rollup", "team")  # where a person lands on signing in (their choice)
 #: What the audit trail and the history pages call each plan item.
 ITEM_TYPES = ("team", "goal", "objective", "key_result", "check_in", "project", "task")
@@ -82,3 +85,19 @@ BUDGET_KINDS = ("fixed", "variable")  # fixed: people, systems; variable: campai
 RETURN_KINDS = ("direct", "indirect", "brand", "other")  # GMV × margin, users × LTV, impressions ÷ 1000 × CPM
 ADJUSTMENT_STATUSES = ("pending", "approved", "declined")
 CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD", "SGD")
+
+#: What a person can be told about (okr.notify): each has a default channel, changed per person.
+NOTIFY_EVENTS = (
+    "kpi_alert",  # a KPI left its normal range: its owner and the team's managers
+    "checkin_due",  # a key result I own has had no check-in for 7 days
+    "checkin_missed",  # … for 14 days
+    "task_overdue",  # a task of mine is past its due date and not finished
+    "task_delegated",  # someone handed me a task
+    "approval_waiting",  # something waits for my approval
+    "one_on_one_item",  # the other person added a point to our 1:1 agenda
+    "weekly_digest",  # Monday's summary of the week's notifications
+)
+#: inbox: shown in the inbox; email: shown and mailed; digest: shown and mailed in the weekly
+#: digest; off: neither.
+NOTIFY_CHANNELS = ("inbox", "email", "digest", "off")
+NOTIFY_DEFAULT_CHANNEL = "email"

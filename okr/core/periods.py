@@ -10,6 +10,8 @@ text                  kind        meaning
 ====================  ==========  =====================================================
 ``2026``              year        fiscal year 2026 (the calendar year it ends in)
 ``2026-Q2``           quarter     second quarter of fiscal year 2026
+``2026-H1``           half        first half of fiscal year 2026 (Q1 and Q2); reviews only:
+                                  :func:`parse` reads it when asked with ``halves=True``
 ``2026-05``           month       calendar month May 2026
 ``2026-W21``          week        ISO week 21 of ISO year 2026 (Monday to Sunday)
 ====================  ==========  =====================================================
@@ -50,6 +52,7 @@ from typing import ClassVar, TypeAlias
 
 __all__ = [
     "FIRST_DAY",
+    "Half",
     "KINDS",
     "LAST_DAY",
     "MAX_YEAR",
@@ -61,6 +64,7 @@ __all__ = [
     "Week",
     "Year",
     "containing",
+    "half_of",
     "month_of",
     "parse",
     "quarter_of",
@@ -86,7 +90,7 @@ _EXPECTED = "expected a year (2026), quarter (2026-Q2), month (2026-05) or ISO w
 
 _PATTERN = re.compile(
     r"(?P<year>[0-9]+)(?:-(?:(?P<q>[Qq])(?P<quarter>[0-9]+)|(?P<w>[Ww])(?P<week>[0-9]+)"
-    r"|(?P<month>[0-9]+)))?",
+    r"|(?P<h>[Hh])(?P<half>[0-9]+)|(?P<month>[0-9]+)))?",
     re.ASCII,
 )
 
@@ -273,6 +277,9 @@ class Year(_PeriodBase):
     def quarters(self) -> tuple[Quarter, ...]:
         return tuple(Quarter(self.year, q, self.fiscal_start) for q in range(1, 5))
 
+    def halves(self) -> tuple[Half, ...]:
+        return (Half(self.year, 1, self.fiscal_start), Half(self.year, 2, self.fiscal_start))
+
     def months(self) -> tuple[Month, ...]:
         """Its twelve calendar months, from the fiscal start month on."""
         year, month = _fiscal_year_start(self.year, self.fiscal_start)
@@ -339,6 +346,64 @@ class Quarter(_PeriodBase):
     def months(self) -> tuple[Month, ...]:
         first = self._first_month()
         return tuple(Month(*_add_months(*first, i)) for i in range(3))
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Half(_PeriodBase):
+    """Half 1 or 2 of a fiscal year: its first or last two quarters (six calendar months).
+
+    ``Half(2026, 1)`` is January-June 2026; ``Half(2025, 2, fiscal_start=7)`` is January-June
+    2025. Only reviews use halves, so :func:`parse` reads them on request (``halves=True``).
+    """
+
+    year: int
+    half: int
+    fiscal_start: int = 1
+
+    kind: ClassVar[str] = "half"
+
+    def __post_init__(self) -> None:
+        _check_year(self.year)
+        half = _check_int("half", self.half)
+        if half not in (1, 2):
+            raise PeriodError(f"half must be 1 or 2, not {half}")
+        _check_fiscal_start(self.fiscal_start)
+        _check_first_day(self.year, self.fiscal_start)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-H{self.half}"
+
+    @property
+    def start(self) -> date:
+        return self.quarters()[0].start
+
+    @property
+    def end(self) -> date:
+        return self.quarters()[1].end
+
+    def prev(self) -> Half:
+        if self.half == 1:
+            return Half(self.year - 1, 2, self.fiscal_start)
+        return Half(self.year, 1, self.fiscal_start)
+
+    def next(self) -> Half:
+        if self.half == 2:
+            return Half(self.year + 1, 1, self.fiscal_start)
+        return Half(self.year, 2, self.fiscal_start)
+
+    def parent(self) -> Year:
+        return self.fiscal_year()
+
+    def fiscal_year(self) -> Year:
+        return Year(self.year, self.fiscal_start)
+
+    def children(self) -> tuple[Quarter, ...]:
+        return self.quarters()
+
+    def quarters(self) -> tuple[Quarter, ...]:
+        """Its two fiscal quarters: Q1 and Q2, or Q3 and Q4."""
+        first = 2 * self.half - 1
+        return (Quarter(self.year, first, self.fiscal_start), Quarter(self.year, first + 1, self.fiscal_start))
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -481,6 +546,12 @@ def quarter_of(d: date, fiscal_start: int = 1) -> Quarter:
     return Quarter(fiscal_year.year, offset // 3 + 1, fiscal_start)
 
 
+def half_of(d: date, fiscal_start: int = 1) -> Half:
+    """The fiscal half-year holding day ``d``: quarters 1-2 are half 1, quarters 3-4 half 2."""
+    q = quarter_of(d, fiscal_start)
+    return Half(q.year, 1 if q.quarter <= 2 else 2, fiscal_start)
+
+
 def month_of(d: date) -> Month:
     """The calendar month holding day ``d``."""
     d = _as_date(d)
@@ -523,8 +594,10 @@ def _quote(text: str) -> str:
     return repr(text)
 
 
-def parse(text: str, fiscal_start: int = 1) -> Period:
-    """Read a period's text form: ``2026``, ``2026-Q2``, ``2026-05`` or ``2026-W21``.
+def parse(text: str, fiscal_start: int = 1, *, halves: bool = False) -> Period | Half:
+    """Read a period's text form: ``2026``, ``2026-Q2``, ``2026-05`` or ``2026-W21``, and
+    ``2026-H1`` or ``2026-H2`` when ``halves`` is asked for (the reviews; no plan item lives in
+    a half-year, so every other reader refuses one as it refuses any unknown text).
 
     Surrounding whitespace and a lower-case ``q`` or ``w`` are accepted; otherwise the text
     must be the canonical form that ``str(period)`` gives (four-digit year, two-digit month
@@ -554,6 +627,11 @@ def parse(text: str, fiscal_start: int = 1) -> Period:
         if match["quarter"] is not None:
             _check_part("quarter", match["quarter"], 1, 4, "Q1 to Q4")
             return Quarter(year, int(match["quarter"]), fiscal_start)
+        if match["half"] is not None:
+            if not halves:
+                raise PeriodError(f"a half-year is not a planning period: {_EXPECTED}")
+            _check_part("half-year", match["half"], 1, 2, "H1 to H2")
+            return Half(year, int(match["half"]), fiscal_start)
         if match["week"] is not None:
             _check_part("week", match["week"], 2, 53, "W01 to W53")
             return Week(year, int(match["week"]))

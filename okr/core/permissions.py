@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from okr.core import kinds
+
 WRITE_ROLES = ("admin", "manager", "member")
 PLAN_ROLES = ("admin", "manager")
 
@@ -121,7 +123,7 @@ def can_check_in(actor: Actor, team, letter: str | None) -> bool:
         return True
     if actor.is_viewer_only:
         return False
-    return letter in ("R", "A")
+    return letter in kinds.RACI_WORKS_ON
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,16 @@ DEFAULTS = {
     "JSON_SORT_KEYS": False,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app that set X-Forwarded-For/-Proto
     "PASSWORD_HASH": "strong",  # "fast" (a cheap scrypt) is for the test suite only, under TESTING
+    # Seconds a worker may keep a rollup before building it again from the tables (docs/rollup.md).
+    "ROLLUP_MAX_AGE": 300,
+    # Fail a commit that changed a plan row without its audit event (okr.core.audit_guard);
+    # None: on under testing and debug, off otherwise.
+    "AUDIT_GUARD": None,
+    "SESSION_IDLE_MINUTES": 120,  # a session unused this long ends (docs/security.md)
+    "SESSION_MAX_HOURS": 12,  # a session ends this long after signing in, however busy
+    "SMTP_URL": None,  # smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; unset: no mail
+    "MAIL_FROM": None,  # the From address of notification mail
+    "BASE_URL": "http://localhost:5000",  # the app's public address, for links in mail
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -51,8 +61,12 @@ TEXT_SETTINGS = (
     "LOGIN_LIMIT",
     "SESSION_COOKIE_NAME",
     "SESSION_COOKIE_DOMAIN",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "BASE_URL",
 )
 MAX_PROXIES = 10
+MAX_ROLLUP_AGE = 86400  # a day: a kept rollup is also dropped when the day changes
 
 
 def load(app, test_config: dict | None = None) -> None:
@@ -121,11 +135,52 @@ def check(app) -> None:
             f"OKR_PASSWORD_HASH must be 'strong' ('fast' is for the test suite, with TESTING), got {cost!r}"
         )
 
+    age = cfg.get("ROLLUP_MAX_AGE")
+    if isinstance(age, str):
+        try:
+            age = float(age.strip())
+        except ValueError:
+            pass
+    if isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= MAX_ROLLUP_AGE:
+        raise SettingsError(
+            f"OKR_ROLLUP_MAX_AGE must be a number of seconds from 0 to {MAX_ROLLUP_AGE}, got {cfg.get('ROLLUP_MAX_AGE')!r}"
+        )
+    cfg["ROLLUP_MAX_AGE"] = age
+
+    guard = cfg.get("AUDIT_GUARD")
+    if guard is None:
+        guard = bool(cfg.get("TESTING") or cfg.get("DEBUG"))
+    if not isinstance(guard, bool):
+        raise SettingsError(f"OKR_AUDIT_GUARD must be true or false, got {guard!r}")
+    cfg["AUDIT_GUARD"] = guard
+
+    for name, low, high, unit in (
+        ("SESSION_IDLE_MINUTES", 1, 7 * 24 * 60, "minutes"),
+        ("SESSION_MAX_HOURS", 1, 24 * 90, "hours"),
+    ):
+        cfg[name] = _whole_number(cfg.get(name), name, low, high, unit)
+
+    smtp = cfg.get("SMTP_URL")
+    if smtp:
+        if not str(smtp).startswith(("smtp://", "smtps://")):
+            raise SettingsError("OKR_SMTP_URL must be an smtp:// (STARTTLS) or smtps:// URL")
+        if not cfg.get("MAIL_FROM") or "@" not in str(cfg.get("MAIL_FROM")):
+            raise SettingsError("OKR_MAIL_FROM must be set to the address notification mail comes from")
+    cfg["BASE_URL"] = str(cfg.get("BASE_URL") or DEFAULTS["BASE_URL"]).rstrip("/")
+
     key = cfg.get("SECRET_KEY")
     if not key:
         cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     elif not isinstance(key, str) or len(key) < 16:
         raise SettingsError("OKR_SECRET_KEY must be a string of at least 16 characters")
+
+
+def _whole_number(value, name: str, low: int, high: int, unit: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsError(f"OKR_{name} must be a whole number of {unit} from {low} to {high}, got {value!r}")
+    return value
 
 
 def _check_driver(url: str) -> None:

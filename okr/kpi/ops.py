@@ -443,10 +443,8 @@ def reevaluate(
     alerts = {a.measured_on: a for a in session.exec(alert_query).all()}
     touched = set(touched)
     now = utcnow()
-    for i, row in enumerate(rows):
-        verdict = rules.severity(
-            row.value, normal=normal, critical=critical, previous=series[max(0, offset + i - rules.WINDOW) : offset + i]
-        )
+    verdicts = rules.severities(series, normal=normal, critical=critical, skip=offset)
+    for row, verdict in zip(rows, verdicts, strict=True):
         if (row.severity, row.rule) != (verdict.severity, verdict.rule):
             row.severity, row.rule = verdict.severity, verdict.rule
         alert = alerts.get(row.measured_on)

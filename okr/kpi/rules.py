@@ -23,6 +23,8 @@ FREQUENCIES = kinds.KPI_FREQUENCIES
 NORMAL, WARNING, CRITICAL = "normal", "warning", "critical"
 CRITICAL_RANGE, NORMAL_RANGE, SUDDEN_CHANGE = "critical_range", "normal_range", "sudden_change"
 STALE, NO_DATA = "stale", "no_data"
+#: Statuses from the worst to the best (boards sort and count them in this order).
+STATUS_ORDER = kinds.KPI_STATUSES
 HIGHER, LOWER, BAND = "higher", "lower", "band"
 
 #: How many earlier values the sudden-change test looks at, and how far from their mean (in
@@ -67,21 +69,42 @@ class Verdict:
 NORMAL_VERDICT = Verdict(NORMAL, None)
 
 
+def _scaled(values: Sequence[Decimal]) -> list[int] | None:
+    """The values times 10^6 as integers (exact: values keep at most 6 places), or None when one
+    has more places, so the test below can run on integers."""
+    out = []
+    for x in values:
+        n = Decimal(x).scaleb(6)
+        if n != n.to_integral_value():
+            return None
+        out.append(int(n))
+    return out
+
+
+def _sudden(v: int | Fraction, window: Sequence[int | Fraction]) -> bool:
+    # With S = Σx over the 8 values: mean = S/8 and 64σ² = 8Σx² − S², so
+    # |v − mean| > 3σ  ⇔  (8v − S)² > 9(8Σx² − S²), all in integers (or Fractions).
+    total = sum(window)
+    spread = WINDOW * sum(x * x for x in window) - total * total
+    if spread <= 0:
+        return False
+    return (WINDOW * v - total) ** 2 > SIGMAS**2 * spread
+
+
 def sudden_change(value: Decimal, previous: Sequence[Decimal]) -> bool:
     """Whether ``value`` jumps away from the ``WINDOW`` values before it.
 
     With ``prev`` the last 8 earlier values (fewer than 8 → False), ``mean = Σprev / 8`` and the
     population deviation ``σ = sqrt(Σ(x − mean)² / 8)``: True when ``σ > 0`` and
-    ``|value − mean| > 3σ``, tested exactly as ``(value − mean)² > 9σ²``.
+    ``|value − mean| > 3σ``, tested exactly as ``(8·value − Σprev)² > 9·(8·Σx² − (Σprev)²)``.
     """
     if len(previous) < WINDOW:
         return False
-    window = [Fraction(x) for x in previous[-WINDOW:]]
-    mean = sum(window) / WINDOW
-    variance = sum((x - mean) ** 2 for x in window) / WINDOW
-    if variance <= 0:
-        return False
-    return (Fraction(value) - mean) ** 2 > SIGMAS**2 * variance
+    window = list(previous[-WINDOW:])
+    scaled = _scaled([*window, value])
+    if scaled is None:
+        return _sudden(Fraction(value), [Fraction(x) for x in window])
+    return _sudden(scaled[-1], scaled[:-1])
 
 
 def severity(value: Decimal, *, normal: Range, critical: Range, previous: Sequence[Decimal] = ()) -> Verdict:
@@ -103,12 +126,26 @@ def severity(value: Decimal, *, normal: Range, critical: Range, previous: Sequen
     return NORMAL_VERDICT
 
 
-def severities(values: Sequence[Decimal], *, normal: Range, critical: Range) -> list[Verdict]:
-    """The verdict of every value of a series in date order, each against the values before it."""
-    return [
-        severity(v, normal=normal, critical=critical, previous=values[max(0, i - WINDOW) : i])
-        for i, v in enumerate(values)
-    ]
+def severities(values: Sequence[Decimal], *, normal: Range, critical: Range, skip: int = 0) -> list[Verdict]:
+    """The verdict of every value of a series in date order, each against the values before it
+    (as :func:`severity`); the first ``skip`` values only serve as history and get no verdict."""
+    scaled = _scaled(values)
+    out = []
+    for i in range(skip, len(values)):
+        v = values[i]
+        if not critical.contains(v):
+            out.append(Verdict(CRITICAL, CRITICAL_RANGE))
+        elif not normal.contains(v):
+            out.append(Verdict(WARNING, NORMAL_RANGE))
+        elif i >= WINDOW and (
+            _sudden(scaled[i], scaled[i - WINDOW : i])
+            if scaled is not None
+            else sudden_change(v, values[i - WINDOW : i])
+        ):
+            out.append(Verdict(WARNING, SUDDEN_CHANGE))
+        else:
+            out.append(NORMAL_VERDICT)
+    return out
 
 
 def status(latest: tuple[date, str] | None, *, frequency: str, today: date, period_end: date) -> str:

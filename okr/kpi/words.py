@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import has_request_context
 
+from okr.kpi.rules import trend_is_good as trend_good  # noqa: F401 (templates ask it through words)
+
 
 def _l(text: str) -> str:
     """Mark ``text`` for the catalog (Babel extracts ``_l("…")``); :func:`say` translates it."""

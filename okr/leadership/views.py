@@ -110,27 +110,28 @@ def build_rollup(team: m.Team | TeamRecord, period, today: date | None = None) -
     """The rollup of ``team`` (and every team under it), current to the last change.
 
     Each worker keeps the few rollups read last (okr.rollup.state.Rollup) under (team,
-    period, day). Every change goes through okr.plans.ops, which writes an audit event, so a
+    period, day). Every change goes through the features' ops, which write an audit event, so a
     kept rollup reads the organisation's newest event id and the events since its version (one
     statement) and is brought forward by them: figures are right straight after a change, and
-    a check-in or a finished task costs the path above it, not the whole tree.
+    a check-in or a finished task costs the path above it, not the whole tree. A kept rollup
+    older than ``ROLLUP_MAX_AGE`` seconds is built again from the tables, so a change that left
+    no event (a fix made by hand in the database) shows within that time on every worker.
     """
     today = today or _today()
     session = db()
     now = time.monotonic()
-    if not current_app.config.get("ROLLUP_CACHE", True):
-        return rollup_state.build_at(session, team, period, today, now)
+    max_age = current_app.config["ROLLUP_MAX_AGE"]
     cache = current_app.extensions.setdefault("okr_rollup_cache", OrderedDict())
     lock = current_app.extensions.setdefault("okr_rollup_lock", threading.Lock())
     key = (team.id, str(period), today)
     with lock:  # a threaded server must not bring one rollup forward twice at once
         found = cache.get(key)
-        if found is None:
+        if found is None or now - found.built_at >= max_age:
             built = rollup_state.build_at(session, team, period, today, now)
         else:
             built = rollup_state.bring_forward_to_latest(session, found, now)
-            cache.move_to_end(key)
         cache[key] = built
+        cache.move_to_end(key)
         while len(cache) > ROLLUP_CACHE_SIZE:
             cache.popitem(last=False)
     return built
@@ -173,7 +174,9 @@ def _attention(r: Rollup) -> list[Attention]:
                 words = {
                     "off": _("off track: %(reason)s"),
                     "risk": _("at risk: %(reason)s"),
+                    "behind": _("%(done)s done, %(gap)s points behind the pace of %(period)s"),
                     "silent": _("no check-in for %(days)s days (last: %(last)s)"),
+                    "silent_by": _("no check-in for %(days)s days (last: %(last)s; %(owner)s)"),
                     "never": _("never"),
                     "no_a": _("no Accountable (A) in its RACI"),
                     "no_owner": _("objective has no owner"),
@@ -205,15 +208,16 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
         return None
     reasons = []
     for code in codes:
-        if code == rollup.NEEDS_OFF_TRACK:
-            reasons.append(words["off"] % {"reason": explained(n.status_reason)})
-        elif code == rollup.NEEDS_AT_RISK:
-            reasons.append(words["risk"] % {"reason": explained(n.status_reason)})
+        if code in (rollup.NEEDS_OFF_TRACK, rollup.NEEDS_AT_RISK):
+            word = words["off" if code == rollup.NEEDS_OFF_TRACK else "risk"]
+            reasons.append(word % {"reason": _behind(n, r, words) or explained(n.status_reason)})
         elif code == rollup.NEEDS_CHECK_IN:
             last = row.last_check_in_on
-            reasons.append(
-                words["silent"] % {"days": rollup.SILENT_DAYS, "last": last.isoformat() if last else words["never"]}
-            )
+            start = r.period.start if last is None else last
+            days = max(rollup.SILENT_DAYS, (min(r.today, r.period.end) - start).days)
+            owner = info.get("owner")
+            args = {"days": days, "last": last.isoformat() if last else words["never"], "owner": owner}
+            reasons.append(words["silent_by" if owner else "silent"] % args)
         else:
             reasons.append(
                 words[
@@ -225,6 +229,31 @@ def _node_attention(n: rollup.Node, r: Rollup, words: dict) -> Attention | None:
                 ]
             )
     return Attention(n.kind, n.id, n.title, info.get("team"), reasons, codes[0])
+
+
+def _behind(n: rollup.Node, r: Rollup, words: dict) -> str | None:
+    """How far behind pace a figure is, in plain words: "48% done, 24 points behind the pace of
+    2026-Q2". None when there is no pace to be behind (the formula then says why)."""
+    if n.progress is None or n.expected is None or n.progress >= n.expected:
+        return None
+    gap = ((n.expected - n.progress) * 100).to_integral_value()
+    return words["behind"] % {"done": pct0(n.progress), "gap": gap, "period": str(r.period)}
+
+
+def pct0(value) -> str:
+    """A progress as a whole percentage (0.4783 → 48%), "–" for none."""
+    if value is None:
+        return "–"
+    return f"{(Decimal(value) * 100).to_integral_value()}%"
+
+
+def attention_groups(items: list[Attention]) -> list[tuple]:
+    """The attention list by team, the team with the worst item first (then the most items):
+    [(team or None, [items])]."""
+    groups: dict = {}
+    for a in items:
+        groups.setdefault(a.team.id if a.team else None, (a.team, []))[1].append(a)
+    return sorted(groups.values(), key=lambda g: (min(a.severity for a in g[1]), -len(g[1])))
 
 
 # --- presenting -------------------------------------------------------------------------------
@@ -271,6 +300,11 @@ FORMULA_PHRASES = (
     _l(" → off track"),
     _l("; confidence "),
     _l("no progress to judge"),
+    _l("period over: score "),
+    _l("period over: progress "),
+    _l(" is green"),
+    _l(" is yellow"),
+    _l(" is red"),
 )
 _EXPLAINED: dict[str, tuple] = {}
 
@@ -317,10 +351,11 @@ def attention_html(r: Rollup, items: list[Attention]) -> Markup:
 
 
 def pct(value) -> str:
-    """A progress as a percentage with one decimal (0.6667 → 66.7%), "–" for none."""
+    """A progress as a percentage with one decimal, rounded half up as on every page
+    (okr.rollup.formulas.percent: 0.6667 → 66.7%, 0.125 → 12.5%), "–" for none."""
     if value is None:
         return "–"
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'))}%"
+    return f"{rollup.percent(value, 1)}%"
 
 
 def qty(value) -> str:
@@ -647,7 +682,21 @@ def _page(team: TeamRecord, period_text: str):
         return jsonify(rollup_json(r))
     attention = attention_of(r)
     limit = len(attention) if request.args.get("all") else ATTENTION_SHOWN
-    return render("leadership/rollup.html", attention=attention, attention_limit=limit, **_context(r))
+    from okr.leadership import pictures
+
+    pic = pictures.picture(r, *url_bases(r))
+    shown = attention[:limit]
+    if request.args.get("present"):
+        by_team = {(t.id if t else None): items for t, items in attention_groups(attention)}
+        return render("leadership/present.html", pic=pic, by_team=by_team, **_context(r))
+    return render(
+        "leadership/rollup.html",
+        attention=attention,
+        attention_limit=limit,
+        attention_groups=attention_groups(shown),
+        pic=pic,
+        **_context(r),
+    )
 
 
 # --- pages ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 from okr.core import kinds, periods
 from okr.plandoc.messages import Term
 from okr.plandoc.schema import (
+    AR,
     BAD,
     CHECK_IN_KEYS,
     EMAIL_MAX,
@@ -27,6 +28,7 @@ from okr.plandoc.schema import (
     OBJECTIVE_KEYS,
     PERSON_KEYS,
     PROJECT_KEYS,
+    RACI_KEYS,
     REF_MAX,
     SLUG,
     SLUG_MAX,
@@ -496,10 +498,15 @@ class Checker(Fields):
         }
 
     def raci(self, row: dict, path: str, owner: Any = None) -> Any:
-        """The item's letters {email: letter}. The owner is the Accountable: a document that
-        names an owner and no A makes the owner the A (unless they hold another letter)."""
+        """The item's letters {email: letter}, completed from its owner (docs/raci.md).
+
+        Rule: the owner is the Accountable, so with no A named the owner holds it; a person
+        named under both A and R holds A/R (the owner who does the work), and so does the A
+        when nobody is named Responsible. An item with no ``raci`` and an owner is its owner's
+        A/R; with neither, it has no letters yet.
+        """
         if "raci" not in row:
-            return {}
+            return {owner: AR} if isinstance(owner, str) else {}
         where = child(path, "raci")
         value = row["raci"]
         if not isinstance(value, dict):
@@ -507,9 +514,9 @@ class Checker(Fields):
             return BAD
         letters: dict[str, str] = {}
         for key in value:
-            if key not in kinds.RACI_LETTERS:
+            if key not in RACI_KEYS:
                 self.add(child(where, str(key)), "raci_bad_letter", value=repr(str(key)))
-        for letter in ("A", "R", "C", "I"):
+        for letter in RACI_KEYS:
             if letter not in value:
                 continue
             entries = value[letter]
@@ -527,22 +534,22 @@ class Checker(Fields):
                 email = self.person(entry, epath)
                 if email is BAD:
                     continue
-                if email in letters:
-                    self.add(
-                        epath,
-                        "raci_two_letters",
-                        email=email,
-                        letter=letters[email],
-                    )
-                    continue
-                letters[email] = letter
-        if value.get("A") in (None, []):
-            if isinstance(owner, str) and owner not in letters:
-                letters[owner] = "A"
+                held = letters.get(email)
+                if held == "A" and letter == "R":
+                    letters[email] = AR
+                elif held is not None:
+                    self.add(epath, "raci_two_letters", email=email, letter=held)
+                else:
+                    letters[email] = letter
+        if not any(letter in ("A", AR) for letter in letters.values()) and value.get("A") in (None, []):
+            if isinstance(owner, str) and letters.get(owner) in (None, "R"):
+                letters[owner] = AR if letters.get(owner) == "R" else "A"
             else:
                 self.add(child(where, "A"), "raci_no_accountable")
-        if value.get("R") in (None, []):
-            self.add(child(where, "R"), "raci_no_responsible")
+        if not any(letter in ("R", AR) for letter in letters.values()):
+            for email, letter in letters.items():
+                if letter == "A":
+                    letters[email] = AR  # nobody else does the work: the Accountable does
         return letters
 
     # --- projects and tasks ---

@@ -23,7 +23,7 @@ from okr.core.models import (
     Team,
     User,
 )
-from okr.plandoc.schema import FORMAT
+from okr.plandoc.schema import AR, FORMAT
 from okr.plandoc.schema import json_number as _number
 
 __all__ = ["export_plan"]
@@ -109,8 +109,11 @@ class Exporter:
         by_letter: dict[str, list[str]] = {}
         for user_id, letter in letters.items():
             email = self.email(user_id)
-            if email is not None:
-                by_letter.setdefault(letter, []).append(email)
+            if email is None:
+                continue
+            # An A/R (the owner who does the work) is named under A and under R.
+            for named in ("A", "R") if letter == AR else (letter,):
+                by_letter.setdefault(named, []).append(email)
         doc: dict[str, Any] = {}
         for letter in ("A", "R", "C", "I"):
             emails = sorted(by_letter.get(letter, []))

@@ -120,7 +120,6 @@ MESSAGES = {
     "raci_two_accountable": _("%(n)s people are Accountable: exactly one person holds A"),
     "raci_two_letters": _("%(email)s already holds %(letter)s on this item: one letter per person"),
     "raci_no_accountable": _("nobody is Accountable: exactly one person holds A"),
-    "raci_no_responsible": _("nobody is Responsible: at least one person holds R"),
     # projects and tasks
     "month_outside_quarter": _("%(month)s is not in the objective's quarter %(quarter)s"),
     "due_before_start": _("%(due)s is before starts_on %(start)s"),

@@ -105,6 +105,9 @@ KR_KEYS = (
     "reflection",
     "score",
 )
+# The document names people under each letter; one named under A and R holds A/R (okr.raci.rules).
+RACI_KEYS = ("A", "R", "C", "I")
+AR = "A/R"
 CHECK_IN_KEYS = ("date", "value", "confidence", "note", "author")
 PROJECT_KEYS = ("team", "month", "title", "description", "owner", "status", "starts_on", "due_on", "raci", "tasks")
 TASK_KEYS = (

@@ -150,7 +150,32 @@ class PlanItemForm(Form):
             return None
 
 
-class GoalForm(PlanItemForm):
+def _counts_from():
+    return DateField(_l("Counts from"), validators=[Optional()])
+
+
+class PacedForm(PlanItemForm):
+    """A goal, objective or key result: its pace counts from ``starts_on`` (a day in its
+    period, ``span``), empty for the period's first day (okr.rollup.formulas.pace)."""
+
+    def __init__(self, *args, span=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._span = span
+        field = self._fields.get("starts_on")
+        if field is not None:
+            field.render_kw = {"type": "date"}
+            if span is not None:
+                field.description = _l(
+                    "Its pace counts from this day; leave it empty to count from the start of %(period)s.",
+                    period=str(span),
+                )
+
+    def validate_starts_on(self, field):
+        if field.data and self._span is not None and not self._span.contains(field.data):
+            raise ValidationError(_l("Pick a day in %(period)s.", period=str(self._span)))
+
+
+class GoalForm(PacedForm):
     smart_kind = "goal"
     weight = _weight()
     parent_goal_id = SelectField(_l("Supports"), coerce=_optional_int, validate_choice=False)
@@ -160,6 +185,8 @@ class GoalForm(PlanItemForm):
         self._parents = {g.id: g for g in parent_goals}
         self._year = year
         self.parent_goal_id.choices = [C("", _l("— no goal above —"))] + [C(str(g.id), g.title) for g in parent_goals]
+
+    starts_on = _counts_from()
 
     def validate_parent_goal_id(self, field):
         if field.data is None:
@@ -171,7 +198,7 @@ class GoalForm(PlanItemForm):
             raise ValidationError(_l("A goal of %(year)s can only support a goal of the same year.", year=self._year))
 
 
-class ObjectiveForm(PlanItemForm):
+class ObjectiveForm(PacedForm):
     smart_kind = "objective"
     kind = SelectField(
         _l("Kind"),
@@ -181,6 +208,7 @@ class ObjectiveForm(PlanItemForm):
     )
     goal_id = SelectField(_l("Aligned goal"), coerce=_optional_int, validate_choice=False)
     weight = _weight()
+    starts_on = _counts_from()
 
     def __init__(self, *args, goals=(), quarter=None, lookup_goal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,7 +239,7 @@ class ObjectiveForm(PlanItemForm):
             raise ValidationError(_l("Choose a goal of this team or a team above it."))
 
 
-class KeyResultForm(PlanItemForm):
+class KeyResultForm(PacedForm):
     smart_kind = "kr"
     kind = SelectField(
         _l("Kind"),
@@ -232,6 +260,7 @@ class KeyResultForm(PlanItemForm):
         default="checkins",
         validate_choice=False,
     )
+    starts_on = _counts_from()
 
     def validate_kind(self, field):
         if field.data not in ("metric", "percent", "milestone"):

@@ -50,8 +50,8 @@ def update(*, session: Session, actor_id: int | None, org_id: int, item: Any, ex
     """Change fields of a plan item (okr.core.writes.update: only what differs, refused with
     StaleEdit when someone saved since ``expected_version``). Changing the owner of a key result
     or project makes the new owner its Accountable (``raci.with_accountable``: the previous A
-    loses the letter, a letter the new owner held becomes A; no owner, no A), audited as a RACI
-    update."""
+    loses the letter (an A/R keeps its R), a new owner who held an R becomes A/R, any other
+    letter of theirs becomes A; no owner, no A), audited as a RACI update."""
     owner = getattr(item, "owner_id", None)
     writes.update(
         session=session, actor_id=actor_id, org_id=org_id, item=item, expected_version=expected_version, **fields
@@ -116,6 +116,7 @@ def refresh_key_result(*, session: Session, actor_id: int | None, org_id: int, k
     Two people may check in on one key result at the same moment: neither is stale (each adds
     its own row), so the key result is read again under a row lock (PostgreSQL; SQLite's
     writer holds the database) and computed from every committed check-in."""
+    writes.lock_org(session, org_id)  # before the row lock (okr.core.writes.lock_org)
     session.refresh(kr, with_for_update=True)
     latest = _latest_check_in(session, kr.id)
     if latest is None:
@@ -177,7 +178,8 @@ def check_in(
         raise PlanningError("confidence must lie between 0 and 1")
     # Lock the key result before adding the row that references it: on PostgreSQL the insert
     # takes a share lock on the key result, and two check-ins asking for the row lock only
-    # afterwards would each wait for the other.
+    # afterwards would each wait for the other. The organisation's lock comes first of all.
+    writes.lock_org(session, org_id)
     session.refresh(kr, with_for_update=True)
     entry = create(
         session=session,

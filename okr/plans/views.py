@@ -37,6 +37,7 @@ from okr.core.web import (
 from okr.core.web.forms import form_data
 from okr.plans import forms, queries
 from okr.plans import ops as planning
+from okr.rollup import formulas as pace_rules
 
 bp = Blueprint("plans", __name__)
 
@@ -50,9 +51,20 @@ FORMS = {
     "project": forms.ProjectForm,
 }
 FIELDS = {
-    "goal": ("title", "description", "weight", "owner_id", "parent_goal_id"),
-    "objective": ("title", "description", "kind", "goal_id", "owner_id", "weight"),
-    "kr": ("title", "description", "kind", "start", "target", "unit", "weight", "owner_id", "progress_from"),
+    "goal": ("title", "description", "weight", "owner_id", "parent_goal_id", "starts_on"),
+    "objective": ("title", "description", "kind", "goal_id", "owner_id", "weight", "starts_on"),
+    "kr": (
+        "title",
+        "description",
+        "kind",
+        "start",
+        "target",
+        "unit",
+        "weight",
+        "owner_id",
+        "progress_from",
+        "starts_on",
+    ),
     "project": ("title", "description", "month", "key_result_id", "owner_id", "starts_on", "due_on", "status"),
 }
 JSON_FIELDS = {
@@ -244,12 +256,12 @@ def _make_form(kind, team, period_or_item_ctx, members, *, formdata=None, obj=No
                     m.AnnualGoal.is_archived == False,  # noqa: E712
                 )
             ).all()
-        return forms.GoalForm(parent_goals=parents, year=p.year, **kw)
+        return forms.GoalForm(parent_goals=parents, year=p.year, span=p, **kw)
     if kind == "objective":
         goals = queries._goal_choices(session, team, p.fiscal_year().year)
-        return forms.ObjectiveForm(goals=goals, quarter=p, lookup_goal=_goal_lookup(team), **kw)
+        return forms.ObjectiveForm(goals=goals, quarter=p, lookup_goal=_goal_lookup(team), span=p, **kw)
     if kind == "kr":
-        return forms.KeyResultForm(**kw)
+        return forms.KeyResultForm(span=p, **kw)
     quarter = p if p.kind == "quarter" else p.fiscal_quarter(_fys())
     krs = session.exec(
         select(m.KeyResult)
@@ -496,6 +508,9 @@ def item_create(slug, period, kind):
         return _form_response(kind, form, team=team, period=p, parent=parent)
     values = _values_from(kind, form)
     values.update(extra)
+    if kind != "project" and values.get("starts_on") is None:
+        # Added after its period began: its pace counts from today, not from a start it missed.
+        values["starts_on"] = pace_rules.counts_from(p.start, p.end, date.today())
     values["position"] = _next_position(kind, values)
     try:
         item = planning.create(session=session, actor_id=me.user_id, org_id=me.org_id, model=MODELS[kind], **values)

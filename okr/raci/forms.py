@@ -31,7 +31,7 @@ def _choices(*values: str) -> list[SelectChoice]:
 
 
 class RaciCellForm(Form):
-    """One cell: ``op=cycle`` moves the letter on (none → R → A → C → I), ``op=set`` gives
+    """One cell: ``op=cycle`` moves the letter on (none → R → A → A/R → C → I), ``op=set`` gives
     ``letter`` (empty removes it). ``state`` is the row's letters as the page showed them."""
 
     item_type = SelectField(_l("Item"), choices=_choices(*ITEM_TYPES), validators=[DataRequired()])
@@ -40,7 +40,7 @@ class RaciCellForm(Form):
     op = SelectField(_l("Change"), choices=_choices("cycle", "set"), default="cycle")
     letter = SelectField(
         _l("Letter"),
-        choices=_choices("", "R", "A", "C", "I"),
+        choices=_choices("", "R", "A", "A/R", "C", "I"),
         validators=[Optional()],
         default="",
     )

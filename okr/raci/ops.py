@@ -52,6 +52,7 @@ def set_raci(
     """
     column = _raci_column(key_result, project)
     item = key_result if key_result is not None else project
+    writes.lock_org(session, org_id)
     writes.check_org(session, item, org_id)
     wanted = {}
     for user_id, letter in assignments.items():

@@ -172,7 +172,7 @@ def accountable_by_item(session, kr_ids: Iterable[int], project_ids: Iterable[in
     rows = session.exec(
         select(m.RaciAssignment.key_result_id, m.RaciAssignment.project_id, m.User.id, m.User.name, m.User.email)
         .join(m.User, m.User.id == m.RaciAssignment.user_id)
-        .where(m.RaciAssignment.letter == "A", m.User.is_archived == False, sa.or_(*conds))  # noqa: E712
+        .where(m.RaciAssignment.letter.in_(sorted(raci.ACCOUNTABLE)), m.User.is_archived == False, sa.or_(*conds))  # noqa: E712
         .order_by(m.RaciAssignment.id)
     ).all()
     for kr_id, project_id, uid, name, email in rows:
@@ -413,10 +413,14 @@ def quarter_load(session, org_id: int, quarter: periods.Quarter, user_ids=None) 
     ).all()
     tally: dict[int, dict[str, int]] = {}
     for user_id, letter, n in counts:
-        person = tally.setdefault(user_id, dict.fromkeys(raci.LETTERS, 0))
-        if letter in person:
-            person[letter] += n
+        person = tally.setdefault(user_id, dict.fromkeys(raci.Counts._fields, 0))
+        if letter in raci.LETTERS:
+            for counted in raci.counts_as(letter):  # an A/R is an A and an R
+                person[counted] += n
     return {uid: raci.Counts(**c) for uid, c in tally.items()}
+
+
+_HOLDS_A_OR_R = sorted(raci.ACCOUNTABLE | raci.RESPONSIBLE)
 
 
 def live_items_of(session, user_id: int):
@@ -428,7 +432,7 @@ def live_items_of(session, user_id: int):
         .join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id)
         .where(
             m.RaciAssignment.user_id == user_id,
-            m.RaciAssignment.letter.in_(("A", "R")),
+            m.RaciAssignment.letter.in_(_HOLDS_A_OR_R),
             m.KeyResult.is_archived == False,
             m.Objective.is_archived == False,
         )  # noqa: E712
@@ -437,7 +441,7 @@ def live_items_of(session, user_id: int):
     projects = session.exec(
         select(m.Project)
         .join(m.RaciAssignment, m.RaciAssignment.project_id == m.Project.id)
-        .where(m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("A", "R")), _live_project())
+        .where(m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(_HOLDS_A_OR_R), _live_project())
         .order_by(m.Project.id)
     ).all()
     keyed = [((KR, k.id), k) for k in krs] + [((PROJECT, p.id), p) for p in projects]

@@ -3,7 +3,8 @@ Pure values in, values out (no Flask, no database); the matrix page and the impo
 """
 
 # An item's assignments are a mapping {person_id: letter}: one person holds at most one letter per
-# item. Problems are a stable code plus params; message() words them in English or Chinese.
+# item, and "A/R" is one letter: the Accountable who also does the work (common RACI practice).
+# Problems are a stable code plus params; message() words them in English or Chinese.
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from collections.abc import Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-LETTERS = ("R", "A", "C", "I")
+from okr.core.kinds import RACI_ACCOUNTABLE
+from okr.core.kinds import RACI_LETTERS as LETTERS
+
+AR = "A/R"  # Accountable and Responsible: the owner who does the work
+ACCOUNTABLE = frozenset(RACI_ACCOUNTABLE)  # the letters that hold the A
+RESPONSIBLE = frozenset({"R", AR})  # the letters that hold an R
 
 # Codes: one item's problems, then one person's overload.
 NO_ACCOUNTABLE = "no_accountable"
@@ -35,7 +41,7 @@ class Problem(NamedTuple):
 
 
 class Counts(NamedTuple):
-    """How many items one person holds each letter on."""
+    """How many items one person holds each letter on (an A/R counts as an A and an R)."""
 
     A: int = 0
     R: int = 0
@@ -60,7 +66,8 @@ def live(assignments: Mapping[Person, str], archived=()) -> dict:
 def problems(assignments: Mapping[Person, str], *, members=None, archived=()) -> list[Problem]:
     """Everything wrong with one item's RACI; an empty list means the item is complete.
 
-    Rule: a complete item has exactly one A and at least one R; C and I are optional. Letters
+    Rule: a complete item has exactly one A and at least one R; C and I are optional; an A/R
+    holds both, so an item whose only letter is one A/R is complete. Letters
     held by people in ``archived`` (a set, or a mapping person → name) count as absent.
     Reported, in this order:
 
@@ -83,12 +90,12 @@ def problems(assignments: Mapping[Person, str], *, members=None, archived=()) ->
         for person in counted:
             if person not in members:
                 found.append(Problem(NOT_MEMBER, {"person": person}))
-    accountable = [p for p, letter in counted.items() if letter == "A"]
+    accountable = [p for p, letter in counted.items() if letter in ACCOUNTABLE]
     if len(accountable) > 1:
         found.append(Problem(TWO_ACCOUNTABLE, {"count": len(accountable), "people": tuple(accountable)}))
     elif not accountable:
         found.append(Problem(NO_ACCOUNTABLE, {}))
-    if not any(letter == "R" for letter in counted.values()):
+    if not any(letter in RESPONSIBLE for letter in counted.values()):
         found.append(Problem(NO_RESPONSIBLE, {}))
     for person, letter in assignments.items():
         if person in counted or letter not in LETTERS:
@@ -99,10 +106,10 @@ def problems(assignments: Mapping[Person, str], *, members=None, archived=()) ->
 
 
 def is_complete(assignments: Mapping[Person, str], archived=()) -> bool:
-    """True when the item has exactly one A and at least one R (bad letters aside), counting
-    no letter of a person in ``archived``."""
+    """True when the item has exactly one A and at least one R (an A/R holds both; bad letters
+    aside), counting no letter of a person in ``archived``."""
     letters = list(live(assignments, archived).values())
-    return letters.count("A") == 1 and "R" in letters
+    return sum(letter in ACCOUNTABLE for letter in letters) == 1 and any(letter in RESPONSIBLE for letter in letters)
 
 
 def apply(assignments: Mapping[Person, str], person: Person, letter: str | None) -> dict:
@@ -121,13 +128,13 @@ def apply(assignments: Mapping[Person, str], person: Person, letter: str | None)
     return new
 
 
-_CYCLE = (None, "R", "A", "C", "I")
+_CYCLE = (None, "R", "A", AR, "C", "I")
 
 
 def next_letter(current: str | None) -> str | None:
-    """The letter a click on a matrix cell moves to: none → R → A → C → I → none.
+    """The letter a click on a matrix cell moves to: none → R → A → A/R → C → I → none.
 
-    R comes first because it is the letter most often given; five clicks bring a cell back to
+    R comes first because it is the letter most often given; six clicks bring a cell back to
     where it started. An unknown letter raises ValueError.
     """
     try:
@@ -165,15 +172,15 @@ def check_change(
     if letter is not None and members is not None and person not in members:
         refused.append(Problem(NOT_MEMBER, {"person": person}))
     new = apply(assignments, person, letter)
-    old_a = sum(1 for v in assignments.values() if v == "A")
-    new_a = sum(1 for v in new.values() if v == "A")
+    old_a = sum(1 for v in assignments.values() if v in ACCOUNTABLE)
+    new_a = sum(1 for v in new.values() if v in ACCOUNTABLE)
     if new_a > 1 and new_a > old_a:
-        holders = tuple(p for p, v in new.items() if v == "A")
+        holders = tuple(p for p, v in new.items() if v in ACCOUNTABLE)
         refused.append(Problem(TWO_ACCOUNTABLE, {"count": new_a, "people": holders}))
     if not draft and is_complete(assignments):
         if new_a == 0:
             refused.append(Problem(NO_ACCOUNTABLE, {}))
-        if "R" not in new.values():
+        if not any(v in RESPONSIBLE for v in new.values()):
             refused.append(Problem(NO_RESPONSIBLE, {}))
     return refused
 
@@ -207,13 +214,18 @@ def next_allowed(
 def with_accountable(assignments: Mapping[Person, str], owner: Person | None) -> dict:
     """The item's letters once ``owner`` becomes its owner: A implies the owner.
 
-    Rule: the owner holds the item's A (a letter they held before becomes A), and whoever held
-    the A before loses that letter; with no owner (None) nobody holds A. Other letters stay.
-    The input is not changed.
+    Rule: the owner holds the item's A (an owner who held an R or an A/R holds A/R, any other
+    letter of theirs becomes A), and whoever held the A before loses it (an A/R keeps the R);
+    with no owner (None) nobody holds A. Other letters stay. The input is not changed.
     """
-    new = {person: letter for person, letter in assignments.items() if letter != "A"}
+    new = {}
+    for person, letter in assignments.items():
+        if letter == AR:
+            new[person] = "R"
+        elif letter != "A":
+            new[person] = letter
     if owner is not None:
-        new[owner] = "A"
+        new[owner] = AR if assignments.get(owner) in RESPONSIBLE else "A"
     return new
 
 
@@ -224,10 +236,10 @@ def owner_after(before: Mapping[Person, str], after: Mapping[Person, str], owner
     the item; when the A was taken away from the owner (no A is left), nobody does; otherwise
     (no A before or after, or two A from old data) the owner stays as it was.
     """
-    accountable = [person for person, letter in after.items() if letter == "A"]
+    accountable = [person for person, letter in after.items() if letter in ACCOUNTABLE]
     if len(accountable) == 1:
         return accountable[0]
-    if not accountable and owner is not None and before.get(owner) == "A":
+    if not accountable and owner is not None and before.get(owner) in ACCOUNTABLE:
         return None
     return owner
 
@@ -245,9 +257,15 @@ def load(items: Iterable[tuple[ItemId, Mapping[Person, str]]], *, archived=()) -
     for _item, assignments in items:
         for person, letter in live(assignments, archived).items():
             if letter in LETTERS:
-                per = tally.setdefault(person, dict.fromkeys(LETTERS, 0))
-                per[letter] += 1
+                per = tally.setdefault(person, dict.fromkeys(Counts._fields, 0))
+                for counted in counts_as(letter):
+                    per[counted] += 1
     return {person: Counts(**per) for person, per in tally.items()}
+
+
+def counts_as(letter: str) -> tuple[str, ...]:
+    """The letters one letter counts as in a person's load: an A/R as an A and an R."""
+    return ("A", "R") if letter == AR else (letter,)
 
 
 def overloaded(load: Mapping[Person, Counts], *, max_a: int = 5, max_r: int = 8) -> dict[Person, list[str]]:
@@ -277,9 +295,9 @@ def gaps(items: Iterable[tuple[ItemId, Mapping[Person, str]]], *, archived=()) -
     for item, assignments in items:
         letters = set(live(assignments, archived).values())
         codes = []
-        if "A" not in letters:
+        if not letters & ACCOUNTABLE:
             codes.append(NO_ACCOUNTABLE)
-        if "R" not in letters:
+        if not letters & RESPONSIBLE:
             codes.append(NO_RESPONSIBLE)
         if codes:
             result.append((item, codes))
@@ -290,7 +308,7 @@ def losses_if_archived(
     person: Person, items: Iterable[tuple[ItemId, Mapping[Person, str]]], *, archived=()
 ) -> list[tuple[ItemId, str]]:
     """Items that would lose their A (``no_accountable``) or their only R (``no_responsible``)
-    if ``person`` were archived, in the order given.
+    if ``person`` were archived, in the order given (an A/R holder's item may be listed twice).
 
     Rule: an item is listed when this person holds its A (or an R) and nobody else would hold
     it; people in ``archived`` (already archived) hold nothing, so an R shared only with them
@@ -299,11 +317,11 @@ def losses_if_archived(
     result = []
     for item, assignments in items:
         letter = assignments.get(person)
-        if letter not in ("A", "R"):
-            continue
-        others = [v for p, v in live(assignments, archived).items() if p != person]
-        if letter not in others:
-            result.append((item, NO_ACCOUNTABLE if letter == "A" else NO_RESPONSIBLE))
+        others = {v for p, v in live(assignments, archived).items() if p != person}
+        if letter in ACCOUNTABLE and not others & ACCOUNTABLE:
+            result.append((item, NO_ACCOUNTABLE))
+        if letter in RESPONSIBLE and not others & RESPONSIBLE:
+            result.append((item, NO_RESPONSIBLE))
     return result
 
 

@@ -17,7 +17,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from okr.core import models as m
-from okr.core import periods
+from okr.core import periods, writes
 from okr.core.permissions import can_plan
 from okr.core.web import (
     accepts,
@@ -70,6 +70,27 @@ def _matrix_period(text: str | None) -> periods.Period:
 
 def _words(problems) -> list[str]:
     return [raci_words.message(p.code, **p.params) for p in problems]
+
+
+def _refusal_words(refused) -> list[str]:
+    """Why an edit was not saved. Said as a refusal, not as the row's state: the row keeps its
+    letters, so "No one is Responsible" next to its "Complete" would contradict it."""
+    said = {
+        raci.NO_ACCOUNTABLE: lambda p: _(
+            "Not saved: that would leave no one Accountable. Give the A to someone else first."
+        ),
+        raci.NO_RESPONSIBLE: lambda p: _(
+            "Not saved: that would leave no one Responsible. Give someone else an R first, or make the Accountable A/R."
+        ),
+        raci.TWO_ACCOUNTABLE: lambda p: _(
+            "Not saved: that would make %(count)s people Accountable. Take the A from its holder first.",
+            count=p.params.get("count", 2),
+        ),
+    }
+    return [
+        said[p.code](p) if p.code in said else _("Not saved: %(reason)s", reason=raci_words.message(p.code, **p.params))
+        for p in refused
+    ]
 
 
 def _extra_people(values) -> list[int]:
@@ -295,6 +316,7 @@ def cell_update(slug):
     if item_team.id != team.id or not _is_live(item):
         abort(404)
     session = db()
+    writes.lock_org(session, team.org_id)  # the organisation's write lock before the row's
     _lock(session, model, item.id)
     kw = {"key_result": item} if model is m.KeyResult else {"project": item}
     current = raci_ops.get_raci(session=session, **kw)
@@ -316,7 +338,7 @@ def cell_update(slug):
         letter = form.letter.data or None
         refused = raci.check_change(live, uid, letter, draft=draft, members=members)
     if refused:
-        words = _words(refused)
+        words = _refusal_words(refused)
         if wants_json() or request.is_json:
             return json_error(" ".join(words), 422, {"letter": words})
         return _show_with(team, period, extra, {key: {"kind": "refused", "messages": words}}, 422)
@@ -465,12 +487,13 @@ def person(user_id):
         quarter = quarter.fiscal_quarter(_fiscal_start())
     org = session.get(m.Organisation, user.org_id)
     items = rq.quarter_items(session, user.org_id, quarter, user_id=user.id)
-    by_letter = {letter: [] for letter in raci.LETTERS}
+    by_letter = {letter: [] for letter in raci.Counts._fields}
     for it in items:
         letter = it.letters.get(user.id)
-        if letter in by_letter:
+        if letter in raci.LETTERS:
             problems = _words(raci.problems(it.letters, archived=it.archived))
-            by_letter[letter].append({"it": it, "problems": problems})
+            for section in raci.counts_as(letter):  # an A/R is listed as Accountable and as Responsible
+                by_letter[section].append({"it": it, "problems": problems, "letter": letter})
     counts = raci.load((it.key, it.live_letters) for it in items).get(user.id, raci.Counts())
     reasons = []
     if counts.A > org.raci_max_accountable:

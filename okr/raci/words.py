@@ -13,6 +13,7 @@ from okr.raci import rules as raci
 LETTER_NAMES = {
     "R": _l("Responsible"),
     "A": _l("Accountable"),
+    raci.AR: _l("Accountable and Responsible"),
     "C": _l("Consulted"),
     "I": _l("Informed"),
 }
@@ -22,7 +23,7 @@ MESSAGES = {
     raci.TWO_ACCOUNTABLE: _l("%(count)s people are Accountable: keep exactly one A."),
     raci.NO_RESPONSIBLE: _l("No one is Responsible: give at least one person an R."),
     raci.NOT_MEMBER: _l("This person is not a member of the team."),
-    raci.BAD_LETTER: _l("“%(letter)s” is not a RACI letter: use R, A, C or I."),
+    raci.BAD_LETTER: _l("“%(letter)s” is not a RACI letter: use R, A, A/R, C or I."),
     raci.TOO_MANY_ACCOUNTABLE: _l("Accountable for %(count)s live items (more than %(limit)s)."),
     raci.TOO_MANY_RESPONSIBLE: _l("Responsible for %(count)s live items (more than %(limit)s)."),
     raci.ARCHIVED_HOLDER: _l("%(name)s is archived: their %(letter)s no longer counts; give it to someone else."),

@@ -104,8 +104,9 @@ def review(slug, quarter):
     team = team_or_404(slug)
     q = _quarter_or_404(quarter)
     ctx = _review_context(team, q)
+    ctx.update(views_review.quarter_questions(team, q, ctx["objectives"]))
     if request.args.get("format") == "md":
-        resp = make_response(review_markdown(ctx))
+        resp = make_response(review_markdown(ctx) + "\n" + views_review.questions_markdown(ctx["questions"]))
         resp.headers["Content-Type"] = "text/markdown; charset=utf-8"
         resp.headers["Content-Disposition"] = f'inline; filename="review-{team.slug}-{q}.md"'
         return resp
@@ -260,3 +261,7 @@ def _json_form_data(body):
     if body.get("carry_over") is True:
         out["carry_over"] = "y"
     return out
+
+
+# More routes of this blueprint, split by their seams (docs/architecture.md).
+from okr.rhythm import views_report, views_review, views_standup  # noqa: E402, F401

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable
+from datetime import date
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -308,6 +309,18 @@ def project_progress_from_tasks(tasks: Iterable[tuple[str, Any]], by_estimate: b
     )
 
 
+def percent(fraction: Any, places: int = 0) -> Decimal | None:
+    """A figure (0…1) as a percentage rounded half up to ``places`` decimals; None stays None.
+
+    Every page shows progress through this one rule: 1 of 8 tasks done is 0.125, shown as 13%
+    to a whole percent (plan pages, the week board, the weekly report) and 12.5% to one decimal
+    (the rollup pages). 2/3 → 67 or 66.7."""
+    if fraction is None:
+        return None
+    d = _CTX.multiply(_dec(fraction, "fraction"), Decimal(100))
+    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+
+
 # --- means ---------------------------------------------------------------------------------
 
 
@@ -479,6 +492,31 @@ def _status_with_reason(p: Decimal | None, e: Decimal, c: Decimal | None) -> tup
     return _SEVERITY[max(pace, conf)], reason
 
 
+# --- pace ----------------------------------------------------------------------------------
+
+
+def pace(start: date, end: date, at: date, starts_on: date | None = None) -> Decimal:
+    """Expected progress: the fraction of an item's days that have passed at the start of ``at``.
+
+    An item counts from ``starts_on`` (clamped into its period) or, when None, from its
+    period's first day ``start``, to the period's last day ``end``:
+    ``clamp((at − from).days, 0, days) / days`` with ``days = (end − from).days + 1``. So a
+    goal of 2026 added on 2026-07-02 is at 0 that day, not at one half; at 2026-04-01 a
+    quarter starting 2026-04-01 (91 days) is at 0, and after its end at 1.
+    """
+    begin = start if starts_on is None else min(max(starts_on, start), end)
+    days = (end - begin).days + 1
+    passed = min(max((at - begin).days, 0), days)
+    return _CTX.divide(Decimal(passed), Decimal(days))
+
+
+def counts_from(start: date, end: date, created: date) -> date | None:
+    """The ``starts_on`` of an item added on ``created`` to a period from ``start`` to ``end``:
+    the day it was added when that lies after the period's first day and within it, else None
+    (it counts from the period's start: added beforehand, on the first day, or afterwards)."""
+    return created if start < created <= end else None
+
+
 # --- quarter-end scores --------------------------------------------------------------------
 
 
@@ -521,6 +559,24 @@ def score_band(score: Any, *, committed: bool = False) -> str:
     if s >= yellow:
         return "yellow"
     return "red"
+
+
+_BAND_STATUS = {"green": ON_TRACK, "yellow": AT_RISK, "red": OFF_TRACK}
+
+
+def band_status(score: Any, *, committed: bool = False) -> str:
+    """Status of an objective or key result once its period is over: its score band decides
+    (green on track, yellow at risk, red off track), not pace. An aspirational objective scored
+    0.725 is green, so on track, though 0.725 < 1 − 0.25 would be off track against pace.
+    A goal or a team of a finished period is judged the same way by its progress against the
+    aspirational bar (green from 0.7), so it never reads off track above objectives scored green."""
+    return _BAND_STATUS[score_band(score, committed=committed)]
+
+
+def _band_status_with_reason(score: Decimal, committed: bool, what: str = "score") -> tuple[str, str]:
+    band = score_band(score, committed=committed)
+    found = _BAND_STATUS[band]
+    return found, f"period over: {what} {_fmt(score)} is {band} → {_LABEL[found]}"
 
 
 def met(score: Any, committed: bool = False) -> bool:

@@ -11,18 +11,19 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from okr.core import kinds, periods
 from okr.core import models as m
-from okr.core import periods
 from okr.core.queries import id_list, live_row, prepared, record_select, record_type, records
 
 
 @dataclass(frozen=True)
 class ProjectProgress:
-    """A project's progress as the plan pages show it (the rollup's figure, okr.rollup.rules).
+    """A project's progress as every page shows it (the rollup's figure, okr.rollup.formulas).
 
     ``done`` of ``live`` tasks (dropped ones are not live; ``dropped`` counts them apart);
     ``value`` 0…1, None with no live task; ``by_estimate`` when every live task has an
-    estimate, and then ``value`` is done estimate / live estimate.
+    estimate (and they add up to more than 0), and then ``value`` is done estimate / live
+    estimate. ``percent`` is ``value`` as a whole percent rounded half up.
     """
 
     done: int
@@ -33,29 +34,59 @@ class ProjectProgress:
 
     @property
     def percent(self) -> int | None:
-        return None if self.value is None else int((self.value * 100).to_integral_value())
+        from okr.rollup.formulas import percent
+
+        found = percent(self.value)
+        return None if found is None else int(found)
+
+
+def progress_of(counts: tuple | None) -> ProjectProgress:
+    """A project's :class:`ProjectProgress` from its ``project_task_counts`` entry (None: no
+    task). The one place a project's progress is made for the plan pages, the week board and
+    its report; the rollup's tree measures its projects from the same counts by the same rule."""
+    from okr.rollup import formulas
+
+    done, live, dropped, done_est, live_est, all_est = counts or (0, 0, 0, None, None, False)
+    value = formulas.project_progress(
+        done,
+        live,
+        done_estimate=done_est if all_est else None,
+        live_estimate=live_est if all_est else None,
+        by_estimate=True,
+    )
+    return ProjectProgress(done, live, dropped, value, bool(all_est and live_est))
 
 
 def project_progress(session: Session, project_ids) -> dict[int, ProjectProgress]:
     """{project id: ProjectProgress} for the given projects, from one GROUP BY over their
     tasks (``project_task_counts``); a project with no task gets 0 of 0."""
-    from okr.rollup import rules as rollup
-
     ids = list(project_ids)
     counts = project_task_counts(session, ids) if ids else {}
-    out = {}
-    for pid in ids:
-        done, live, dropped, done_est, live_est, all_est = counts.get(pid, (0, 0, 0, None, None, False))
-        by_estimate = bool(all_est and live_est)
-        value = rollup.project_progress(
-            done,
-            live,
-            done_estimate=done_est if all_est else None,
-            live_estimate=live_est if all_est else None,
-            by_estimate=True,
-        )
-        out[pid] = ProjectProgress(done, live, dropped, value, by_estimate)
-    return out
+    return {pid: progress_of(counts.get(pid)) for pid in ids}
+
+
+def task_count_columns(T=None) -> tuple:
+    """The sums ``project_task_counts`` reads per project, for a GROUP BY over (live, not archived)
+    tasks: live, done, dropped, estimated live tasks, live estimate, done estimate. A NULL task
+    (an outer join that found none) adds nothing to any of them."""
+    import sqlalchemy as sa
+
+    T = T or m.Task
+    is_live = sa.and_(T.status.is_not(None), T.status != "dropped")
+    return (
+        sa.func.sum(sa.case((is_live, 1), else_=0)),
+        sa.func.sum(sa.case((T.status == "done", 1), else_=0)),
+        sa.func.sum(sa.case((T.status == "dropped", 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(is_live, T.estimate.is_not(None)), 1), else_=0)),
+        sa.func.sum(sa.case((is_live, T.estimate), else_=None)),
+        sa.func.sum(sa.case((T.status == "done", T.estimate), else_=None)),
+    )
+
+
+def counts_from(live_n, done_n, dropped_n, est_n, live_est, done_est) -> tuple:
+    """A ``project_task_counts`` entry from the sums of :func:`task_count_columns`."""
+    live_n, done_n, dropped_n, est_n = int(live_n or 0), int(done_n or 0), int(dropped_n or 0), int(est_n or 0)
+    return (done_n, live_n, dropped_n, done_est, live_est, live_n > 0 and est_n == live_n)
 
 
 @dataclass
@@ -206,25 +237,55 @@ def load_rollup(session: Session, root: m.Team, period, *, today, effort_period=
 
 def rollup_key_results(session: Session, where) -> list:
     """Key results as rollup records with their owner's name: ``where`` is a tuple of
-    conditions (the full load) or a list of ids (bringing a rollup forward)."""
+    conditions (the full load) or a list of ids (bringing a rollup forward).
+
+    ``current``, ``confidence`` and ``last_check_in_on`` are read from the key result's latest
+    live check-in by date (the later entry on the same day), ``start`` with none, as the
+    formulas define them, and not from the copy kept on the key result's row: a check-in
+    changed by hand in the database shows in the next rollup built from the tables."""
     import sqlalchemy as sa
+
+    C = m.CheckIn
 
     def build(where):
         owner = sa.orm.aliased(m.User)
+        latest = sa.orm.aliased(m.CheckIn)
+        latest_id = (
+            select(C.id)
+            .where(C.key_result_id == m.KeyResult.id, live_row(C))
+            .order_by(C.checked_on.desc(), C.id.desc())
+            .limit(1)
+            .correlate(m.KeyResult)
+            .scalar_subquery()
+        )
         return record_select(
             m.KeyResult,
             lambda q: (
                 q.outerjoin(owner, owner.id == m.KeyResult.owner_id)
+                .outerjoin(latest, latest.id == latest_id)
                 .where(*where)
                 .order_by(m.KeyResult.position, m.KeyResult.id)
             ),
             owner.name,
+            latest.id,
+            latest.value,
+            latest.confidence,
+            latest.checked_on,
         )
 
     if isinstance(where, tuple):
-        return records(session, m.KeyResult, build(where), params=None)
-    stmt = prepared("rollup_key_results", lambda: build((m.KeyResult.id.in_(id_list()), live_row(m.KeyResult))))
-    return records(session, m.KeyResult, stmt, params={"ids": list(where)})
+        rows = records(session, m.KeyResult, build(where), params=None)
+    else:
+        stmt = prepared("rollup_key_results", lambda: build((m.KeyResult.id.in_(id_list()), live_row(m.KeyResult))))
+        rows = records(session, m.KeyResult, stmt, params={"ids": list(where)})
+    out = []
+    for kr, name, check_in, value, confidence, day in rows:
+        if check_in is None:
+            kr = kr._replace(current=kr.start, confidence=None, last_check_in_on=None)
+        else:
+            kr = kr._replace(current=value, confidence=confidence, last_check_in_on=day)
+        out.append((kr, name))
+    return out
 
 
 def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
@@ -236,17 +297,8 @@ def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
     T = m.Task
 
     def build(ids):
-        is_live = T.status != "dropped"
         return (
-            select(
-                T.project_id,
-                sa.func.sum(sa.case((is_live, 1), else_=0)),
-                sa.func.sum(sa.case((T.status == "done", 1), else_=0)),
-                sa.func.sum(sa.case((is_live, 0), else_=1)),
-                sa.func.sum(sa.case((sa.and_(is_live, T.estimate.is_not(None)), 1), else_=0)),
-                sa.func.sum(sa.case((is_live, T.estimate), else_=None)),
-                sa.func.sum(sa.case((T.status == "done", T.estimate), else_=None)),
-            )
+            select(T.project_id, *task_count_columns(T))
             .where(T.project_id.in_(ids), live_row(T))
             .group_by(T.project_id)
         )
@@ -258,11 +310,7 @@ def project_task_counts(session: Session, project_ids) -> dict[int, tuple]:
         if not params["ids"]:
             return {}
         stmt = prepared("project_task_counts", lambda: build(id_list()))
-    counts = {}
-    for pid, live_n, done_n, dropped_n, est_n, live_est, done_est in session.exec(stmt, params=params).all():
-        live_n, done_n, dropped_n, est_n = int(live_n or 0), int(done_n or 0), int(dropped_n or 0), int(est_n or 0)
-        counts[pid] = (done_n, live_n, dropped_n, done_est, live_est, live_n > 0 and est_n == live_n)
-    return counts
+    return {pid: counts_from(*sums) for pid, *sums in session.exec(stmt, params=params).all()}
 
 
 def check_in_points(session: Session, kr_ids, period, today, *, carried: bool = True) -> tuple[dict, dict]:
@@ -326,7 +374,7 @@ def accountable_names(session: Session, kr_ids) -> dict[int, list[str]]:
     for kr_id, name in session.exec(
         select(R.key_result_id, m.User.name)
         .join(m.User, m.User.id == R.user_id)
-        .where(R.key_result_id.in_(kr_ids), R.letter == "A", m.User.is_archived == False)  # noqa: E712
+        .where(R.key_result_id.in_(kr_ids), R.letter.in_(kinds.RACI_ACCOUNTABLE), m.User.is_archived == False)  # noqa: E712
         .order_by(m.User.name)
     ).all():
         accountable[kr_id].append(name)

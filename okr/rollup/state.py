@@ -8,6 +8,11 @@ rollup was built: when they only touch tasks and check-ins (the everyday writes 
 week) it reloads just the projects, key results and teams they touched and re-evaluates only
 the paths above them; anything else (a plan edited, a RACI letter, a team moved, many events)
 rebuilds from the tables. Either way the figures equal a rebuild's (tests/test_rollup_state.py).
+Event ids are exact versions because every audited write holds its organisation's lock until
+it commits (okr.core.writes.lock_org). A write that skipped its audit event, or a row changed
+by hand in the database, shows when the rollup is next built from the tables: the pages keep
+one for at most ``ROLLUP_MAX_AGE`` seconds (``built_at``), and the guard of tests and
+development (okr.core.audit_guard) fails any write path that forgets its event.
 
 No Flask here: ``okr.leadership.views`` keeps a few of these per worker and adds what a page shows.
 """
@@ -50,12 +55,13 @@ _TASK_QUIET = frozenset(
         "updated_by_id",
     }
 )
-#: Key result fields that change through check-ins (okr.plans.ops.refresh_key_result).
-_KR_FROM_CHECK_INS = frozenset({"current", "confidence", "last_check_in_on", "updated_at", "updated_by_id"})
 #: Task fields that move only the effort split (a card moved to another quadrant): its team's
 #: kept counts change by one each way (_effort_moves); its project's progress and the paths
-#: above it stay as they are.
+#: above it stay as they are. Counting the team's split afresh costs a GROUP BY over its
+#: quarter's tasks (about 15 ms at the benchmark's scale 1): worth the shortcut.
 _TASK_EFFORT = _TASK_QUIET | {"important", "urgent"}
+#: Key result fields that change through check-ins (okr.plans.ops.refresh_key_result).
+_KR_FROM_CHECK_INS = frozenset({"current", "confidence", "last_check_in_on", "updated_at", "updated_by_id"})
 
 
 @dataclass
@@ -95,7 +101,7 @@ class Rollup:
     samples: list[date] = field(default_factory=list)
     kr_series: dict[int, list[float]] = field(default_factory=dict)
     unaligned_ids: frozenset = frozenset()
-    gaps: dict[int, float] = field(default_factory=dict)  # ids below ``version`` not seen yet
+    built_at: float = 0.0  # time.monotonic() when it was built from the tables (ROLLUP_MAX_AGE)
 
     def node(self, kind: str, item_id: Any) -> rollup.Node | None:
         return self.index.get((kind, item_id))
@@ -149,6 +155,13 @@ class _Inputs:
     goal_team: dict[int, int]  # goal id -> team id
     project_kr: dict[int, int]  # project id -> kr id
     pace: dict[str, Decimal]  # a year's quarters -> their own pace (empty for a quarter)
+    period: Any = None
+    today: date | None = None
+    kr_pace: dict[int, Decimal | None] = field(default_factory=dict)  # kr id -> its own pace, if any
+
+    def own_pace(self, period, starts_on) -> Decimal:
+        """The pace of an item of ``period`` counting from ``starts_on`` (okr.rollup.formulas.pace)."""
+        return rollup.pace(period.start, period.end, self.today, starts_on)
 
 
 def _project_in(p, counts) -> rollup.ProjectIn:
@@ -163,7 +176,7 @@ def _project_in(p, counts) -> rollup.ProjectIn:
     )
 
 
-def _kr_in(kr, data: queries.RollupData) -> rollup.KRIn:
+def _kr_in(kr, data: queries.RollupData, expected: Decimal | None = None) -> rollup.KRIn:
     return rollup.KRIn(
         kr.id,
         kr.title,
@@ -177,19 +190,25 @@ def _kr_in(kr, data: queries.RollupData) -> rollup.KRIn:
         confidence=kr.confidence,
         projects=tuple(_project_in(p, data.counts) for p in data.projects.get(kr.id, ())),
         score_override=kr.score_override,
+        expected=expected,
     )
 
 
 def _objective_in(o, inputs: _Inputs, data: queries.RollupData) -> rollup.ObjectiveIn:
+    """An objective and its key results, each judged against its own pace: its quarter's, from
+    its own ``starts_on`` when it has one (a key result with none counts from the quarter's start)."""
+    quarter = inputs.period if str(inputs.period) == o.quarter else periods.parse(o.quarter, inputs.period.fiscal_start)
+    own = o.starts_on is not None
+    expected = inputs.own_pace(quarter, o.starts_on) if own else inputs.pace.get(o.quarter)
     krs = []
     for kr in data.krs.get(o.id, ()):
-        krs.append(inputs.kr.setdefault(kr.id, _kr_in(kr, data)))
+        kr_pace = inputs.own_pace(quarter, kr.starts_on) if own or kr.starts_on is not None else None
+        inputs.kr_pace[kr.id] = kr_pace
+        krs.append(inputs.kr.setdefault(kr.id, _kr_in(kr, data, kr_pace)))
         inputs.kr_objective[kr.id] = o.id
         for p in data.projects.get(kr.id, ()):
             inputs.project_kr[p.id] = kr.id
-    found = rollup.ObjectiveIn(
-        o.id, o.title, kind=o.kind, weight=o.weight, key_results=tuple(krs), expected=inputs.pace.get(o.quarter)
-    )
+    found = rollup.ObjectiveIn(o.id, o.title, kind=o.kind, weight=o.weight, key_results=tuple(krs), expected=expected)
     inputs.objective[o.id] = found
     return found
 
@@ -202,7 +221,10 @@ def _goal_in(g, inputs: _Inputs, data: queries.RollupData) -> rollup.GoalIn:
     for o in data.aligned.get(g.id, ()):
         objectives.append(_objective_in(o, inputs, data))
         inputs.objective_goal[o.id] = g.id
-    found = rollup.GoalIn(g.id, g.title, weight=g.weight, measure=measure, objectives=tuple(objectives))
+    expected = None if g.starts_on is None else inputs.own_pace(inputs.period, g.starts_on)
+    found = rollup.GoalIn(
+        g.id, g.title, weight=g.weight, measure=measure, objectives=tuple(objectives), expected=expected
+    )
     inputs.goal[g.id] = found
     return found
 
@@ -272,8 +294,13 @@ def _kr_meta(kr, o, data: queries.RollupData, period, today: date) -> dict:
         "silent": kr.progress_from == "checkins"
         and kr.kind != "milestone"
         and today >= quarter.start
-        and rollup.is_silent(kr.last_check_in_on, quarter.start, min(today, quarter.end)),
+        and rollup.is_silent(kr.last_check_in_on, _counted_from(quarter, kr), min(today, quarter.end)),
     }
+
+
+def _counted_from(quarter, kr) -> date:
+    """The first day a key result is judged on: its quarter's, or its own start within it."""
+    return quarter.start if kr.starts_on is None else min(max(kr.starts_on, quarter.start), quarter.end)
 
 
 def _project_meta(p, data: queries.RollupData) -> dict:
@@ -311,7 +338,7 @@ def build(session: Session, team, period, today: date, *, version: int | None = 
         unaligned_ids=frozenset(o.id for o in data.unaligned),
     )
     pace = {str(q): q.elapsed(today) for q in period.quarters()} if isinstance(period, periods.Year) else {}
-    r.inputs = _Inputs({}, {}, {}, {}, {}, {}, {}, {}, pace)
+    r.inputs = _Inputs({}, {}, {}, {}, {}, {}, {}, {}, pace, period, today)
     team_in = _team_in(team.id, r.inputs, data)
     side = [_objective_in(o, r.inputs, data) for o in data.unaligned + data.elsewhere]
 
@@ -376,19 +403,11 @@ def _shape_only(derived: dict) -> dict:
 
 # --- bringing forward ----------------------------------------------------------------------------
 
-#: A rollup built at version V looks again at ids this far below V that it did not see: on
-#: PostgreSQL two writers may commit their events out of id order (ids are handed out at
-#: insert, rows appear at commit), so an id below the version can appear a moment later.
-GAP_WINDOW = 256
-#: An id still missing after this many seconds was a rolled-back insert: stop looking for it.
-GAP_SECONDS = 120.0
-
 
 @dataclass
 class _Touched:
     tasks: set[int] = field(default_factory=set)
-    check_ins: set[int] = field(default_factory=set)  # changed in a way their event does not tell
-    check_in_days: list[date] = field(default_factory=list)  # of new check-ins (their event tells)
+    check_ins: set[int] = field(default_factory=set)
     krs: set[int] = field(default_factory=set)
     projects: set[int] = field(default_factory=set)  # a task's project before the change
     teams: set[int] = field(default_factory=set)  # a task's team before the change
@@ -415,12 +434,7 @@ def _classify(events) -> _Touched | None:
                     touched.teams.add(int(old["team_id"]))
             touched.tasks.add(item_id)
         elif item_type == "check_in":
-            new = json.loads(after or "{}") if action == "create" else {}
-            if new.get("key_result_id") is not None and new.get("checked_on"):
-                touched.krs.add(int(new["key_result_id"]))
-                touched.check_in_days.append(date.fromisoformat(new["checked_on"]))
-            else:
-                touched.check_ins.add(item_id)
+            touched.check_ins.add(item_id)
         elif item_type == "key_result" and action == "update":
             changed = set(json.loads(before or "{}")) | set(json.loads(after or "{}"))
             if not changed <= _KR_FROM_CHECK_INS:
@@ -431,32 +445,11 @@ def _classify(events) -> _Touched | None:
     return touched
 
 
-#: At most this many unseen ids are watched (the highest): ids of other organisations on the
-#: same server are unseen too, and must not make every look a long list.
-GAP_MAX = 64
-
-
-def _gaps(ids, low: int, high: int, now: float) -> dict[int, float]:
-    """{id: now} for the ids in (low, high] not in ``ids``, the highest GAP_MAX of them."""
-    if high <= low:
-        return {}
-    missing = sorted(set(range(max(low, high - 4 * GAP_WINDOW) + 1, high + 1)) - set(ids))
-    return dict.fromkeys(missing[-GAP_MAX:], now)
-
-
 def build_at(session: Session, team, period, today: date, now: float) -> Rollup:
-    """:func:`build` at the organisation's current version, noting the ids just below it that
-    have no event yet (one query: the ids of the organisation's newest GAP_WINDOW events)."""
-    ids = session.exec(
-        select(m.AuditEvent.id)
-        .where(m.AuditEvent.org_id == team.org_id)
-        .order_by(m.AuditEvent.id.desc())
-        .limit(GAP_WINDOW)
-    ).all()
-    version = ids[0] if ids else None
-    r = build(session, team, period, today, version=version)
-    if ids:
-        r.gaps = _gaps(ids, ids[-1], version, now)
+    """:func:`build` at the organisation's current version, read first: whatever is written
+    meanwhile has a newer event, which the next look brings in."""
+    r = build(session, team, period, today, version=latest_version(session, team.org_id))
+    r.built_at = now
     return r
 
 
@@ -464,73 +457,63 @@ def bring_forward(session: Session, r: Rollup, version: int | None, now: float) 
     """A rollup with every change up to ``version`` in it: ``r`` itself when nothing changed,
     a copy brought forward when the changes since are everyday ones (tasks, check-ins), else a
     rebuild from the tables. ``r`` is never changed, so a page still reading it is safe."""
-    gaps = {i: t for i, t in r.gaps.items() if now - t < GAP_SECONDS}
-    if version == r.version and not gaps:
+    if version == r.version:
         return r
     base = r.version or 0  # None: the organisation had no event yet
     if version is None or version < base or r.data is None:
         return build_at(session, r.team, r.period, r.today, now)
-    params = {"base": base, "version": version, "org": r.team.org_id, **({"gaps": sorted(gaps)} if gaps else {})}
-    events = run(
-        session, f"rollup_events:{bool(gaps)}", lambda: _events_statement(bool(gaps), upto=True), **params
-    ).all()
-    return _forward(session, r, events, base, version, gaps, now)
+    params = {"base": base, "version": version, "org": r.team.org_id}
+    events = run(session, "rollup_events", lambda: _events_statement(upto=True), **params).all()
+    return _forward(session, r, events, version, now)
 
 
 def bring_forward_to_latest(session: Session, r: Rollup, now: float) -> Rollup:
     """:func:`bring_forward` to the organisation's newest event, read with the events since
-    ``r`` in one statement (one moment: no event in it is newer than the version it reads)."""
-    gaps = {i: t for i, t in r.gaps.items() if now - t < GAP_SECONDS}
+    ``r`` in one statement (one moment: no event in it is newer than the version it reads).
+
+    Event ids are exact versions: every audited write holds its organisation's lock until it
+    commits (okr.core.writes.lock_org), so no event below the newest one can still appear."""
     base = r.version or 0
-    params = {"base": base, "org": r.team.org_id, **({"gaps": sorted(gaps)} if gaps else {})}
     E = m.AuditEvent
 
     def build():
-        events = _events_statement(bool(gaps), upto=False).subquery()
+        events = _events_statement(upto=False).subquery()
         latest = select(
             sa.literal(0).label("k"), sa.func.max(E.id), *[sa.null().cast(c.type) for c in events.c[1:]]
         ).where(E.org_id == param("org"))
         return sa.union_all(latest, select(sa.literal(1), *events.c)).order_by(sa.literal_column("k"))
 
-    rows = run(session, f"rollup_latest:{bool(gaps)}", build, **params).all()
+    rows = run(session, "rollup_latest", build, base=base, org=r.team.org_id).all()
     version, events = rows[0][1], [tuple(row[1:]) for row in rows[1:]]
-    if version == r.version and not gaps:
+    if version == r.version:
         return r
     if version is None or version < base or r.data is None:
         return build_at(session, r.team, r.period, r.today, now)
-    return _forward(session, r, events, base, version, gaps, now)
+    return _forward(session, r, events, version, now)
 
 
-def _events_statement(with_gaps: bool, *, upto: bool):
-    """The organisation's events after ``base`` (up to ``version`` when ``upto``) and those
-    with the ids still watched for, oldest first, at most MAX_EVENTS + 1."""
+def _events_statement(*, upto: bool):
+    """The organisation's events after ``base`` (up to ``version`` when ``upto``), oldest
+    first, at most MAX_EVENTS + 1."""
     E = m.AuditEvent
     newer = E.id > param("base")
     if upto:
         newer = sa.and_(newer, E.id <= param("version"))
     return (
         select(E.id, E.item_type, E.item_id, E.action, E.before, E.after)
-        .where(E.org_id == param("org"), sa.or_(newer, E.id.in_(id_list("gaps"))) if with_gaps else newer)
+        .where(E.org_id == param("org"), newer)
         .order_by(E.id)
         .limit(MAX_EVENTS + 1)
     )
 
 
-def _forward(session: Session, r: Rollup, events, base: int, version: int, gaps: dict, now: float) -> Rollup:
-    """``r`` with ``events`` (those after ``base`` up to ``version``, and watched ids) in it."""
+def _forward(session: Session, r: Rollup, events, version: int, now: float) -> Rollup:
+    """``r`` with ``events`` (those after its version up to ``version``) in it."""
     touched = _classify(events) if len(events) <= MAX_EVENTS else None
     if touched is None:
         return build_at(session, r.team, r.period, r.today, now)
-    seen = {e[0] for e in events}
-    gaps = {i: t for i, t in gaps.items() if i not in seen}
-    gaps.update(_gaps(seen, base, version, now))
-    gaps = dict(sorted(gaps.items())[-GAP_MAX:])
-    if not events:
-        if version == r.version and gaps == r.gaps:
-            return r
-        return replace(r, version=version, gaps=gaps)
     fresh = _apply(session, r, touched, version)
-    fresh.version, fresh.gaps = version, gaps
+    fresh.version = version
     return fresh
 
 
@@ -636,6 +619,9 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
             inputs.goal_team,
             inputs.project_kr,
             inputs.pace,
+            inputs.period,
+            inputs.today,
+            inputs.kr_pace,
         ),
     )
     inputs = out.inputs
@@ -666,14 +652,12 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
     if krs:
         rows = {kr.id: (kr, name) for kr, name in queries.rollup_key_results(session, krs)}
         if len(rows) < len(krs):  # archived meanwhile: only a rebuild drops it from the tree
-            return build(session, r.team, r.period, r.today, version=r.version)
-        # The value carried into the period changes only with a check-in dated before it, or
-        # one changed in a way its event does not tell.
-        carried = bool(t.check_ins) or any(day < out.period.start for day in t.check_in_days)
-        points, before = queries.check_in_points(session, krs, out.period, out.today, carried=carried)
+            rebuilt = build(session, r.team, r.period, r.today, version=r.version)
+            rebuilt.built_at = r.built_at
+            return rebuilt
+        points, before = queries.check_in_points(session, krs, out.period, out.today)
         data.points = {**data.points, **{k: points.get(k, []) for k in krs}}
-        if carried:
-            data.before = {**{k: v for k, v in data.before.items() if k not in rows}, **before}
+        data.before = {**{k: v for k, v in data.before.items() if k not in rows}, **before}
         data.names = dict(data.names)
         new_krs = dict(data.krs)
         for kid, (kr, name) in rows.items():
@@ -699,7 +683,7 @@ def _apply(session: Session, r: Rollup, t: _Touched, version: int) -> Rollup:
     for kid in changed_krs:
         oid = inputs.kr_objective[kid]
         row = next(k for k in data.krs[oid] if k.id == kid)
-        inputs.kr[kid] = _kr_in(row, data)
+        inputs.kr[kid] = _kr_in(row, data, inputs.kr_pace.get(kid))
         objectives.add(oid)
     goals: set[int] = set()
     for oid in objectives:

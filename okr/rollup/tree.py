@@ -16,7 +16,9 @@ from okr.core.kinds import KR_KINDS, OBJECTIVE_KINDS, PROGRESS_FROM
 from okr.rollup.formulas import (
     _Q4,
     _WIDE,
+    ONE,
     _Acc,
+    _band_status_with_reason,
     _dec,
     _eq,
     _fmt,
@@ -46,7 +48,8 @@ class ProjectIn:
 
 @dataclass(frozen=True, slots=True)
 class KRIn:
-    """A key result; ``current`` is the latest check-in's value, None when there is none."""
+    """A key result; ``current`` is the latest check-in's value, None when there is none;
+    ``expected`` its own pace when it counts from a day of its own (``starts_on``)."""
 
     id: Any
     title: str
@@ -60,6 +63,7 @@ class KRIn:
     confidence: Any = None
     projects: tuple[ProjectIn, ...] = ()
     score_override: Any = None
+    expected: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +81,15 @@ class ObjectiveIn:
 
 @dataclass(frozen=True, slots=True)
 class GoalIn:
-    """An annual goal; ``measure`` is an optional ``(start, target, current)`` of its own."""
+    """An annual goal; ``measure`` is an optional ``(start, target, current)`` of its own;
+    ``expected`` its own pace when it counts from a day of its own (``starts_on``)."""
 
     id: Any
     title: str
     weight: Any = 1
     objectives: tuple[ObjectiveIn, ...] = ()
     measure: tuple[Any, Any, Any] | None = None
+    expected: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +200,18 @@ def evaluate(
     raise TypeError(f"cannot evaluate {type(node).__name__}")
 
 
-def _judge(n: Node, e: Decimal | None) -> None:
+def _judge(n: Node, e: Decimal | None, committed: bool | None = None) -> None:
+    """Status against pace. Once the period is over (pace 1) the score band decides instead: an
+    objective's or key result's (``committed`` given) by its score, a goal's or team's by its
+    progress against the aspirational bar (okr.rollup.formulas.band_status)."""
     if e is not None:
         n.expected = e
-        n.status, n.status_reason = _status_with_reason(n.progress, e, n.confidence)
+        if e >= ONE and committed is not None and n.score is not None:
+            n.status, n.status_reason = _band_status_with_reason(n.score, committed)
+        elif e >= ONE and committed is None and n.kind in ("goal", "team") and n.progress is not None:
+            n.status, n.status_reason = _band_status_with_reason(n.progress, False, "progress")
+        else:
+            n.status, n.status_reason = _status_with_reason(n.progress, e, n.confidence)
 
 
 def _eval_project(pr: ProjectIn, e, by_estimate: bool, *, judged: bool) -> Node:
@@ -241,6 +255,8 @@ class _Eval:
         if found is not None:
             return found
         e, by_estimate = self.e if e is None else e, self.by_estimate
+        if kr.expected is not None and e is not None:
+            e = _dec(kr.expected, "expected")
         if kr.kind not in KR_KINDS:
             raise ValueError(f"unknown key result kind {kr.kind!r}; expected one of {KR_KINDS}")
         children = [_eval_project(p, e, by_estimate, judged=False) for p in kr.projects]
@@ -271,7 +287,7 @@ class _Eval:
             confidence=None if kr.confidence is None else _dec(kr.confidence, "confidence"),
             children=children,
         )
-        _judge(n, e)
+        _judge(n, e, committed)
         return self._keep(kr, n, committed)
 
     def objective(self, obj: ObjectiveIn) -> Node:
@@ -304,7 +320,7 @@ class _Eval:
             band=None if score is None else score_band(score, committed=committed),
             children=children,
         )
-        _judge(n, e)
+        _judge(n, e, committed)
         return self._keep(obj, n)
 
     def goal(self, goal: GoalIn) -> Node:
@@ -326,7 +342,7 @@ class _Eval:
             formula = acc.formula("objectives")
         n = Node("goal", goal.id, goal.title, progress, _weight(goal.weight), formula)
         n.children = children
-        _judge(n, self.e)
+        _judge(n, self.e if goal.expected is None or self.e is None else _dec(goal.expected, "expected"))
         return self._keep(goal, n)
 
     def team(self, team: TeamIn, seen: set) -> tuple[Node, _Acc]:

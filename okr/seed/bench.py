@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from okr.accounts.passwords import hash_password
 from okr.core import models as m
 from okr.core import periods
+from okr.seed import bench_budget
 
 BENCH_PASSWORD = "bench-password"
 TASKS_PER_PERSON_PER_WEEK = 15
@@ -35,13 +36,17 @@ class BenchResult:
     projects: int = 0
     tasks: int = 0
     raci: int = 0
+    kpis: int = 0
+    kpi_values: int = 0
+    kpi_alerts: int = 0
     logins: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         return (
             f"{self.teams} teams, {self.people} people, {self.goals} goals, {self.objectives} objectives, "
             f"{self.key_results} key results, {self.check_ins} check-ins, {self.projects} projects, "
-            f"{self.tasks} tasks, {self.raci} RACI letters"
+            f"{self.tasks} tasks, {self.raci} RACI letters, {self.kpis} KPIs with {self.kpi_values} values "
+            f"and {self.kpi_alerts} alerts"
         )
 
 
@@ -63,6 +68,7 @@ def seed(
     today: date | None = None,
     fiscal_start: int = 1,
     seed_value: int = 2026,
+    kpis: int = 400,
 ) -> BenchResult:
     """Create the organisation ``bench`` (refuses if it exists) and its plans; returns counts."""
     rnd = random.Random(seed_value)
@@ -472,6 +478,9 @@ def seed(
             week = week.next()
         _insert(conn, T["task"], batch)
         res.tasks = n
+    with engine.begin() as conn:
+        _seed_kpis(conn, org_id, rnd, today, fiscal_start, kpis, int(round(365 * scale)), people_of, now, res)
+    bench_budget.seed(engine, org_id, today, fiscal_start, seed_value)
     if engine.dialect.name == "postgresql":
         # Statistics after a bulk load, as PostgreSQL's manual advises (autovacuum would get
         # there within minutes): without them the planner guesses one row per team and the
@@ -479,3 +488,76 @@ def seed(
         with engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
     return res
+
+
+def _seed_kpis(conn, org_id, rnd, today, fiscal_start, count, days, people_of, now, res) -> None:
+    """``count`` KPIs spread over the teams (per team a strategic one, tactical ones under it and
+    execution ones under those), a daily value each for ``days`` days ending today with the
+    severity okr.kpi.rules gives it (about one value in a hundred breaks a range), one alert per
+    bad value, and a target for this quarter."""
+    from okr.kpi import rules
+
+    K, V, A, TG = (t.__table__ for t in (m.Kpi, m.KpiValue, m.KpiAlert, m.KpiTarget))
+    team_ids = sorted(people_of)
+    if not count or not team_ids:
+        return
+    stamp = {"created_at": now, "updated_at": now, "version": 1, "is_archived": False}
+    quarter = str(periods.quarter_of(today, fiscal_start))
+    specs = []
+    for i in range(count):
+        t = team_ids[i % len(team_ids)]
+        k = i // len(team_ids)  # the KPI's number within its team
+        level = "strategic" if k == 0 else ("tactical" if k <= 3 else "execution")
+        specs.append((i, t, k, level))
+    rows = [
+        dict(
+            org_id=org_id, team_id=t, key=f"kpi-{i}", name=f"KPI {k + 1} of team {t}", description="", unit="",
+            owner_id=people_of[t][0], level=level, parent_id=None, direction="higher", frequency="daily",
+            normal_min=Decimal(900), normal_max=Decimal(1100), critical_min=Decimal(800), critical_max=Decimal(1200),
+            position=k, **stamp,
+        )
+        for i, t, k, level in specs
+    ]  # fmt: skip
+    _insert(conn, K, rows)
+    ids = dict(conn.execute(sa.select(K.c.key, K.c.id).where(K.c.org_id == org_id)).all())
+    # The tree: a team's tactical KPIs under its strategic one, execution ones under a tactical one.
+    by_team: dict[int, list] = {}
+    for i, t, k, _level in specs:
+        by_team.setdefault(t, []).append((ids[f"kpi-{i}"], k))
+    for members in by_team.values():
+        top = members[0][0]
+        tactical = [kid for kid, k in members if 1 <= k <= 3] or [top]
+        for kid, k in members[1:]:
+            parent = top if k <= 3 else tactical[k % len(tactical)]
+            conn.execute(sa.update(K).where(K.c.id == kid).values(parent_id=parent))
+    _insert(conn, TG, [dict(kpi_id=kid, period=quarter, value=Decimal(1000)) for kid in ids.values()])
+    normal, critical = rules.Range(Decimal(900), Decimal(1100)), rules.Range(Decimal(800), Decimal(1200))
+    dates = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
+    batch, alerts = [], []
+    for kid in ids.values():
+        values = []
+        for _d in dates:
+            r = rnd.random()
+            if r < 0.005:
+                values.append(Decimal(rnd.choice((700, 1300))))
+            elif r < 0.01:
+                values.append(Decimal(rnd.choice((850, 1150))))
+            else:
+                values.append(Decimal(rnd.randint(9700, 10300)) / 10)
+        for on, value, verdict in zip(
+            dates, values, rules.severities(values, normal=normal, critical=critical), strict=True
+        ):
+            batch.append(dict(kpi_id=kid, measured_on=on, value=value, note="", severity=verdict.severity,
+                              rule=verdict.rule, created_at=now, updated_at=now))  # fmt: skip
+            if verdict.severity != rules.NORMAL:
+                alerts.append(dict(kpi_id=kid, measured_on=on, value=value, severity=verdict.severity,
+                                   rule=verdict.rule, status="open", acknowledge_note="", resolve_note="", **stamp))  # fmt: skip
+        if len(batch) >= 50000:
+            _insert(conn, V, batch)
+            res.kpi_values += len(batch)
+            batch = []
+    _insert(conn, V, batch)
+    _insert(conn, A, alerts)
+    res.kpis = len(ids)
+    res.kpi_values += len(batch)
+    res.kpi_alerts = len(alerts)

@@ -19,6 +19,7 @@ from okr.accounts import passwords
 from okr.core import models, periods
 from okr.core.settings import DEMO_ORG_SLUG
 from okr.plandoc import importer as plandoc
+from okr.seed import demo_budget
 from okr.seed.demo_data import (  # the tables; their names stay importable from here
     ADMIN_EMAIL,
     CONTENT_Q2,
@@ -43,6 +44,7 @@ from okr.seed.demo_data import (  # the tables; their names stay importable from
 from okr.seed.demo_data import (
     DEMO_LOGINS as DEMO_LOGINS,
 )
+from okr.seed.demo_kpi import seed_demo_kpis
 
 # --- building the document -------------------------------------------------------------------------
 
@@ -507,5 +509,7 @@ def seed_demo(*, session, today: date, fiscal_start: int = 1) -> DemoResult:
         user.is_admin = user.email == ADMIN_EMAIL
         session.add(user)
     session.flush()
+    demo_budget.seed_demo_budget(session=session, org_id=org.id, today=today, fiscal_start=fiscal_start)
     counts = dict(getattr(result, "created", {}) or {})
+    counts.update(seed_demo_kpis(session=session, org_id=org.id, today=today, fiscal_start=fiscal_start))
     return DemoResult(True, org.id, f"created the demo organisation {DEMO_ORG_NAME} (slug {DEMO_ORG_SLUG})", counts)

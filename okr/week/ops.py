@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from okr.core import kinds, writes
+from okr.core import kinds, notices, writes
 from okr.core.models import (
     Task,
+    User,
     utcnow,
 )
 from okr.plans.ops import create, update
@@ -147,8 +148,9 @@ def delegate_task(
     expected_version: int | None,
 ) -> Task:
     """Hand a task to ``assignee_id``: it moves to their board, marked as delegated by the
-    actor, and shows on the actor's board as "waiting on others"."""
-    return update(
+    actor, and shows on the actor's board as "waiting on others". The new assignee is told
+    (okr.core.notices: once per task and person)."""
+    task = update(
         session=session,
         actor_id=actor_id,
         org_id=org_id,
@@ -157,6 +159,17 @@ def delegate_task(
         assignee_id=assignee_id,
         delegated_by_id=actor_id,
     )
+    if assignee_id != actor_id:
+        by = session.get(User, actor_id)
+        notices.notify(
+            session,
+            person_id=assignee_id,
+            event="task_delegated",
+            key=f"task_delegated:{task.id}:{assignee_id}",
+            params={"title": task.title, "by": by.name if by else "", "week": task.week},
+            link=f"/week/{task.week}",
+        )
+    return task
 
 
 def carry_over_task(

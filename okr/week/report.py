@@ -105,12 +105,12 @@ def renumber(ordered_ids: Sequence[int], current: dict[int, int]) -> dict[int, i
 
 
 def percent(fraction: Any) -> int | None:
-    """A progress fraction (0…1) as a whole percent, rounded half up; None stays None."""
-    if fraction is None:
-        return None
-    from decimal import ROUND_HALF_UP, Decimal
+    """A progress fraction (0…1) as a whole percent, rounded half up (okr.rollup.formulas.percent,
+    the rule of every page); None stays None."""
+    from okr.rollup.formulas import percent as rounded
 
-    return int((Decimal(fraction) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    value = rounded(fraction)
+    return None if value is None else int(value)
 
 
 # --- the report ------------------------------------------------------------------------------

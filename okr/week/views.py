@@ -25,6 +25,7 @@ from okr.core.web import (
     render,
     wants_json,
 )
+from okr.rollup import queries as rollup_queries
 from okr.rollup import rules as rollup
 from okr.week import report as weekly
 from okr.week import rules as eisenhower
@@ -57,14 +58,14 @@ def _week_or_404(period: str) -> periods.Week:
 
 
 def _project_rows(project_ids) -> dict[int, dict]:
-    """Project title, key result (id, title) and the project's progress for each id, in two
-    queries: projects joined to their key results, then task counts by status."""
+    """Project title, key result (id, title) and the project's progress for each id, in one
+    query: projects joined to their key results and their tasks' counts (the sums of
+    okr.rollup.queries.project_task_counts), made into progress by the rollup's one rule."""
     ids = {i for i in project_ids if i is not None}
     if not ids:
         return {}
     session = db()
     ids = sorted(ids)
-    # One row per project and task status (a project with no live task: one row, status None).
     T = m.Task
     found = run(
         session,
@@ -76,37 +77,29 @@ def _project_rows(project_ids) -> dict[int, dict]:
                 m.Project.team_id,
                 m.KeyResult.id,
                 m.KeyResult.title,
-                T.status,
-                sa.func.count(T.id),
+                *rollup_queries.task_count_columns(T),
             )
             .outerjoin(m.KeyResult, m.KeyResult.id == m.Project.key_result_id)
             .outerjoin(T, sa.and_(T.project_id == m.Project.id, T.is_archived == FALSE))
             .where(m.Project.id.in_(id_list()))
-            .group_by(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title, T.status)
+            .group_by(m.Project.id, m.Project.title, m.Project.team_id, m.KeyResult.id, m.KeyResult.title)
         ),
         ids=ids,
     ).all()
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = {}
-    for pid, title, team_id, kr_id, kr_title, status, n in found:
-        rows[pid] = (pid, title, team_id, kr_id, kr_title)
-        if status is not None:
-            counts[pid][status] = n
     out = {}
-    for pid, title, team_id, kr_id, kr_title in rows.values():
-        c = counts.get(pid, {})
-        live = sum(n for s, n in c.items() if s != kinds.DROPPED)
-        progress = rollup.project_progress(c.get(kinds.DONE, 0), live)
+    for pid, title, team_id, kr_id, kr_title, *sums in found:
+        progress = rollup_queries.progress_of(rollup_queries.counts_from(*sums))
         out[pid] = {
             "id": pid,
             "title": title,
             "team_id": team_id,
             "kr_id": kr_id,
             "kr_title": kr_title or "",
-            "progress": progress,
-            "percent": weekly.percent(progress),
-            "done": c.get(kinds.DONE, 0),
-            "live": live,
+            "progress": progress.value,
+            "percent": progress.percent,
+            "by_estimate": progress.by_estimate,
+            "done": progress.done,
+            "live": progress.live,
         }
     return out
 
@@ -247,7 +240,7 @@ def _owe(me, today: date) -> dict:
             .join(m.Objective, m.Objective.id == m.KeyResult.objective_id)
             .where(
                 m.RaciAssignment.user_id == param("me"),
-                m.RaciAssignment.letter.in_(("R", "A")),
+                m.RaciAssignment.letter.in_(kinds.RACI_WORKS_ON),
                 m.KeyResult.is_archived == FALSE,
                 m.Objective.is_archived == FALSE,
                 m.Objective.quarter == param("quarter"),
@@ -307,7 +300,25 @@ def _owe(me, today: date) -> dict:
             week=this_week,
         ).all()
     )
-    return {"check_ins": check_ins, "overdue": overdue, "delegated": delegated}
+    # Open alerts of the KPIs I own (okr.kpi opens them; read here from the tables, as kpi sits
+    # above week): the KPI, the value's date and severity, and the team whose alert list has it.
+    A, K = m.KpiAlert, m.Kpi
+    alerts = [
+        {"id": alert_id, "name": name, "date": on, "severity": severity, "slug": slugs.get(team_id)}
+        for alert_id, name, on, severity, team_id in run(
+            session,
+            "owe_kpi_alerts",
+            lambda: (
+                select(A.id, K.name, A.measured_on, A.severity, K.team_id)
+                .join(K, K.id == A.kpi_id)
+                .where(K.owner_id == param("me"), A.status == "open", K.is_archived == FALSE)
+                .order_by(A.measured_on.desc(), A.id)
+                .limit(50)
+            ),
+            me=me.user_id,
+        ).all()
+    ]
+    return {"check_ins": check_ins, "overdue": overdue, "delegated": delegated, "kpi_alerts": alerts}
 
 
 def _board_context(week: periods.Week, *, full: bool, message: str | None = None) -> dict:

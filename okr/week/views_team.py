@@ -12,8 +12,8 @@ from flask import abort, jsonify, make_response, request
 from flask_login import login_required
 from sqlmodel import select
 
+from okr.core import kinds, periods
 from okr.core import models as m
-from okr.core import periods
 from okr.core.permissions import can_read_team
 from okr.core.web import actor, db, org_teams, render, team_or_404, wants_json
 from okr.rollup import rules as rollup
@@ -147,7 +147,7 @@ def _check_ins_due(week: periods.Week, *, user_id: int | None = None, team: m.Te
         query = query.where(m.Objective.team_id == team.id)
     else:
         query = query.join(m.RaciAssignment, m.RaciAssignment.key_result_id == m.KeyResult.id).where(
-            m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(("R", "A"))
+            m.RaciAssignment.user_id == user_id, m.RaciAssignment.letter.in_(kinds.RACI_WORKS_ON)
         )
     rows = session.exec(query).all()
     last = {kr_id: when for kr_id, _t, when, _team in rows}

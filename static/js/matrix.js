@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var LETTERS = ["R", "A", "C", "I", ""];
+  var LETTERS = ["R", "A", "A/R", "C", "I", ""];
   var menu = null;
   var menuCell = null;
   var pendingFocus = null;

@@ -116,6 +116,8 @@ class AnnualGoal(Editable, table=True):
     measure_current: Decimal | None = qty(nullable=True)
     unit: str = Field(default="", sa_column=sa.Column(sa.String(32), nullable=False, server_default=""))
     position: int = Field(default=0, nullable=False)
+    # The day its pace counts from; None: its period's start (okr.rollup.formulas.pace).
+    starts_on: date | None = None
 
 
 class Objective(Editable, table=True):
@@ -136,6 +138,7 @@ class Objective(Editable, table=True):
     # Quarter review: the retrospective and whether the objective carries into next quarter.
     reflection: str = text_field()
     carry_over: bool = Field(default=False, nullable=False)
+    starts_on: date | None = None  # the day its pace counts from; None: its quarter's start
 
 
 class KeyResult(Editable, table=True):
@@ -164,6 +167,7 @@ class KeyResult(Editable, table=True):
     reflection: str = text_field()
     # Measured by a KPI: its current value is then the KPI's latest value in the quarter.
     kpi_id: int | None = Field(default=None, foreign_key="kpi.id", index=True, ondelete="SET NULL")
+    starts_on: date | None = None  # the day its pace counts from; None: its quarter's start
 
 
 class CheckIn(Editable, table=True):
@@ -229,24 +233,31 @@ class Task(Editable, table=True):
     done_at: datetime | None = None
     carried_from_id: int | None = Field(default=None, foreign_key="task.id", ondelete="SET NULL")
     carry_count: int = Field(default=0, nullable=False)
+    # Flagged blocked by its assignee (or a planner) with the reason; the stand-up shows it.
+    is_blocked: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    blocked_reason: str = Field(default="", sa_column=sa.Column(sa.String(300), nullable=False, server_default=""))
+    blocked_at: datetime | None = None
 
 
 class RaciAssignment(SQLModel, table=True):
-    """One letter for one person on one item (a key result or a project, never both)."""
+    """One letter for one person on one item (a key result or a project, never both); "A/R" is
+    one letter, the Accountable who also does the work."""
 
     __tablename__ = "raci_assignment"
     __table_args__ = (
         sa.UniqueConstraint("key_result_id", "user_id"),
         sa.UniqueConstraint("project_id", "user_id"),
         sa.CheckConstraint("(key_result_id IS NULL) <> (project_id IS NULL)", name="one_item"),
-        sa.CheckConstraint("letter IN ('R', 'A', 'C', 'I')", name="letter"),
+        sa.CheckConstraint("letter IN ('R', 'A', 'A/R', 'C', 'I')", name="letter"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     key_result_id: int | None = Field(default=None, foreign_key="key_result.id", index=True)
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
-    letter: str = Field(sa_column=sa.Column(sa.String(1), nullable=False))
+    letter: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))  # R, A, A/R, C or I
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
 
@@ -270,6 +281,22 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, nullable=False)
     before: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
     after: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in session, held on the server so signing out ends it for every copy of the
+    cookie. The cookie carries a random token; this row keeps its SHA-256 (``id``), so the table
+    alone opens no session. Ends at sign-out, after the idle or the absolute limit
+    (okr.accounts.sessions), and with the person (cascade)."""
+
+    __tablename__ = "user_session"
+
+    id: str = Field(sa_column=sa.Column(sa.String(64), primary_key=True))
+    user_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    last_seen_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -310,3 +337,5 @@ ITEM_MODELS = {
 # Each feature's tables (one line per module of this package).
 from okr.core.models import budget  # noqa: E402, F401
 from okr.core.models.kpi import Kpi, KpiAlert, KpiTarget, KpiValue  # noqa: E402, F401
+from okr.core.models.notify import Notification, NotificationPreference  # noqa: E402, F401
+from okr.core.models.rhythm import OneOnOneItem, OneOnOneMeeting, ReviewAnswer, StandupNote  # noqa: E402, F401

@@ -13,6 +13,8 @@ PUBLIC: dict[str, str] = {
     "auth.csrf_token": "a fresh CSRF token for a page whose token went stale, signed in or not",
     "auth.set_language": "the language switch, shown on the sign-in page too",
     "home.healthz": "health checks from load balancers and monitors (no data, only status)",
+    "notify.unsubscribe": "the unsubscribe link of a notification mail (a signed, expiring token)",
+    "notify.unsubscribe_post": "unsubscribing by that link, or one click in the mail program (RFC 8058)",
     "static": "stylesheets, scripts and vendored files",
 }
 

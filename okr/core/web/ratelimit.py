@@ -1,7 +1,9 @@
-"""Sign-in throttling per account and per address, shared by every worker; a general API limit.
+"""Sign-in throttling per account-and-address and per address, shared by every worker; a general
+API limit.
 
-Failed attempts are rows in the database, or counters in Redis when OKR_REDIS_URL is set, so a
-limit holds across gunicorn workers; past the limit the login page answers 429. Flask-Limiter
+Sign-in counters are rows of ``rate_limit_counter`` in the database, or Redis keys when
+OKR_REDIS_URL is set, so a limit holds across gunicorn workers; past it the login page answers
+429 (see login_allowed for the rule). Flask-Limiter
 caps /api/ requests per person: in Redis when configured, else in the database (one counter row
 per person and endpoint, shared by the workers), in memory only under TESTING.
 """
@@ -17,21 +19,34 @@ from flask import current_app, g, has_app_context, request
 from limits.storage import Storage
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import delete, func, select
 
 from okr.core import models as m
-from okr.core.web.database import get_session
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 10
 PER_ADDRESS = 30
 API_LIMIT = "600 per minute"
+#: Each lock-out of the same key within a day lasts twice as long as the one before, up to a day.
+STRIKES_WINDOW = timedelta(days=1)
+MAX_LOCK = timedelta(days=1)
+
+
+def _address() -> str:
+    return request.remote_addr or "-"
+
+
+def _pair_prefix(email: str) -> str:
+    # One account's keys start alike, so an admin can clear them from every address at once.
+    return f"login:pair:{hashlib.sha256(email.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}|"
 
 
 def _keys(email: str) -> list[tuple[str, int]]:
+    """The counters one sign-in attempt takes a slot of: its address's (every account) first,
+    then its account's from that address."""
+    cfg = current_app.config
     return [
-        (f"acct:{email[:250]}", current_app.config.get("LOGIN_LIMIT_PER_ACCOUNT", PER_ACCOUNT)),
-        (f"addr:{request.remote_addr or '-'}", current_app.config.get("LOGIN_LIMIT_PER_ADDRESS", PER_ADDRESS)),
+        (f"login:addr:{_address()[:100]}", cfg.get("LOGIN_LIMIT_PER_ADDRESS", PER_ADDRESS)),
+        (_pair_prefix(email) + _address()[:100], cfg.get("LOGIN_LIMIT_PER_ACCOUNT", PER_ACCOUNT)),
     ]
 
 
@@ -47,50 +62,138 @@ def _redis():
     return ext[url]
 
 
-def login_blocked(email: str) -> bool:
+class _DatabaseCounters:
+    """Counters in ``rate_limit_counter`` (key, count, expires_at), each change one statement
+    committed at once on a connection of its own: every worker sees it before its next check."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.table = m.RateLimitCounter.__table__
+
+    def hit(self, key: str, window: float) -> int:
+        t, now = self.table, time.time()
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        expired = t.c.expires_at <= now
+        stmt = (
+            insert(t)
+            .values(key=key, count=1, expires_at=now + window)
+            .on_conflict_do_update(
+                index_elements=[t.c.key],
+                set_={
+                    "count": sa.case((expired, 1), else_=t.c.count + 1),
+                    "expires_at": sa.case((expired, now + window), else_=t.c.expires_at),
+                },
+            )
+            .returning(t.c.count)
+        )
+        with self.engine.begin() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def give_back(self, key: str) -> None:
+        t = self.table
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(t).where(t.c.key == key, t.c.count > 0).values(count=t.c.count - 1))
+            conn.execute(sa.delete(t).where(t.c.key == key, t.c.count <= 0))  # nothing left to count
+
+    def lock_for(self, key: str, seconds: float) -> None:
+        t = self.table
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(t).where(t.c.key == key).values(expires_at=time.time() + seconds))
+
+    def clear(self, key: str) -> None:
+        t = self.table
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(t).where(t.c.key == key))
+
+    def clear_prefix(self, prefix: str) -> int:
+        t = self.table
+        with self.engine.begin() as conn:
+            return conn.execute(sa.delete(t).where(sa.func.substr(t.c.key, 1, len(prefix)) == prefix)).rowcount
+
+
+class _RedisCounters:
+    """The same counters in Redis (INCR is atomic; a key's expiry is its window)."""
+
+    def __init__(self, r):
+        self.r = r
+
+    def hit(self, key: str, window: float) -> int:
+        pipe = self.r.pipeline()
+        pipe.incr(f"okr:{key}")
+        pipe.expire(f"okr:{key}", int(window), nx=True)
+        return int(pipe.execute()[0])
+
+    def give_back(self, key: str) -> None:
+        if self.r.decr(f"okr:{key}") < 0:
+            self.r.delete(f"okr:{key}")
+
+    def lock_for(self, key: str, seconds: float) -> None:
+        self.r.expire(f"okr:{key}", int(seconds))
+
+    def clear(self, key: str) -> None:
+        self.r.delete(f"okr:{key}")
+
+    def clear_prefix(self, prefix: str) -> int:
+        pattern = "".join("\\" + c if c in "*?[]\\" else c for c in f"okr:{prefix}") + "*"
+        keys = list(self.r.scan_iter(match=pattern, count=500))
+        return self.r.delete(*keys) if keys else 0
+
+
+def _counters():
+    r = _redis()
+    if r is not None:
+        return _RedisCounters(r)
+    from okr.core.web.database import app_engine
+
+    return _DatabaseCounters(app_engine())
+
+
+def login_allowed(email: str) -> bool:
+    """Take this attempt's slot in its address's and its account-from-this-address's counters;
+    False (answer 429, check no password) when either is past its limit.
+
+    The slot is taken before the password is checked, by one atomic increment per counter, so
+    however many attempts arrive at once exactly the limit of them are checked. The account's
+    counter is per address: guesses from elsewhere never lock the owner out where they are.
+    Passing a limit locks that counter for its window, and each further lock-out of the same
+    counter within a day lasts twice as long (15 min, 30 min, 1 h, … at most a day).
+    """
     if not current_app.config.get("LOGIN_RATE_LIMIT", True):
-        return False
-    r = _redis()
-    if r is not None:
-        counts = r.mget([f"okr:login:{k}" for k, _ in _keys(email)])
-        return any(int(c or 0) >= limit for c, (_, limit) in zip(counts, _keys(email)))
-    session = get_session()
-    since = m.utcnow() - WINDOW
+        return True
+    counters = _counters()
+    window = WINDOW.total_seconds()
+    taken = []
     for key, limit in _keys(email):
-        n = session.exec(
-            select(func.count())
-            .select_from(m.LoginAttempt)
-            .where(m.LoginAttempt.key == key, m.LoginAttempt.at >= since)
-        ).one()
-        if n >= limit:
-            return True
-    return False
-
-
-def login_failed(email: str) -> None:
-    r = _redis()
-    if r is not None:
-        pipe = r.pipeline()
-        for key, _limit in _keys(email):
-            pipe.incr(f"okr:login:{key}")
-            pipe.expire(f"okr:login:{key}", int(WINDOW.total_seconds()))
-        pipe.execute()
-        return
-    session = get_session()
-    for key, _limit in _keys(email):
-        session.add(m.LoginAttempt(key=key))
-    # Old attempts are of no use: keep the table small.
-    session.execute(delete(m.LoginAttempt).where(m.LoginAttempt.at < m.utcnow() - WINDOW))
-    session.commit()
+        count = counters.hit(key, window)
+        if count > limit:
+            if count == limit + 1:  # the first refusal: lock for longer each time
+                strikes = counters.hit(key.replace("login:", "login:strikes:", 1), STRIKES_WINDOW.total_seconds())
+                counters.lock_for(key, min(window * 2 ** (strikes - 1), MAX_LOCK.total_seconds()))
+            for earlier in taken:  # a refused attempt holds no slot of the counters it passed
+                counters.give_back(earlier)
+            return False
+        taken.append(key)
+    return True
 
 
 def login_succeeded(email: str) -> None:
-    key = f"acct:{email[:250]}"
-    r = _redis()
-    if r is not None:
-        r.delete(f"okr:login:{key}")
+    """A right password: the account's counter from this address starts again, and the address
+    gets its slot back (many people signing in behind one office address use none up)."""
+    if not current_app.config.get("LOGIN_RATE_LIMIT", True):
         return
-    get_session().execute(delete(m.LoginAttempt).where(m.LoginAttempt.key == key))
+    counters = _counters()
+    (addr_key, _), (pair_key, _) = _keys(email)
+    counters.give_back(addr_key)
+    counters.clear(pair_key)
+    counters.clear(pair_key.replace("login:", "login:strikes:", 1))
+
+
+def unlock_account(email: str) -> int:
+    """An admin lets the account be tried again from every address at once (its per-address
+    counters and their lock-outs go); the per-address ceilings stay. Returns the counters cleared."""
+    counters = _counters()
+    prefix = _pair_prefix(email.strip().lower())
+    return counters.clear_prefix(prefix) + counters.clear_prefix(prefix.replace("login:", "login:strikes:", 1))
 
 
 def _api_key() -> str:
