@@ -2,7 +2,8 @@
 app and a client on it, factories that build their parents, and a signed-in client per role.
 
 Each test starts from an empty, migrated database: SQLite copies a migrated template file;
-PostgreSQL gets a fresh database per test run (so runs never collide) and truncates per test.
+PostgreSQL gets a fresh database per run and worker (so runs never collide) and is emptied per
+test. A test asking for the demo starts from a copy of it seeded once (docs/testing.md).
 """
 
 from __future__ import annotations
@@ -85,8 +86,21 @@ def _pg_tables() -> list[str]:
     return [t.name for t in SQLModel.metadata.sorted_tables]
 
 
+_PG_EMPTY: list[str] = []
+
+
 def _pg_empty(conn) -> None:
-    conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in _pg_tables()) + " RESTART IDENTITY CASCADE"))
+    """Delete every row and restart every id sequence, in one statement. DELETE, not TRUNCATE:
+    a TRUNCATE of every table takes about a second here, as it swaps each table's files."""
+    if not _PG_EMPTY:
+        parts = [f'DELETE FROM "{t}";' for t in reversed(_pg_tables())]
+        for table in _pg_tables():
+            if "id" in SQLModel.metadata.tables[table].c:
+                seq = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
+                if seq:
+                    parts.append(f"PERFORM setval('{seq}', 1, false);")
+        _PG_EMPTY.append("DO $$ BEGIN " + " ".join(parts) + " END $$")
+    conn.execute(sa.text(_PG_EMPTY[0]))
 
 
 def _pg_demo_template(url: str, today: date, fiscal_start: int):
@@ -117,8 +131,7 @@ def _pg_demo_template(url: str, today: date, fiscal_start: int):
                     f"PERFORM setval('{seq}', COALESCE((SELECT max(id) FROM public.\"{table}\"), 0) + 1, false);"
                 )
         _pg_empty(conn)
-    sql = "DO $$ BEGIN " + " ".join(refill) + " END $$"
-    return {"sql": sql, "result": result}
+    return {"sql": "DO $$ BEGIN " + " ".join(refill) + " END $$", "result": result}
 
 
 @pytest.fixture(scope="session")

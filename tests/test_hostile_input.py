@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_security_world import WRITE_METHODS, build_world, diff, dump, fill, fingerprint, plausible_body, routes
 
 SKIP = {"auth.logout"}  # ends the sweep's own session; carries no fields
 VALUES_PER_FIELD = 150
+# The write endpoints are dealt round-robin into this many tests, so that several workers
+# (pytest -n) share the sweep; together they sweep every endpoint exactly as one test would.
+SHARDS = 4
 
 
 def curated(world) -> list:
@@ -182,7 +187,8 @@ def test_every_write_endpoint_declares_what_it_accepts(app):
     assert not missing, "write views without @accepts(FormClass, json_fields=...): " + ", ".join(missing)
 
 
-def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_hostile_input_sweep(app, make, session, as_user, monkeypatch, shard):
     from okr.accounts import views as auth
     from okr.core.db import get_engine
 
@@ -197,9 +203,8 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
     started = time.monotonic()
     from flask import url_for
 
-    for rule, method in routes(app):
-        if method not in WRITE_METHODS or rule.endpoint in SKIP:
-            continue
+    writes = [(r, m) for r, m in routes(app) if m in WRITE_METHODS and r.endpoint not in SKIP]
+    for rule, method in writes[shard::SHARDS]:
         fields = fields_of(app, rule.endpoint)
         if fields is None:
             problems.append(f"{rule.endpoint} declares no fields (@accepts)")
@@ -289,9 +294,225 @@ def test_hostile_input_sweep(app, make, session, as_user, monkeypatch):
     per_field = counts["values"]
     low = {k: n for k, n in per_field.items() if n < VALUES_PER_FIELD}
     print(
-        f"\nhostile input [{app.config['DATABASE_URL'].split(':')[0]}]: {len(per_field)} fields, "
+        f"\nhostile input [{app.config['DATABASE_URL'].split(':')[0]}, part {shard + 1} of {SHARDS}]: "
+        f"{len(per_field)} fields, "
         f"{counts['requests']} requests, {counts['rejected']} rejected, {counts['accepted']} accepted, "
         f"{counts['5xx']} responses 5xx, {counts['partial']} partial writes, {time.monotonic() - started:.0f}s"
     )
     assert not low, f"fields swept with fewer than {VALUES_PER_FIELD} values: {low}"
     assert not problems, "\n".join(problems[:80]) + (f"\n… and {len(problems) - 80} more" if len(problems) > 80 else "")
+
+
+# --- the security review's probes: each once a 5xx, now a clear 4xx with nothing changed ----------
+
+PERIOD_ARGS = ("period", "quarter", "month", "week", "year")
+EDGE_PERIODS = {
+    "period": ["9999", "1900", "9999-Q4", "1900-Q1", "9999-12", "1900-01", "1900-W01", "9999-W52"],
+    "quarter": ["9999-Q4", "1900-Q1"],
+    "month": ["9999-12", "1900-01"],
+    "week": ["1900-W01", "9999-W52", "9999-W01"],
+    "year": ["9999", "1900"],
+}
+
+
+def test_periods_at_the_edges_of_the_calendar_are_404_on_every_page(app, make, session, as_user):
+    from flask import url_for
+    from test_security_world import build_world, fill
+
+    world = build_world(make, session)
+    b = as_user(world.users["admin"])
+    tried, problems = 0, []
+    for rule, method in routes(app):
+        args = [a for a in rule.arguments if a in PERIOD_ARGS]
+        if method != "GET" or not args:
+            continue
+        for arg in args:
+            for edge in EDGE_PERIODS[arg]:
+                values = {**fill(rule, world.teams["A"]), arg: edge}
+                with app.test_request_context():
+                    try:
+                        path = url_for(rule.endpoint, **values)
+                    except Exception:  # the converter refuses the value (an int year as text)
+                        continue
+                status = b.get(path).status_code
+                tried += 1
+                if status != 404:
+                    problems.append(f"{path} → {status}")
+    assert tried >= 23
+    assert not problems, "\n".join(problems)
+
+
+def _probe_world(make, session, as_user):
+    from test_security_world import build_world
+
+    world = build_world(make, session)
+    return world, as_user(world.users["admin"])
+
+
+def _unchanged(engine, before):
+    return fingerprint(engine) == before
+
+
+def test_an_edit_without_description_saves_it_empty(app, make, session, as_user):
+    from okr.core import models as m
+    from okr.core.db import get_engine
+
+    world, b = _probe_world(make, session, as_user)
+    obj = world.teams["A"].objective
+    # Every field of the edit form but description (a client that leaves it out).
+    body = {"title": "Renamed without a description", "kind": "committed", "goal_id": "", "owner_id": "", "weight": "1"}
+    for mode in ("form", "json"):
+        session.expire_all()
+        body["version"] = str(session.get(m.Objective, obj.id).version)
+        resp = (
+            b.post(f"/items/objective/{obj.id}", json=body)
+            if mode == "json"
+            else b.post(f"/items/objective/{obj.id}", data=body)
+        )
+        assert resp.status_code < 400, (
+            mode,
+            resp.status_code,
+            re.findall(r"field-error[^>]*>([^<]*)", resp.get_data(as_text=True)),
+            body,
+        )
+    session.expire_all()
+    row = session.get(m.Objective, obj.id)
+    assert row.title == "Renamed without a description" and (row.description or "") == ""
+    assert get_engine(app.config["DATABASE_URL"]) is not None
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\u3000", "\u3000\u3000", " \u3000 "])
+def test_a_blank_check_in_value_is_422_and_writes_nothing(app, make, session, as_user, value):
+    from okr.core.db import get_engine
+
+    world, b = _probe_world(make, session, as_user)
+    kr = world.teams["A"].kr
+    engine = get_engine(app.config["DATABASE_URL"])
+    before = fingerprint(engine)
+    for mode in ("form", "htmx", "json"):
+        body = {"value": value, "note": "", "version": str(kr.version)}
+        if mode == "json":
+            resp = b.post(f"/key-results/{kr.id}/check-ins", json=body)
+        else:
+            resp = b.post(f"/key-results/{kr.id}/check-ins", data=body, htmx=mode == "htmx")
+        assert resp.status_code == 422, (mode, resp.status_code)
+    assert _unchanged(engine, before)
+
+
+def test_json_nested_ten_thousand_deep_is_400(app, make, session, as_user):
+    from okr.core.db import get_engine
+
+    world, b = _probe_world(make, session, as_user)
+    engine = get_engine(app.config["DATABASE_URL"])
+    before = fingerprint(engine)
+    deep = "[" * 10_000 + "]" * 10_000
+    kr = world.teams["A"].kr
+    for path in ("/login", f"/key-results/{kr.id}/check-ins", f"/items/kr/{kr.id}", "/admin/settings"):
+        for raw in (deep, '{"title": ' + deep + "}"):
+            resp = b.client.post(
+                path,
+                data=raw,
+                content_type="application/json",
+                headers={"X-CSRFToken": b.token, "Accept": "application/json"},
+            )
+            assert resp.status_code == 400, (path, resp.status_code)
+            assert resp.is_json and "error" in resp.get_json()
+    assert _unchanged(engine, before)
+
+
+@pytest.mark.parametrize(
+    "nxt",
+    ["/teams\r\nSet-Cookie: evil=1", "/teams\nLocation: http://evil.example", "/\r\n", "%0d%0a/teams", "/teams\x00"],
+)
+def test_cr_lf_in_next_is_ignored_and_the_sign_in_completes(app, make, browser, nxt):
+    user = make.user(team=make.team())
+    browser.refresh_token()
+    resp = browser.post(
+        "/login",
+        data={"email": user.email, "password": "correct horse battery", "csrf_token": browser.token, "next": nxt},
+    )
+    assert resp.status_code == 302
+    location = resp.headers["Location"]
+    assert "\r" not in location and "\n" not in location and "evil" not in location
+    assert "evil" not in resp.headers.get("Set-Cookie", "")
+    assert browser.get("/teams").status_code == 200  # signed in
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", "inf", "1e400"])
+def test_infinity_in_admin_settings_is_422(app, make, session, as_user, value):
+    from okr.core.db import get_engine
+
+    world, b = _probe_world(make, session, as_user)
+    engine = get_engine(app.config["DATABASE_URL"])
+    before = fingerprint(engine)
+    for field in ("raci_max_accountable", "raci_max_responsible"):
+        body = {"smart_blocking": "", "raci_max_accountable": "5", "raci_max_responsible": "8", field: value}
+        assert b.post("/admin/settings", data=body).status_code == 422
+        raw = '{"smart_blocking": "", "raci_max_accountable": 5, "raci_max_responsible": 8, "%s": %s}' % (field, value)
+        resp = b.client.post(
+            "/admin/settings", data=raw, content_type="application/json", headers={"X-CSRFToken": b.token}
+        )
+        assert resp.status_code in (400, 422), (field, value, resp.status_code)
+    assert _unchanged(engine, before)
+
+
+@pytest.mark.parametrize("field", ["email", "password", "next"])
+def test_lone_surrogates_in_a_json_login_are_400(app, make, browser, field):
+    user = make.user(team=make.team())
+    browser.refresh_token()
+    body = {"email": user.email, "password": "correct horse battery", "next": "/teams"}
+    raw = json.dumps(body).replace(
+        json.dumps(body[field]), '"\\ud800' + body[field][1:] + '"' if field == "next" else '"\\udfff\\ud800"'
+    )
+    resp = browser.client.post(
+        "/login",
+        data=raw,
+        content_type="application/json",
+        headers={"X-CSRFToken": browser.token, "Accept": "application/json"},
+    )
+    assert resp.status_code == 400, resp.status_code
+    assert browser.get("/teams").status_code == 302  # not signed in
+
+
+def test_two_people_moving_one_task_at_once_get_one_save_and_one_409(app, make, session, as_user):
+    import threading
+
+    from okr.core import models as m
+
+    team = make.team(slug="content")
+    li, wang = make.user(team=team, role="manager"), make.user(team=team, role="manager")
+    tasks = [make.task(team=team, assignee=li, title=f"Task {n}", important=True, urgent=False) for n in range(6)]
+    task = tasks[0]
+    browsers = {"li": as_user(li), "wang": as_user(wang)}
+    rounds, statuses = 8, []
+    lock = threading.Lock()
+    barrier = threading.Barrier(2)
+    quadrants = {}
+
+    def worker(name, version):
+        try:
+            barrier.wait(timeout=20)
+        except threading.BrokenBarrierError:
+            pass
+        resp = browsers[name].post(
+            f"/tasks/{task.id}/move", json={"version": version, "quadrant": quadrants[name], "index": 0}
+        )
+        with lock:
+            statuses[-1].append(resp.status_code)
+
+    for _ in range(rounds):
+        session.expire_all()
+        row = session.get(m.Task, task.id)
+        version = row.version
+        # Each moves it out of where it stands now, to a different quadrant: both are real moves.
+        here = {(True, True): "do", (True, False): "schedule", (False, True): "delegate", (False, False): "eliminate"}[
+            (row.important, row.urgent)
+        ]
+        quadrants["li"], quadrants["wang"] = [q for q in ("do", "schedule", "delegate", "eliminate") if q != here][:2]
+        statuses.append([])
+        threads = [threading.Thread(target=worker, args=(n, version)) for n in browsers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert all(sorted(s) == [200, 409] for s in statuses), statuses

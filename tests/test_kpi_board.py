@@ -17,10 +17,9 @@ Q2 = "2026-Q2"
 @pytest.fixture
 def world(make, session):
     company = make.team(slug="company", name="公司", kind="company")
-    content = make.team(org=None, parent=company, slug="content", name="内容平台部")
-    content.org_id = company.org_id
-    session.add(content)
-    session.commit()
+    content = make.team(
+        org=session.get(m.Organisation, company.org_id), parent=company, slug="content", name="内容平台部"
+    )
     manager = make.user(team=content, role="manager", email="li@example.com")
     member = make.user(team=content, role="member", email="wang@example.com")
     viewer = make.user(team=content, role="viewer", email="view@example.com")
@@ -193,3 +192,27 @@ def test_board_statements_do_not_grow_with_kpis_or_values(world, as_user, sessio
         )  # fmt: skip
     session.commit()
     assert counts() == before
+
+
+def test_a_manager_adds_a_kpi_under_another_and_bad_ones_are_named_by_field(world, as_user, session):
+    b = as_user(world["manager"])
+    url = f"/teams/content/kpis/{Q2}/new"
+    good = {"key": "dau", "name": "日活 DAU", "unit": "万", "level": "execution", "parent": "daily_posts",
+            "direction": "higher", "frequency": "weekly", "normal_min": "200", "critical_min": "150", "target": "260"}  # fmt: skip
+    resp = b.post(url, data=good, htmx=True)
+    assert resp.status_code == 200 and 'data-key="dau"' in resp.get_data(as_text=True)
+    kpi = session.exec(select(m.Kpi).where(m.Kpi.key == "dau")).one()
+    assert kpi.parent_id == world["posts"].id and kpi.owner_id == world["manager"].id
+    body = b.get(f"/api/v1/kpis/content/{Q2}").get_json()
+    assert {k["key"]: k for k in body["kpis"]}["dau"]["target"] == 260
+    for bad, field in [
+        ({**good, "key": "dau"}, "key"),  # taken
+        ({**good, "key": "x1", "level": "strategic"}, "parent"),  # above its parent's level
+        ({**good, "key": "x2", "normal_min": "100", "critical_min": "150"}, "critical_min"),  # narrower
+        ({**good, "key": "x3", "normal_max": "NaN"}, "normal_max"),
+        ({**good, "key": "bad key!"}, "key"),
+    ]:
+        resp = b.post(url, json=bad)
+        assert resp.status_code == 422 and field in resp.get_json()["fields"], (bad, resp.get_json())
+    assert session.exec(select(m.Kpi).where(m.Kpi.key.in_(["x1", "x2", "x3"]))).all() == []
+    assert as_user(world["member"]).post(url, json=good | {"key": "y"}).status_code == 403

@@ -106,3 +106,25 @@ def test_a_key_taken_in_the_organisation_is_an_issue():
         [{"team": "content", "key": "ctr", "name": "x"}], teams={"content"}, people=set(), existing={"ctr": "tactical"}
     )
     assert [i.path for i in issues] == ["kpis[0].key"]
+
+
+def test_okr_kpi_import_is_all_or_nothing(make, session, app, tmp_path):
+    import json
+
+    make.team(slug="content", name="内容平台部")
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps({"format": "okr-plan/1", "kpis": [*_section(), {"team": "nope", "key": "x", "name": "x"}]})
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["kpi", "import", str(bad)])
+    assert result.exit_code == 1 and "kpis[0].owner" in result.output and "kpis[2].team" in result.output
+    assert session.exec(select(m.Kpi)).all() == []
+    good = tmp_path / "good.json"
+    rows = _section()
+    rows[0]["owner"] = None
+    good.write_text(json.dumps({"kpis": rows}))
+    result = runner.invoke(args=["kpi", "import", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 KPIs with 21 values." in result.output
+    assert len(session.exec(select(m.KpiAlert)).all()) == 3

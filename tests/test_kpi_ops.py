@@ -213,3 +213,18 @@ def test_cli_records_a_file_all_or_nothing(kpi_world, session, app, tmp_path):
         D(1000),
         D(1050),
     ]
+
+
+def test_a_check_in_on_a_kpi_measured_key_result_gives_confidence_not_value(kpi_world, session, make):
+    from okr.plans import ops as plan_ops
+
+    team, owner, kpi = kpi_world
+    kr = make.kr(objective=make.objective(team=team, quarter="2026-Q2"), start=1000, target=1300, kpi_id=kpi.id)
+    _record(session, team, owner, kpi, date(2026, 4, 20), 1180)
+    plan_ops.check_in(
+        session=session, actor_id=owner.id, org_id=team.org_id, kr=kr, value=D(9999), confidence=D("0.6"),
+        checked_on=date(2026, 4, 21),
+    )  # fmt: skip
+    session.commit()
+    session.refresh(kr)
+    assert (kr.current, kr.confidence, kr.last_check_in_on) == (D(1180), D("0.6"), date(2026, 4, 20))

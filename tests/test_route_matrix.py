@@ -32,6 +32,9 @@ REVIEWED_PUBLIC = {
     "auth.csrf_token",
     "auth.set_language",
     "home.healthz",
+    # A mail's unsubscribe link: it acts only with a valid signed token (tests/test_notify.py).
+    "notify.unsubscribe",
+    "notify.unsubscribe_post",
     "static",
 }
 # Acting on one's own session, not on data: swept separately (signing out ends the sweep).
@@ -158,6 +161,10 @@ class Matrix:
             if table == "key_result" and b and a and row["id"] in kr_ids:
                 changed = {k for k in a if a[k] != b[k]}
                 return row["id"] == own_kr and changed <= kr_fields
+            if table == "standup_note":  # one's own note on a stand-up
+                return row.get("user_id") == me.id
+            if table in ("one_on_one_item", "one_on_one_meeting"):  # one's own 1:1s
+                return me.id in (row.get("manager_id"), row.get("member_id"))
             return False
 
         self._writes("member_a1", ["A", "A1", "B"], allowed)

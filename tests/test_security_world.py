@@ -164,6 +164,7 @@ def fill(rule, t: TeamItems) -> dict:
         "user_id": t.member.id,
         "person_id": t.member.id,
         "member_id": t.member.id,
+        "manager_id": t.kr.owner_id,  # the team's manager owns its key result
         "assignee_id": t.member.id,
         "item_id": item_ids.get(kind or "kr", t.kr.id),
         "alert_id": t.kpi_alert.id if t.kpi_alert is not None else 1,
@@ -183,6 +184,12 @@ def fill(rule, t: TeamItems) -> dict:
             values[arg] = "2026-W16"
         elif arg == "year":
             values[arg] = 2026
+        elif arg == "half":
+            values[arg] = 1
+        elif arg == "day":
+            values[arg] = "2026-04-15"
+        elif arg == "token":  # an unsubscribe link's: this one is not valid
+            values[arg] = "not-a-signed-token"
         elif arg == "kind" and kind is not None:
             values[arg] = kind
         elif arg == "item_type":

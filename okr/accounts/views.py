@@ -26,7 +26,8 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host, never a scheme (open redirects)."""
-    if not target:
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        # No control characters (CR/LF would split the Location header): ignored, not an error.
         return url_for("home.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

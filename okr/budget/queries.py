@@ -25,14 +25,19 @@ from okr.core.models.budget import (
     ProjectReturn,
     SpendEntry,
 )
-from okr.core.queries import live_row, user_names
+from okr.core.queries import id_list, live_row, param, run, user_names
 from okr.rollup import rules as rollup
 
 ZERO = rules.ZERO
 
 
 def currency(session: Session, org_id: int) -> str:
-    return session.exec(select(m.Organisation.currency).where(m.Organisation.id == org_id)).one()
+    return run(
+        session,
+        "budget.currency",
+        lambda: select(m.Organisation.currency).where(m.Organisation.id == param("org")),
+        org=org_id,
+    ).one()
 
 
 def fiscal_months(year: periods.Year) -> list[str]:
@@ -274,66 +279,22 @@ def review(session: Session, team, team_ids, period, *, today: date, org_id: int
     cumulative burn against plan and the straight-line forecast. Six statements whatever the size."""
     ids = sorted(team_ids)
     months = [str(mo) for mo in (period.months() if period.kind != "month" else [period])]
-    # 1. planned: the lines' months in the period
-    planned_rows = session.exec(
-        select(BudgetLine.category, BudgetLine.kind, BudgetMonth.month, sa.func.sum(BudgetMonth.amount))
-        .join(BudgetMonth, BudgetMonth.line_id == BudgetLine.id)
-        .where(BudgetLine.team_id.in_(ids), live_row(BudgetLine), BudgetMonth.month.in_(months))
-        .group_by(BudgetLine.category, BudgetLine.kind, BudgetMonth.month)
-    ).all()
-    # 2. actual: spend in the period, by category and day
-    spend_rows = session.exec(
-        select(SpendEntry.category, SpendEntry.spent_on, sa.func.sum(SpendEntry.amount))
-        .where(
-            SpendEntry.team_id.in_(ids),
-            live_row(SpendEntry),
-            SpendEntry.spent_on >= period.start,
-            SpendEntry.spent_on <= period.end,
-        )
-        .group_by(SpendEntry.category, SpendEntry.spent_on)
-    ).all()
-    # 3. the period's projects with the key result they serve
-    project_rows = session.exec(
-        select(
-            m.Project.id,
-            m.Project.title,
-            m.Project.team_id,
-            m.Project.month,
-            m.KeyResult.title,
-            m.KeyResult.start,
-            m.KeyResult.target,
-            m.KeyResult.current,
-            m.KeyResult.kind,
-            m.KeyResult.is_done,
-        )
-        .outerjoin(m.KeyResult, m.KeyResult.id == m.Project.key_result_id)
-        .where(m.Project.team_id.in_(ids), live_row(m.Project), m.Project.month.in_(months))
-        .where(m.Project.status != "dropped")
-        .order_by(m.Project.month, m.Project.position, m.Project.id)
-    ).all()
+    # Statements are built once per process (okr.core.queries.run): building and keying a
+    # select costs more than running it on a review's few hundred rows.
+    planned_rows = run(session, "budget.review.planned", _planned_stmt, teams=ids, months=months).all()
+    window = dict(teams=ids, start=period.start, end=period.end)
+    spend_rows = run(session, "budget.review.spend", _spend_stmt, **window).all()
+    day_rows = run(session, "budget.review.days", _days_stmt, **window).all()
+    project_rows = run(session, "budget.review.projects", _projects_stmt, teams=ids, months=months).all()
     pids = [r[0] for r in project_rows]
     planned_by_p, actual_by_p, returns_by_p = {}, {}, defaultdict(list)
     if pids:
-        # 4. planned cost per project, 5. spend per project (all dates), 6. returns
-        planned_by_p = dict(
-            session.exec(
-                select(ProjectCost.project_id, sa.func.sum(ProjectCost.amount))
-                .where(ProjectCost.project_id.in_(pids), live_row(ProjectCost))
-                .group_by(ProjectCost.project_id)
-            ).all()
-        )
+        planned_by_p = dict(run(session, "budget.review.costs", _costs_stmt, ids=pids).all())
         actual_by_p = {
-            pid: (total, n)
-            for pid, total, n in session.exec(
-                select(SpendEntry.project_id, sa.func.sum(SpendEntry.amount), sa.func.count(SpendEntry.id))
-                .where(SpendEntry.project_id.in_(pids), live_row(SpendEntry))
-                .group_by(SpendEntry.project_id)
-            ).all()
+            pid: (total, n) for pid, total, n in run(session, "budget.review.actual", _actual_stmt, ids=pids)
         }
-        for r in session.exec(
-            select(ProjectReturn).where(ProjectReturn.project_id.in_(pids), live_row(ProjectReturn))
-        ).all():
-            returns_by_p[r.project_id].append(return_in(r))
+        for pid, *values in run(session, "budget.review.returns", _returns_stmt, ids=pids):
+            returns_by_p[pid].append(rules.ReturnIn(*values))
 
     cats: dict[str, CategoryRow] = {}
     planned_by_month: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -341,11 +302,10 @@ def review(session: Session, team, team_ids, period, *, today: date, org_id: int
         row = cats.setdefault(category, CategoryRow(category, kind, ZERO, ZERO))
         row.planned = rules.money(row.planned + amount)
         planned_by_month[month] += amount
-    spent_by_day: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    for category, spent_on, amount in spend_rows:
+    for category, amount in spend_rows:
         row = cats.setdefault(category, CategoryRow(category, "variable", ZERO, ZERO))
         row.actual = rules.money(row.actual + amount)
-        spent_by_day[spent_on] += amount
+    spent_by_day = dict(day_rows)
 
     projects = []
     for pid, title, team_id, month, kr_title, start, target, current, kind, done in project_rows:
@@ -401,6 +361,78 @@ def review(session: Session, team, team_ids, period, *, today: date, org_id: int
         categories,
         projects,
         chart,
+    )
+
+
+def _planned_stmt():
+    return (
+        select(BudgetLine.category, BudgetLine.kind, BudgetMonth.month, sa.func.sum(BudgetMonth.amount))
+        .join(BudgetMonth, BudgetMonth.line_id == BudgetLine.id)
+        .where(BudgetLine.team_id.in_(id_list("teams")), live_row(BudgetLine), BudgetMonth.month.in_(id_list("months")))
+        .group_by(BudgetLine.category, BudgetLine.kind, BudgetMonth.month)
+    )
+
+
+def _spent_in_window(*columns):
+    return select(*columns, sa.func.sum(SpendEntry.amount)).where(
+        SpendEntry.team_id.in_(id_list("teams")),
+        live_row(SpendEntry),
+        SpendEntry.spent_on >= param("start"),
+        SpendEntry.spent_on <= param("end"),
+    )
+
+
+def _spend_stmt():
+    """Spend of the window by category (the review's table)."""
+    return _spent_in_window(SpendEntry.category).group_by(SpendEntry.category)
+
+
+def _days_stmt():
+    """Spend of the window by day (the burn chart)."""
+    return _spent_in_window(SpendEntry.spent_on).group_by(SpendEntry.spent_on)
+
+
+def _projects_stmt():
+    return (
+        select(
+            m.Project.id,
+            m.Project.title,
+            m.Project.team_id,
+            m.Project.month,
+            m.KeyResult.title,
+            m.KeyResult.start,
+            m.KeyResult.target,
+            m.KeyResult.current,
+            m.KeyResult.kind,
+            m.KeyResult.is_done,
+        )
+        .outerjoin(m.KeyResult, m.KeyResult.id == m.Project.key_result_id)
+        .where(m.Project.team_id.in_(id_list("teams")), live_row(m.Project), m.Project.month.in_(id_list("months")))
+        .where(m.Project.status != "dropped")
+        .order_by(m.Project.month, m.Project.position, m.Project.id)
+    )
+
+
+def _costs_stmt():
+    return (
+        select(ProjectCost.project_id, sa.func.sum(ProjectCost.amount))
+        .where(ProjectCost.project_id.in_(id_list()), live_row(ProjectCost))
+        .group_by(ProjectCost.project_id)
+    )
+
+
+def _actual_stmt():
+    return (
+        select(SpendEntry.project_id, sa.func.sum(SpendEntry.amount), sa.func.count(SpendEntry.id))
+        .where(SpendEntry.project_id.in_(id_list()), live_row(SpendEntry))
+        .group_by(SpendEntry.project_id)
+    )
+
+
+def _returns_stmt():
+    r = ProjectReturn
+    return select(r.project_id, r.kind, r.gmv, r.margin, r.users, r.ltv, r.impressions, r.cpm, r.amount).where(
+        r.project_id.in_(id_list()), live_row(r)
     )
 
 
@@ -475,3 +507,49 @@ def export_project_budget(session: Session, project: m.Project) -> tuple[list, l
         for r, _amount in pb.returns
     ]
     return costs, spend, returns
+
+
+# --- other features' pages (the monthly report, a closed project's review) -----------------
+
+
+def _org_currency_of_team(session: Session, team_id: int) -> str:
+    return session.exec(
+        select(m.Organisation.currency).join(m.Team, m.Team.org_id == m.Organisation.id).where(m.Team.id == team_id)
+    ).one()
+
+
+def month_summary(session: Session, *, team_ids, month) -> str | None:
+    """The monthly report's "budget against spend": planned → actual in the organisation's
+    currency and the variance in percent, in figures only (the report words the heading):
+    "165,000.00 → 82,825.80 CNY (-49.8%)". None when the teams planned and spent nothing."""
+    ids = sorted(team_ids)
+    if not ids:
+        return None
+    months = [str(month)]
+    planned = sum(
+        (a for *_k, a in run(session, "budget.review.planned", _planned_stmt, teams=ids, months=months)), ZERO
+    )
+    window = dict(teams=ids, start=month.start, end=month.end)
+    actual = sum((a for _c, a in run(session, "budget.review.spend", _spend_stmt, **window)), ZERO)
+    if planned == 0 and actual == 0:
+        return None
+    v = rules.variance(planned, actual)
+    sign = "+" if v.fraction and v.fraction > 0 else ""
+    currency_ = _org_currency_of_team(session, ids[0])
+    return f"{rules.grouped(planned)} → {rules.grouped(actual)} {currency_} ({sign}{rules.percent(v.fraction)})"
+
+
+def project_roi(session: Session, *, project_id: int) -> str | None:
+    """A closed project's return on investment in figures: "(2,900,000.00 − 1,000,000.00) ÷
+    1,000,000.00 = 190% (CNY)". None when it has neither cost nor returns."""
+    project = session.get(m.Project, project_id)
+    if project is None:
+        return None
+    pb = project_budget(session, project)
+    if pb.cost == 0 and pb.total_returns == 0:
+        return None
+    currency_ = _org_currency_of_team(session, project.team_id)
+    if pb.roi is None:
+        return f"{rules.grouped(pb.total_returns)} {currency_}"
+    returns, cost = rules.grouped(pb.total_returns), rules.grouped(pb.cost)
+    return f"({returns} − {cost}) ÷ {cost} = {rules.percent(pb.roi)} ({currency_})"

@@ -123,6 +123,9 @@ def _year_context(team, year: periods.Year, **extra):
         + [s.author_id for s in ctx["spend"]]
     )  # fmt: skip
     ctx["currency_form"].currency.data = ctx["currency"]
+    this_month = str(periods.month_of(date.today()))
+    if ctx["adjust_form"].month.data is None and this_month in months:
+        ctx["adjust_form"].month.data = this_month
     return ctx
 
 

@@ -265,6 +265,40 @@ def create_user_command(email, name, password, admin, team_slug, role, org_slug)
     click.echo(f"Created {email}{' (admin)' if admin else ''}{f' in {team_slug} as {role}' if team else ''}.")
 
 
+#: Threads per gunicorn worker: a request waiting on the database or a slow client holds one
+#: thread, not the worker (docs/security.md, "Serving").
+THREADS = 8
+
+
+def gunicorn_settings(host: str, port: int, workers: int) -> dict:
+    """How `okr run` configures gunicorn (docs/security.md, "Serving"):
+
+    * ``gthread`` workers with :data:`THREADS` threads each: a slow client holds one thread, and
+      connections that have sent nothing yet wait in the worker's poller, not in a thread;
+      request bodies are read whole, within a size and a time limit, before the app sees them
+      (okr.core.web.bodies), so a client that stalls mid-body is dropped after seconds;
+    * ``timeout`` 30 s: a worker stuck that long is restarted; ``graceful_timeout`` 30 s;
+      ``keepalive`` 5 s;
+    * ``forwarded_allow_ips`` empty and no ``secure_scheme_headers``: gunicorn trusts no
+      X-Forwarded-* header from anyone, loopback included. Which proxy headers count is the
+      app's decision alone (OKR_TRUSTED_PROXIES and werkzeug's ProxyFix);
+    * no control socket (it cannot be created in sandboxes, and nothing here uses it).
+    """
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "timeout": 30,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "accesslog": "-",
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "control_socket_disable": True,
+    }
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -307,11 +341,9 @@ def run_command(info, host, port, workers, dev):
 
     class Server(gunicorn):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-            if "control_socket_disable" in self.cfg.settings:  # no control socket in sandboxes
-                self.cfg.set("control_socket_disable", True)
+            for name, value in gunicorn_settings(host, port, workers).items():
+                if name in self.cfg.settings:  # settings of newer gunicorns only where they exist
+                    self.cfg.set(name, value)
             self.cfg.set("post_fork", lambda _server, _worker: dispose_all())
 
         def load(self):

@@ -57,6 +57,7 @@ __all__ = [
     "LAST_DAY",
     "MAX_YEAR",
     "MIN_YEAR",
+    "served",
     "Month",
     "Period",
     "PeriodError",
@@ -592,6 +593,14 @@ def _quote(text: str) -> str:
     if len(text) > 20:
         return repr(text[:20]) + "..."
     return repr(text)
+
+
+def served(period: Period) -> bool:
+    """Whether pages show ``period``: it lies within the years MIN_YEAR + 1 to MAX_YEAR - 1, so
+    every period a page links to or compares with (the one before and after, last year's) exists
+    too. A period of the first or last supported year is a 404 on every page, not an error
+    halfway through drawing one; plan documents and the CLI still accept the whole range."""
+    return period.start.year > MIN_YEAR and period.end.year < MAX_YEAR
 
 
 def parse(text: str, fiscal_start: int = 1, *, halves: bool = False) -> Period | Half:

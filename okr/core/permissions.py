@@ -137,6 +137,9 @@ class ImportScope:
 
     team_ids: frozenset[int] | None
     may_manage_people: bool
+    #: Who the imported check-ins and delegations are recorded as (None keeps the document's
+    #: authors): someone who may not act for others records them under their own name.
+    author_id: int | None = None
 
 
 def import_scope(actor: Actor, team) -> ImportScope:
@@ -145,8 +148,11 @@ def import_scope(actor: Actor, team) -> ImportScope:
     An organisation admin may import anything, as the ``okr import`` command does. Anyone else
     adds plan items of that team and the teams under it only (the teams they plan from there),
     and never teams, people, memberships or admin flags: those are admin work, and an upload
-    must not become a way round the admin pages.
+    must not become a way round the admin pages. Their upload's check-ins and delegations are
+    recorded as theirs, whoever the document names: no one signs in someone else's name.
     """
     if actor.is_admin:
         return ImportScope(team_ids=None, may_manage_people=True)
-    return ImportScope(team_ids=frozenset(actor.descendants_and_self(team.id)), may_manage_people=False)
+    return ImportScope(
+        team_ids=frozenset(actor.descendants_and_self(team.id)), may_manage_people=False, author_id=actor.user_id
+    )

@@ -47,6 +47,10 @@ DEFAULTS = {
     "SMTP_URL": None,  # smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; unset: no mail
     "MAIL_FROM": None,  # the From address of notification mail
     "BASE_URL": "http://localhost:5000",  # the app's public address, for links in mail
+    # A plan document uploaded on a page: at most this many bytes and items (objects); a larger
+    # one is refused before it is read into memory. `okr import` has no limit (docs/planning.md).
+    "PLAN_UPLOAD_MAX_BYTES": 4 * 1024 * 1024,
+    "PLAN_UPLOAD_MAX_ITEMS": 10_000,
 }
 
 # Settings that are text whatever they look like. from_prefixed_env parses every OKR_* value as
@@ -167,6 +171,14 @@ def check(app) -> None:
         if not cfg.get("MAIL_FROM") or "@" not in str(cfg.get("MAIL_FROM")):
             raise SettingsError("OKR_MAIL_FROM must be set to the address notification mail comes from")
     cfg["BASE_URL"] = str(cfg.get("BASE_URL") or DEFAULTS["BASE_URL"]).rstrip("/")
+
+    for name in ("PLAN_UPLOAD_MAX_BYTES", "PLAN_UPLOAD_MAX_ITEMS"):
+        value = cfg.get(name)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SettingsError(f"OKR_{name} must be a whole number above 0, got {value!r}")
+        cfg[name] = value
 
     key = cfg.get("SECRET_KEY")
     if not key:

@@ -95,3 +95,28 @@ class RecoverForm(Form):
         _check_number(field)
         if self.start.data is not None and field.data == self.start.data:
             raise ValidationError(_l("The target must differ from the start."))
+
+
+class KpiForm(Form):
+    """A new KPI of the board's team: the tree, the direction, the ranges and this period's target."""
+
+    key = CleanStringField(_l("Key"), validators=[DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_.:-]+\Z",
+                           message=_l("Use letters, digits and _ . : - only."))])  # fmt: skip
+    name = CleanStringField(_l("KPI name"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    unit = CleanStringField(_l("Unit"), validators=[Optional(), Length(max=32)])
+    level = SelectField(_l("Level"), choices=[])
+    parent = SelectField(_l("Parent KPI"), choices=[], validate_choice=True)
+    direction = SelectField(_l("Direction"), choices=[])
+    frequency = SelectField(_l("Frequency"), choices=[])
+    normal_min = QuantityField(_l("Normal min"))
+    normal_max = QuantityField(_l("Normal max"))
+    critical_min = QuantityField(_l("Critical min"))
+    critical_max = QuantityField(_l("Critical max"))
+    target = QuantityField(_l("Target for this period"))
+
+    def _bound(self, field):
+        if field.data is not None:
+            _check_number(field)
+
+    validate_normal_min = validate_normal_max = validate_critical_min = validate_critical_max = _bound
+    validate_target = _bound

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from okr.core import kinds, periods
 from okr.core.models import KeyResult, Kpi, KpiAlert, KpiTarget, KpiValue, Objective, Team, User, utcnow
-from okr.core.writes import PlanningError, StaleEdit, ensure_version, record, write_row
+from okr.core.writes import PlanningError, StaleEdit, ensure_version, lock_org, record, write_row
 from okr.kpi import rules
 from okr.kpi.rows import Problem, Row
 
@@ -197,6 +197,7 @@ def create_kpi(
         "frequency": "daily",
         **fields,
     }
+    lock_org(session, org_id)  # first, before any row is read for writing (okr.core.writes)
     _check_kpi(session, org_id, None, values)
     if values.get("position") is None:
         values["position"] = (
@@ -220,6 +221,7 @@ def update_kpi(
     Changing a range re-judges every value and keeps the alerts in step."""
     if kpi.org_id != org_id:
         raise PlanningError("the KPI is not in this organisation")
+    lock_org(session, org_id)
     ensure_version(kpi, expected_version)
     unknown = set(fields) - set(_KPI_FIELDS)
     if unknown:
@@ -322,6 +324,7 @@ def record_values(
         clean[on] = Entry(on, value, note.strip())
     if not clean:
         return []
+    lock_org(session, org_id)  # before the first write, so the organisation's writers queue in order
     existing = {
         row.measured_on: row
         for row in session.exec(
@@ -528,6 +531,8 @@ def _alert_step(session, actor_id, org_id, alert: KpiAlert, expected_version, to
     kpi = session.get(Kpi, alert.kpi_id)
     if kpi is None or kpi.org_id != org_id:
         raise PlanningError("the alert is not in this organisation")
+    lock_org(session, org_id)
+    session.refresh(alert)  # the version as stored once the lock is held
     ensure_version(alert, expected_version)
     note = (note or "").strip()
     if to == "acknowledged" and alert.status != "open":

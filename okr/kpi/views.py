@@ -31,7 +31,7 @@ from okr.core.web import (
 )
 from okr.core.web.forms import form_data
 from okr.kpi import ops, queries, rows, rules, words
-from okr.kpi.forms import PasteForm, ValueForm
+from okr.kpi.forms import KpiForm, PasteForm, ValueForm
 from okr.kpi.sparkline import sparkline
 
 bp = Blueprint("kpi", __name__)
@@ -138,7 +138,18 @@ def board_json(board: queries.Board, cards) -> dict:
     }
 
 
-def _context(team, period, *, form: ValueForm | None = None, paste: PasteForm | None = None, **extra) -> dict:
+def _kpi_form(board: queries.Board, formdata=None) -> KpiForm:
+    form = KpiForm(formdata=formdata)
+    form.level.choices = [(c, words.say(w)) for c, w in words.LEVELS.items()]
+    form.direction.choices = [(c, words.say(w)) for c, w in words.DIRECTIONS.items()]
+    form.frequency.choices = [(c, words.say(w)) for c, w in words.FREQUENCIES.items()]
+    form.parent.choices = [("", "—")] + [(c.kpi.key, f"{c.kpi.name} ({c.kpi.key})") for c in board.cards]
+    return form
+
+
+def _context(
+    team, period, *, form: ValueForm | None = None, paste: PasteForm | None = None, new: KpiForm | None = None, **extra
+) -> dict:
     board = _board(team, period)
     level, status = _filters()
     me = actor()
@@ -177,6 +188,7 @@ def _context(team, period, *, form: ValueForm | None = None, paste: PasteForm | 
         "status_filter": status,
         "form": form,
         "paste": paste or PasteForm(formdata=None),
+        "new": new or (_kpi_form(board) if can_plan(me, team) else None),
         "can_enter": bool(enterable) or any(may_enter(me, teams.get(c.team_id), c.kpi) for c in board.cards),
         "can_plan": can_plan(me, team),
         "words": words,
@@ -333,6 +345,46 @@ def values_paste(slug, period):
     if wants_json():
         return jsonify({"recorded": len(parsed)})
     return _board_response(team, p, _("Recorded %(count)s values.", count=len(parsed)))
+
+
+@bp.post("/teams/<slug>/kpis/<period>/new")
+@login_required
+@accepts(KpiForm)
+def kpi_add(slug, period):
+    """A manager adds a KPI to the team: its place in the tree, ranges and this period's target."""
+    team = team_or_404(slug)
+    p = _period_or_404(period)
+    me = actor()
+    if not can_plan(me, team):
+        abort(403)
+    session = db()
+    form = _kpi_form(_board(team, p, series_for="none"), form_data())
+    if not form.validate():
+        if wants_json():
+            return json_error(_("Some values need fixing."), 422, form.errors)
+        return _board_response(team, p, status=422, new=form)
+    parent = queries.kpi_by_key(session, me.org_id, form.parent.data) if form.parent.data else None
+    target = form.target.data
+    try:
+        kpi = ops.create_kpi(
+            session=session, actor_id=me.user_id, org_id=me.org_id, team_id=team.id, key=form.key.data,
+            name=form.name.data, unit=form.unit.data or "", owner_id=me.user_id, level=form.level.data,
+            parent_id=parent.id if parent else None, direction=form.direction.data, frequency=form.frequency.data,
+            normal_min=form.normal_min.data, normal_max=form.normal_max.data, critical_min=form.critical_min.data,
+            critical_max=form.critical_max.data, targets={str(p): target} if target is not None else None,
+        )  # fmt: skip
+    except ops.KpiError as e:
+        session.rollback()
+        text = words.problem(e.code, **e.params)
+        field = {"normal": "normal_min", "critical": "critical_min", "targets": "target"}.get(e.field, e.field)
+        if wants_json():
+            return json_error(text, 422, {field: [text]})
+        getattr(form, field, form.key).errors = [text]
+        return _board_response(team, p, status=422, new=form)
+    session.commit()
+    if wants_json():
+        return jsonify({"key": kpi.key, "id": kpi.id}), 201
+    return _board_response(team, p, _("Added the KPI %(name)s.", name=kpi.name))
 
 
 # the alert pages live beside this module (Flask's "larger applications" pattern)

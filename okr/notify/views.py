@@ -77,7 +77,8 @@ def inbox_read():
     form = MarkReadForm(formdata=form_data())
     if not form.validate():
         return json_error(_("Some values need fixing."), 422, form.errors)
-    ids = [int(form.id.data)] if form.id.data else None
+    one = (form.id.data or "").strip()
+    ids = [int(one)] if one else None
     n = ops.mark_read(db(), user_id=current_user.id, ids=ids)
     db().commit()
     if wants_json() or request.is_json:
@@ -145,6 +146,7 @@ def unsubscribe(token):
 
 
 @bp.post("/unsubscribe/<token>")
+@accepts(json_fields={"List-Unsubscribe": "text"})  # RFC 8058's body; the token alone decides
 def unsubscribe_post(token):
     found, error = _token_user(token)
     if error is not None:

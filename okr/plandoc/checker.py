@@ -259,8 +259,11 @@ class Checker(Fields):
                     path=self.doc_people[email]["path"],
                 )
                 email = BAD
-            elif email not in self.db_emails and email in self.elsewhere:
-                self.add(where, "email_elsewhere", email=email)
+            elif email not in self.db_emails and email in self.elsewhere and not self._people_locked:
+                # Said as the admin's people page says it: no account and no organisation named.
+                # Someone who may not add people is refused every new person alike (below), so
+                # they learn nothing about addresses outside the organisation.
+                self.add(where, "email_unavailable", email=email)
                 email = BAD
         name = self.text(row, "name", path, required=True, max_chars=NAME_MAX)
         admin = self.boolean(row, "admin", path)

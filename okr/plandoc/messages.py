@@ -87,7 +87,8 @@ MESSAGES = {
     "team_cycle": _("team %(slug)s would be below itself: parents form a cycle"),
     "bad_email": _("%(value)s is not an email address"),
     "duplicate_email": _("duplicate email %(email)s (also %(path)s)"),
-    "email_elsewhere": _("%(email)s already has an account in another organisation"),
+    # Names no account and no organisation (docs/security.md, "Accounts across organisations").
+    "email_unavailable": _("%(email)s cannot be used for a new account: ask the person for another address"),
     "role_without_team": _("a role needs a team: add team"),
     "already_member": _("%(who)s is already in team %(team)s"),
     # the uploader's scope

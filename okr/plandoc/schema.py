@@ -425,3 +425,25 @@ class Fields:
             )
             return BAD
         return found
+
+
+# --- size ---------------------------------------------------------------------------------------
+
+_STRING_OR_OBJECT = re.compile(r'"(?:[^"\\]|\\.)*"|\{')
+
+
+def count_items(text: str, stop_after: int | None = None) -> int:
+    """How many items (JSON objects: ``{…}``) a document's text holds, read without parsing it.
+
+    Rule: every team, person, goal, objective, key result, check-in, project and task is an
+    object, and so is each ``raci``, ``measure`` and membership block and the document itself;
+    braces inside strings do not count. With ``stop_after`` the count stops once it passes that
+    number (a 100,000-item upload is known to be too large after its first 10,001 objects).
+    """
+    count = 0
+    for found in _STRING_OR_OBJECT.finditer(text):
+        if found.group() == "{":
+            count += 1
+            if stop_after is not None and count > stop_after:
+                break
+    return count

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, make_response, redirect, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from okr.core.permissions import can_plan, import_scope
 from okr.core.web import (
@@ -24,11 +25,59 @@ from okr.core.web import (
     team_or_404,
     wants_json,
 )
+from okr.core.web.errors import error_response
 from okr.core.web.forms import form_data
 from okr.plandoc import exporter, importer
 from okr.plandoc.forms import ImportForm
+from okr.plandoc.schema import count_items
 
 bp = Blueprint("plandoc", __name__)
+
+# What an upload's form adds to its document (the CSRF token, the other fields, multipart
+# boundaries): the request may be this much larger than the document limit.
+FORM_SLACK = 64 * 1024
+
+
+def _limits() -> tuple[int, int]:
+    return current_app.config["PLAN_UPLOAD_MAX_BYTES"], current_app.config["PLAN_UPLOAD_MAX_ITEMS"]
+
+
+def _too_large_message() -> str:
+    max_bytes, max_items = _limits()
+    size = f"{max_bytes / (1024 * 1024):g} MB" if max_bytes >= 1024 * 1024 else f"{max(1, max_bytes // 1024)} KB"
+    return _(
+        "This plan document is too large to upload here: the limit is %(size)s and %(items)s items "
+        "(teams, people, goals, objectives, key results, check-ins, projects and tasks). Split it into "
+        "smaller documents, or ask the operator to import it with the okr import command, which has no limit.",
+        size=size,
+        items=f"{max_items:,}",
+    )
+
+
+@bp.url_value_preprocessor
+def _refuse_large_uploads(endpoint, _values):
+    """Before anything reads the body (the CSRF check parses the form): an upload whose declared
+    length passes the limit is refused at once, and a body sent without a length (chunked) is
+    cut off with a 413 once it passes it."""
+    if endpoint != "plandoc.import_post":
+        return
+    limit = _limits()[0] + FORM_SLACK
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    if wants_json() or request.is_json:
+        message = _too_large_message()
+        resp = make_response({"error": message, "fields": {"document": [message]}}, 413)
+        resp.headers["Connection"] = "close"  # the rest of the body is not read
+        return resp
+    body, status = error_response(413, _too_large_message())
+    resp = make_response(body, status)
+    resp.headers["Connection"] = "close"
+    return resp
 
 
 def _require_plan(team):
@@ -85,13 +134,23 @@ def import_post(slug, period):
     if not form.validate():
         return render("plandoc/import.html", block="import_panel", status=422, **_import_ctx(team, p, form))
     text = form.payload.data if isinstance(form.payload.data, str) else ""
+    max_bytes, max_items = _limits()
     upload = request.files.get("document")
     if upload is not None and upload.filename:
-        raw = upload.read(5 * 1024 * 1024 + 1)
+        try:
+            raw = upload.read(max_bytes + 1)
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file: let it go now
+        if len(raw) > max_bytes:
+            raise RequestEntityTooLarge()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = None
+    # Counted on the text before it is parsed: a document of 100,000 tasks is refused after
+    # its first 10,001 objects, without building 100,000 dictionaries.
+    if text and (len(text) > max_bytes or count_items(text, stop_after=max_items) > max_items):
+        raise RequestEntityTooLarge()
     result = _import(text, confirm=bool(form.confirm.data), scope=import_scope(actor(), team))
     form.payload.data = text or ""
     status = 422 if result["issues"] else 200

@@ -69,10 +69,16 @@ def _title():
     )
 
 
+def _none_as_empty(value):
+    return "" if value is None else value
+
+
 def _description():
+    # A client that leaves the field out saves it empty (the column holds text, never NULL).
     return TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l("The description is too long."))],
+        filters=[_none_as_empty],
     )
 
 
@@ -364,7 +370,8 @@ class CheckInForm(Form):
         if self._kind == "milestone":
             field.data = Decimal(1) if self.done.data else Decimal(0)
             return
-        if field.data is None and not field.raw:
+        # Blank (spaces, a full-width space) is no value; an unreadable one has its own message.
+        if field.data is None and not field.process_errors:
             raise ValidationError(_l("Enter the value you measured."))
 
     def validate_confidence(self, field):

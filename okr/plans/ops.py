@@ -127,6 +127,10 @@ def refresh_key_result(*, session: Session, actor_id: int | None, org_id: int, k
             "confidence": latest.confidence,
             "last_check_in_on": latest.checked_on,
         }
+    if kr.kpi_id is not None:
+        # Measured by a KPI: its value comes from the KPI's values (okr.kpi.ops.move_key_results);
+        # check-ins carry the confidence people give it.
+        wanted = {"confidence": wanted["confidence"]}
     changed = {name: value for name, value in wanted.items() if getattr(kr, name) != value}
     if not changed:
         return kr

@@ -39,3 +39,9 @@ class AgendaItemForm(Form):
 class MeetingNotesForm(Form):
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=ANSWER_MAX)])
+
+
+def optional_id(value) -> int | None:
+    """A hidden id or version field's number, or None when it was left empty (or blank)."""
+    text = (value or "").strip() if isinstance(value, str) else value
+    return int(text) if text else None

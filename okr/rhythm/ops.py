@@ -92,3 +92,50 @@ def save_review_answers(
     writes.write_row(session, existing, expected_version)
     _audit(session, org_id=org_id, actor_id=actor_id, item=existing, action="update", before=before, after=values)
     return existing
+
+
+# --- 1:1 notes: audited without their text, so the audit trail keeps them private too ------------
+
+
+def add_agenda_item(
+    *, session: Session, actor_id: int, org_id: int, manager_id: int, member_id: int, text: str,
+    key_result_id: int | None = None, task_id: int | None = None, author_name: str = "",
+) -> m.OneOnOneItem:  # fmt: skip
+    """Add a point to the pair's running agenda; the other person is told (okr.core.notices)."""
+    from okr.core import notices
+
+    row = m.OneOnOneItem(manager_id=manager_id, member_id=member_id, text=text, key_result_id=key_result_id,
+                         task_id=task_id, created_by_id=actor_id, updated_by_id=actor_id)  # fmt: skip
+    session.add(row)
+    _audit(session, org_id=org_id, actor_id=actor_id, item=row, action="create", before=None,
+           after={"manager_id": manager_id, "member_id": member_id})  # fmt: skip
+    other = member_id if actor_id == manager_id else manager_id
+    notices.notify(
+        session, person_id=other, event="one_on_one_item", key=f"one_on_one_item:{row.id}",
+        params={"by": author_name, "text": text[:120]}, link=f"/one-on-ones/{manager_id}/{member_id}",
+    )  # fmt: skip
+    return row
+
+
+def set_agenda_item_done(
+    *, session: Session, actor_id: int, org_id: int, item: m.OneOnOneItem, done: bool, expected_version: int | None
+) -> m.OneOnOneItem:
+    writes.ensure_version(item, expected_version)
+    before = {"is_done": item.is_done}
+    item.is_done, item.updated_at, item.updated_by_id = done, utcnow(), actor_id
+    writes.write_row(session, item, expected_version)
+    _audit(
+        session, org_id=org_id, actor_id=actor_id, item=item, action="update", before=before, after={"is_done": done}
+    )
+    return item
+
+
+def add_meeting_notes(
+    *, session: Session, actor_id: int, org_id: int, manager_id: int, member_id: int, held_on: date, notes: str
+) -> m.OneOnOneMeeting:
+    row = m.OneOnOneMeeting(manager_id=manager_id, member_id=member_id, held_on=held_on, notes=notes,
+                            created_by_id=actor_id, updated_by_id=actor_id)  # fmt: skip
+    session.add(row)
+    _audit(session, org_id=org_id, actor_id=actor_id, item=row, action="create", before=None,
+           after={"manager_id": manager_id, "member_id": member_id, "held_on": held_on})  # fmt: skip
+    return row

@@ -130,3 +130,82 @@ def review_answers(session: Session, team_id: int, period_texts: list[str]) -> d
         )
     ).all()
     return {(a.period, a.subject): a for a in rows}
+
+
+# --- 1:1 notes -----------------------------------------------------------------------------------
+
+
+def _memberships(session: Session, org_id: int) -> list[tuple[int, int, str]]:
+    return list(
+        session.exec(
+            select(m.Membership.user_id, m.Membership.team_id, m.Membership.role)
+            .join(m.User, m.User.id == m.Membership.user_id)
+            .where(m.User.org_id == org_id, m.User.is_archived.is_(False))
+        ).all()
+    )
+
+
+def one_on_one_pairs(session: Session, org_id: int, person_id: int) -> tuple[set[int], set[int]]:
+    """(the person's managers, the people they manage): a manager (or team admin) of a team, or
+    of a team above it, manages that team's members."""
+    from okr.core.queries import team_parents
+
+    parents = team_parents(session, org_id)
+
+    def chain(team_id):
+        seen = []
+        while team_id is not None and team_id not in seen:
+            seen.append(team_id)
+            team_id = parents.get(team_id)
+        return seen
+
+    rows = _memberships(session, org_id)
+    leads: dict[int, set[int]] = {}
+    for uid, tid, role in rows:
+        if role in ("manager", "admin"):
+            leads.setdefault(tid, set()).add(uid)
+    managers, members = set(), set()
+    for uid, tid, _role in rows:
+        above = {lead for t in chain(tid) for lead in leads.get(t, ())}
+        if uid == person_id:
+            managers |= above
+        if person_id in above:
+            members.add(uid)
+    managers.discard(person_id)
+    members.discard(person_id)
+    return managers, members
+
+
+def one_on_one(session: Session, manager_id: int, member_id: int) -> tuple[list, list]:
+    """(agenda items, meetings newest first) of one pair."""
+    items = session.exec(
+        select(m.OneOnOneItem)
+        .where(m.OneOnOneItem.manager_id == manager_id, m.OneOnOneItem.member_id == member_id,
+               m.OneOnOneItem.is_archived.is_(False))
+        .order_by(m.OneOnOneItem.is_done, m.OneOnOneItem.id)
+    ).all()  # fmt: skip
+    meetings = session.exec(
+        select(m.OneOnOneMeeting)
+        .where(m.OneOnOneMeeting.manager_id == manager_id, m.OneOnOneMeeting.member_id == member_id,
+               m.OneOnOneMeeting.is_archived.is_(False))
+        .order_by(m.OneOnOneMeeting.held_on.desc(), m.OneOnOneMeeting.id.desc())
+    ).all()  # fmt: skip
+    return list(items), list(meetings)
+
+
+def member_links(session: Session, member_id: int) -> tuple[list, list]:
+    """What an agenda item may link: the member's live key results and their blocked tasks."""
+    krs = session.exec(
+        select(m.KeyResult.id, m.KeyResult.title)
+        .where(m.KeyResult.owner_id == member_id, m.KeyResult.is_archived.is_(False))
+        .order_by(m.KeyResult.id.desc())
+        .limit(50)
+    ).all()
+    tasks = session.exec(
+        select(m.Task.id, m.Task.title, m.Task.blocked_reason)
+        .where(m.Task.assignee_id == member_id, m.Task.is_blocked.is_(True), m.Task.is_archived.is_(False),
+               m.Task.status.in_(kinds.UNFINISHED))
+        .order_by(m.Task.id.desc())
+        .limit(50)
+    ).all()  # fmt: skip
+    return list(krs), list(tasks)

@@ -264,4 +264,4 @@ def _json_form_data(body):
 
 
 # More routes of this blueprint, split by their seams (docs/architecture.md).
-from okr.rhythm import views_report, views_review, views_standup  # noqa: E402, F401
+from okr.rhythm import views_one_on_one, views_report, views_review, views_standup  # noqa: E402, F401

@@ -28,7 +28,7 @@ from okr.core.web import (
 from okr.core.web.forms import form_data
 from okr.core.writes import StaleEdit
 from okr.rhythm import ops, queries, rules
-from okr.rhythm.forms_meetings import ReviewAnswerForm
+from okr.rhythm.forms_meetings import ReviewAnswerForm, optional_id
 from okr.rhythm.views import bp
 from okr.rhythm.views_standup import optional_feature
 
@@ -127,7 +127,7 @@ def review_answers_update(slug, period):
         ops.save_review_answers(
             session=db(), actor_id=a.user_id, org_id=a.org_id, team_id=team.id, period=str(p), subject=subject,
             answers={q: getattr(form, q).data for q in rules.QUESTIONS}, existing=existing,
-            expected_version=int(form.version.data) if form.version.data else None,
+            expected_version=optional_id(form.version.data),
         )  # fmt: skip
         db().commit()
     except StaleEdit:

@@ -15,12 +15,13 @@ from sqlmodel import select
 
 from okr.core import models as m
 from okr.core import periods
-from okr.core.permissions import can_edit_task
+from okr.core.kinds import WRITE_ROLES
+from okr.core.permissions import can_edit_task, can_plan
 from okr.core.web import accepts, actor, db, is_htmx, item_or_404, json_error, render, team_or_404, wants_json
 from okr.core.web.forms import VersionForm, form_data
 from okr.core.writes import StaleEdit
 from okr.rhythm import ops, queries, rules
-from okr.rhythm.forms_meetings import BlockForm, StandupNoteForm
+from okr.rhythm.forms_meetings import BlockForm, StandupNoteForm, optional_id
 from okr.rhythm.views import bp
 
 
@@ -144,11 +145,12 @@ def standup(slug, day):
 @login_required
 @accepts(StandupNoteForm, json_fields={"note": "text", "version": "int"})
 def standup_note(slug, day):
-    """A person writes their own note on the stand-up of a team they belong to."""
+    """A person writes their own note on the stand-up of a team they work in (a viewer does
+    not), or of a team they plan (a manager of a team above it)."""
     team = team_or_404(slug)
     the_day = _day_or_404(day)
     me = actor()
-    if team.id not in me.roles:
+    if me.roles.get(team.id) not in WRITE_ROLES and not can_plan(me, team):
         abort(403)
     form = StandupNoteForm(formdata=form_data())
     if not form.validate():
@@ -158,7 +160,7 @@ def standup_note(slug, day):
         ops.set_standup_note(
             session=db(), actor_id=me.user_id, org_id=me.org_id, team_id=team.id, user_id=me.user_id, day=the_day,
             note=form.note.data or "", existing=existing,
-            expected_version=int(form.version.data) if form.version.data else None,
+            expected_version=optional_id(form.version.data),
         )  # fmt: skip
         db().commit()
     except StaleEdit:

@@ -317,8 +317,12 @@ def percent(fraction: Any, places: int = 0) -> Decimal | None:
     (the rollup pages). 2/3 → 67 or 66.7."""
     if fraction is None:
         return None
-    d = _CTX.multiply(_dec(fraction, "fraction"), Decimal(100))
-    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return _CTX.multiply(_dec(fraction, "fraction"), _HUNDRED).quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+_HUNDRED = Decimal(100)
+_QUANTA = {0: Decimal(1), 1: Decimal("0.1")}
 
 
 # --- means ---------------------------------------------------------------------------------

@@ -77,10 +77,32 @@ def seed(engine: sa.Engine, org_id: int, today: date, fiscal_start: int = 1, see
                         **stamp,
                     )
                 )
-            returns.append(dict(project_id=pid, kind="direct", gmv=Decimal(rnd.randint(1, 500) * 1000),
-                                margin=Decimal("0.2"), note="", **stamp))  # fmt: skip
-            returns.append(dict(project_id=pid, kind="brand", impressions=Decimal(rnd.randint(1, 900) * 10_000),
-                                cpm=Decimal(30), note="", **stamp))  # fmt: skip
+            # One shape for every row: an executemany insert takes the keys of the first.
+            blank = dict.fromkeys(("gmv", "margin", "users", "ltv", "impressions", "cpm", "amount"))
+            gmv = Decimal(rnd.randint(1, 500) * 1000)
+            impressions = Decimal(rnd.randint(1, 900) * 10_000)
+            returns.append(
+                {
+                    **blank,
+                    "gmv": gmv,
+                    "margin": Decimal("0.2"),
+                    "project_id": pid,
+                    "kind": "direct",
+                    "note": "",
+                    **stamp,
+                }
+            )
+            returns.append(
+                {
+                    **blank,
+                    "impressions": impressions,
+                    "cpm": Decimal(30),
+                    "project_id": pid,
+                    "kind": "brand",
+                    "note": "",
+                    **stamp,
+                }
+            )
         _insert(conn, ProjectCost.__table__, costs)
         _insert(conn, SpendEntry.__table__, spend)
         _insert(conn, ProjectReturn.__table__, returns)

@@ -215,6 +215,9 @@ def task_move(task_id):
             expected_version=form.version.data,
         )
     except planning.StaleEdit as error:
+        # Roll back before anything else reads through the session (the words below may: the
+        # person's language), or a failed flush would turn this 409 into a 500.
+        db().rollback()
         return _stale(error, task_id, _("move to %(quadrant)s", quadrant=words.label(quadrant)))
     return _done(task, words.message(eisenhower.MOVED, quadrant=quadrant))
 

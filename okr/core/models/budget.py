@@ -45,7 +45,7 @@ class Money(sa.types.TypeDecorator):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / 100).quantize(CENT)
+            return Decimal(int(value)).scaleb(-2)  # exactly two places, no rounding needed
         return Decimal(value).quantize(CENT)
 
 

@@ -167,15 +167,20 @@ def form_data():
     The one adapter from JSON to forms, so JSON and forms pass the same validators: a string is
     itself, true is "y" and false or null "" (a checkbox), a number is its text, a list gives the
     field one value per item; an object where a value belongs becomes a value no field accepts,
-    so the form names it by its field. A body that is not an object posts nothing.
+    so the form names it by its field. A body that is not an object posts nothing; one that is
+    not JSON at all is a 400.
     """
     from flask import request
     from werkzeug.datastructures import MultiDict
 
     if not request.is_json:
         return request.form
-    body = request.get_json(silent=True)
     data = MultiDict()
+    if not request.get_data(cache=True):
+        return data
+    # A body that is not JSON (or holds what no form could: see security.StrictJSONProvider) is
+    # a 400 here, as Flask answers it, before any field is read.
+    body = request.get_json()
     if isinstance(body, dict):
         for key, value in body.items():
             for item in value if isinstance(value, list) else [value]:

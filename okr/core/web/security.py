@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 
 from okr.core.web.public import is_public
@@ -79,19 +80,85 @@ def _ids_in_range():
     return None
 
 
+class StrictJSONProvider(DefaultJSONProvider):
+    """JSON bodies hold what a form could: finite numbers and real text. Nesting too deep for the
+    parser, NaN or Infinity (or a number that overflows to it), and lone surrogates (text no
+    database stores) are a ValueError, so Flask answers 400 instead of failing deeper down."""
+
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_constant", _refuse_constant)
+        kwargs.setdefault("parse_float", _finite_float)
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        _refuse_surrogates(value)
+        return value
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON bodies may hold")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return value
+
+
+def _refuse_surrogates(value) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any(0xD800 <= ord(c) <= 0xDFFF for c in item):
+                raise ValueError("text with a lone surrogate")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+PERIOD_ARGS = ("period", "quarter", "month", "week", "year")
+
+
+def _periods_in_range():
+    """A period in the address at the calendar's edges (okr.core.periods.served) is a 404 before
+    any view runs; one that does not parse is left to the view, which answers 404 as well."""
+    from flask import abort
+
+    from okr.core import periods
+
+    for name, value in (request.view_args or {}).items():
+        if name not in PERIOD_ARGS or not isinstance(value, (str, int)):
+            continue
+        try:
+            period = periods.parse(str(value), current_app.config.get("FISCAL_YEAR_START", 1))
+        except (periods.PeriodError, TypeError, ValueError):
+            continue
+        if not periods.served(period):
+            abort(404)
+    return None
+
+
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
+    app.json = StrictJSONProvider(app)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
     # Ahead of every other before_request (CSRF included): the request id first, then the door.
     funcs = app.before_request_funcs.setdefault(None, [])
+    funcs.insert(0, _periods_in_range)
     funcs.insert(0, _ids_in_range)
     funcs.insert(0, _default_deny)
     funcs.insert(0, _request_id)
 
-    from okr.core.web import ratelimit
+    from okr.core.web import bodies, ratelimit
 
     ratelimit.init_app(app)
+    bodies.init_app(app)
 
     @app.after_request
     def _headers(resp):
