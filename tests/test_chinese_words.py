@@ -17,9 +17,10 @@ CATALOGS = sorted((ROOT / "okr" / "translations" / "zh" / "LC_MESSAGES").glob("*
 CJK = r"[\u3400-\u4dbf\u4e00-\u9fff“”‘’]"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdfr]|%[sd%]|\{[a-z_]*\}")
-# A half-width , : ; ( ) ! ? next to a Chinese character (spaces between allowed), or a
-# half-width full stop after one.
-HALF_WIDTH = re.compile(rf"{CJK}\s*[,:;()!?]|[,:;()!?]\s*{CJK}|{CJK}\s*\.(?![\d.])")
+# A half-width , : ; ( ) next to a Chinese character (spaces between allowed), a ! or ? right
+# after one, or a half-width full stop after one. (A lone "!" between spaces is a status mark,
+# like ✓ and ✕, not punctuation.)
+HALF_WIDTH = re.compile(rf"{CJK}\s*[,:;()]|[,:;()]\s*{CJK}|{CJK}[!?]|{CJK}\s*\.(?![\d.])")
 # Formula fragments of the rollup's explanations keep the formula's own ASCII brackets, as
 # "Σ progress×weight / Σ weight" keeps its symbols.
 FORMULA = {"(weight "}
@@ -35,6 +36,8 @@ FORBIDDEN = {
     "签到": "a check-in is 进展更新 (进展记录 in lists)",
     "负责执行": "R is 执行负责",
     "执行人（R）": "R is 执行负责人",
+    "KPI 预警": "a KPI alert is 告警 (预警 is the warning severity)",
+    "与预警": "a KPI alert is 告警 (预警 is the warning severity)",
 }
 FORBIDDEN_PATTERNS = {
     re.compile(r"(?<!最终)负责人?（A）"): "A is 最终负责人",
