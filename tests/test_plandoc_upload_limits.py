@@ -179,3 +179,26 @@ def test_the_command_line_has_no_limit(org, app, session, tmp_path):
     result = app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
     assert count(session, m.Task) == 300
+
+
+def test_a_body_sent_without_a_length_is_cut_off_with_413_past_the_limit(org, as_user, app, session):
+    app.config["PLAN_UPLOAD_MAX_BYTES"] = 1024
+    b = as_user(org["li"])
+    boundary, data = encode_multipart(
+        {"document": FileStorage(io.BytesIO(json.dumps(tasks_doc(3000)).encode()), "plan.json")}
+    )
+
+    def send():
+        return b.client.post(
+            "/teams/content/plan/2026-Q2/import",
+            input_stream=io.BytesIO(data),
+            content_type=f"multipart/form-data; boundary={boundary}",
+            headers={"X-CSRFToken": b.token, "Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+        )
+
+    resp = send()
+    assert resp.status_code == 413 and "the limit is 1 KB" in resp.get_data(as_text=True)
+    assert count(session, m.Task) == 0
+    app.config["PLAN_UPLOAD_MAX_BYTES"] = 1024 * 1024  # the same body under the limit is read
+    assert send().status_code == 200

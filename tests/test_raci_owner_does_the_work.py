@@ -181,3 +181,20 @@ def test_the_matrix_makes_the_owner_ar_and_shows_the_row_complete(team_plan, as_
     # the rows with no gap leave the gaps panel empty
     page = b.get("/teams/content/raci/2026-Q2").get_data(as_text=True)
     assert "Every item has one Accountable and at least one Responsible." in page
+
+
+def test_an_ar_member_checks_in_as_an_r_or_an_a_would():
+    from types import SimpleNamespace
+
+    from okr.core.permissions import Actor, can_check_in
+
+    member = Actor(user_id=7, org_id=1, is_admin=False, roles={3: "member"})
+    team = SimpleNamespace(id=3, org_id=1)
+    assert [can_check_in(member, team, letter) for letter in ("R", "A", AR, "C", "I", None)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]

@@ -1,9 +1,9 @@
 """The plan document's ``kpis`` section: check it (every problem with its path, nothing written),
 import it (all or nothing, through okr.kpi.ops, so every row is audited) and export it.
 
-The plan document's own module (okr.plandoc.document) calls these: :func:`check_kpis` while it
-checks the rest of a document, :func:`import_kpis` after teams and people exist, and
-:func:`export_kpis` beside the goals. A key result's ``"kpi": key`` is linked afterwards with
+The plan document's checker, importer and exporter (okr.plandoc) are to call these:
+:func:`check_kpis` while it checks the rest of a document, :func:`import_kpis` after teams and
+people exist, and :func:`export_kpis` beside the goals. A key result's ``"kpi": key`` is linked afterwards with
 :func:`link_key_results`. No Flask here.
 
 A KPI row (DESIGN.md, "The plan document")::
@@ -71,7 +71,7 @@ def _(text: str) -> str:
 class KpiIssue:
     """One problem in the ``kpis`` section: where (``kpis[2].values[5].value``) and what, in
     English; ``template`` and ``params`` let a page say it in the reader's language (the same
-    shape as okr.plandoc.document.Issue)."""
+    role as okr.plandoc.schema.Issue)."""
 
     path: str
     message: str
