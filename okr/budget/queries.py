@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -217,15 +218,16 @@ class ProjectRow:
     kr_title: str | None
     kr_progress: Decimal | None
 
-    @property
+    # Worked out once per row: a company's year lists a thousand projects, ranked by ROI.
+    @cached_property
     def cost(self) -> Decimal:
         return rules.cost(self.planned, self.actual, self.has_spend)
 
-    @property
+    @cached_property
     def roi(self) -> Decimal | None:
         return rules.roi(self.returns, self.cost)
 
-    @property
+    @cached_property
     def variance(self) -> rules.Variance:
         return rules.variance(self.planned, self.actual)
 
@@ -289,11 +291,12 @@ def review(session: Session, team, team_ids, period, *, today: date, org_id: int
     pids = [r[0] for r in project_rows]
     planned_by_p, actual_by_p, returns_by_p = {}, {}, defaultdict(list)
     if pids:
-        planned_by_p = dict(run(session, "budget.review.costs", _costs_stmt, ids=pids).all())
-        actual_by_p = {
-            pid: (total, n) for pid, total, n in run(session, "budget.review.actual", _actual_stmt, ids=pids)
-        }
-        for pid, *values in run(session, "budget.review.returns", _returns_stmt, ids=pids):
+        # The period's projects are named by the same filter, not by a list of their ids: a
+        # company's year has a thousand of them.
+        where = dict(teams=ids, months=months)
+        planned_by_p = dict(run(session, "budget.review.costs", _costs_stmt, **where).all())
+        actual_by_p = {pid: (total, n) for pid, total, n in run(session, "budget.review.actual", _actual_stmt, **where)}
+        for pid, *values in run(session, "budget.review.returns", _returns_stmt, **where):
             returns_by_p[pid].append(rules.ReturnIn(*values))
 
     cats: dict[str, CategoryRow] = {}
@@ -413,27 +416,31 @@ def _projects_stmt():
     )
 
 
-def _costs_stmt():
-    return (
-        select(ProjectCost.project_id, sa.func.sum(ProjectCost.amount))
-        .where(ProjectCost.project_id.in_(id_list()), live_row(ProjectCost))
-        .group_by(ProjectCost.project_id)
+def _of_period_projects(stmt, project_id):
+    return stmt.join(m.Project, m.Project.id == project_id).where(
+        m.Project.team_id.in_(id_list("teams")),
+        live_row(m.Project),
+        m.Project.month.in_(id_list("months")),
+        m.Project.status != "dropped",
     )
+
+
+def _costs_stmt():
+    stmt = select(ProjectCost.project_id, sa.func.sum(ProjectCost.amount)).where(live_row(ProjectCost))
+    return _of_period_projects(stmt, ProjectCost.project_id).group_by(ProjectCost.project_id)
 
 
 def _actual_stmt():
-    return (
-        select(SpendEntry.project_id, sa.func.sum(SpendEntry.amount), sa.func.count(SpendEntry.id))
-        .where(SpendEntry.project_id.in_(id_list()), live_row(SpendEntry))
-        .group_by(SpendEntry.project_id)
+    stmt = select(SpendEntry.project_id, sa.func.sum(SpendEntry.amount), sa.func.count(SpendEntry.id)).where(
+        live_row(SpendEntry)
     )
+    return _of_period_projects(stmt, SpendEntry.project_id).group_by(SpendEntry.project_id)
 
 
 def _returns_stmt():
     r = ProjectReturn
-    return select(r.project_id, r.kind, r.gmv, r.margin, r.users, r.ltv, r.impressions, r.cpm, r.amount).where(
-        r.project_id.in_(id_list()), live_row(r)
-    )
+    stmt = select(r.project_id, r.kind, r.gmv, r.margin, r.users, r.ltv, r.impressions, r.cpm, r.amount)
+    return _of_period_projects(stmt.where(live_row(r)), r.project_id)
 
 
 def overspent_projects(session: Session, team_ids, period) -> list[tuple[int, str, int, Decimal, Decimal]]:

@@ -39,6 +39,9 @@ from okr.core.writes import PlanningError, StaleEdit
 
 bp = Blueprint("budget", __name__)
 
+#: How many projects the review page lists before "show all".
+PROJECTS_SHOWN = 50
+
 
 @bp.app_template_filter("money")
 def money_filter(value) -> str:
@@ -444,7 +447,13 @@ def review(slug, period):
         except periods.PeriodError:
             nav[name] = None
     fy = p if p.kind == "year" else (p.fiscal_year() if p.kind == "quarter" else p.fiscal_year(fiscal_start()))
-    return render("budget/review.html", team=team, period=p, data=data, nav=nav, fiscal_year=fy.year)
+    # The page lists the best PROJECTS_SHOWN by ROI and every overspent one; ?all=1 lists all
+    # (a company's year holds a thousand projects; the JSON always has every one).
+    shown = data.projects
+    if not request.args.get("all") and len(shown) > PROJECTS_SHOWN:
+        top = shown[:PROJECTS_SHOWN]
+        shown = top + [row for row in shown[PROJECTS_SHOWN:] if row.over]
+    return render("budget/review.html", team=team, period=p, data=data, nav=nav, fiscal_year=fy.year, projects=shown)
 
 
 @bp.get("/api/v1/budget/<slug>/<period>")
