@@ -350,6 +350,7 @@ class Checker(Fields):
             "supports": None,
             "path": path,
         }
+        goal["starts_on"] = self.starts_on(row, path, year)
         if "ref" in row:
             ref = self.text(row, "ref", path, required=True, max_chars=REF_MAX)
             if ref is not BAD and self.goal_refs.get(ref) != path:
@@ -408,6 +409,17 @@ class Checker(Fields):
             "unit": self.text(value, "unit", where, max_chars=UNIT_MAX),
         }
 
+    def starts_on(self, row: dict, path: str, period: Any) -> Any:
+        """The day an item's pace counts from (docs/rollup.md): absent means its period's first
+        day; given, a day of its own period."""
+        day = self.day(row, "starts_on", path)
+        if day in (None, BAD) or period in (None, BAD):
+            return None if day is BAD else day
+        if not period.start <= day <= period.end:
+            self.add(child(path, "starts_on"), "starts_on_outside", day=day.isoformat(), period=str(period))
+            return None
+        return day
+
     # --- objectives and key results ---
 
     def objective(self, path: str, row: Any, *, goal: dict | None) -> dict:
@@ -440,6 +452,7 @@ class Checker(Fields):
             "weight": self.number(row, "weight", path, default=Decimal(1), minimum=Decimal(0)),
             "reflection": self.text(row, "reflection", path),
             "carry_over": self.boolean(row, "carry_over", path),
+            "starts_on": self.starts_on(row, path, quarter),
         }
         objective["key_results"] = [
             self.key_result(p, entry, objective) for p, entry in self.items(row, "key_results", path)
@@ -463,6 +476,7 @@ class Checker(Fields):
             "start": Decimal(0),
             "target": Decimal(1),
             "done": False,
+            "starts_on": self.starts_on(row, path, objective.get("quarter", BAD)),
         }
         if kind == "milestone":
             for key in ("start", "target"):

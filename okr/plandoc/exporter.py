@@ -23,6 +23,7 @@ from okr.core.models import (
     Team,
     User,
 )
+from okr.plandoc import sections
 from okr.plandoc.schema import AR, FORMAT
 from okr.plandoc.schema import json_number as _number
 
@@ -225,6 +226,8 @@ class Exporter:
                 doc["progress_from"] = kr.progress_from
             if kr.owner_id is not None:
                 doc["owner"] = self.email(kr.owner_id)
+            if kr.starts_on is not None:
+                doc["starts_on"] = kr.starts_on.isoformat()
             if kr.id in kr_raci:
                 doc["raci"] = self.raci_doc(kr_raci[kr.id])
             entries = sorted(check_ins.get(kr.id, []), key=lambda c: (c.checked_on, c.id))
@@ -260,6 +263,8 @@ class Exporter:
                 doc["reflection"] = objective.reflection
             if objective.carry_over:
                 doc["carry_over"] = True
+            if objective.starts_on is not None:
+                doc["starts_on"] = objective.starts_on.isoformat()
             krs = sorted(krs_by_objective.get(objective.id, []), key=lambda k: (k.position, k.id))
             doc["key_results"] = [kr_doc(kr, objective.team_id) for kr in krs]
             return doc
@@ -281,6 +286,8 @@ class Exporter:
             doc["weight"] = _number(goal.weight)
             if goal.owner_id is not None:
                 doc["owner"] = self.email(goal.owner_id)
+            if goal.starts_on is not None:
+                doc["starts_on"] = goal.starts_on.isoformat()
             if goal.measure_start is not None and goal.measure_target is not None:
                 measure: dict[str, Any] = {"start": _number(goal.measure_start), "target": _number(goal.measure_target)}
                 if goal.measure_current is not None:
@@ -383,4 +390,5 @@ def export_plan(
     database exports the same document again.
     """
     periods.parse("2026", fiscal_start)
-    return Exporter(session, org_id, team_slug, year, fiscal_start).run()
+    doc = Exporter(session, org_id, team_slug, year, fiscal_start).run()
+    return sections.export(doc, session=session, org_id=org_id, year=year, fiscal_start=fiscal_start)

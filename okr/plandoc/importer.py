@@ -16,7 +16,7 @@ from okr.accounts import ops as accounts_ops
 from okr.accounts import passwords
 from okr.core import kinds, models, writes
 from okr.core.models import AnnualGoal, KeyResult, Membership, Objective, Project, Task, Team, User
-from okr.plandoc import checker, queries
+from okr.plandoc import checker, queries, sections
 from okr.plandoc.schema import Issue
 from okr.plans import ops as planning
 from okr.raci import ops as raci_ops
@@ -255,6 +255,7 @@ class Importer:
             measure_target=measure.get("target"),
             measure_current=measure.get("current"),
             unit=measure.get("unit", ""),
+            starts_on=goal.get("starts_on"),
             position=self._position("goal", goal["team"], goal["year"].year),
         )
         self.goal_ids[goal["path"]] = row.id
@@ -278,6 +279,7 @@ class Importer:
             weight=objective["weight"],
             reflection=objective["reflection"],
             carry_over=objective["carry_over"],
+            starts_on=objective.get("starts_on"),
             position=self._position("objective", goal_id),
         )
         for kr in objective["key_results"]:
@@ -300,6 +302,7 @@ class Importer:
             is_done=kr["done"],
             score_override=kr["score"],
             reflection=kr["reflection"],
+            starts_on=kr.get("starts_on"),
             position=self._position("key_result", objective_id),
         )
         self.raci(kr["raci"], key_result=row)
@@ -382,6 +385,8 @@ def validate(
     """
     known = queries.known(session, org_id, doc) if session is not None else None
     issues, _plan = checker.check(doc, known, fiscal_start=fiscal_start, scope=scope)
+    if session is not None and org_id is not None:
+        issues += sections.check(doc, session=session, org_id=org_id, known=known, fiscal_start=fiscal_start)[0]
     return issues
 
 
@@ -413,13 +418,19 @@ def import_plan(
     None (the ``okr import`` command, run by the operator) limits nothing and keeps the
     document's authors.
     """
-    issues, plan = checker.check(doc, queries.known(session, org_id, doc), fiscal_start=fiscal_start, scope=scope)
+    known = queries.known(session, org_id, doc)
+    issues, plan = checker.check(doc, known, fiscal_start=fiscal_start, scope=scope)
+    more, extra = sections.check(doc, session=session, org_id=org_id, known=known, fiscal_start=fiscal_start)
+    issues += more
     if issues:
         return ImportResult(issues=issues, dry_run=dry_run)
     importer = Importer(session, org_id, actor_id, dry_run, fiscal_start, getattr(scope, "author_id", None))
     savepoint = session.begin_nested()
     try:
         importer.run(plan)
+        made = sections.apply(extra, session=session, org_id=org_id, actor_id=actor_id, fiscal_start=fiscal_start)
+        for name, count in made.items():
+            importer.created[name] = importer.created.get(name, 0) + count
     except BaseException:
         savepoint.rollback()
         raise

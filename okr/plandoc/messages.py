@@ -51,6 +51,7 @@ MESSAGES = {
     "not_object": _("%(what)s must be an object, not %(type)s"),
     "unknown_key_hint": _("unknown key %(key)s: did you mean %(hint)s? expected one of %(keys)s"),
     "unknown_key": _("unknown key %(key)s: expected one of %(keys)s"),
+    "starts_on_outside": _("%(day)s lies outside %(period)s: an item's pace counts from a day of its own period"),
     "not_list": _("must be a list, not %(type)s"),
     # scalars
     "required": _("is required"),

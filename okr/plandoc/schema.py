@@ -70,11 +70,23 @@ EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\Z")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
-TOP_KEYS = ("format", "teams", "people", "goals", "objectives", "projects", "tasks")
+TOP_KEYS = ("format", "teams", "people", "goals", "objectives", "projects", "tasks", "kpis", "budgets")
 TEAM_KEYS = ("slug", "name", "parent", "kind")
 PERSON_KEYS = ("email", "name", "team", "role", "memberships", "admin")
 MEMBERSHIP_KEYS = ("team", "role")
-GOAL_KEYS = ("team", "year", "title", "description", "weight", "owner", "measure", "ref", "supports", "objectives")
+GOAL_KEYS = (
+    "team",
+    "year",
+    "title",
+    "description",
+    "weight",
+    "owner",
+    "measure",
+    "ref",
+    "supports",
+    "starts_on",
+    "objectives",
+)
 MEASURE_KEYS = ("start", "target", "current", "unit")
 OBJECTIVE_KEYS = (
     "team",
@@ -86,6 +98,7 @@ OBJECTIVE_KEYS = (
     "weight",
     "reflection",
     "carry_over",
+    "starts_on",
     "key_results",
 )
 KR_KEYS = (
@@ -104,6 +117,7 @@ KR_KEYS = (
     "projects",
     "reflection",
     "score",
+    "starts_on",
 )
 # The document names people under each letter; one named under A and R holds A/R (okr.raci.rules).
 RACI_KEYS = ("A", "R", "C", "I")
