@@ -16,11 +16,17 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 PG_URL = os.environ.get("OKR_TEST_DATABASE_URL")
+
+# How long Hypothesis takes to draw an example depends on what else runs on the machine (other
+# pytest workers included), not on the code under test: never fail a property for that.
+hypothesis.settings.register_profile("okr", suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile("okr")
 BACKEND = "postgresql" if PG_URL else "sqlite"
 
 
@@ -192,7 +198,7 @@ def app_config(database_url):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "FISCAL_YEAR_START": FISCAL_YEAR_START,
         "DEFAULT_LOCALE": "en",
-        # A cheap scrypt: the strong one costs ~0.1 s a hash (test_planning proves it is the default).
+        # A cheap scrypt: the strong one costs ~0.1 s a hash (tests/test_passwords.py proves the default).
         "PASSWORD_HASH": "fast",
         # Every kept fragment is rendered afresh as well and must equal what was kept for its
         # key (okr.core.web.fragments): any test that changes something and looks again checks that

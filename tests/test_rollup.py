@@ -637,10 +637,11 @@ def test_company_scale_is_linear():
         )
         for t in range(50)
     )
-    started = time.perf_counter()
+    # CPU time of this process: other workers and programs on the machine do not count.
+    started = time.process_time()
     root = evaluate(TeamIn("co", "Co", children=teams), expected=D("0.4"))
     root.as_dict()
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     kinds = [n.kind for n in root.walk()]
     assert (kinds.count("key_result"), kinds.count("project")) == (5000, 10000)
     assert elapsed < 5  # about 0.2 s; a quadratic rollup would take minutes

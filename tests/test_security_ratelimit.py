@@ -39,7 +39,7 @@ def _worker(app_config, tmp_path, monkeypatch, name):
     from okr.app import create_app
 
     monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path / name))
-    return create_app({**app_config, "TESTING": False, "API_RATE_LIMIT": "3 per minute"})
+    return create_app({**app_config, "TESTING": False, "PASSWORD_HASH": "strong", "API_RATE_LIMIT": "3 per minute"})
 
 
 def test_two_workers_share_one_api_count_through_the_database(app_config, tmp_path, monkeypatch, make):
