@@ -251,3 +251,42 @@ def values_of(session: Session, kpi_id: int, start: date, end: date) -> list[tup
             .order_by(_VALUE.measured_on)
         )
     ]
+
+
+class OpenedAlert(NamedTuple):
+    """An alert as the daily stand-up lists it (okr.rhythm): ``title`` needs no words."""
+
+    id: int
+    kpi: str
+    title: str
+    severity: str
+    rule: str
+    measured_on: date
+
+
+def alerts_opened_since(session: Session, *, team_ids: Sequence[int], since: date) -> list[OpenedAlert]:
+    """Alerts of the teams' KPIs opened on ``since`` or later (UTC), newest first, at most 50:
+    the stand-up's "alerts opened since yesterday". One statement."""
+    from datetime import UTC, datetime, time
+
+    start = datetime.combine(since, time.min, UTC)
+    rows = session.exec(
+        select(
+            KpiAlert.id,
+            Kpi.key,
+            Kpi.name,
+            Kpi.unit,
+            KpiAlert.value,
+            KpiAlert.measured_on,
+            KpiAlert.severity,
+            KpiAlert.rule,
+        )  # fmt: skip
+        .join(Kpi, Kpi.id == KpiAlert.kpi_id)
+        .where(Kpi.team_id.in_(list(team_ids)), Kpi.is_archived == sa.false(), KpiAlert.created_at >= start)
+        .order_by(KpiAlert.created_at.desc(), KpiAlert.id.desc())
+        .limit(50)
+    ).all()
+    return [
+        OpenedAlert(aid, key, f"{name}: {_dec(value)}{(' ' + unit) if unit else ''} ({on.isoformat()})", sev, rule, on)
+        for aid, key, name, unit, value, on, sev, rule in rows
+    ]
