@@ -290,3 +290,39 @@ def alerts_opened_since(session: Session, *, team_ids: Sequence[int], since: dat
         OpenedAlert(aid, key, f"{name}: {_dec(value)}{(' ' + unit) if unit else ''} ({on.isoformat()})", sev, rule, on)
         for aid, key, name, unit, value, on, sev, rule in rows
     ]
+
+
+# --- the monthly report's KPI section (okr.rhythm asks for month_summary) ---------------------------
+
+#: How a month summary becomes HTML in the reader's language: set by okr.kpi.views when the app
+#: loads its blueprints (words live on the web side; this module imports no Flask).
+month_renderer = None
+
+
+class _Team(NamedTuple):
+    id: int
+
+
+@dataclass
+class MonthSummary:
+    """The KPIs of the report's teams in a month: each with its status and the month's alerts."""
+
+    month: periods.Period
+    cards: list[Card]
+
+    @property
+    def alerts(self) -> int:
+        return sum(len(c.alerts) for c in self.cards)
+
+    def __html__(self) -> str:
+        return month_renderer(self) if month_renderer is not None else ""
+
+
+def month_summary(session: Session, *, team_ids: Sequence[int], month: periods.Period) -> MonthSummary | None:
+    """The monthly report's KPI section: the board of the report's teams for the month, without
+    sparklines (None when they have no KPIs). As many statements as a board."""
+    ids = list(team_ids)
+    if not ids:
+        return None
+    found = board(session, _Team(ids[0]), ids, month, today=date.today(), series_for="none")
+    return MonthSummary(month, found.cards) if found.cards else None
