@@ -123,3 +123,18 @@ def test_open_alerts_reach_the_owners_what_do_i_owe(alerting, as_user):
     if "/week/" in html and 'id="owe-h"' not in html:  # /week redirects to this week's board
         html = as_user(member).get(html.split('href="')[1].split('"')[0]).get_data(as_text=True)
     assert "KPI alerts" in html and "创作者留存率" in html
+
+
+def test_the_stand_up_lists_alerts_opened_since_the_previous_working_day(alerting, as_user):
+    team, manager, member, kpi, alert = alerting
+    html = as_user(member).get(f"/teams/content/standup/{date.today().isoformat()}").get_data(as_text=True)
+    assert 'id="standup-alerts"' in html and f"创作者留存率: 35 % ({date.today().isoformat()})" in html
+
+
+def test_the_monthly_report_shows_kpi_statuses_and_the_months_alerts(alerting, as_user):
+    team, manager, member, kpi, alert = alerting
+    month = date.today().strftime("%Y-%m")
+    html = as_user(manager).get(f"/teams/content/report/{month}").get_data(as_text=True)
+    assert 'id="report-kpis"' in html
+    section = html.split('id="report-kpis"')[1].split("</section>")[0]
+    assert 'data-key="retention" data-status="warning"' in section and "outside the normal range" in section

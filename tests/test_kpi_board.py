@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from okr.core import models as m
+from okr.core import periods
 from okr.kpi import ops
 
 Q2 = "2026-Q2"
@@ -216,3 +217,26 @@ def test_a_manager_adds_a_kpi_under_another_and_bad_ones_are_named_by_field(worl
         assert resp.status_code == 422 and field in resp.get_json()["fields"], (bad, resp.get_json())
     assert session.exec(select(m.Kpi).where(m.Kpi.key.in_(["x1", "x2", "x3"]))).all() == []
     assert as_user(world["member"]).post(url, json=good | {"key": "y"}).status_code == 403
+
+
+def test_the_demo_board_tells_a_story(demo, app, as_user, session):
+    """The content platform's board on first run: a breach, a sudden change and a stale series."""
+    from okr.seed import demo_kpi
+
+    li = session.exec(select(m.User).where(m.User.email == "li@example.com")).one()
+    b = as_user(li, password="demo-password")
+    quarter = periods.quarter_of(date.today(), app.config["FISCAL_YEAR_START"])
+    body = b.get(f"/api/v1/kpis/content/{quarter}").get_json()
+    by_key = {k["key"]: k for k in body["kpis"]}
+    assert set(by_key) == {"daily_posts", "creator_retention", "retention_7d", "feed_ctr"}
+    breach = (date.today() - timedelta(days=demo_kpi.BREACH_DAYS_AGO)).isoformat()
+    sudden = (date.today() - timedelta(days=demo_kpi.SUDDEN_DAYS_AGO)).isoformat()
+    assert {"date": breach, "severity": "critical", "rule": "critical_range"}.items() <= next(
+        a for a in by_key["daily_posts"]["alerts"] if a["date"] == breach
+    ).items() or date.fromisoformat(breach) < quarter.start
+    if date.fromisoformat(sudden) >= quarter.start:
+        assert [a["rule"] for a in by_key["creator_retention"]["alerts"]] == ["sudden_change"]
+    assert by_key["retention_7d"]["status"] == "stale"
+    assert by_key["daily_posts"]["parent"] == "mau" and by_key["feed_ctr"]["level"] == "execution"
+    html = b.get(f"/teams/content/kpis/{quarter}").get_data(as_text=True)
+    assert "日均发布量 Daily posts" in html and 'data-status="stale"' in html

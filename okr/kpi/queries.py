@@ -251,3 +251,78 @@ def values_of(session: Session, kpi_id: int, start: date, end: date) -> list[tup
             .order_by(_VALUE.measured_on)
         )
     ]
+
+
+class OpenedAlert(NamedTuple):
+    """An alert as the daily stand-up lists it (okr.rhythm): ``title`` needs no words."""
+
+    id: int
+    kpi: str
+    title: str
+    severity: str
+    rule: str
+    measured_on: date
+
+
+def alerts_opened_since(session: Session, *, team_ids: Sequence[int], since: date) -> list[OpenedAlert]:
+    """Alerts of the teams' KPIs opened on ``since`` or later (UTC), newest first, at most 50:
+    the stand-up's "alerts opened since yesterday". One statement."""
+    from datetime import UTC, datetime, time
+
+    start = datetime.combine(since, time.min, UTC)
+    rows = session.exec(
+        select(
+            KpiAlert.id,
+            Kpi.key,
+            Kpi.name,
+            Kpi.unit,
+            KpiAlert.value,
+            KpiAlert.measured_on,
+            KpiAlert.severity,
+            KpiAlert.rule,
+        )  # fmt: skip
+        .join(Kpi, Kpi.id == KpiAlert.kpi_id)
+        .where(Kpi.team_id.in_(list(team_ids)), Kpi.is_archived == sa.false(), KpiAlert.created_at >= start)
+        .order_by(KpiAlert.created_at.desc(), KpiAlert.id.desc())
+        .limit(50)
+    ).all()
+    return [
+        OpenedAlert(aid, key, f"{name}: {_dec(value)}{(' ' + unit) if unit else ''} ({on.isoformat()})", sev, rule, on)
+        for aid, key, name, unit, value, on, sev, rule in rows
+    ]
+
+
+# --- the monthly report's KPI section (okr.rhythm asks for month_summary) ---------------------------
+
+#: How a month summary becomes HTML in the reader's language: set by okr.kpi.views when the app
+#: loads its blueprints (words live on the web side; this module imports no Flask).
+month_renderer = None
+
+
+class _Team(NamedTuple):
+    id: int
+
+
+@dataclass
+class MonthSummary:
+    """The KPIs of the report's teams in a month: each with its status and the month's alerts."""
+
+    month: periods.Period
+    cards: list[Card]
+
+    @property
+    def alerts(self) -> int:
+        return sum(len(c.alerts) for c in self.cards)
+
+    def __html__(self) -> str:
+        return month_renderer(self) if month_renderer is not None else ""
+
+
+def month_summary(session: Session, *, team_ids: Sequence[int], month: periods.Period) -> MonthSummary | None:
+    """The monthly report's KPI section: the board of the report's teams for the month, without
+    sparklines (None when they have no KPIs). As many statements as a board."""
+    ids = list(team_ids)
+    if not ids:
+        return None
+    found = board(session, _Team(ids[0]), ids, month, today=date.today(), series_for="none")
+    return MonthSummary(month, found.cards) if found.cards else None

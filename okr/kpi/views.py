@@ -387,5 +387,19 @@ def kpi_add(slug, period):
     return _board_response(team, p, _("Added the KPI %(name)s.", name=kpi.name))
 
 
+def _render_month(summary: queries.MonthSummary) -> str:
+    """The monthly report's KPI section in the reader's language (see queries.month_renderer)."""
+    from flask import render_template
+
+    return render_template(
+        "kpi/_month.html",
+        summary=summary,
+        status_words={code: words.say(w) for code, w in words.STATUS.items()},
+        rule_words={code: words.say(w) for code, w in words.RULES.items()},
+    )
+
+
+queries.month_renderer = _render_month
+
 # the alert pages live beside this module (Flask's "larger applications" pattern)
 from okr.kpi import views_alerts  # noqa: E402, F401
