@@ -327,6 +327,9 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
         ("RACI matrix", lambda i: f"/teams/{slug}/raci"),
         ("my week", lambda i: "/week"),
         ("quarter review", lambda i: f"/teams/{slug}/review/{quarter}"),
+        ("daily stand-up", lambda i: f"/teams/{slug}/standup"),
+        ("monthly report", lambda i: f"/teams/{slug}/report/{month}"),
+        ("inbox", lambda i: "/inbox"),
         ("rollup JSON", lambda i: f"/api/v1/rollup/{slug}/{quarter}"),
     ]
     rows = []
