@@ -62,7 +62,9 @@ def send_mail(now: datetime) -> tuple[int, int]:
             return 0, 0
         users = queries.people(session, [r.user_id for r in rows])
         digests = queries.digest_items(session, [r.user_id for r in rows if r.event == "weekly_digest"])
-        with Mailer(current_app.config["SMTP_URL"]) as mailer:
+        base = current_app.config["BASE_URL"]
+        # One request context for the whole run: the mails' links are made against OKR_BASE_URL.
+        with Mailer(current_app.config["SMTP_URL"]) as mailer, current_app.test_request_context("/", base_url=base):
             for row in rows:
                 user = users.get(row.user_id)
                 if user is None or user.is_archived or "@" not in (user.email or ""):

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.message import Message
+from email.policy import compat32
+from email.utils import parseaddr
 
 from okr.notify.rules import SmtpTarget, smtp_target
 
 TIMEOUT = 20
+_WIRE = compat32.clone(linesep="\r\n")  # sendmail() sends bytes as they are: CRLF lines
 
 
 class MailError(Exception):
@@ -55,11 +58,13 @@ class Mailer:
             raise MailError(f"cannot use the mail server {t.host}:{t.port}: {error}") from error
         return conn
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         if self.conn is None:
             self.conn = self._open()
+        sender = parseaddr(str(message["From"]))[1]
+        recipient = parseaddr(str(message["To"]))[1]
         try:
-            self.conn.send_message(message)
+            self.conn.sendmail(sender, [recipient], message.as_bytes(policy=_WIRE))
         except smtplib.SMTPServerDisconnected as error:
             self.conn.close()
             self.conn = None

@@ -16,8 +16,8 @@ from okr.rhythm.rules import StandupTask, previous_working_day
 
 
 def standup_tasks(session: Session, user_ids: list[int], day: date, week: str) -> list[StandupTask]:
-    """The people's tasks that may show on ``day``'s stand-up: finished since the previous
-    working day, or unfinished from this week and the four before it."""
+    """The people's tasks of this week and the four before it that may show on ``day``'s
+    stand-up: finished since the previous working day, or unfinished."""
     if not user_ids:
         return []
     since = previous_working_day(day)
@@ -42,11 +42,14 @@ def standup_tasks(session: Session, user_ids: list[int], day: date, week: str) -
             m.Task.delegated_by_id,
         )  # fmt: skip
         .where(
+            # (assignee, week) is the index: both kinds of task are looked for in those weeks.
             m.Task.assignee_id.in_(user_ids),
+            m.Task.week >= oldest_week,
+            m.Task.week <= week,
             m.Task.is_archived.is_(False),
             sa.or_(
                 sa.and_(m.Task.status == kinds.DONE, m.Task.done_at >= start, m.Task.done_at < end),
-                sa.and_(m.Task.status.in_(kinds.UNFINISHED), m.Task.week >= oldest_week, m.Task.week <= week),
+                m.Task.status.in_(kinds.UNFINISHED),
             ),
         )
         .order_by(m.Task.position, m.Task.id)
