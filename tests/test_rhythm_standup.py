@@ -192,3 +192,25 @@ def test_the_monthly_report_in_chinese(month_plan, as_user, session):
     session.commit()
     html = as_user(boss).get("/teams/co/report/2026-05").get_data(as_text=True)
     assert "月报" in html and "已延误" in html and "下月：2026-06" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "week", "done_on", "blocked", "urgent", "bucket"),
+    [
+        ("done", "2026-W21", date(2026, 5, 19), False, False, "finished"),  # done the previous working day
+        ("done", "2026-W21", date(2026, 5, 18), False, False, None),  # done before it
+        ("todo", "2026-W21", None, True, False, "blocked"),
+        ("todo", "2026-W18", None, True, False, "blocked"),  # blocked shows from earlier weeks too
+        ("doing", "2026-W21", None, False, False, "doing"),
+        ("todo", "2026-W21", None, False, True, "doing"),  # important and urgent this week
+        ("todo", "2026-W21", None, False, False, None),  # planned for later in the week
+        ("todo", "2026-W20", None, False, False, "doing"),  # left over from last week
+        ("todo", "2026-W19", None, False, False, None),  # older: waits on the board
+        ("todo", "2026-W22", None, False, True, None),  # next week's
+        ("dropped", "2026-W21", None, False, True, None),
+    ],
+)
+def test_where_a_task_shows_on_the_stand_up(status, week, done_on, blocked, urgent, bucket):
+    done_at = datetime(done_on.year, done_on.month, done_on.day, 10, tzinfo=UTC) if done_on else None
+    t = rules.StandupTask(1, "t", 1, status, done_at, None, week, blocked, "", True, urgent, 1)
+    assert rules.standup_bucket(t, WEDNESDAY, "2026-W21", "2026-W20") == bucket

@@ -36,11 +36,12 @@ class StandupTask:
     delegated_by_id: int | None = None
 
 
-def standup_bucket(t: StandupTask, day: date, week: str) -> str | None:
+def standup_bucket(t: StandupTask, day: date, week: str, last_week: str = "") -> str | None:
     """Where a task shows on ``day``'s stand-up: ``finished`` when it was done on the previous
     working day (or later, before ``day``); ``blocked`` when flagged and not finished;
     ``doing`` when unfinished and in progress, due by ``day``, important and urgent this week,
-    or left from an earlier week; else None (planned for later)."""
+    or left over from last week (``last_week``; older ones wait on the board to be carried
+    over); else None (planned for later)."""
     if t.status == "done":
         if t.done_at is not None and previous_working_day(day) <= t.done_at.date() < day:
             return "finished"
@@ -50,6 +51,8 @@ def standup_bucket(t: StandupTask, day: date, week: str) -> str | None:
     if t.is_blocked:
         return "blocked"
     if t.week > week:
+        return None
+    if t.week < week and t.week != last_week:
         return None
     if t.status == "doing" or (t.due_on is not None and t.due_on <= day) or t.week < week:
         return "doing"

@@ -58,7 +58,8 @@ def _members(team_id: int) -> list[tuple[int, str]]:
 
 def _standup(team, day: date) -> dict:
     session = db()
-    week = str(periods.week_of(day))
+    this_week = periods.week_of(day)
+    week, last_week = str(this_week), str(this_week.prev())
     people = _members(team.id)
     tasks = queries.standup_tasks(session, [uid for uid, _n in people], day, week)
     notes = queries.standup_notes(session, team.id, day)
@@ -66,7 +67,7 @@ def _standup(team, day: date) -> dict:
     for uid, name in people:
         buckets = {"finished": [], "doing": [], "blocked": []}
         for t in tasks:
-            if t.assignee_id == uid and (b := rules.standup_bucket(t, day, week)):
+            if t.assignee_id == uid and (b := rules.standup_bucket(t, day, week, last_week)):
                 buckets[b].append(t)
         rows.append({"id": uid, "name": name, "note": notes.get(uid), **buckets})
     # HOOK (KPI feature): alerts opened since the previous working day; nothing when absent.
