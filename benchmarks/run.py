@@ -127,8 +127,26 @@ def pct(values: list[float], p: float) -> float:
 # --- the measurement ----------------------------------------------------------------------------
 
 
+_ASSET_KB: dict[str, float] = {}
+
+
+def page_weight_kb(client: Client, body: bytes) -> tuple[float, float]:
+    """(HTML, its stylesheets and scripts) in KB, as a first visit downloads them uncompressed."""
+    import re
+
+    assets = set(re.findall(rb'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"', body))
+    total = 0.0
+    for ref in assets:
+        path = ref.decode()
+        if path not in _ASSET_KB:
+            _status, _headers, data, _elapsed = client.request("GET", path)
+            _ASSET_KB[path] = len(data) / 1024
+        total += _ASSET_KB[path]
+    return round(len(body) / 1024, 1), round(total, 1)
+
+
 def measure(client: Client, name: str, method: str, path_fn, n: int, warm: int, form_fn=None, htmx=False, ok=(200,)):
-    times, queries, statuses = [], [], {}
+    times, queries, statuses, sizes = [], [], {}, []
     for i in range(warm + n):
         path = path_fn(i)
         form = form_fn(i) if form_fn else None
@@ -139,6 +157,8 @@ def measure(client: Client, name: str, method: str, path_fn, n: int, warm: int, 
         if i >= warm:
             times.append(elapsed * 1000)
             queries.append(int(headers.get("X-Query-Count", "-1")))
+            sizes.append(body)
+    html_kb, assets_kb = page_weight_kb(client, sizes[len(sizes) // 2]) if sizes and method == "GET" else (None, None)
     return {
         "name": name,
         "path": path_fn(0),
@@ -147,6 +167,8 @@ def measure(client: Client, name: str, method: str, path_fn, n: int, warm: int, 
         "p95_ms": round(pct(times, 0.95), 2),
         "queries": sorted(set(queries)),
         "statuses": statuses,
+        "html_kb": html_kb,
+        "assets_kb": assets_kb,
     }
 
 
@@ -586,10 +608,14 @@ def print_table(res: dict) -> None:
     print(
         f"seeded in {res['seed_seconds']} s · {res['machine']['cores']} cores, {res['machine']['memory_gb']} GB · {res['date']}\n"
     )
-    print(f"{'page or write':<26} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10} {'queries':>9}")
+    print(
+        f"{'page or write':<26} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10} {'queries':>9} {'HTML KB':>8} {'+CSS/JS':>8}"
+    )
     for r in res["pages"]:
         q = ",".join(str(x) for x in r["queries"])
-        print(f"{r['name']:<26} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['x_healthz']:>10} {q:>9}")
+        kb = "" if r.get("html_kb") is None else r["html_kb"]
+        ak = "" if r.get("assets_kb") is None else r["assets_kb"]
+        print(f"{r['name']:<26} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['x_healthz']:>10} {q:>9} {kb:>8} {ak:>8}")
     mx = res["mixed"]
     print(
         f"\nmixed 80/20, {mx['clients']} clients: {mx['rps']} req/s ({mx['errors']} errors) · /healthz {mx['healthz_rps']} req/s · ratio {mx['ratio_to_healthz']}"
