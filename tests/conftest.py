@@ -288,11 +288,11 @@ class Factory:
     def team(self, org=None, parent=None, slug=None, name=None, kind="team"):
         from okr.core import models as m
 
-        org = org or self.org()
+        org_id = org.id if org is not None else parent.org_id if parent is not None else self.org().id
         n = self._next()
         return self._create(
             m.Team,
-            org.id,
+            org_id,
             parent_id=parent.id if parent else None,
             slug=slug or f"team{n}",
             name=name or f"Team {n}",
