@@ -83,6 +83,7 @@ class Attention:
     reasons: list[str]
     severity: int
     html: str | None = None  # the item as the page shows it, made once (attention_html)
+    href: str | None = None  # where it opens, when not its explanation (an overspent project's budget)
 
 
 Rollup = rollup_state.Rollup
@@ -240,6 +241,35 @@ def _behind(n: rollup.Node, r: Rollup, words: dict) -> str | None:
     return words["behind"] % {"done": pct0(n.progress), "gap": gap, "period": str(r.period)}
 
 
+def _overspent(r: Rollup) -> list[Attention]:
+    """The rollup's projects whose spend went past their planned cost (okr.budget), as attention
+    items at risk: "spent 52,000.00 of its planned 40,000.00 (30% over)". Two statements."""
+    from okr.budget import queries as budget_queries
+
+    rows = budget_queries.overspent_projects(db(), list(r.teams), r.period)
+    out = []
+    for pid, title, team_id, planned, actual in rows:
+        over = f"{((actual - planned) / planned * 100).to_integral_value()}%" if planned else "–"
+        reason = _(
+            "spent %(actual)s of its planned %(planned)s (%(over)s over)",
+            actual=f"{actual:,.2f}",
+            planned=f"{planned:,.2f}",
+            over=over,
+        )
+        out.append(
+            Attention(
+                "project",
+                pid,
+                title,
+                r.teams.get(team_id),
+                [reason],
+                rollup.NEEDS_AT_RISK,
+                href=url_for("budget.project", project_id=pid),
+            )
+        )
+    return out
+
+
 def pct0(value) -> str:
     """A progress as a whole percentage (0.4783 → 48%), "–" for none."""
     if value is None:
@@ -342,7 +372,7 @@ def attention_html(r: Rollup, items: list[Attention]) -> Markup:
                 macro(
                     a=a,
                     kind_label=str(KIND_LABELS.get(a.kind, a.kind)),
-                    href=explain_base.format(a.kind, a.id),
+                    href=a.href or explain_base.format(a.kind, a.id),
                     team_href=team_base.format(quote(a.team.slug, safe="")) if a.team else None,
                 )
             )
@@ -680,7 +710,7 @@ def _page(team: TeamRecord, period_text: str):
     r = build_rollup(team, period)
     if wants_json():
         return jsonify(rollup_json(r))
-    attention = attention_of(r)
+    attention = sorted(attention_of(r) + _overspent(r), key=lambda a: (a.severity, a.kind != "team", a.title))
     limit = len(attention) if request.args.get("all") else ATTENTION_SHOWN
     from okr.leadership import pictures
 
