@@ -26,6 +26,8 @@ def test_headers_on_pages(make, as_user):
 def test_templates_carry_no_inline_script_style_or_handler():
     bad = []
     for path in (ROOT / "templates").rglob("*.html"):
+        if path.parent.name == "notify" and path.name.startswith("email"):
+            continue  # mail, not a page: mail readers drop stylesheets, and no CSP applies to it
         text = path.read_text()
         for pattern in (
             r"<script(?![^>]*\bsrc=)[^>]*>",
