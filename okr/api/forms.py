@@ -16,7 +16,7 @@ SCOPE_LABELS = {
 
 
 class TokenForm(Form):
-    name = CleanStringField(_l("Name"), validators=[InputRequired(), Length(max=80)])
+    name = CleanStringField(_l("Token name"), validators=[InputRequired(), Length(max=80)])
     scope = RadioField(
         _l("Access"),
         choices=choices((code, SCOPE_LABELS[code]) for code in rules.SCOPES),
