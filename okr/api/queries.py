@@ -23,3 +23,21 @@ def by_token(session: Session, token: str) -> tuple[m.ApiToken, m.User] | None:
     )
     row = session.exec(stmt).first()
     return None if row is None else (row[0], row[1])
+
+
+def people(session: Session, org_id: int) -> list[tuple[m.User, list[tuple[str, str]]]]:
+    """The organisation's active people by name, each with (team slug, role) of their live teams;
+    two statements whatever the number of people."""
+    users = session.exec(
+        select(m.User).where(m.User.org_id == org_id, m.User.is_archived.is_(False)).order_by(m.User.name, m.User.id)
+    ).all()
+    rows = session.exec(
+        select(m.Membership.user_id, m.Team.slug, m.Membership.role)
+        .join(m.Team, m.Team.id == m.Membership.team_id)
+        .where(m.Team.org_id == org_id, m.Team.is_archived.is_(False))
+        .order_by(m.Team.slug)
+    ).all()
+    teams: dict[int, list[tuple[str, str]]] = {}
+    for user_id, slug, role in rows:
+        teams.setdefault(user_id, []).append((slug, role))
+    return [(u, teams.get(u.id, [])) for u in users]
