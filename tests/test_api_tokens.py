@@ -237,3 +237,11 @@ def test_cli_creates_a_working_token(app, client, person):
 
     missing = runner.invoke(args=["token", "create", "nobody@example.com", "--name", "x"])
     assert missing.exit_code != 0 and "no active person" in missing.output
+
+
+def test_token_errors_speak_the_callers_language(app, client, person):
+    resp = client.get("/api/v1/teams", headers={**_bearer("okr_unknown"), "Accept-Language": "zh-CN"})
+    assert resp.status_code == 401 and resp.get_json()["error"] == "此 API 令牌无效。"
+    _row, text = _token(app, person, scope="read")
+    resp = client.post("/api/v1/smart", json=SMART, headers={**_bearer(text), "Accept-Language": "zh-CN"})
+    assert resp.status_code == 403 and resp.get_json()["error"] == "此 API 令牌只能读取。"

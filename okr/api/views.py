@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import Session
@@ -70,6 +70,7 @@ def _token_door():
         return json_error(_("This API token is not valid."), 401)
     g.api_token_id = row.id
     g.api_token_scope = row.scope
+    # For this request only: login_user() would write the person into the session cookie.
     current_app.login_manager._update_request_context_with_user(user)
     if rules.due_touch(row.last_used_at, now):
         from okr.core.web.database import app_engine
@@ -156,8 +157,6 @@ def tokens_revoke(token_id: int):
     if row is None or row.user_id != current_user.id:
         if wants_json():
             return json_error(_("No such token."), 404)
-        from flask import abort
-
         abort(404)
     ops.revoke_token(session=session, actor_id=current_user.id, token=row, now=m.utcnow())
     session.commit()
