@@ -44,16 +44,19 @@ OKR = str(BIN / "okr")
 class Client:
     """One keep-alive connection with the session cookie and CSRF token of a signed-in person."""
 
-    def __init__(self, port: int, cookie: str = "", token: str = ""):
+    def __init__(self, port: int, cookie: str = "", token: str = "", bearer: str = ""):
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookie = cookie
         self.token = token
+        self.bearer = bearer  # a personal access token: a script's requests, without a session
 
     def request(self, method: str, path: str, form: dict | None = None, htmx: bool = False):
         headers = {"Accept": "text/html"}
         if self.cookie:
             headers["Cookie"] = self.cookie
+        if self.bearer:
+            headers["Authorization"] = f"Bearer {self.bearer}"
         body = None
         if form is not None:
             body = urlencode(form)
@@ -366,6 +369,24 @@ def run_benchmark(args, port: int, db_url: str, logins: dict, master_pid: int) -
     for name, path_fn in pages:
         print(f"  measuring {name} …", flush=True)
         rows.append(measure(manager, name, "GET", path_fn, n, warm))
+
+    # The same JSON read by a script with the manager's personal access token (no session).
+    from sqlmodel import Session
+
+    from okr.api import ops as api_ops
+
+    with Session(engine) as s:
+        _row, bearer = api_ops.create_token(
+            session=s, actor_id=me, user=s.get(m.User, me), name="benchmark", scope="read", days=1, now=m.utcnow()
+        )
+        s.commit()
+    script = Client(port, bearer=bearer)
+    for name, path_fn in (
+        ("rollup JSON, token", lambda i: f"/api/v1/rollup/{slug}/{quarter}"),
+        ("team KPI JSON, token", lambda i: f"/api/v1/kpis/{slug}/{quarter}"),
+    ):
+        print(f"  measuring {name} …", flush=True)
+        rows.append(measure(script, name, "GET", path_fn, n, warm))
 
     # Writes carry the version the person saw: read it before each request, outside the timing.
     def version_of(tid):

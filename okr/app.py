@@ -157,6 +157,7 @@ BLUEPRINTS = (
     "okr.rhythm.views",
     "okr.budget.views",
     "okr.notify.views",
+    "okr.api.views",
 )
 
 

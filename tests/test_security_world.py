@@ -168,6 +168,9 @@ def fill(rule, t: TeamItems) -> dict:
         "assignee_id": t.member.id,
         "item_id": item_ids.get(kind or "kr", t.kr.id),
         "alert_id": t.kpi_alert.id if t.kpi_alert is not None else 1,
+        # A personal access token: the world holds none, so revoking one is the 404 of a token
+        # that is not the person's (unless a sweep just created their own, which they may revoke).
+        "token_id": 1,
     }
     for arg in sorted(rule.arguments):
         if arg in ids:

@@ -111,6 +111,7 @@ GROUPS = (
     "okr.cli.db",
     "okr.cli.kpi",
     "okr.cli.notify",
+    "okr.cli.token",
 )
 
 

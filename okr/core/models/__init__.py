@@ -336,6 +336,7 @@ ITEM_MODELS = {
 
 # Each feature's tables (one line per module of this package).
 from okr.core.models import budget  # noqa: E402, F401
+from okr.core.models.api import ApiToken  # noqa: E402, F401
 from okr.core.models.kpi import Kpi, KpiAlert, KpiTarget, KpiValue  # noqa: E402, F401
 from okr.core.models.notify import Notification, NotificationPreference  # noqa: E402, F401
 from okr.core.models.rhythm import OneOnOneItem, OneOnOneMeeting, ReviewAnswer, StandupNote  # noqa: E402, F401

@@ -4,7 +4,7 @@ API limit.
 Sign-in counters are rows of ``rate_limit_counter`` in the database, or Redis keys when
 OKR_REDIS_URL is set, so a limit holds across gunicorn workers; past it the login page answers
 429 (see login_allowed for the rule). Flask-Limiter
-caps /api/ requests per person: in Redis when configured, else in the database (one counter row
+caps /api/ requests per person (per token for token requests): in Redis when configured, else in the database (one counter row
 per person and endpoint, shared by the workers), in memory only under TESTING.
 """
 
@@ -199,6 +199,11 @@ def unlock_account(email: str) -> int:
 def _api_key() -> str:
     from flask_login import current_user
 
+    # A request with a personal access token counts against that token (okr.api.views sets it),
+    # so one runaway script does not use up its person's other tokens or their browser.
+    token_id = g.get("api_token_id")
+    if token_id is not None:
+        return f"token:{token_id}"
     if getattr(current_user, "is_authenticated", False):
         return f"user:{current_user.id}"
     return f"addr:{request.remote_addr or '-'}"
