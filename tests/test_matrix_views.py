@@ -182,7 +182,7 @@ def test_second_a_is_refused_with_the_reason(plan, as_user, session):
     resp = b.post("/teams/content/raci/cell", data=cell(plan, plan.kr1, plan.zhao, "A", state), htmx=True)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "2 people are Accountable" in html and 'id="matrix_body"' in html
+    assert "that would make 2 people Accountable" in html and 'id="matrix_body"' in html
     assert letters(session, kr=plan.kr1) == {plan.li.id: "A", plan.wang.id: "R"}
 
 

@@ -54,7 +54,8 @@ def test_either_adds_to_the_agenda_and_only_the_two_see_it(pair, as_user, sessio
 
 
 def test_an_item_links_only_the_members_own_key_results_and_blocked_tasks(pair, make, as_user):
-    other_kr = make.kr(title="Someone else's", owner_id=pair["bob"].id)
+    team = make.s.get(m.Team, pair["stuck"].team_id)
+    other_kr = make.kr(objective=make.objective(team=team), title="Someone else's", owner_id=pair["bob"].id)
     boss = as_user(pair["boss"])
     url = f"/one-on-ones/{pair['boss'].id}/{pair['ann'].id}"
     resp = boss.post(f"{url}/items", data={"text": "x", "key_result_id": other_kr.id})

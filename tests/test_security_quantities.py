@@ -27,9 +27,12 @@ def test_a_quantity_outside_the_stored_range_is_refused_and_nothing_is_written(m
 def test_a_quantity_inside_the_range_is_stored(make, session, value):
     from okr.core import models as m
 
+    from okr.core import writes
+
     kr = make.kr(start=0, target=10)
-    kr.target = Decimal(value)
-    session.add(kr)
+    obj = session.get(m.Objective, kr.objective_id)
+    org_id = session.get(m.Team, obj.team_id).org_id
+    writes.update(session=session, actor_id=None, org_id=org_id, item=kr, expected_version=None, target=Decimal(value))
     session.commit()
     session.expire_all()
     assert session.get(m.KeyResult, kr.id).target == Decimal(value)
