@@ -26,7 +26,6 @@ def test_a_quantity_outside_the_stored_range_is_refused_and_nothing_is_written(m
 @pytest.mark.parametrize("value", ["99999999999999.5", "-99999999999999", "0.000001", "999999999999"])
 def test_a_quantity_inside_the_range_is_stored(make, session, value):
     from okr.core import models as m
-
     from okr.core import writes
 
     kr = make.kr(start=0, target=10)
