@@ -7,6 +7,9 @@ not edit one shared file); at start-up they are merged and compiled into the ins
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
+import shutil
 from io import BytesIO
 from pathlib import Path
 
@@ -46,7 +49,9 @@ def compile_catalogues(target: Path) -> Path:
             for msg in cat:
                 if msg.id and msg.string:
                     langs[lang].add(msg.id, msg.string, flags=msg.flags)
-    tmp = target / (out.name + ".tmp")
+    # A temporary folder of this process's own: two processes starting at once (workers, two
+    # `okr notify` runs) each compile whole and the first rename wins.
+    tmp = target / f"{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     for lang, cat in langs.items():
         dest = tmp / lang / "LC_MESSAGES"
         dest.mkdir(parents=True, exist_ok=True)
@@ -55,8 +60,8 @@ def compile_catalogues(target: Path) -> Path:
         (dest / "messages.mo").write_bytes(buf.getvalue())
     try:
         tmp.rename(out)
-    except OSError:  # another worker compiled the same catalogue first
-        pass
+    except OSError:  # another process compiled the same catalogue first
+        shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
