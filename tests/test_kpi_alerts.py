@@ -64,7 +64,8 @@ def test_acknowledge_then_resolve_in_place_with_notes(alerting, as_user, session
     )  # fmt: skip
     html = b.get("/teams/content/kpi-alerts").get_data(as_text=True)
     assert "Resolved by" in html and "a broken feed" in html  # stays in the history
-    actions = [e.action for e in session.exec(select(m.AuditEvent).where(m.AuditEvent.item_type == "kpi_alert"))]
+    events = select(m.AuditEvent).where(m.AuditEvent.item_type == "kpi_alert").order_by(m.AuditEvent.id)
+    actions = [e.action for e in session.exec(events)]
     assert actions == ["open", "acknowledge", "resolve"]
 
 

@@ -96,7 +96,9 @@ def test_move_between_quadrants_saves_and_renumbers(setup, make, as_user, sessio
     assert (rows[c.id].important, rows[c.id].urgent) == (True, True)
     assert [rows[a.id].position, rows[c.id].position, rows[b_.id].position] == [0, 1, 2]
     audit = session.exec(
-        select(m.AuditEvent).where(m.AuditEvent.item_type == "task", m.AuditEvent.item_id == c.id)
+        select(m.AuditEvent)
+        .where(m.AuditEvent.item_type == "task", m.AuditEvent.item_id == c.id)
+        .order_by(m.AuditEvent.id)
     ).all()
     assert audit and audit[-1].user_id == s["member"].id
     # The order survives a reload.
