@@ -11,7 +11,10 @@ reader announces). Colour is never the only cue: each status also has a symbol a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html import escape
+
+from okr.rollup.formulas import percent
 
 #: The second cue besides colour, per status (okr.rollup.formulas' status codes).
 SYMBOLS = {"on_track": "✓", "at_risk": "!", "off_track": "✕", "no_data": "–"}
@@ -40,7 +43,8 @@ class Row:
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100):d}%"
+    """A whole percentage rounded half up, as every page rounds (okr.rollup.formulas.percent)."""
+    return "–" if value is None else f"{percent(Decimal(repr(value)))}%"
 
 
 def _status(status: str | None) -> str:

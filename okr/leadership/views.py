@@ -237,7 +237,7 @@ def _behind(n: rollup.Node, r: Rollup, words: dict) -> str | None:
     2026-Q2". None when there is no pace to be behind (the formula then says why)."""
     if n.progress is None or n.expected is None or n.progress >= n.expected:
         return None
-    gap = ((n.expected - n.progress) * 100).to_integral_value()
+    gap = rollup.percent(n.expected - n.progress)
     return words["behind"] % {"done": pct0(n.progress), "gap": gap, "period": str(r.period)}
 
 
@@ -245,16 +245,16 @@ def _overspent(r: Rollup) -> list[Attention]:
     """The rollup's projects whose spend went past their planned cost (okr.budget), as attention
     items at risk: "spent 52,000.00 of its planned 40,000.00 (30% over)". Two statements."""
     from okr.budget import queries as budget_queries
+    from okr.budget import rules as budget
 
     rows = budget_queries.overspent_projects(db(), list(r.teams), r.period)
     out = []
     for pid, title, team_id, planned, actual in rows:
-        over = f"{((actual - planned) / planned * 100).to_integral_value()}%" if planned else "–"
         reason = _(
             "spent %(actual)s of its planned %(planned)s (%(over)s over)",
-            actual=f"{actual:,.2f}",
-            planned=f"{planned:,.2f}",
-            over=over,
+            actual=budget.grouped(actual),
+            planned=budget.grouped(planned),
+            over=budget.percent(budget.variance(planned, actual).fraction),
         )
         out.append(
             Attention(
@@ -271,10 +271,11 @@ def _overspent(r: Rollup) -> list[Attention]:
 
 
 def pct0(value) -> str:
-    """A progress as a whole percentage (0.4783 → 48%), "–" for none."""
+    """A progress as a whole percentage, rounded half up as on every page (0.4783 → 48%,
+    0.125 → 13%), "–" for none."""
     if value is None:
         return "–"
-    return f"{(Decimal(value) * 100).to_integral_value()}%"
+    return f"{rollup.percent(value)}%"
 
 
 def attention_groups(items: list[Attention]) -> list[tuple]:
